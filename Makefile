@@ -1,0 +1,73 @@
+# Concerto — the two commands are `make run` and `make test`; README.md explains the rest.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean
+
+help:
+	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff (lint and format check)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Message catalogues are compiled by the build (Babel, so that no system gettext is needed).
+locale/%.mo: locale/%.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: $(STAMP) $(MO_FILES)
+
+# Extracting strings needs GNU gettext (apt-get install gettext); only translators need it.
+makemessages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var
+
+migrate: messages
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py demo_load
+
+run: demo
+	@echo "Starting the web server, a Celery worker and beat (Ctrl-C stops them all)."
+	$(BIN)/honcho -f Procfile.dev start
+
+test: messages
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: messages
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production entry point: gunicorn, a worker and beat (see Procfile); needs DJANGO_ENV=production etc.
+prod: messages
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input
+	$(BIN)/honcho -f Procfile start
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade -e ".[dev]"
+	$(BIN)/pip freeze --exclude-editable --exclude concerto > requirements.lock
+
+clean:
+	rm -rf $(VENV) var static

@@ -1,0 +1,209 @@
+"""Load the French demo content: an organisation, staff accounts, a consultation on remote work with
+answers, a compiled report and a published outcome page. Running it twice creates nothing twice."""
+
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from cms.models import HomePage, OutcomePage
+from consultations.feedback.services import report_compile
+from consultations.models import ConsultationPage
+from consultations.services import response_submit
+
+DEMO_DOMAIN = "demo.concerto.localhost"
+CONSULTATION_SLUG = "teletravail-services-publics"
+OUTCOME_SLUG = "teletravail-bilan-etape"
+
+INTRODUCTION = """
+<p>Depuis la crise sanitaire, le télétravail s’est installé dans de nombreux services publics.
+La direction souhaite savoir ce qui fonctionne, ce qui freine, et ce qu’il faut changer dans le
+prochain accord-cadre sur le travail à distance.</p>
+<h2>Ce qui peut changer</h2>
+<ul><li>le nombre de jours de télétravail possibles par semaine ;</li>
+<li>l’équipement fourni aux agents ;</li>
+<li>l’organisation de l’accueil des usagers les jours de télétravail.</li></ul>
+<h2>Ce que nous ferons de vos contributions</h2>
+<p>Une synthèse sera publiée sur cette plateforme à la clôture, avec les décisions prises et leurs raisons.</p>
+"""
+
+QUESTIONS = [
+    {
+        "type": "single_choice",
+        "value": {
+            "label": "Combien de jours par semaine télétravaillez-vous aujourd’hui ?",
+            "help_text": "En moyenne sur le dernier mois.",
+            "required": True,
+            "choices": ["Aucun", "Un jour", "Deux jours", "Trois jours ou plus"],
+        },
+    },
+    {
+        "type": "single_choice",
+        "value": {
+            "label": "Le télétravail a-t-il changé la qualité du service rendu aux usagers ?",
+            "help_text": "",
+            "required": True,
+            "choices": ["Il l’a améliorée", "Il ne l’a pas changée", "Il l’a dégradée", "Je ne sais pas"],
+        },
+    },
+    {
+        "type": "open_text",
+        "value": {
+            "label": "Qu’est-ce qui devrait changer en priorité ?",
+            "help_text": "Équipement, organisation, management, accueil des usagers…",
+            "required": True,
+            "max_length": 2000,
+        },
+    },
+    {
+        "type": "open_text",
+        "value": {
+            "label": "Souhaitez-vous ajouter autre chose ?",
+            "help_text": "",
+            "required": False,
+            "max_length": 2000,
+        },
+    },
+]
+
+PRIORITIES = [
+    "Un deuxième écran et un siège correct à la maison.",
+    "Des règles claires sur les jours de présence commune dans l’équipe.",
+    "Une meilleure connexion au réseau interne, le VPN coupe souvent.",
+    "Garder un accueil physique des usagers tous les jours ouvrés.",
+    "Former les encadrants au management à distance.",
+    "Pouvoir télétravailler un jour de plus en période de grève des transports.",
+    "Des salles de réunion équipées pour les réunions hybrides.",
+]
+
+PSEUDONYMS = [
+    "Camille", "Yanis", "Léa", "Mathis", "Inès", "Hugo", "Chloé", "Nassim", "Manon", "Théo", "Sarah",
+    "Lucas", "Jade", "Enzo", "Lina", "Noé", "Zoé", "Adam", "Louise", "Rayan", "Emma", "Malik", "Alice",
+    "Gabriel",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the French demo content (idempotent)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo content is for development machines, not production.")
+        password = settings.DEMO_PASSWORD
+        with transaction.atomic():
+            organisation, _ = Organisation.objects.get_or_create(
+                slug="dtp-demo", defaults={"name": "Direction de la transformation publique (démo)"}
+            )
+            admin = self._user("admin@concerto.localhost", "Administration", password, superuser=True)
+            official = self._user(f"agente@{DEMO_DOMAIN}", "Agente de la DTP", password, staff=True)
+            Membership.objects.get_or_create(
+                organisation=organisation, user=official, role=Membership.Role.OFFICIAL
+            )
+            official.groups.add(Group.objects.get(name="Officials"))
+            editor = self._user(f"redaction@{DEMO_DOMAIN}", "Rédaction", password, staff=True)
+            editor.groups.add(Group.objects.get(name="Editors"))
+
+            home = HomePage.objects.first()
+            if home is None:
+                raise CommandError("The home page is missing: run `manage.py migrate` first.")
+            consultation = self._consultation(home, organisation)
+
+        with transaction.atomic():
+            self._responses(consultation)
+        snapshot = report_compile(consultation=consultation) or consultation.report_snapshots.first()
+        with transaction.atomic():
+            self._outcome(home, consultation, snapshot)
+
+        self.stdout.write(self.style.SUCCESS("Demo content ready."))
+        self.stdout.write(
+            "\n  Site:            http://127.0.0.1:8000/\n"
+            "  Administration:  http://127.0.0.1:8000/admin/\n"
+            f"  Administrator:   {admin.email} / {password}\n"
+            f"  Official:        {official.email} / {password}\n"
+            f"  Editor:          {editor.email} / {password}\n"
+        )
+
+    def _user(self, email, pseudonym, password, *, staff=False, superuser=False) -> User:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"pseudonym": pseudonym, "is_staff": staff or superuser, "is_superuser": superuser}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def _consultation(self, home, organisation) -> ConsultationPage:
+        existing = ConsultationPage.objects.filter(slug=CONSULTATION_SLUG).first()
+        if existing:
+            return existing
+        now = timezone.now()
+        page = ConsultationPage(
+            title="Le télétravail dans les services publics après la crise",
+            slug=CONSULTATION_SLUG,
+            organisation=organisation,
+            introduction=INTRODUCTION.strip(),
+            opens_at=now - timedelta(days=21),
+            closes_at=now + timedelta(days=30),
+            questions=QUESTIONS,
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+        # Re-read the page so that the questionnaire carries the block ids it was stored with.
+        return ConsultationPage.objects.get(pk=page.pk)
+
+    def _responses(self, consultation):
+        questions = consultation.question_list
+        days, quality, priority, other = questions
+        generator = random.Random(2026)  # noqa: S311 — demo data, not security
+        for index, pseudonym in enumerate(PSEUDONYMS, start=1):
+            participant = self._user(f"participant{index:02d}@{DEMO_DOMAIN}", pseudonym, settings.DEMO_PASSWORD)
+            if consultation.responses.filter(participant=participant).exists():
+                continue
+            answers = {
+                days.id: generator.choices([c for c, _ in days.choices], weights=[2, 5, 8, 4])[0],
+                quality.id: generator.choices([c for c, _ in quality.choices], weights=[7, 9, 4, 3])[0],
+                priority.id: generator.choice(PRIORITIES),
+            }
+            if index % 4 == 0:
+                answers[other.id] = "Merci de nous consulter, c’est une première dans mon service."
+            response_submit(consultation=consultation, participant=participant, answers=answers)
+
+    def _outcome(self, home, consultation, snapshot):
+        if OutcomePage.objects.filter(slug=OUTCOME_SLUG).exists():
+            return
+        page = OutcomePage(
+            title="Télétravail : ce que vous nous avez dit (bilan d’étape)",
+            slug=OUTCOME_SLUG,
+            consultation=consultation,
+            report_version=snapshot,
+            summary=(
+                "Trois semaines après l’ouverture, la plupart des agents télétravaillent un ou deux jours par "
+                "semaine et jugent que le service aux usagers n’en a pas souffert."
+            ),
+            body=[
+                {"type": "heading", "value": "Ce que nous avons entendu"},
+                {"type": "report_figure", "value": {"figure": "participants", "caption": "agents ont répondu"}},
+                {"type": "report_figure", "value": {"figure": "question", "question_number": 2, "caption": ""}},
+                {"type": "heading", "value": "Ce que nous avons décidé, et pourquoi"},
+                {
+                    "type": "paragraph",
+                    "value": "<p>L’accueil physique des usagers sera maintenu tous les jours ouvrés : c’est la "
+                    "demande la plus fréquente des réponses écrites.</p>",
+                },
+                {"type": "heading", "value": "Et maintenant ?"},
+                {
+                    "type": "paragraph",
+                    "value": "<p>La consultation reste ouverte. Une synthèse complète sera publiée à sa "
+                    "clôture.</p>",
+                },
+            ],
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()

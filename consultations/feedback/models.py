@@ -1,0 +1,54 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportSnapshotQuerySet(models.QuerySet):
+    def latest_for(self, consultation_id: int):
+        return self.filter(consultation_id=consultation_id).order_by("-version").first()
+
+
+class ReportSnapshot(models.Model):
+    """One compiled version of a consultation's report. Written once in one transaction, never changed.
+
+    Outcome pages pin a version, so a published page never changes silently when the report is
+    recompiled.
+    """
+
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage", on_delete=models.CASCADE, related_name="report_snapshots"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    compiled_at = models.DateTimeField(_("compiled at"), auto_now_add=True)
+    # What the compile saw, so that a compile with nothing new to read writes no new version.
+    response_count = models.PositiveIntegerField()
+    responses_updated_at = models.DateTimeField(null=True)
+    data = models.JSONField()
+
+    objects = ReportSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["consultation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "version"], name="report_snapshot_unique_version"),
+        ]
+
+    def __str__(self):
+        return _("%(consultation)s — report version %(version)s") % {
+            "consultation": self.consultation.title,
+            "version": self.version,
+        }
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Report snapshots are immutable; compile a new version instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def participants(self) -> int:
+        return self.data.get("participants", 0)
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.data.get("questions", [])

@@ -1,0 +1,30 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import views
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("reports/", views.report_index, name="feedback_report_index"),
+        path("reports/<int:consultation_id>/", views.report_detail, name="feedback_report_detail"),
+        path(
+            "reports/<int:consultation_id>/compile/",
+            views.report_compile_request,
+            name="feedback_report_compile",
+        ),
+    ]
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or user.memberships.exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu_item():
+    return ReportsMenuItem(_("Reports"), reverse("feedback_report_index"), icon_name="table", order=250)

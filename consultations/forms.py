@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .blocks import Question
+
+FIELD_PREFIX = "q_"
+
+
+def field_name(question: Question) -> str:
+    return f"{FIELD_PREFIX}{question.id}"
+
+
+class ResponseForm(forms.Form):
+    """The questionnaire of a consultation, one field per question, pre-filled with a previous answer."""
+
+    def __init__(self, *args, questions: list[Question], initial_answers: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        initial_answers = initial_answers or {}
+        for question in questions:
+            name = field_name(question)
+            if question.has_choices:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.label,
+                    help_text=question.help_text,
+                    required=question.required,
+                    choices=list(question.choices),
+                    widget=forms.RadioSelect,
+                    error_messages={"required": _("Choose one answer.")},
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=question.label,
+                    help_text=question.help_text,
+                    required=question.required,
+                    max_length=question.max_length,
+                    widget=forms.Textarea(attrs={"rows": 5}),
+                    error_messages={"required": _("This answer is required.")},
+                )
+            if question.id in initial_answers:
+                self.fields[name].initial = initial_answers[question.id]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(field_name(q)) for q in self.questions):
+            raise forms.ValidationError(_("Answer at least one question before sending."))
+        return cleaned
+
+    def answers(self) -> dict[str, str]:
+        """The given answers, keyed by question id; empty optional answers are left out."""
+        return {
+            question.id: value
+            for question in self.questions
+            if (value := self.cleaned_data.get(field_name(question)))
+        }

@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+
+from .blocks import Question, QuestionsBlock, questions_from_stream
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Not open yet")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ConsultationQuerySet(PageQuerySet):
+    def open_at(self, moment):
+        return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+class ConsultationPage(Page):
+    """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        help_text=_("The public body that runs this consultation and reports back on it."),
+    )
+    introduction = RichTextField(
+        _("introduction"),
+        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
+        help_text=_("What is at stake, what can change, and how the contributions will be used."),
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    questions = StreamField(QuestionsBlock(), verbose_name=_("questionnaire"))
+
+    objects = PageManager.from_queryset(ConsultationQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("organisation"),
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+            heading=_("Calendar"),
+        ),
+        FieldPanel("questions"),
+    ]
+
+    template = "consultations/consultation_page.html"
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+
+    def save(self, *args, **kwargs):
+        # A questionnaire given as raw data (demo content, imports) has no ids on its choices yet;
+        # reading every question now gives each one an id that is stored with it, so that answers keep
+        # pointing at the same choices from then on.
+        list(self.questions)
+        return super().save(*args, **kwargs)
+
+    def phase(self, moment=None) -> Phase:
+        moment = moment or timezone.now()
+        if moment < self.opens_at:
+            return Phase.UPCOMING
+        if moment >= self.closes_at:
+            return Phase.CLOSED
+        return Phase.OPEN
+
+    @cached_property
+    def question_list(self) -> list[Question]:
+        return questions_from_stream(self.questions)
+
+    def serve(self, request, *args, **kwargs):
+        from .views import consultation_page_serve
+
+        return consultation_page_serve(request, self)
+
+
+class Response(models.Model):
+    """One participant's answers to one consultation's questionnaire; editable until closing."""
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="responses"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "participant"], name="response_one_per_participant"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation} #{self.pk}"
+
+
+class Answer(models.Model):
+    """The answer to one question; `question_id` and `choice_id` are the questionnaire's block ids."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question_id = models.CharField(max_length=64)
+    choice_id = models.CharField(max_length=64, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question_id"], name="answer_one_per_question"),
+            models.CheckConstraint(
+                condition=~(models.Q(choice_id="") & models.Q(text="")), name="answer_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.response_id}:{self.question_id}"

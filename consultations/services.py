@@ -1,0 +1,48 @@
+"""Writes of the consultation domain: every change goes through one of these functions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .feedback.services import report_compile_schedule
+from .models import Answer, ConsultationPage, Phase, Response
+
+
+class ResponseRefused(ValidationError):
+    """The consultation does not accept this response (not open, unknown question…)."""
+
+
+@transaction.atomic
+def response_submit(*, consultation: ConsultationPage, participant, answers: dict[str, str]) -> Response:
+    """Record a participant's answers; one response per participant, replaced on each edit until closing.
+
+    Submitting twice (a double click, a resent form) leaves one response with the last answers.
+    """
+    if not consultation.live or consultation.phase() != Phase.OPEN:
+        raise ResponseRefused(_("This consultation is not accepting answers."))
+    questions = {question.id: question for question in consultation.question_list}
+    rows = []
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
+        if question.has_choices:
+            if value not in dict(question.choices):
+                raise ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
+            rows.append(Answer(question_id=question_id, choice_id=value))
+        else:
+            rows.append(Answer(question_id=question_id, text=value))
+    if not rows:
+        raise ResponseRefused(_("Answer at least one question before sending."))
+
+    response, _created = Response.objects.get_or_create(consultation=consultation, participant=participant)
+    # Lock the row so that two simultaneous submissions replace the answers one after the other.
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    response.answers.all().delete()
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    response.save(update_fields=["updated_at"])
+
+    transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+    return response

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from accounts.permissions import is_verified
+
+from . import permissions, selectors, services
+from .forms import ResponseForm
+from .models import ConsultationPage, Phase
+
+
+def _refusal_message(request, consultation: ConsultationPage) -> str:
+    """Why this person cannot answer now, in words they can act on."""
+    phase = consultation.phase()
+    if phase == Phase.UPCOMING:
+        return _("This consultation is not open yet. It opens on %(date)s.") % {
+            "date": _localised(consultation.opens_at)
+        }
+    if phase == Phase.CLOSED:
+        return _("This consultation closed on %(date)s. Answers are no longer accepted.") % {
+            "date": _localised(consultation.closes_at)
+        }
+    if not request.user.is_authenticated:
+        return _("Sign in to answer this consultation.")
+    if not is_verified(request.user):
+        return _("Confirm your e-mail address before answering: follow the link in the e-mail we sent you.")
+    return _("You cannot answer this consultation.")
+
+
+def _localised(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def consultation_page_serve(request, consultation: ConsultationPage):
+    """The consultation page: its presentation and, while it is open, the questionnaire.
+
+    POST records the answers (one response per participant, editable until closing).
+    """
+    can_answer = permissions.can(request.user, "answer_consultation", consultation)
+    response = selectors.response_of(consultation=consultation, participant=request.user)
+    form = None
+    status = 200
+
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+        if not can_answer:
+            status = 403  # the page explains why (refusal below)
+        else:
+            form = ResponseForm(request.POST, questions=consultation.question_list)
+            if form.is_valid():
+                try:
+                    services.response_submit(
+                        consultation=consultation, participant=request.user, answers=form.answers()
+                    )
+                except services.ResponseRefused as refused:
+                    form.add_error(None, refused)
+                else:
+                    if response is None:
+                        messages.success(request, _("Thank you, your answers are saved."))
+                    else:
+                        messages.success(request, _("Your answers are updated."))
+                    return redirect(consultation.url)
+            status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return TemplateResponse(request, "405.html", status=405)
+
+    if form is None and can_answer:
+        form = ResponseForm(
+            questions=consultation.question_list, initial_answers=selectors.answers_by_question(response)
+        )
+    context = {
+        **consultation.get_context(request),
+        "page": consultation,
+        "form": form,
+        "has_response": response is not None,
+        "refusal": None if can_answer else _refusal_message(request, consultation),
+        "phase": consultation.phase(),
+    }
+    return TemplateResponse(request, consultation.get_template(request), context, status=status)

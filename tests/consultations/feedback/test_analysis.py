@@ -1,0 +1,35 @@
+"""The questionnaire summary is plain Python: tested here with no database."""
+
+from consultations.feedback.analysis.questionnaire import AnswerRow, QuestionSpec, summarise
+
+CHOICE = QuestionSpec(id="q1", kind="single_choice", label="Jours", choices=(("a", "Aucun"), ("b", "Un")))
+TEXT = QuestionSpec(id="q2", kind="open_text", label="Idées")
+
+
+def test_counts_choices_as_shares_of_those_who_answered():
+    rows = [
+        AnswerRow(1, "q1", "a", False),
+        AnswerRow(2, "q1", "b", False),
+        AnswerRow(3, "q1", "b", False),
+        AnswerRow(1, "q2", "", True),
+    ]
+    report = summarise([CHOICE, TEXT], rows, participants=4)
+    choice, text = report["questions"]
+    assert report["participants"] == 4
+    assert choice["respondents"] == 3
+    assert [(c["label"], c["count"], c["percent"]) for c in choice["choices"]] == [("Aucun", 1, 33.3), ("Un", 2, 66.7)]
+    assert text["answers"] == 1
+    assert report["open_answers"] == 1
+
+
+def test_no_answers_gives_zeros_not_errors():
+    report = summarise([CHOICE, TEXT], [], participants=0)
+    assert [c["percent"] for c in report["questions"][0]["choices"]] == [0.0, 0.0]
+    assert report["open_answers"] == 0
+
+
+def test_answers_to_removed_questions_or_choices_are_counted_apart():
+    rows = [AnswerRow(1, "gone", "x", False), AnswerRow(1, "q1", "removed-choice", False)]
+    report = summarise([CHOICE], rows, participants=1)
+    assert report["orphaned_answers"] == 1
+    assert report["questions"][0]["unknown_choices"] == 1

@@ -1,0 +1,87 @@
+"""An editor builds and publishes a consultation in the Wagtail admin."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from cms.models import HomePage
+from consultations.models import ConsultationPage
+
+pytestmark = pytest.mark.django_db
+
+
+def choices(*labels):
+    data = streamfield([("item", label) for label in labels])
+    return data
+
+
+def consultation_form(organisation, **overrides):
+    data = {
+        "title": "Horaires d’ouverture de la mairie",
+        "slug": "horaires-mairie",
+        "organisation": str(organisation.pk),
+        "introduction": rich_text("<p>Nous revoyons les horaires d’accueil.</p>"),
+        "opens_at": "2026-01-01 09:00",
+        "closes_at": "2099-01-31 18:00",
+        "questions": streamfield(
+            [
+                (
+                    "single_choice",
+                    {
+                        "label": "Quel créneau vous convient ?",
+                        "help_text": "",
+                        "required": "on",
+                        "choices": choices("Le matin", "Le soir"),
+                    },
+                ),
+                ("open_text", {"label": "Autre suggestion ?", "help_text": "", "max_length": "500"}),
+            ]
+        ),
+        "action-publish": "publish",
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def add_url():
+    return reverse("wagtailadmin_pages:add", args=["consultations", "consultationpage", HomePage.objects.get().pk])
+
+
+def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisation):
+    client.force_login(editor)
+    assert client.get(add_url()).status_code == 200
+    created = client.post(add_url(), consultation_form(organisation))
+    assert created.status_code == 302, created.content.decode()[:2000]
+    page = ConsultationPage.objects.get(slug="horaires-mairie")
+    assert page.live
+    questions = page.question_list
+    assert [q.kind for q in questions] == ["single_choice", "open_text"]
+    assert [label for _id, label in questions[0].choices] == ["Le matin", "Le soir"]
+    assert questions[1].required is False
+    public = client.get(page.url)
+    assert public.status_code == 200
+    assert "Quel créneau vous convient ?" in public.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"closes_at": "2025-12-01 09:00"}, "closes_at"),
+        ({"title": ""}, "title"),
+        ({"opens_at": "pas une date"}, "opens_at"),
+        ({"title": "x" * 300}, "title"),
+    ],
+)
+def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(client, editor, organisation, overrides, field):
+    client.force_login(editor)
+    refused = client.post(add_url(), consultation_form(organisation, **overrides))
+    assert refused.status_code == 200  # Wagtail re-renders the editor with the errors
+    assert field in refused.context["form"].errors
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_an_empty_questionnaire_is_refused(client, editor, organisation):
+    client.force_login(editor)
+    refused = client.post(add_url(), consultation_form(organisation, questions=streamfield([])))
+    assert "questions" in refused.context["form"].errors
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()

@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from cms.models import HomePage
+from consultations.models import ConsultationPage
+
+PASSWORD = "correct-horse-battery-staple"
+
+QUESTIONS = [
+    {
+        "type": "single_choice",
+        "value": {
+            "label": "Combien de jours télétravaillez-vous ?",
+            "help_text": "",
+            "required": True,
+            "choices": ["Aucun", "Un", "Deux ou plus"],
+        },
+    },
+    {
+        "type": "open_text",
+        "value": {"label": "Que faudrait-il changer ?", "help_text": "", "required": True, "max_length": 200},
+    },
+]
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A participant whose e-mail address is confirmed."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    pseudonym = factory.Sequence(lambda n: f"Personne {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            if extracted is not False:
+                EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class OfficialFactory(UserFactory):
+    """A staff member of an organisation, who reads its reports in the back office."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisation(self, create, extracted, **kwargs):
+        if create:
+            organisation = extracted or OrganisationFactory()
+            Membership.objects.create(user=self, organisation=organisation, role=Membership.Role.OFFICIAL)
+            self.groups.add(Group.objects.get(name="Officials"))
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def editor_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"))
+
+
+def consultation_create(
+    *,
+    organisation=None,
+    title="Consultation sur le télétravail",
+    opens_in=timedelta(days=-1),
+    closes_in=timedelta(days=10),
+    questions=None,
+    publish=True,
+) -> ConsultationPage:
+    """A consultation under the home page, published unless asked otherwise, re-read from the database."""
+    now = timezone.now()
+    home = HomePage.objects.get()
+    page = ConsultationPage(
+        title=title,
+        organisation=organisation or OrganisationFactory(),
+        introduction="<p>Ce qui est en jeu.</p>",
+        opens_at=now + opens_in,
+        closes_at=now + closes_in,
+        questions=questions or QUESTIONS,
+    )
+    home.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    else:
+        page.unpublish()
+    return ConsultationPage.objects.get(pk=page.pk)
+
+
+def form_data(consultation: ConsultationPage, *, choice: int = 0, text: str = "Plus d’écrans.") -> dict:
+    """The POST data of the questionnaire of `consultation_create`'s default questions."""
+    single, open_text = consultation.question_list
+    return {f"q_{single.id}": single.choices[choice][0], f"q_{open_text.id}": text}
