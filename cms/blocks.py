@@ -20,7 +20,9 @@ class ReportFigureBlock(blocks.StructBlock):
         label=_("Question number"),
         required=False,
         min_value=1,
-        help_text=_("For “answers to a choice question”: its position in the questionnaire (1 for the first)."),
+        help_text=_(
+            "For “answers to a choice question”: its position in the questionnaire (1 for the first)."
+        ),
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
 
@@ -57,7 +59,11 @@ class ReportFigureBlock(blocks.StructBlock):
 
 class OutcomeBodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
-        label=_("Heading"), max_length=200, form_classname="title", icon="title", template="cms/blocks/heading.html"
+        label=_("Heading"),
+        max_length=200,
+        form_classname="title",
+        icon="title",
+        template="cms/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"

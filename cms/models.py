@@ -51,7 +51,9 @@ class OutcomePage(Page):
         related_name="+",
         help_text=_("The figures on this page come from this version; later compiles do not change them."),
     )
-    summary = models.TextField(_("summary"), max_length=500, help_text=_("What was heard, in a few sentences."))
+    summary = models.TextField(
+        _("summary"), max_length=500, help_text=_("What was heard, in a few sentences.")
+    )
     body = StreamField(OutcomeBodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
@@ -71,7 +73,11 @@ class OutcomePage(Page):
     def clean(self):
         super().clean()
         errors = {}
-        if self.report_version and self.consultation_id and self.report_version.consultation_id != self.consultation_id:
+        if (
+            self.report_version
+            and self.consultation_id
+            and self.report_version.consultation_id != self.consultation_id
+        ):
             errors["report_version"] = _("Choose a report version of this page's consultation.")
         figures = [block for block in self.body if isinstance(block.block, ReportFigureBlock)]
         if figures and not self.report_version:

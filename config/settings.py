@@ -184,6 +184,7 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII addresses: easier to read out, type and share
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static and media -----------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ def field_name(question: Question) -> str:
 class ResponseForm(forms.Form):
     """The questionnaire of a consultation, one field per question, pre-filled with a previous answer."""
 
-    def __init__(self, *args, questions: list[Question], initial_answers: dict[str, str] | None = None, **kwargs):
+    def __init__(
+        self, *args, questions: list[Question], initial_answers: dict[str, str] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.questions = questions
         initial_answers = initial_answers or {}

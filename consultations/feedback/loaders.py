@@ -12,7 +12,8 @@ CHUNK_SIZE = 5000
 
 def question_specs(consultation: ConsultationPage) -> list[QuestionSpec]:
     return [
-        QuestionSpec(id=q.id, kind=q.kind, label=q.label, choices=q.choices) for q in consultation.question_list
+        QuestionSpec(id=q.id, kind=q.kind, label=q.label, choices=q.choices)
+        for q in consultation.question_list
     ]
 
 

@@ -31,7 +31,9 @@ class ReportSnapshot(models.Model):
         verbose_name_plural = _("report versions")
         ordering = ["consultation", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "version"], name="report_snapshot_unique_version"),
+            models.UniqueConstraint(
+                fields=["consultation", "version"], name="report_snapshot_unique_version"
+            ),
         ]
 
     def __str__(self):
@@ -52,3 +54,30 @@ class ReportSnapshot(models.Model):
     @property
     def questions(self) -> list[dict]:
         return self.data.get("questions", [])
+
+
+class ReportCompileState(models.Model):
+    """Where a consultation's report compile stands; shared by the web processes and the workers.
+
+    `queued_at` collapses requests: while a compile is queued and not started, further responses queue
+    nothing more. A queued mark older than `STALE_AFTER` is taken as lost (a crashed publisher).
+    """
+
+    consultation = models.OneToOneField(
+        "consultations.ConsultationPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="report_state",
+    )
+    queued_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    failed_at = models.DateTimeField(null=True)
+    # The kind of error only (an exception class name): never data from the contributions.
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("report compile state")
+
+    def __str__(self):
+        return f"{self.consultation_id}"

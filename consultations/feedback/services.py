@@ -1,21 +1,21 @@
 """Compiling reports: the layer between the database and the plain-Python analysis."""
 
 import logging
+from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from ..models import ConsultationPage
 from . import loaders
 from .analysis.questionnaire import summarise
-from .models import ReportSnapshot
+from .models import ReportCompileState, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
-# While a compile is queued, further requests for the same consultation do not queue another one.
-PENDING_KEY = "feedback:compile-pending:{consultation_id}"
-PENDING_SECONDS = 60
+# A compile queued longer ago than this and never started is taken as lost, and may be queued again.
+STALE_AFTER = timedelta(minutes=10)
 
 
 def report_compile(*, consultation: ConsultationPage, force: bool = False) -> ReportSnapshot | None:
@@ -55,24 +55,42 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
 
 
 def report_compile_schedule(*, consultation_id: int) -> bool:
-    """Queue a compile of the consultation's report, unless one is already queued.
+    """Queue a compile of the consultation's report, unless one is already queued and not started.
 
     Never raises: the contribution that asked for it is already committed, and if the broker is down
     the periodic refresh compiles the report once it is back. Returns whether a task was queued.
     """
     from .tasks import report_compile_task
 
-    if not cache.add(PENDING_KEY.format(consultation_id=consultation_id), 1, PENDING_SECONDS):
+    now = timezone.now()
+    ReportCompileState.objects.get_or_create(consultation_id=consultation_id)
+    claimed = (
+        ReportCompileState.objects.filter(consultation_id=consultation_id)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER))
+        .update(queued_at=now)
+    )
+    if not claimed:
         return False
     try:
         report_compile_task.delay(consultation_id)
     except Exception:  # broker unreachable: logged, and caught up by reports_refresh_task
-        cache.delete(PENDING_KEY.format(consultation_id=consultation_id))
+        ReportCompileState.objects.filter(consultation_id=consultation_id).update(queued_at=None)
         logger.exception("report compile not queued consultation=%s", consultation_id)
         return False
     return True
 
 
 def report_compile_started(*, consultation_id: int) -> None:
-    """Let new contributions queue another compile once this one has read its input."""
-    cache.delete(PENDING_KEY.format(consultation_id=consultation_id))
+    """Let new contributions queue another compile once this one has started reading its input."""
+    ReportCompileState.objects.filter(consultation_id=consultation_id).update(
+        queued_at=None, started_at=timezone.now()
+    )
+
+
+def report_compile_finished(*, consultation_id: int, error: BaseException | None = None) -> None:
+    now = timezone.now()
+    if error is None:
+        changes = {"finished_at": now, "last_error": ""}
+    else:
+        changes = {"failed_at": now, "last_error": type(error).__name__[:200]}
+    ReportCompileState.objects.filter(consultation_id=consultation_id).update(**changes)

@@ -21,7 +21,12 @@ def report_compile_task(consultation_id: int) -> None:
     consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
     if consultation is None:  # deleted since
         return
-    services.report_compile(consultation=consultation)
+    try:
+        services.report_compile(consultation=consultation)
+    except Exception as error:
+        services.report_compile_finished(consultation_id=consultation_id, error=error)
+        raise
+    services.report_compile_finished(consultation_id=consultation_id)
 
 
 @shared_task(ignore_result=True)

@@ -11,7 +11,7 @@ from .. import permissions
 from .. import selectors as consultation_selectors
 from ..models import ConsultationPage
 from . import loaders, services
-from .models import ReportSnapshot
+from .models import ReportCompileState, ReportSnapshot
 
 
 def report_index(request):
@@ -54,6 +54,7 @@ def report_detail(request, consultation_id: int):
         "snapshot": snapshot,
         "versions": versions,
         "current_responses": count,
+        "state": ReportCompileState.objects.filter(consultation=consultation).first(),
         "can_compile": permissions.can(request.user, "compile_report", consultation),
     }
     return TemplateResponse(request, "feedback/report_detail.html", context)
@@ -68,9 +69,11 @@ def report_compile_request(request, consultation_id: int):
     count, last = loaders.response_watermark(consultation.pk)
     latest = ReportSnapshot.objects.latest_for(consultation.pk)
     if latest and (latest.response_count, latest.responses_updated_at) == (count, last):
-        messages.info(request, _("The report is up to date: version %(version)s covers every response.") % {
-            "version": latest.version
-        })
+        messages.info(
+            request,
+            _("The report is up to date: version %(version)s covers every response.")
+            % {"version": latest.version},
+        )
     elif services.report_compile_schedule(consultation_id=consultation.pk):
         messages.success(request, _("The report is being compiled. Reload this page in a moment."))
     else:

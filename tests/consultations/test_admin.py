@@ -44,7 +44,9 @@ def consultation_form(organisation, **overrides):
 
 
 def add_url():
-    return reverse("wagtailadmin_pages:add", args=["consultations", "consultationpage", HomePage.objects.get().pk])
+    return reverse(
+        "wagtailadmin_pages:add", args=["consultations", "consultationpage", HomePage.objects.get().pk]
+    )
 
 
 def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisation):
@@ -72,7 +74,9 @@ def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisa
         ({"title": "x" * 300}, "title"),
     ],
 )
-def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(client, editor, organisation, overrides, field):
+def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(
+    client, editor, organisation, overrides, field
+):
     client.force_login(editor)
     refused = client.post(add_url(), consultation_form(organisation, **overrides))
     assert refused.status_code == 200  # Wagtail re-renders the editor with the errors

@@ -11,7 +11,9 @@ from tests.factories import UserFactory, consultation_create, form_data
 pytestmark = pytest.mark.django_db
 
 
-def test_open_consultation_shows_its_questionnaire_to_a_verified_participant(client, consultation, participant):
+def test_open_consultation_shows_its_questionnaire_to_a_verified_participant(
+    client, consultation, participant
+):
     client.force_login(participant)
     page = client.get(consultation.url)
     assert page.status_code == 200
@@ -20,10 +22,14 @@ def test_open_consultation_shows_its_questionnaire_to_a_verified_participant(cli
     assert "Envoyer mes réponses" in body
 
 
-def test_answers_are_saved_and_confirmed(client, consultation, participant, django_capture_on_commit_callbacks):
+def test_answers_are_saved_and_confirmed(
+    client, consultation, participant, django_capture_on_commit_callbacks
+):
     client.force_login(participant)
     with django_capture_on_commit_callbacks() as callbacks:
-        sent = client.post(consultation.url, form_data(consultation, choice=2, text="Des écrans"), follow=True)
+        sent = client.post(
+            consultation.url, form_data(consultation, choice=2, text="Des écrans"), follow=True
+        )
     assert sent.status_code == 200
     assert "Merci, vos réponses sont enregistrées." in sent.content.decode()
     response = Response.objects.get(consultation=consultation, participant=participant)
@@ -39,10 +45,14 @@ def test_editing_replaces_the_answers_and_keeps_one_response(client, consultatio
     page = client.get(consultation.url).content.decode()
     assert "Premier avis" in page, "the form is pre-filled with the previous answers"
     assert "Mettre à jour mes réponses" in page
-    edited = client.post(consultation.url, form_data(consultation, choice=1, text="Avis corrigé"), follow=True)
+    edited = client.post(
+        consultation.url, form_data(consultation, choice=1, text="Avis corrigé"), follow=True
+    )
     assert "Vos réponses sont mises à jour." in edited.content.decode()
     assert Response.objects.filter(consultation=consultation).count() == 1
-    assert list(Answer.objects.filter(text__startswith="Avis").values_list("text", flat=True)) == ["Avis corrigé"]
+    assert list(Answer.objects.filter(text__startswith="Avis").values_list("text", flat=True)) == [
+        "Avis corrigé"
+    ]
 
 
 def test_a_double_submit_creates_one_response(client, consultation, participant):
@@ -68,7 +78,9 @@ def test_a_closed_consultation_refuses_answers_with_a_clear_message(client, orga
 
 
 def test_a_consultation_not_open_yet_refuses_answers(client, organisation, participant):
-    upcoming = consultation_create(organisation=organisation, opens_in=timedelta(days=2), closes_in=timedelta(days=9))
+    upcoming = consultation_create(
+        organisation=organisation, opens_in=timedelta(days=2), closes_in=timedelta(days=9)
+    )
     client.force_login(participant)
     refused = client.post(upcoming.url, form_data(upcoming))
     assert refused.status_code == 403
@@ -114,7 +126,9 @@ def test_an_unconfirmed_address_cannot_answer(client, consultation):
         ({"text": "zéro\x00octet"}, "Le caractère nul n’est pas autorisé."),
     ],
 )
-def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(client, consultation, participant, change, message):
+def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(
+    client, consultation, participant, change, message
+):
     client.force_login(participant)
     single, open_text = consultation.question_list
     data = form_data(consultation)

@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from consultations.permissions import can
-from tests.factories import EditorFactory, OfficialFactory, OrganisationFactory, UserFactory, consultation_create
+from tests.factories import (
+    EditorFactory,
+    OfficialFactory,
+    OrganisationFactory,
+    UserFactory,
+    consultation_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +23,15 @@ PHASES = {
     "closed": {"opens_in": timedelta(days=-5), "closes_in": timedelta(days=-1)},
 }
 
-ROLES = ["anonymous", "unverified", "participant", "official", "official_elsewhere", "editor", "administrator"]
+ROLES = [
+    "anonymous",
+    "unverified",
+    "participant",
+    "official",
+    "official_elsewhere",
+    "editor",
+    "administrator",
+]
 
 # What each role may do in each phase. Officials read reports in every phase, answering needs a
 # confirmed address and an open, published consultation.
@@ -60,6 +74,4 @@ def test_permission_matrix(role, phase):
     consultation = consultation_create(organisation=organisation, **PHASES[phase])
     user = make_user(role, organisation)
     for action, allowed in EXPECTED.items():
-        assert can(user, action, consultation) == ((role, phase) in allowed), (
-            f"{role} / {phase} / {action}"
-        )
+        assert can(user, action, consultation) == ((role, phase) in allowed), f"{role} / {phase} / {action}"

@@ -30,7 +30,8 @@ prochain accord-cadre sur le travail à distance.</p>
 <li>l’équipement fourni aux agents ;</li>
 <li>l’organisation de l’accueil des usagers les jours de télétravail.</li></ul>
 <h2>Ce que nous ferons de vos contributions</h2>
-<p>Une synthèse sera publiée sur cette plateforme à la clôture, avec les décisions prises et leurs raisons.</p>
+<p>Une synthèse sera publiée sur cette plateforme à la clôture, avec les décisions prises
+et leurs raisons.</p>
 """
 
 QUESTIONS = [
@@ -83,8 +84,29 @@ PRIORITIES = [
 ]
 
 PSEUDONYMS = [
-    "Camille", "Yanis", "Léa", "Mathis", "Inès", "Hugo", "Chloé", "Nassim", "Manon", "Théo", "Sarah",
-    "Lucas", "Jade", "Enzo", "Lina", "Noé", "Zoé", "Adam", "Louise", "Rayan", "Emma", "Malik", "Alice",
+    "Camille",
+    "Yanis",
+    "Léa",
+    "Mathis",
+    "Inès",
+    "Hugo",
+    "Chloé",
+    "Nassim",
+    "Manon",
+    "Théo",
+    "Sarah",
+    "Lucas",
+    "Jade",
+    "Enzo",
+    "Lina",
+    "Noé",
+    "Zoé",
+    "Adam",
+    "Louise",
+    "Rayan",
+    "Emma",
+    "Malik",
+    "Alice",
     "Gabriel",
 ]
 
@@ -131,12 +153,15 @@ class Command(BaseCommand):
 
     def _user(self, email, pseudonym, password, *, staff=False, superuser=False) -> User:
         user, created = User.objects.get_or_create(
-            email=email, defaults={"pseudonym": pseudonym, "is_staff": staff or superuser, "is_superuser": superuser}
+            email=email,
+            defaults={"pseudonym": pseudonym, "is_staff": staff or superuser, "is_superuser": superuser},
         )
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         return user
 
     def _consultation(self, home, organisation) -> ConsultationPage:
@@ -163,7 +188,9 @@ class Command(BaseCommand):
         days, quality, priority, other = questions
         generator = random.Random(2026)  # noqa: S311 — demo data, not security
         for index, pseudonym in enumerate(PSEUDONYMS, start=1):
-            participant = self._user(f"participant{index:02d}@{DEMO_DOMAIN}", pseudonym, settings.DEMO_PASSWORD)
+            participant = self._user(
+                f"participant{index:02d}@{DEMO_DOMAIN}", pseudonym, settings.DEMO_PASSWORD
+            )
             if consultation.responses.filter(participant=participant).exists():
                 continue
             answers = {
@@ -184,17 +211,25 @@ class Command(BaseCommand):
             consultation=consultation,
             report_version=snapshot,
             summary=(
-                "Trois semaines après l’ouverture, la plupart des agents télétravaillent un ou deux jours par "
+                "Trois semaines après l’ouverture, la plupart des agents télétravaillent un ou deux "
+                "jours par "
                 "semaine et jugent que le service aux usagers n’en a pas souffert."
             ),
             body=[
                 {"type": "heading", "value": "Ce que nous avons entendu"},
-                {"type": "report_figure", "value": {"figure": "participants", "caption": "agents ont répondu"}},
-                {"type": "report_figure", "value": {"figure": "question", "question_number": 2, "caption": ""}},
+                {
+                    "type": "report_figure",
+                    "value": {"figure": "participants", "caption": "agents ont répondu"},
+                },
+                {
+                    "type": "report_figure",
+                    "value": {"figure": "question", "question_number": 2, "caption": ""},
+                },
                 {"type": "heading", "value": "Ce que nous avons décidé, et pourquoi"},
                 {
                     "type": "paragraph",
-                    "value": "<p>L’accueil physique des usagers sera maintenu tous les jours ouvrés : c’est la "
+                    "value": "<p>L’accueil physique des usagers sera maintenu tous les jours ouvrés : "
+                    "c’est la "
                     "demande la plus fréquente des réponses écrites.</p>",
                 },
                 {"type": "heading", "value": "Et maintenant ?"},

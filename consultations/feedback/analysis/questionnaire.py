@@ -45,7 +45,12 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
     summaries = []
     for question in questions:
         respondents = answered[question.id]
-        summary = {"id": question.id, "kind": question.kind, "label": question.label, "respondents": respondents}
+        summary = {
+            "id": question.id,
+            "kind": question.kind,
+            "label": question.label,
+            "respondents": respondents,
+        }
         if question.kind == "single_choice":
             counts = choice_counts[question.id]
             summary["choices"] = [

@@ -17,7 +17,10 @@ def test_counts_choices_as_shares_of_those_who_answered():
     choice, text = report["questions"]
     assert report["participants"] == 4
     assert choice["respondents"] == 3
-    assert [(c["label"], c["count"], c["percent"]) for c in choice["choices"]] == [("Aucun", 1, 33.3), ("Un", 2, 66.7)]
+    assert [(c["label"], c["count"], c["percent"]) for c in choice["choices"]] == [
+        ("Aucun", 1, 33.3),
+        ("Un", 2, 66.7),
+    ]
     assert text["answers"] == 1
     assert report["open_answers"] == 1
 

@@ -68,7 +68,9 @@ def test_a_failed_compile_leaves_the_previous_version_visible(consultation, monk
     assert list(ReportSnapshot.objects.values_list("version", flat=True)) == [1]
 
 
-def test_responses_queue_one_compile_until_it_starts(consultation, django_capture_on_commit_callbacks, monkeypatch):
+def test_responses_queue_one_compile_until_it_starts(
+    consultation, django_capture_on_commit_callbacks, monkeypatch
+):
     queued = []
     monkeypatch.setattr(report_compile_task, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +104,9 @@ def test_the_schedule_catches_up_with_consultations_left_behind(consultation, mo
     assert reports_refresh_task.run() == 0, "up to date: nothing queued"
 
 
-def test_a_broker_outage_does_not_lose_the_response(consultation, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_broker_outage_does_not_lose_the_response(
+    consultation, django_capture_on_commit_callbacks, monkeypatch
+):
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
@@ -129,9 +133,10 @@ def test_an_official_reads_the_report_of_their_organisation(client, consultation
     body = page.content.decode()
     assert 'data-figure="participants">1<' in body
     assert "Combien de jours télétravaillez-vous ?" in body
-    assert reverse("feedback_report_detail", args=[consultation.pk]) in client.get(
-        reverse("feedback_report_index")
-    ).content.decode()
+    assert (
+        reverse("feedback_report_detail", args=[consultation.pk])
+        in client.get(reverse("feedback_report_index")).content.decode()
+    )
 
 
 def test_others_cannot_read_the_report(client, consultation):

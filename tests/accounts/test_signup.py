@@ -1,0 +1,59 @@
+"""Signing up: e-mail, pseudonym and password; the address is confirmed through the e-mailed link."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "email": "camille@example.org",
+    "pseudonym": "Camille",
+    "password1": "un-mot-de-passe-solide-2026",
+    "password2": "un-mot-de-passe-solide-2026",
+}
+
+
+def test_sign_up_then_confirm_the_address_then_signed_in(client, mailoutbox):
+    sent = client.post("/accounts/signup/", GOOD)
+    assert sent.status_code == 302
+    user = User.objects.get(email="camille@example.org")
+    assert user.pseudonym == "Camille"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", mailoutbox[0].body).group(0)
+    confirm_path = link.split("://", 1)[1].split("/", 1)[1]
+    confirmed = client.post("/" + confirm_path, follow=True)
+    assert confirmed.status_code == 200
+    assert EmailAddress.objects.get(user=user).verified
+    assert "Camille" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": ""}, "email"),
+        ({"email": "pas-une-adresse"}, "email"),
+        ({"pseudonym": ""}, "pseudonym"),
+        ({"pseudonym": "x" * 51}, "pseudonym"),
+        ({"pseudonym": "moi@example.org"}, "pseudonym"),
+        ({"password1": "court", "password2": "court"}, "password1"),
+        ({"password2": "autre-chose-encore-2026"}, "password2"),
+    ],
+)
+def test_bad_sign_up_input_is_refused_next_to_the_field(client, change, field):
+    refused = client.post("/accounts/signup/", {**GOOD, **change})
+    assert refused.status_code in (200, 400)
+    assert field in refused.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_a_second_sign_up_with_the_same_address_reveals_nothing(client, mailoutbox):
+    client.post("/accounts/signup/", GOOD)
+    client.logout()
+    again = client.post("/accounts/signup/", {**GOOD, "pseudonym": "Autre"})
+    assert again.status_code == 302, "same answer as for a new address (no enumeration)"
+    assert User.objects.count() == 1

@@ -1,0 +1,96 @@
+"""Outcome pages quote figures from a pinned report version, so they never change silently."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+from cms.models import HomePage, OutcomePage
+from consultations.feedback.services import report_compile
+from tests.consultations.feedback.test_reports import answer
+from tests.factories import consultation_create
+
+pytestmark = pytest.mark.django_db
+
+
+def outcome_create(consultation, snapshot, body):
+    page = OutcomePage(
+        title="Ce que vous nous avez dit",
+        consultation=consultation,
+        report_version=snapshot,
+        summary="Une majorité télétravaille deux jours.",
+        body=body,
+    )
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def test_figures_come_from_the_pinned_version_even_after_a_recompile(client, consultation):
+    answer(consultation, choice=2)
+    answer(consultation, choice=2)
+    pinned = report_compile(consultation=consultation)
+    page = outcome_create(
+        consultation,
+        pinned,
+        [
+            {
+                "type": "report_figure",
+                "value": {"figure": "participants", "caption": "personnes ont répondu"},
+            },
+            {"type": "report_figure", "value": {"figure": "question", "question_number": 1}},
+        ],
+    )
+    answer(consultation, choice=0)
+    assert report_compile(consultation=consultation).participants == 3
+
+    body = client.get(page.url).content.decode()
+    assert 'data-figure="participants">2<' in body
+    assert "personnes ont répondu" in body
+    assert "Deux ou plus" in body
+    assert "100,0 %" in body or "100.0 %" in body
+    assert page.url in client.get("/").content.decode(), "the home page lists the latest outcomes"
+    assert page.url in client.get(consultation.url).content.decode(), "the consultation links to its outcome"
+
+
+def test_an_outcome_must_quote_a_version_of_its_own_consultation(consultation, organisation):
+    answer(consultation)
+    other = consultation_create(organisation=organisation, title="Autre consultation")
+    answer(other)
+    wrong = report_compile(consultation=other)
+    page = OutcomePage(title="Bilan", consultation=consultation, report_version=wrong, summary="…", body=[])
+    with pytest.raises(Exception, match="consultation"):
+        page.full_clean()
+
+
+def test_an_editor_publishes_an_outcome_page_in_the_admin(client, editor, consultation):
+    answer(consultation)
+    snapshot = report_compile(consultation=consultation)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["cms", "outcomepage", HomePage.objects.get().pk])
+    data = {
+        "title": "Bilan de la consultation",
+        "slug": "bilan",
+        "consultation": str(consultation.pk),
+        "report_version": str(snapshot.pk),
+        "summary": "Ce que nous avons entendu.",
+        "body": streamfield(
+            [("report_figure", {"figure": "participants", "question_number": "", "caption": "participants"})]
+        ),
+        "action-publish": "publish",
+    }
+    assert client.post(url, nested_form_data(data)).status_code == 302
+    page = OutcomePage.objects.get(slug="bilan")
+    assert page.live
+    assert 'data-figure="participants">1<' in client.get(page.url).content.decode()
+
+    data.update(slug="bilan-2", report_version="", title="Sans version")
+    refused = client.post(url, nested_form_data(data))
+    assert "report_version" in refused.context["form"].errors, "figures need a pinned version"
+    assert not OutcomePage.objects.filter(slug="bilan-2").exists()
+
+    data.update(
+        report_version=str(snapshot.pk),
+        body=streamfield([("report_figure", {"figure": "question", "question_number": "2", "caption": ""})]),
+    )
+    refused = client.post(url, nested_form_data(data))
+    assert "report_version" in refused.context["form"].errors, "question 2 is not a choice question"

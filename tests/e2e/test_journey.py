@@ -1,0 +1,78 @@
+"""The whole loop in a browser: sign up, confirm the address, answer, report compiled by a real worker,
+read by an official, outcome page published by an editor and seen by the participant."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from cms.models import HomePage, OutcomePage
+from consultations.feedback.models import ReportSnapshot
+from tests.factories import PASSWORD, EditorFactory, OfficialFactory, consultation_create
+from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.worker]
+
+
+def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noqa: F811
+    consultation = consultation_create(title="Le télétravail après la crise")
+    official = OfficialFactory(organisation=consultation.organisation)
+    editor = EditorFactory()
+
+    # A visitor signs up from the consultation page.
+    citizen = new_page()
+    citizen.goto(live_server.url + consultation.url)
+    citizen.locator("#main").get_by_role("link", name="Créer un compte").click()
+    citizen.get_by_label("E-mail").fill("camille@example.org")
+    citizen.get_by_label("Pseudonyme").fill("Camille")
+    citizen.get_by_label("Mot de passe :", exact=True).fill("un-mot-de-passe-solide-2026")
+    citizen.get_by_label("Mot de passe (confirmation)").fill("un-mot-de-passe-solide-2026")
+    citizen.get_by_role("button", name="Création de compte").click()
+    citizen.get_by_role("heading", name="Vérifiez votre adresse e-mail").wait_for()
+
+    # … confirms the address through the link in the e-mail …
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    citizen.goto(link)
+    citizen.get_by_role("button", name="Confirmer").click()
+    citizen.get_by_text("Compte connecté : Camille").wait_for()
+
+    # … and answers.
+    citizen.goto(live_server.url + consultation.url)
+    citizen.get_by_label("Deux ou plus").check()
+    citizen.get_by_label("Que faudrait-il changer ?").fill("Des écrans et des horaires souples.")
+    citizen.get_by_role("button", name="Envoyer mes réponses").click()
+    citizen.get_by_text("Merci, vos réponses sont enregistrées.").wait_for()
+
+    # The worker compiles the report in the background.
+    snapshot = wait_for(
+        lambda: ReportSnapshot.objects.filter(consultation=consultation, response_count=1).first(),
+        what="the report compiled by the worker",
+    )
+
+    # An official reads it in the back office.
+    staff = new_page()
+    staff.goto(live_server.url + "/admin/login/")
+    staff.get_by_label("Adresse e-mail").fill(official.email)
+    staff.locator("#id_password").fill(PASSWORD)
+    staff.keyboard.press("Enter")
+    staff.wait_for_url(re.compile(r"/admin/$"))
+    staff.goto(f"{live_server.url}/admin/reports/{consultation.pk}/")
+    assert staff.locator('[data-figure="participants"]').inner_text() == "1"
+    assert staff.get_by_text("Combien de jours télétravaillez-vous ?").is_visible()
+
+    # An editor publishes the outcome page; the participant sees it, with the pinned figure.
+    outcome = OutcomePage(
+        title="Ce que vous nous avez dit",
+        consultation=consultation,
+        report_version=snapshot,
+        summary="Deux jours par semaine, des écrans.",
+        body=[{"type": "report_figure", "value": {"figure": "question", "question_number": 1}}],
+        owner=editor,
+    )
+    HomePage.objects.get().add_child(instance=outcome)
+    outcome.save_revision(user=editor).publish(user=editor)
+
+    citizen.goto(live_server.url + "/")
+    citizen.get_by_role("link", name="Ce que vous nous avez dit").click()
+    row = citizen.get_by_role("row", name=re.compile("Deux ou plus"))
+    assert "100" in row.inner_text()
