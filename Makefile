@@ -31,7 +31,7 @@ messages: $(STAMP) $(MO_FILES)
 
 # Extracting strings needs GNU gettext (apt-get install gettext); only translators need it.
 makemessages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=static --ignore=var
 
 migrate: messages
 	$(BIN)/python manage.py migrate --no-input

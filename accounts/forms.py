@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm
 
 
 class SignupForm(forms.Form):
@@ -22,3 +23,11 @@ class SignupForm(forms.Form):
     def signup(self, request, user):
         user.pseudonym = self.cleaned_data["pseudonym"]
         user.save(update_fields=["pseudonym"])
+
+
+class AdminLoginForm(LoginForm):
+    """Wagtail's sign-in form, with a translated label on the password field (Wagtail leaves it bare)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Password")
