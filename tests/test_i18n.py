@@ -61,8 +61,8 @@ def test_every_string_of_ours_is_in_the_french_catalogue(tmp_path):
         timeout=120,
     )
     with (tmp_path / "locale/fr/LC_MESSAGES/django.po").open("rb") as po:
-        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+        extracted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id}
     with (ROOT / "locale/fr/LC_MESSAGES/django.po").open("rb") as po:
-        committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
+        committed = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id}
     missing = sorted(extracted - committed)
     assert not missing, f"run `make makemessages` and translate: {missing}"

@@ -1,5 +1,5 @@
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -27,4 +27,9 @@ class ReportsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
-    return ReportsMenuItem(_("Reports"), reverse("feedback_report_index"), icon_name="table", order=250)
+    return ReportsMenuItem(
+        pgettext_lazy("compiled feedback", "Reports"),
+        reverse("feedback_report_index"),
+        icon_name="table",
+        order=250,
+    )

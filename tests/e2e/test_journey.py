@@ -60,17 +60,32 @@ def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noq
     assert staff.locator('[data-figure="participants"]').inner_text() == "1"
     assert staff.get_by_text("Combien de jours télétravaillez-vous ?").is_visible()
 
-    # An editor publishes the outcome page; the participant sees it, with the pinned figure.
-    outcome = OutcomePage(
-        title="Ce que vous nous avez dit",
-        consultation=consultation,
-        report_version=snapshot,
-        summary="Deux jours par semaine, des écrans.",
-        body=[{"type": "report_figure", "value": {"figure": "question", "question_number": 1}}],
-        owner=editor,
+    # An editor publishes the outcome page in the admin, quoting the compiled version.
+    editing = new_page()
+    editing.goto(live_server.url + "/admin/login/")
+    editing.get_by_label("Adresse e-mail").fill(editor.email)
+    editing.get_by_label("Mot de passe").fill(PASSWORD)
+    editing.keyboard.press("Enter")
+    editing.wait_for_url(re.compile(r"/admin/$"))
+    editing.goto(f"{live_server.url}/admin/pages/add/cms/outcomepage/{HomePage.objects.get().pk}/")
+    editing.get_by_placeholder("Titre de la page*").fill("Ce que vous nous avez dit")
+    editing.get_by_role("button", name="Choisissez une page (Consultation)").click()
+    editing.get_by_role("link", name="Le télétravail après la crise").click()
+    editing.locator("#id_report_version").select_option(str(snapshot.pk))
+    editing.locator("#id_summary").fill("Deux jours par semaine, des écrans.")
+    editing.locator(".c-sf-add-button").first.click()
+    editing.get_by_role("option", name="Chiffre de la synthèse").click()
+    editing.locator("select[name='body-0-value-figure']").select_option("question")
+    editing.locator("input[name='body-0-value-question_number']").fill("1")
+    editing.get_by_role("button", name="Plus d’actions").or_(
+        editing.get_by_role("button", name="Plus d'actions")
+    ).click()
+    editing.get_by_role("button", name="Publier").click()
+    editing.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+    outcome = wait_for(
+        lambda: OutcomePage.objects.live().filter(consultation=consultation).first(), what="publish"
     )
-    HomePage.objects.get().add_child(instance=outcome)
-    outcome.save_revision(user=editor).publish(user=editor)
+    assert outcome.report_version_id == snapshot.pk
 
     citizen.goto(live_server.url + "/")
     citizen.get_by_role("link", name="Ce que vous nous avez dit").click()
