@@ -9,6 +9,7 @@ from wagtail.models import Page
 from consultations.models import ConsultationPage
 
 from .blocks import OutcomeBodyBlock, ReportFigureBlock
+from .forms import OutcomePageForm
 
 
 class HomePage(Page):
@@ -65,6 +66,7 @@ class OutcomePage(Page):
     ]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
+    base_form_class = OutcomePageForm
 
     class Meta:
         verbose_name = _("outcome page")

@@ -94,7 +94,8 @@ class ConsultationPage(Page):
 class Response(models.Model):
     """One participant's answers to one consultation's questionnaire; editable until closing."""
 
-    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="responses")
+    # PROTECT: deleting a consultation never deletes what people sent (see wagtail_hooks.py).
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.PROTECT, related_name="responses")
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="responses"
     )

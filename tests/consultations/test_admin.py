@@ -89,3 +89,16 @@ def test_an_empty_questionnaire_is_refused(client, editor, organisation):
     refused = client.post(add_url(), consultation_form(organisation, questions=streamfield([])))
     assert "questions" in refused.context["form"].errors
     assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_a_consultation_with_answers_cannot_be_deleted(client, consultation):
+    from consultations.services import response_submit
+    from tests.factories import UserFactory, form_data
+
+    answers = {key.removeprefix("q_"): value for key, value in form_data(consultation).items()}
+    response_submit(consultation=consultation, participant=UserFactory(), answers=answers)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    refused = client.post(reverse("wagtailadmin_pages:delete", args=[consultation.pk]), follow=True)
+    assert "ne peut pas être supprimée" in refused.content.decode()
+    assert ConsultationPage.objects.filter(pk=consultation.pk).exists()
+    assert consultation.responses.count() == 1

@@ -1,0 +1,44 @@
+"""`manage.py demo_load` builds the French demo, and a second run creates nothing twice."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import Organisation, User
+from cms.models import OutcomePage
+from consultations.feedback.models import ReportSnapshot
+from consultations.models import Answer, ConsultationPage, Response
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Organisation, User, ConsultationPage, Response, Answer, ReportSnapshot, OutcomePage]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_the_demo_is_complete_and_idempotent(client, capsys):
+    call_command("demo_load")
+    first = counts()
+    assert first["ConsultationPage"] == 1
+    assert first["Response"] == 24
+    assert first["ReportSnapshot"] == 1
+    assert first["OutcomePage"] == 1
+    assert "admin@concerto.localhost / concerto-demo-2026" in capsys.readouterr().out
+
+    call_command("demo_load")
+    assert counts() == first
+
+    outcome = OutcomePage.objects.get()
+    page = client.get(outcome.url).content.decode()
+    assert 'data-figure="participants">24<' in page
+    assert "Le télétravail dans les services publics après la crise" in client.get("/").content.decode()
+    assert client.login(email="agente@demo.concerto.localhost", password="concerto-demo-2026")
+
+
+def test_the_demo_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo_load")
+    assert not User.objects.exists()
