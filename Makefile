@@ -13,6 +13,8 @@ help:
 	@echo "make lint   ruff (lint and format check)"
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Concerto needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -14,6 +14,16 @@ from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture
 pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 
 
+def admin_sign_in(page, base_url: str, email: str):
+    """Sign in to the back office with the keyboard, as staff do."""
+    page.goto(base_url + "/admin/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page
+
+
 def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noqa: F811
     consultation = consultation_create(title="Le télétravail après la crise")
     official = OfficialFactory(organisation=consultation.organisation)
@@ -50,23 +60,13 @@ def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noq
     )
 
     # An official reads it in the back office.
-    staff = new_page()
-    staff.goto(live_server.url + "/admin/login/")
-    staff.get_by_label("Adresse e-mail").fill(official.email)
-    staff.locator("#id_password").fill(PASSWORD)
-    staff.keyboard.press("Enter")
-    staff.wait_for_url(re.compile(r"/admin/$"))
+    staff = admin_sign_in(new_page(), live_server.url, official.email)
     staff.goto(f"{live_server.url}/admin/reports/{consultation.pk}/")
     assert staff.locator('[data-figure="participants"]').inner_text() == "1"
     assert staff.get_by_text("Combien de jours télétravaillez-vous ?").is_visible()
 
     # An editor publishes the outcome page in the admin, quoting the compiled version.
-    editing = new_page()
-    editing.goto(live_server.url + "/admin/login/")
-    editing.get_by_label("Adresse e-mail").fill(editor.email)
-    editing.get_by_label("Mot de passe").fill(PASSWORD)
-    editing.keyboard.press("Enter")
-    editing.wait_for_url(re.compile(r"/admin/$"))
+    editing = admin_sign_in(new_page(), live_server.url, editor.email)
     editing.goto(f"{live_server.url}/admin/pages/add/cms/outcomepage/{HomePage.objects.get().pk}/")
     editing.get_by_placeholder("Titre de la page*").fill("Ce que vous nous avez dit")
     editing.get_by_role("button", name="Choisissez une page (Consultation)").click()
