@@ -2,7 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+DEPS_HASH := $(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
+BASE_STAMP := $(VENV)/.base-$(DEPS_HASH)
+STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean
@@ -18,18 +20,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+# What the platform needs to run (production installs only this) …
+$(BASE_STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	rm -f $(VENV)/.base-*
+	touch $@
+
+# … and what developers and CI need on top (tests, browser driver, linter).
+$(STAMP): $(BASE_STAMP)
 	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.dev-*
 	touch $@
 
 install: $(STAMP)
 
 # Message catalogues are compiled by the build (Babel, so that no system gettext is needed).
-locale/%.mo: locale/%.po $(STAMP)
+locale/%.mo: locale/%.po $(BASE_STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-messages: $(STAMP) $(MO_FILES)
+messages: $(BASE_STAMP) $(MO_FILES)
 
 # Extracting strings needs GNU gettext (apt-get install gettext); only translators need it.
 makemessages: $(STAMP)
@@ -45,7 +54,7 @@ run: demo
 	@echo "Starting the web server, a Celery worker and beat (Ctrl-C stops them all)."
 	$(BIN)/honcho -f Procfile.dev start
 
-test: messages
+test: install messages
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -56,15 +65,16 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: messages
+check: install messages
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production entry point: gunicorn, a worker and beat (see Procfile); needs DJANGO_ENV=production etc.
+# Installs the runtime dependencies only.
 prod: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input
-	$(BIN)/honcho -f Procfile start
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

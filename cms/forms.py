@@ -1,18 +1,21 @@
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from consultations.feedback.models import ReportSnapshot
 
 
 class OutcomePageForm(WagtailAdminPageForm):
-    """The outcome page editor: report versions listed by consultation, without loading their data."""
+    """The outcome page editor: report versions of published consultations, without their data.
+
+    Which version goes with which consultation is checked by `OutcomePage.clean()`, so an editor may
+    change both in one save.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = (
-            ReportSnapshot.objects.select_related("consultation")
+        self.fields["report_version"].queryset = (
+            ReportSnapshot.objects.filter(Q(consultation__live=True) | Q(pk=self.instance.report_version_id))
+            .select_related("consultation")
             .defer("data")
             .order_by("consultation__title", "-version")
         )
-        if self.instance.consultation_id:
-            versions = versions.filter(consultation_id=self.instance.consultation_id)
-        self.fields["report_version"].queryset = versions

@@ -74,10 +74,11 @@ class Question:
 
 def questions_from_stream(stream) -> list[Question]:
     questions = []
-    for child in stream:
+    for position, child in enumerate(stream):
         value = child.value
         common = {
-            "id": child.id,
+            # Blocks get their id when the page is saved; a preview of unsaved blocks numbers them.
+            "id": child.id or f"unsaved-{position}",
             "kind": child.block_type,
             "label": value["label"],
             "help_text": value.get("help_text") or "",

@@ -90,6 +90,11 @@ class ConsultationPage(Page):
 
         return consultation_page_serve(request, self)
 
+    def serve_preview(self, request, mode_name):
+        # The admin's preview shows the page as participants get it, through the same view.
+        request.is_preview = True
+        return self.serve(request)
+
 
 class Response(models.Model):
     """One participant's answers to one consultation's questionnaire; editable until closing."""

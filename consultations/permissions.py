@@ -7,7 +7,7 @@ import rules
 
 from accounts.permissions import is_administrator, is_official_of, is_verified
 
-from .models import Phase
+from .models import ConsultationPage, Phase
 
 
 @rules.predicate
@@ -37,3 +37,22 @@ def can(user, action: str, consultation) -> bool:
     not even an administrator may answer a closed consultation.
     """
     return rules.has_perm(f"consultations.{action}", user, consultation)
+
+
+def reportable_consultations(user):
+    """The consultations whose reports `user` may read: the queryset form of `view_report`."""
+    consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
+    if is_administrator(user):
+        return consultations
+    if not user.is_authenticated:
+        return consultations.none()
+    return consultations.filter(
+        organisation__memberships__user=user, organisation__memberships__role="official"
+    ).distinct()
+
+
+def can_read_some_report(user) -> bool:
+    """Whether the back office should offer the reports menu to `user`."""
+    return is_administrator(user) or (
+        user.is_authenticated and user.memberships.filter(role="official").exists()
+    )

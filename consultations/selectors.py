@@ -19,13 +19,3 @@ def answers_by_question(response: Response | None) -> dict[str, str]:
     if response is None:
         return {}
     return {answer.question_id: answer.choice_id or answer.text for answer in response.answers.all()}
-
-
-def consultations_reportable_by(user):
-    """Published or draft consultations whose report the user may read (officials of the organisation)."""
-    consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
-    if user.is_superuser:
-        return consultations
-    return consultations.filter(
-        organisation__memberships__user=user, organisation__memberships__role="official"
-    ).distinct()

@@ -41,11 +41,15 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     POST records the answers (one response per participant, editable until closing).
     """
     can_answer = permissions.can(request.user, "answer_consultation", consultation)
-    response = selectors.response_of(consultation=consultation, participant=request.user)
+    # A preview of a page not saved yet has no id: nothing of it is stored, so no response either.
+    previewing = consultation.pk is None
+    response = (
+        None if previewing else selectors.response_of(consultation=consultation, participant=request.user)
+    )
     form = None
     status = 200
 
-    if request.method == "POST":
+    if request.method == "POST" and not previewing:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
         if not can_answer:
@@ -69,7 +73,9 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     elif request.method not in ("GET", "HEAD"):
         return TemplateResponse(request, "405.html", status=405)
 
-    if form is None and can_answer:
+    # Editors previewing in the admin see the questionnaire as participants will; nothing is recorded.
+    preview = getattr(request, "is_preview", False)
+    if form is None and (can_answer or preview):
         form = ResponseForm(
             questions=consultation.question_list, initial_answers=selectors.answers_by_question(response)
         )
@@ -78,7 +84,8 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "page": consultation,
         "form": form,
         "has_response": response is not None,
-        "refusal": None if can_answer else _refusal_message(request, consultation),
+        "refusal": None if can_answer or preview else _refusal_message(request, consultation),
+        "preview": preview,
         "phase": consultation.phase(),
     }
     return TemplateResponse(request, consultation.get_template(request), context, status=status)

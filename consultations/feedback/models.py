@@ -2,11 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ReportSnapshotQuerySet(models.QuerySet):
-    def latest_for(self, consultation_id: int):
-        return self.filter(consultation_id=consultation_id).order_by("-version").first()
-
-
 class ReportSnapshot(models.Model):
     """One compiled version of a consultation's report. Written once in one transaction, never changed.
 
@@ -23,8 +18,6 @@ class ReportSnapshot(models.Model):
     response_count = models.PositiveIntegerField()
     responses_updated_at = models.DateTimeField(null=True)
     data = models.JSONField()
-
-    objects = ReportSnapshotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report version")

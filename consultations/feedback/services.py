@@ -3,12 +3,12 @@
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..models import ConsultationPage
-from . import loaders
+from . import loaders, selectors
 from .analysis.questionnaire import summarise
 from .models import ReportCompileState, ReportSnapshot
 
@@ -18,6 +18,15 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
 
 
+def report_up_to_date(*, consultation_id: int) -> ReportSnapshot | None:
+    """The latest version if it already covers every response as they are now, else None."""
+    count, last = loaders.response_watermark(consultation_id)
+    latest = selectors.report_latest(consultation_id=consultation_id)
+    if latest and (latest.response_count, latest.responses_updated_at) == (count, last):
+        return latest
+    return None
+
+
 def report_compile(*, consultation: ConsultationPage, force: bool = False) -> ReportSnapshot | None:
     """Compile a new version of the consultation's report and store it in one transaction.
 
@@ -25,10 +34,9 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     `force`). The analysis runs before the transaction, so a failure leaves the previous version as
     the one shown.
     """
-    count, last = loaders.response_watermark(consultation.pk)
-    latest = ReportSnapshot.objects.latest_for(consultation.pk)
-    if not force and latest and (latest.response_count, latest.responses_updated_at) == (count, last):
+    if not force and report_up_to_date(consultation_id=consultation.pk):
         return None
+    count, last = loaders.response_watermark(consultation.pk)
 
     data = summarise(
         loaders.question_specs(consultation), loaders.answer_rows(consultation.pk), participants=count
@@ -63,19 +71,26 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     from .tasks import report_compile_task
 
     now = timezone.now()
-    ReportCompileState.objects.get_or_create(consultation_id=consultation_id)
-    claimed = (
-        ReportCompileState.objects.filter(consultation_id=consultation_id)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER))
-        .update(queued_at=now)
-    )
+    try:
+        ReportCompileState.objects.get_or_create(consultation_id=consultation_id)
+        claimed = (
+            ReportCompileState.objects.filter(consultation_id=consultation_id)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER))
+            .update(queued_at=now)
+        )
+    except DatabaseError:  # e.g. a lock timeout: the refresh schedule will queue it
+        logger.exception("report compile not claimed consultation=%s", consultation_id)
+        return False
     if not claimed:
         return False
     try:
         report_compile_task.delay(consultation_id)
     except Exception:  # broker unreachable: logged, and caught up by reports_refresh_task
-        ReportCompileState.objects.filter(consultation_id=consultation_id).update(queued_at=None)
         logger.exception("report compile not queued consultation=%s", consultation_id)
+        try:
+            ReportCompileState.objects.filter(consultation_id=consultation_id).update(queued_at=None)
+        except DatabaseError:  # the claim then expires after STALE_AFTER
+            logger.exception("report compile claim not released consultation=%s", consultation_id)
         return False
     return True
 

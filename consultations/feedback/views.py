@@ -2,73 +2,63 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from .. import selectors as consultation_selectors
 from ..models import ConsultationPage
-from . import loaders, services
-from .models import ReportCompileState, ReportSnapshot
+from . import loaders, selectors, services
+
+
+def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
+    consultation = get_object_or_404(
+        ConsultationPage.objects.select_related("organisation"), pk=consultation_id
+    )
+    if not permissions.can(request.user, action, consultation):
+        raise PermissionDenied
+    return consultation
 
 
 def report_index(request):
     """The consultations whose reports this official may read, with their latest version."""
-    consultations = list(consultation_selectors.consultations_reportable_by(request.user))
-    latest = {
-        snapshot.consultation_id: snapshot
-        for snapshot in ReportSnapshot.objects.filter(consultation__in=consultations)
-        .order_by("consultation_id", "version")
-        .only("id", "consultation_id", "version", "compiled_at", "response_count")
-    }
-    rows = [(consultation, latest.get(consultation.pk)) for consultation in consultations]
-    return TemplateResponse(request, "feedback/report_index.html", {"rows": rows})
+    consultations = selectors.with_latest_report(permissions.reportable_consultations(request.user))
+    return TemplateResponse(request, "feedback/report_index.html", {"consultations": consultations})
 
 
 def report_detail(request, consultation_id: int):
     """A consultation's report: the latest version, or the one asked for with ?version=N."""
-    consultation = get_object_or_404(ConsultationPage, pk=consultation_id)
-    if not permissions.can(request.user, "view_report", consultation):
-        raise PermissionDenied
-    versions = list(
-        ReportSnapshot.objects.filter(consultation=consultation).only("id", "version", "compiled_at")
-    )
-    snapshot = None
-    requested = request.GET.get("version")
-    if requested is not None:
-        if not requested.isdigit():
-            return TemplateResponse(
-                request,
-                "feedback/report_detail.html",
-                {"consultation": consultation, "versions": versions, "error": _("Unknown report version.")},
-                status=400,
-            )
-        snapshot = get_object_or_404(ReportSnapshot, consultation=consultation, version=int(requested))
-    elif versions:
-        snapshot = ReportSnapshot.objects.get(pk=versions[0].pk)
-    count, _last = loaders.response_watermark(consultation.pk)
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    versions = list(selectors.report_versions(consultation_id=consultation.pk))
     context = {
         "consultation": consultation,
-        "snapshot": snapshot,
         "versions": versions,
-        "current_responses": count,
-        "state": ReportCompileState.objects.filter(consultation=consultation).first(),
+        "state": selectors.report_compile_state(consultation_id=consultation.pk),
+        "current_responses": loaders.response_watermark(consultation.pk)[0],
         "can_compile": permissions.can(request.user, "compile_report", consultation),
     }
+    requested = request.GET.get("version")
+    if requested is None:
+        context["snapshot"] = selectors.report_latest(consultation_id=consultation.pk)
+    elif requested.isascii() and requested.isdigit():
+        context["snapshot"] = selectors.report_version(
+            consultation_id=consultation.pk, version=int(requested)
+        )
+        if context["snapshot"] is None:
+            raise Http404(_("This report version does not exist."))
+    else:
+        context["error"] = _("Unknown report version: give its number, as listed below.")
+        return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
     return TemplateResponse(request, "feedback/report_detail.html", context)
 
 
 @require_POST
 def report_compile_request(request, consultation_id: int):
     """An official asks for a fresh compile; it runs in the background."""
-    consultation = get_object_or_404(ConsultationPage, pk=consultation_id)
-    if not permissions.can(request.user, "compile_report", consultation):
-        raise PermissionDenied
-    count, last = loaders.response_watermark(consultation.pk)
-    latest = ReportSnapshot.objects.latest_for(consultation.pk)
-    if latest and (latest.response_count, latest.responses_updated_at) == (count, last):
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    if latest := services.report_up_to_date(consultation_id=consultation.pk):
         messages.info(
             request,
             _("The report is up to date: version %(version)s covers every response.")

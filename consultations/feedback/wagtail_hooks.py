@@ -3,6 +3,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .. import permissions
 from . import views
 
 
@@ -21,8 +22,7 @@ def register_report_urls():
 
 class ReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        user = request.user
-        return user.is_superuser or user.memberships.exists()
+        return permissions.can_read_some_report(request.user)
 
 
 @hooks.register("register_admin_menu_item")

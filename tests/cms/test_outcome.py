@@ -5,6 +5,7 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from cms.models import HomePage, OutcomePage
+from consultations.feedback.models import ReportSnapshot
 from consultations.feedback.services import report_compile
 from tests.consultations.feedback.test_reports import answer
 from tests.factories import consultation_create
@@ -94,3 +95,38 @@ def test_an_editor_publishes_an_outcome_page_in_the_admin(client, editor, consul
     )
     refused = client.post(url, nested_form_data(data))
     assert "report_version" in refused.context["form"].errors, "question 2 is not a choice question"
+
+
+def test_an_editor_previews_an_outcome_page_before_saving_it(client, editor, consultation):
+    answer(consultation)
+    snapshot = report_compile(consultation=consultation)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["cms", "outcomepage", HomePage.objects.get().pk])
+    data = {
+        "title": "Bilan",
+        "slug": "bilan",
+        "consultation": str(consultation.pk),
+        "report_version": str(snapshot.pk),
+        "summary": "Résumé.",
+        "body": streamfield(
+            [("report_figure", {"figure": "participants", "question_number": "", "caption": ""})]
+        ),
+    }
+    assert client.post(url, nested_form_data(data)).json()["is_valid"]
+    assert 'data-figure="participants">1<' in client.get(url).content.decode()
+
+
+def test_the_outcome_editor_offers_versions_of_published_consultations_only(client, editor, consultation):
+    from tests.factories import consultation_create as create
+
+    draft = create(organisation=consultation.organisation, title="Brouillon", publish=False)
+    answer(consultation)
+    shown = report_compile(consultation=consultation)
+    hidden = ReportSnapshot.objects.create(
+        consultation=draft, version=1, response_count=0, responses_updated_at=None, data={}
+    )
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["cms", "outcomepage", HomePage.objects.get().pk])
+    choices = list(client.get(url).context["form"].fields["report_version"].queryset)
+    assert shown in choices
+    assert hidden not in choices

@@ -36,3 +36,22 @@ def test_bad_sign_in_input_is_refused_without_revealing_accounts(client, user):
 def test_an_unknown_language_is_ignored(client):
     assert client.post("/i18n/setlang/", {"language": "xx", "next": "/"}).status_code == 302
     assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_the_home_page_costs_the_same_queries_for_one_or_many_consultations(client, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import consultation_create
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/").status_code == 200
+        return len(context)
+
+    consultation_create(organisation=organisation, title="Première")
+    queries()  # the first request also fills the site's caches
+    one = queries()
+    for index in range(4):
+        consultation_create(organisation=organisation, title=f"Autre {index}")
+    assert queries() == one

@@ -102,3 +102,16 @@ def test_a_consultation_with_answers_cannot_be_deleted(client, consultation):
     assert "ne peut pas être supprimée" in refused.content.decode()
     assert ConsultationPage.objects.filter(pk=consultation.pk).exists()
     assert consultation.responses.count() == 1
+
+
+def test_an_editor_previews_a_consultation_before_saving_it(client, editor, organisation):
+    client.force_login(editor)
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["consultations", "consultationpage", HomePage.objects.get().pk],
+    )
+    assert client.post(url, consultation_form(organisation)).json()["is_valid"]
+    preview = client.get(url)
+    assert preview.status_code == 200
+    assert "Quel créneau vous convient ?" in preview.content.decode()
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()

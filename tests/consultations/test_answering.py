@@ -1,11 +1,14 @@
 """A participant answers a consultation: one response, editable until closing; bad input never a 500."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection
 
 from consultations.models import Answer, Response
+from consultations.services import response_submit
 from tests.factories import UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +58,38 @@ def test_editing_replaces_the_answers_and_keeps_one_response(client, consultatio
     ]
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_submissions_leave_one_response(organisation):
+    """Two racing submissions (a double click on two connections) leave one response and one answer set."""
+    consultation = consultation_create(organisation=organisation)
+    participant = UserFactory()
+    single, open_text = consultation.question_list
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def submit(text):
+        try:
+            barrier.wait()
+            response_submit(
+                consultation=consultation,
+                participant=participant,
+                answers={single.id: single.choices[0][0], open_text.id: text},
+            )
+        except Exception as error:  # collected and shown by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(text,)) for text in ("premier", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Response.objects.filter(consultation=consultation, participant=participant).count() == 1
+    assert Answer.objects.filter(response__consultation=consultation).count() == 2
+
+
 def test_a_double_submit_creates_one_response(client, consultation, participant):
     client.force_login(participant)
     data = form_data(consultation)
@@ -91,9 +126,11 @@ def test_a_consultation_not_open_yet_refuses_answers(client, organisation, parti
 def test_an_unpublished_consultation_is_not_found(client, organisation, participant):
     draft = consultation_create(organisation=organisation, publish=False)
     client.force_login(participant)
-    assert client.get(f"/accueil/{draft.slug}/").status_code == 404
-    assert client.post(f"/accueil/{draft.slug}/", form_data(draft)).status_code == 404
+    assert client.get(draft.url).status_code == 404
+    assert client.post(draft.url, form_data(draft)).status_code == 404
     assert not Response.objects.exists()
+    draft.save_revision().publish()
+    assert client.get(draft.url).status_code == 200, "the same address serves it once published"
 
 
 def test_a_visitor_is_asked_to_sign_in(client, consultation):
@@ -141,7 +178,7 @@ def test_bad_input_is_refused_next_to_the_field_and_saves_nothing(
     refused = client.post(consultation.url, data)
     assert refused.status_code == 400
     assert message in refused.content.decode()
-    assert 'role="alert"' in refused.content.decode()
+    assert 'id="form-errors" tabindex="-1" autofocus' in refused.content.decode(), "focus goes to the summary"
     assert not Response.objects.exists()
 
 

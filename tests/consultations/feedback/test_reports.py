@@ -172,5 +172,33 @@ def test_an_official_asks_for_a_compile(client, consultation, monkeypatch):
 def test_a_bad_version_number_is_a_clear_4xx(client, consultation):
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     assert client.get(report_url(consultation) + "?version=abc").status_code == 400
+    assert client.get(report_url(consultation) + "?version=²").status_code == 400, "a digit, but not 0-9"
+    assert client.get(report_url(consultation) + "?version=-1").status_code == 400
     assert client.get(report_url(consultation) + "?version=42").status_code == 404
     assert client.get(reverse("feedback_report_detail", args=[999999])).status_code == 404
+
+
+def test_the_report_list_costs_the_same_queries_for_one_or_many_consultations(client, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import consultation_create
+
+    client.force_login(OfficialFactory(organisation=organisation))
+    url = reverse("feedback_report_index")
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    consultation = consultation_create(organisation=organisation, title="Première")
+    answer(consultation)
+    services.report_compile(consultation=consultation)
+    queries()  # the first request also fills the site's caches
+    one = queries()
+    for index in range(4):
+        more = consultation_create(organisation=organisation, title=f"Autre {index}")
+        answer(more)
+        services.report_compile(consultation=more)
+    assert queries() == one

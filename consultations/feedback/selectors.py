@@ -1,0 +1,32 @@
+"""Reads of report snapshots."""
+
+from django.db.models import OuterRef, Subquery
+
+from .models import ReportCompileState, ReportSnapshot
+
+
+def report_latest(*, consultation_id: int) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(consultation_id=consultation_id).order_by("-version").first()
+
+
+def report_versions(*, consultation_id: int):
+    """Every version of a consultation's report, newest first, without their data."""
+    return ReportSnapshot.objects.filter(consultation_id=consultation_id).defer("data").order_by("-version")
+
+
+def report_version(*, consultation_id: int, version: int) -> ReportSnapshot | None:
+    return ReportSnapshot.objects.filter(consultation_id=consultation_id, version=version).first()
+
+
+def report_compile_state(*, consultation_id: int) -> ReportCompileState | None:
+    return ReportCompileState.objects.filter(consultation_id=consultation_id).first()
+
+
+def with_latest_report(consultations):
+    """Annotate consultations with their latest report version's number, date and participants (one query)."""
+    latest = ReportSnapshot.objects.filter(consultation=OuterRef("pk")).order_by("-version")
+    return consultations.annotate(
+        report_version=Subquery(latest.values("version")[:1]),
+        report_compiled_at=Subquery(latest.values("compiled_at")[:1]),
+        report_participants=Subquery(latest.values("response_count")[:1]),
+    )
