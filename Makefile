@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 DEPS_HASH := $(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 BASE_STAMP := $(VENV)/.base-$(DEPS_HASH)
 STAMP := $(VENV)/.dev-$(DEPS_HASH)
+MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean
@@ -50,9 +51,11 @@ migrate: messages
 demo: migrate
 	$(BIN)/python manage.py demo_load
 
+# The demo's staff accounts need a two-factor code: in development, 000000 passes (MFA_DEV_BYPASS_CODE).
 run: demo
 	@echo "Starting the web server, a Celery worker and beat (Ctrl-C stops them all)."
-	$(BIN)/honcho -f Procfile.dev start
+	@echo "Staff sign-in asks for a two-factor code: type $(MFA_DEV_BYPASS_CODE) (development only)."
+	MFA_DEV_BYPASS_CODE=$(MFA_DEV_BYPASS_CODE) $(BIN)/honcho -f Procfile.dev start
 
 test: install messages
 	$(BIN)/pytest

@@ -22,3 +22,17 @@ def is_official_of(user, organisation_id: int | None) -> bool:
     if not user.is_authenticated or organisation_id is None:
         return False
     return user.memberships.filter(organisation_id=organisation_id, role="official").exists()
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    """Anyone with a role beyond participant: back-office access, administrator, or a membership."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or user.memberships.exists()
+
+
+def has_two_factor(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

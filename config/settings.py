@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Sign-in
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rules",
     # Django
     "django.contrib.auth",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -157,9 +159,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CnilPasswordValidator"},
 ]
 
 LOGIN_URL = "account_login"
+# Staff sign in through allauth too, so that its rate limits and two-factor step apply to them.
+WAGTAILADMIN_LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 
@@ -172,9 +177,21 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
+# Someone signed in but sent to the login page (a participant opening the back office) sees the form,
+# to sign in with another account, rather than being sent back where they came from, in a loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concerto] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per
+# account); they count in the cache, so in production the shared Redis cache makes them global.
+
+# Two-factor authentication: required for staff (accounts.middleware), offered to everyone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Concerto"
+# Development only, opt-in (`make run` sets it; allauth refuses it unless DEBUG): a code that passes the
+# two-factor step, so that the demo's staff accounts can be tried without an authenticator app.
+MFA_TOTP_INSECURE_BYPASS_CODE = (env.str("MFA_DEV_BYPASS_CODE", default="") or None) if DEBUG else None
 
 # Languages ------------------------------------------------------------------------------------------
 

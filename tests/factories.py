@@ -1,7 +1,9 @@
+import time
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -10,6 +12,17 @@ from cms.models import HomePage
 from consultations.models import ConsultationPage
 
 PASSWORD = "correct-horse-battery-staple"
+# The two-factor secret of every staff account made by these factories (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app would show now."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
 
 QUESTIONS = [
     {
@@ -54,6 +67,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
             if extracted is not False:
                 EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def two_factor(self, create, extracted, **kwargs):
+        """Staff get a TOTP authenticator (required for the back office) unless told otherwise."""
+        if create and (self.is_staff or self.is_superuser) and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+
+
+class AdministratorFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
 
 
 class OfficialFactory(UserFactory):

@@ -8,17 +8,19 @@ from django.core import mail
 
 from cms.models import HomePage, OutcomePage
 from consultations.feedback.models import ReportSnapshot
-from tests.factories import PASSWORD, EditorFactory, OfficialFactory, consultation_create
+from tests.factories import PASSWORD, EditorFactory, OfficialFactory, consultation_create, totp_code
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker]
 
 
 def admin_sign_in(page, base_url: str, email: str):
-    """Sign in to the back office with the keyboard, as staff do."""
-    page.goto(base_url + "/admin/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
+    """Sign in to the back office as staff do: password, then the authenticator app's code."""
+    page.goto(base_url + "/admin/")
+    page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_label("Code").fill(totp_code())
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/admin/$"))
     return page

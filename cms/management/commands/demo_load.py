@@ -5,6 +5,7 @@ import random
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
+from accounts.permissions import has_two_factor
 from cms.models import HomePage, OutcomePage
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
@@ -150,6 +152,10 @@ class Command(BaseCommand):
             f"  Official:        {official.email} / {password}\n"
             f"  Editor:          {editor.email} / {password}\n"
         )
+        if settings.MFA_TOTP_INSECURE_BYPASS_CODE:
+            self.stdout.write(
+                f"  Two-factor code: {settings.MFA_TOTP_INSECURE_BYPASS_CODE} (development only)\n"
+            )
 
     def _user(self, email, pseudonym, password, *, staff=False, superuser=False) -> User:
         user, created = User.objects.get_or_create(
@@ -162,6 +168,9 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if user.is_staff and not has_two_factor(user):
+            # Staff need two-factor authentication; `make run` lets the development code through.
+            TOTP.activate(user, generate_totp_secret())
         return user
 
     def _consultation(self, home, organisation) -> ConsultationPage:

@@ -143,7 +143,7 @@ def test_others_cannot_read_the_report(client, consultation):
     answer(consultation)
     services.report_compile(consultation=consultation)
     url = report_url(consultation)
-    assert client.get(url)["Location"].startswith("/admin/login/"), "visitors are sent to sign in"
+    assert client.get(url)["Location"].startswith("/accounts/login/?next="), "visitors are sent to sign in"
     client.force_login(UserFactory())
     assert client.get(url).status_code in (302, 403), "participants have no back office"
     assert "data-figure" not in client.get(url, follow=True).content.decode()
