@@ -45,6 +45,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("The language of the e-mails we send you."),
+    )
+    # When we warned that the account would be deleted for inactivity (cleared on sign-in).
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -68,6 +77,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.public_name
+
+
+# How contributions of a deleted account are shown: they stay, the person does not.
+DELETED_PARTICIPANT = _("deleted participant")
 
 
 class Organisation(models.Model):

@@ -193,6 +193,11 @@ MFA_TOTP_ISSUER = "Concerto"
 # two-factor step, so that the demo's staff accounts can be tried without an authenticator app.
 MFA_TOTP_INSECURE_BYPASS_CODE = (env.str("MFA_DEV_BYPASS_CODE", default="") or None) if DEBUG else None
 
+# Accounts unused this long are warned, then deleted after the notice period (RGPD: no personal data
+# kept longer than needed; the CNIL suggests at most three years of inactivity).
+ACCOUNT_INACTIVE_DAYS = env.int("ACCOUNT_INACTIVE_DAYS", default=3 * 365)
+ACCOUNT_DELETION_NOTICE_DAYS = env.int("ACCOUNT_DELETION_NOTICE_DAYS", default=30)
+
 # Languages ------------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "fr"
@@ -263,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.feedback.tasks.reports_refresh_task",
         "schedule": env.int("REPORTS_REFRESH_SECONDS", default=300),
     },
+}
+CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
+    "task": "accounts.tasks.inactive_accounts_task",
+    "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

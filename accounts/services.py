@@ -1,0 +1,94 @@
+"""Writes about accounts: every change goes through one of these functions."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import privacy
+from .models import User
+
+logger = logging.getLogger(__name__)
+
+
+def account_export(*, user: User) -> dict:
+    """Everything the platform holds about `user`, as JSON-ready data (the right of access)."""
+    data = {
+        "account": {
+            "email": user.email,
+            "pseudonym": user.pseudonym,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.all()
+        ],
+        "memberships": [
+            {"organisation": membership.organisation.name, "role": membership.role}
+            for membership in user.memberships.select_related("organisation")
+        ],
+    }
+    for key, exporter in sorted(privacy.exporters().items()):
+        data[key] = exporter(user)
+    return data
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the account and every personal datum; contributions stay, without their author.
+
+    Related rows are removed by the database (e-mail addresses, memberships, authenticators) or keep
+    the contribution with no author (responses: SET_NULL), shown as "deleted participant".
+    """
+    user_id = user.pk
+    user.delete()
+    logger.info("account deleted user=%s", user_id)
+
+
+def inactive_accounts_process(*, now=None) -> tuple[int, int]:
+    """Warn accounts unused for `ACCOUNT_INACTIVE_DAYS`, delete those still unused after the notice.
+
+    Staff accounts are left to administrators. Returns (warned, deleted).
+    """
+    now = now or timezone.now()
+    inactive_since = now - timedelta(days=settings.ACCOUNT_INACTIVE_DAYS)
+    notice = timedelta(days=settings.ACCOUNT_DELETION_NOTICE_DAYS)
+    participants = User.objects.filter(is_staff=False, is_superuser=False, memberships=None)
+    last_seen = participants.filter(last_login__lt=inactive_since) | participants.filter(
+        last_login=None, date_joined__lt=inactive_since
+    )
+
+    # Warned long enough ago, and not signed in since the warning.
+    due = last_seen.filter(inactivity_warned_at__lt=now - notice).filter(
+        Q(last_login=None) | Q(last_login__lt=F("inactivity_warned_at"))
+    )
+    deleted = 0
+    for user in due:
+        account_delete(user=user)
+        deleted += 1
+    # Never warned, or signed in since an earlier warning and inactive again.
+    to_warn = last_seen.filter(Q(inactivity_warned_at=None) | Q(last_login__gt=F("inactivity_warned_at")))
+    warned = 0
+    for user in to_warn:
+        inactivity_warning_send(user=user, deletion_on=now + notice)
+        User.objects.filter(pk=user.pk).update(inactivity_warned_at=now)
+        warned += 1
+    return warned, deleted
+
+
+def inactivity_warning_send(*, user: User, deletion_on) -> None:
+    """Tell the person, in their language, that their unused account will be deleted."""
+    with translation.override(user.language):
+        context = {"user": user, "deletion_on": deletion_on, "site_url": settings.WAGTAILADMIN_BASE_URL}
+        subject = render_to_string("accounts/email/inactivity_subject.txt", context).strip()
+        body = render_to_string("accounts/email/inactivity_body.txt", context)
+    send_mail(subject, body, None, [user.email])

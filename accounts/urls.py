@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.profile, name="account_profile"),
+    path("data/", views.data_export, name="account_data_export"),
+    path("delete/", views.account_delete, name="account_delete"),
+]

@@ -1,0 +1,59 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import services
+from .forms import AccountDeleteForm, ProfileForm
+
+
+@login_required
+def profile(request):
+    """The person's own page: pseudonym and language; links to security and privacy."""
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile is saved."))
+            return redirect("account_profile")
+        return TemplateResponse(request, "accounts/profile.html", {"form": form}, status=400)
+    return TemplateResponse(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def data_export(request):
+    """Download my data: everything held about the person, as one JSON file."""
+    data = services.account_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"concerto-mes-donnees-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def account_delete(request):
+    """Delete my account: asks to confirm, and a recent sign-in (allauth's reauthentication)."""
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            services.account_delete(user=user)
+            messages.success(
+                request, _("Your account is deleted. Your contributions remain, without your name.")
+            )
+            return redirect("/")
+        return TemplateResponse(request, "accounts/delete.html", {"form": form}, status=400)
+    return TemplateResponse(request, "accounts/delete.html", {"form": form})
