@@ -49,6 +49,7 @@ migrate: messages
 	$(BIN)/python manage.py migrate --no-input
 
 demo: migrate
+	$(BIN)/python manage.py territories_load
 	$(BIN)/python manage.py demo_load
 
 # The demo's staff accounts need a two-factor code: in development, 000000 passes (MFA_DEV_BYPASS_CODE).

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
 from .models import User
+from .territories import communes_matching
 
 
 def pseudonym_clean(value: str) -> str:
@@ -37,6 +38,15 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    commune = forms.CharField(
+        label=_("Commune of residence"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Optional. Its name, postal code or INSEE code. Some consultations are open to residents only."
+        ),
+    )
+
     class Meta:
         model = User
         fields = ["pseudonym", "language"]
@@ -44,9 +54,32 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pseudonym"].required = True
+        if self.instance.territory_id:
+            self.fields["commune"].initial = str(self.instance.territory)
 
     def clean_pseudonym(self):
         return pseudonym_clean(self.cleaned_data["pseudonym"])
+
+    def clean_commune(self):
+        query = self.cleaned_data["commune"].strip()
+        if not query:
+            return None
+        matches = communes_matching(query)
+        if not matches:
+            raise forms.ValidationError(
+                _("No commune matches “%(query)s”: check the spelling, or give its postal code."),
+                params={"query": query},
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several communes match: %(names)s. Give the postal code or the INSEE code."),
+                params={"names": ", ".join(str(place) for place in matches)},
+            )
+        return matches[0]
+
+    def save(self, commit=True):
+        self.instance.territory = self.cleaned_data["commune"]
+        return super().save(commit=commit)
 
 
 class AccountDeleteForm(forms.Form):

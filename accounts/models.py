@@ -27,6 +27,48 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class Territory(models.Model):
+    """A French region, département, intercommunality (EPCI), commune or municipal arrondissement.
+
+    Loaded from INSEE's official geographic code (`manage.py territories_load`).
+    """
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("region")
+        DEPARTEMENT = "departement", _("département")
+        EPCI = "epci", _("intercommunality")
+        COMMUNE = "commune", _("commune")
+        ARRONDISSEMENT = "arrondissement", _("municipal arrondissement")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(
+        _("code"), max_length=10, help_text=_("INSEE code (SIREN for intercommunalities).")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # Lower case, without accents or punctuation: what searches compare with.
+    search_name = models.CharField(max_length=200, db_index=True)
+    # Commune → département → région; arrondissement → commune.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    epci = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="member_communes"
+    )
+    population = models.PositiveIntegerField(null=True, blank=True)
+    postal_codes = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="territory_unique_code")]
+        ordering = ["name"]
+
+    def __str__(self):
+        if self.kind in (self.Kind.COMMUNE, self.Kind.ARRONDISSEMENT) and self.parent_id:
+            return f"{self.name} ({self.parent.code if self.kind == self.Kind.COMMUNE else self.parent.name})"
+        return self.name
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Signs in with an e-mail address; shown publicly only by a pseudonym."""
 
@@ -52,7 +94,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         default="fr",
         help_text=_("The language of the e-mails we send you."),
     )
-    # When we warned that the account would be deleted for inactivity (cleared on sign-in).
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("commune of residence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Self-declared; some consultations are open to residents of a territory only."),
+    )
+    # When we warned that the account would be deleted for inactivity.
     inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()

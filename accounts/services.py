@@ -25,6 +25,9 @@ def account_export(*, user: User) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "language": user.language,
+            "territory": {"code": user.territory.code, "name": user.territory.name}
+            if user.territory
+            else None,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },

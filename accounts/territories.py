@@ -1,0 +1,137 @@
+"""Loading and finding French territories (the INSEE referential shipped in accounts/data/territoires)."""
+
+import csv
+import gzip
+import re
+import unicodedata
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from .models import Territory
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
+Kind = Territory.Kind
+
+
+def search_key(text: str) -> str:
+    """`Saint-Étienne` and `saint etienne` give the same key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in letters).split())
+
+
+def _rows(name: str):
+    path = DATA_DIR / name
+    if path.suffix == ".gz":
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+    else:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+
+
+def _upsert(kind: str, rows: list[dict]) -> dict[str, int]:
+    """Insert or update the territories of one kind; returns their ids by code."""
+    objects = [
+        Territory(
+            kind=kind,
+            code=row["code"],
+            name=row["name"],
+            search_name=search_key(row["name"]),
+            parent_id=row.get("parent_id"),
+            epci_id=row.get("epci_id"),
+            population=row.get("population"),
+            postal_codes=row.get("postal_codes", ""),
+        )
+        for row in rows
+    ]
+    Territory.objects.bulk_create(
+        objects,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["kind", "code"],
+        update_fields=["name", "search_name", "parent", "epci", "population", "postal_codes"],
+    )
+    return dict(Territory.objects.filter(kind=kind).values_list("code", "id"))
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@transaction.atomic
+def territories_load() -> dict[str, int]:
+    """Load (or refresh) every territory; running it again changes nothing. Returns counts by kind."""
+    regions = _upsert(Kind.REGION, [{"code": r["code"], "name": r["nom"]} for r in _rows("regions.csv")])
+    departements = _upsert(
+        Kind.DEPARTEMENT,
+        [
+            {"code": r["code"], "name": r["nom"], "parent_id": regions.get(r["region"])}
+            for r in _rows("departements.csv")
+        ],
+    )
+    epcis = _upsert(
+        Kind.EPCI,
+        [
+            {"code": r["code"], "name": r["nom"], "population": _int(r["population"])}
+            for r in _rows("epci.csv")
+        ],
+    )
+    communes_rows = list(_rows("communes.csv.gz"))
+    communes = _upsert(
+        Kind.COMMUNE,
+        [
+            {
+                "code": r["code"],
+                "name": r["nom"],
+                "parent_id": departements.get(r["departement"]),
+                "epci_id": epcis.get(r["epci"]),
+                "population": _int(r["population"]),
+                "postal_codes": r["codes_postaux"],
+            }
+            for r in communes_rows
+            if r["type"] == "commune-actuelle"
+        ],
+    )
+    arrondissements = _upsert(
+        Kind.ARRONDISSEMENT,
+        [
+            {
+                "code": r["code"],
+                "name": r["nom"],
+                "parent_id": communes.get(r["commune_parent"]),
+                "population": _int(r["population"]),
+                "postal_codes": r["codes_postaux"],
+            }
+            for r in communes_rows
+            if r["type"] == "arrondissement-municipal"
+        ],
+    )
+    return {
+        Kind.REGION: len(regions),
+        Kind.DEPARTEMENT: len(departements),
+        Kind.EPCI: len(epcis),
+        Kind.COMMUNE: len(communes),
+        Kind.ARRONDISSEMENT: len(arrondissements),
+    }
+
+
+def communes_matching(query: str, *, limit: int = 10):
+    """Communes (and arrondissements) whose INSEE code, postal code or name is `query`."""
+    query = query.strip()
+    places = Territory.objects.filter(kind__in=[Kind.COMMUNE, Kind.ARRONDISSEMENT]).select_related("parent")
+    # "Name (01)" or "Name (Paris)", as the territories are shown, names one place.
+    if match := re.fullmatch(r"(.+?)\s*\((.+)\)", query):
+        query, parent = match.groups()
+        places = places.filter(Q(parent__code=parent.strip()) | Q(parent__name=parent.strip()))
+    if query.isdigit() and len(query) == 5:
+        # An INSEE code or a postal code: 69001 is both Affoux and a postal code of Lyon.
+        return list(
+            places.filter(Q(code=query) | Q(postal_codes__contains=query)).order_by("-population")[:limit]
+        )
+    key = search_key(query)
+    if not key:
+        return []
+    return list(places.filter(search_name=key).order_by("-population")[:limit])
