@@ -4,7 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
-from .models import User
+from .models import Membership, Organisation, User
 from .territories import communes_matching
 
 
@@ -95,3 +95,24 @@ class AdminLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+    def clean(self):
+        cleaned = super().clean()
+        email, organisation = cleaned.get("email"), cleaned.get("organisation")
+        if (
+            email
+            and organisation
+            and organisation.memberships.filter(user__email__iexact=email, role=cleaned.get("role")).exists()
+        ):
+            raise forms.ValidationError(_("This person already has this role in this organisation."))
+        return cleaned

@@ -157,6 +157,7 @@ class Membership(models.Model):
 
     class Role(models.TextChoices):
         OFFICIAL = "official", _("Official")
+        MODERATOR = "moderator", _("Moderator")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -169,6 +170,42 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user", "role"], name="membership_unique_role"),
         ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, moment=None):
+        return self.filter(accepted_at=None, expires_at__gt=moment or timezone.now())
+
+
+class Invitation(models.Model):
+    """An e-mailed, expiring, single-use invitation to join an organisation in a role.
+
+    Only a hash of the token is stored: the link in the e-mail is the only copy of the token.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    email = models.EmailField(_("e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()}"

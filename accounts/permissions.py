@@ -36,3 +36,28 @@ def has_two_factor(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@rules.predicate
+def is_official_of_organisation(user, organisation) -> bool:
+    return is_official_of(user, organisation.pk)
+
+
+# Officials invite officials and moderators into their own organisations; administrators anywhere.
+rules.add_perm("accounts.invite_to_organisation", is_administrator | is_official_of_organisation)
+
+
+def can(user, action: str, obj) -> bool:
+    """Whether `user` may do `action` on `obj` (no superuser shortcut: the rules say it all)."""
+    return rules.has_perm(f"accounts.{action}", user, obj)
+
+
+def organisations_invitable_by(user):
+    """The queryset form of `invite_to_organisation`."""
+    from .models import Organisation
+
+    if is_administrator(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role="official").distinct()

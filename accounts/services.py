@@ -1,17 +1,22 @@
 """Writes about accounts: every change goes through one of these functions."""
 
+import hashlib
 import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import privacy
-from .models import User
+from .models import Invitation, Membership, Organisation, User
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +58,7 @@ def account_delete(*, user: User) -> None:
     the contribution with no author (responses: SET_NULL), shown as "deleted participant".
     """
     user_id = user.pk
+    Invitation.objects.filter(email__iexact=user.email).delete()
     user.delete()
     logger.info("account deleted user=%s", user_id)
 
@@ -95,3 +101,82 @@ def inactivity_warning_send(*, user: User, deletion_on) -> None:
         subject = render_to_string("accounts/email/inactivity_subject.txt", context).strip()
         body = render_to_string("accounts/email/inactivity_body.txt", context)
     send_mail(subject, body, None, [user.email])
+
+
+class InvitationRefused(Exception):
+    """The invitation cannot be accepted; the message says why, in words the person can act on."""
+
+    def __init__(self, message: str, *, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, role: str, email: str, invited_by: User) -> Invitation:
+    """Invite someone to join `organisation` in `role`; the e-mail with the link leaves on commit."""
+    from .tasks import invitation_send_task
+
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        role=role,
+        email=email.strip().lower(),
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk, token))
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token_hash=_token_hash(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Give `user` the invited role; the invitation can be used once, before it expires, by its addressee."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationRefused(_("This invitation has already been used."), status=410)
+    if invitation.expires_at <= timezone.now():
+        raise InvitationRefused(
+            _("This invitation has expired. Ask the person who invited you to send a new one."), status=410
+        )
+    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise InvitationRefused(
+            _(
+                "This invitation was sent to another e-mail address: "
+                "sign in with the account of that address."
+            ),
+            status=403,
+        )
+    membership, _created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, role=invitation.role
+    )
+    if invitation.role == Membership.Role.OFFICIAL:
+        # Officials work in the back office; the two-factor set-up is asked on their first visit.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name="Officials"))
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    logger.info("invitation accepted invitation=%s user=%s", invitation.pk, user.pk)
+    return membership
+
+
+def invitation_send(*, invitation: Invitation, token: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('invitation_accept', args=[token])}",
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(subject, body, None, [invitation.email])

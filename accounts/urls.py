@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.profile, name="account_profile"),
     path("data/", views.data_export, name="account_data_export"),
     path("delete/", views.account_delete, name="account_delete"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

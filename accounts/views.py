@@ -8,7 +8,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import services
@@ -57,3 +59,30 @@ def account_delete(request):
             return redirect("/")
         return TemplateResponse(request, "accounts/delete.html", {"form": form}, status=400)
     return TemplateResponse(request, "accounts/delete.html", {"form": form})
+
+
+def invitation_accept(request, token: str):
+    """The link of an invitation e-mail: see what it is for, then accept it once signed in."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return TemplateResponse(
+            request,
+            "accounts/invitation.html",
+            {"error": _("This invitation link is not valid. Check that you copied it whole.")},
+            status=404,
+        )
+    context = {"invitation": invitation}
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.InvitationRefused as refused:
+            context["error"] = refused.message
+            return TemplateResponse(request, "accounts/invitation.html", context, status=refused.status)
+        messages.success(
+            request,
+            _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation.name},
+        )
+        return redirect("wagtailadmin_home" if request.user.is_staff else "account_profile")
+    return TemplateResponse(request, "accounts/invitation.html", context)

@@ -197,6 +197,8 @@ MFA_TOTP_INSECURE_BYPASS_CODE = (env.str("MFA_DEV_BYPASS_CODE", default="") or N
 # kept longer than needed; the CNIL suggests at most three years of inactivity).
 ACCOUNT_INACTIVE_DAYS = env.int("ACCOUNT_INACTIVE_DAYS", default=3 * 365)
 ACCOUNT_DELETION_NOTICE_DAYS = env.int("ACCOUNT_DELETION_NOTICE_DAYS", default=30)
+# How long an invitation to join an organisation can be used.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # Languages ------------------------------------------------------------------------------------------
 
