@@ -49,7 +49,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["pseudonym", "language"]
+        fields = ["pseudonym", "language", "email_digest"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

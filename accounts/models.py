@@ -103,6 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="+",
         help_text=_("Self-declared; some consultations are open to residents of a territory only."),
     )
+    email_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_("A weekly e-mail about the consultations you follow, when there is news."),
+    )
     # When we warned that the account would be deleted for inactivity.
     inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 

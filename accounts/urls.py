@@ -7,4 +7,5 @@ urlpatterns = [
     path("data/", views.data_export, name="account_data_export"),
     path("delete/", views.account_delete, name="account_delete"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="account_unsubscribe"),
 ]

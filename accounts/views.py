@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
-from . import services
+from . import notifications, services
 from .forms import AccountDeleteForm, ProfileForm
 
 
@@ -86,3 +87,17 @@ def invitation_accept(request, token: str):
         )
         return redirect("wagtailadmin_home" if request.user.is_staff else "account_profile")
     return TemplateResponse(request, "accounts/invitation.html", context)
+
+
+@csrf_exempt  # mail clients post here for one-click unsubscribe (RFC 8058); the signed token is the proof
+def unsubscribe(request, token: str):
+    """Stop an e-mail topic (the weekly digest) from the link in the e-mail, no sign-in needed."""
+    target = notifications.unsubscribe_target(token)
+    if target is None:
+        context = {"error": _("This unsubscribe link is not valid. Check that you copied it whole.")}
+        return TemplateResponse(request, "accounts/unsubscribe.html", context, status=400)
+    user, topic = target
+    if request.method == "POST":
+        notifications.unsubscribe(user=user, topic=topic)
+        return TemplateResponse(request, "accounts/unsubscribe.html", {"done": True})
+    return TemplateResponse(request, "accounts/unsubscribe.html", {"topic": topic})

@@ -13,6 +13,7 @@ Every variable is listed in README.md.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, env
@@ -270,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.feedback.tasks.reports_refresh_task",
         "schedule": env.int("REPORTS_REFRESH_SECONDS", default=300),
     },
+}
+CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+    "task": "consultations.tasks.weekly_digest_task",
+    "schedule": crontab(day_of_week="monday", hour=8, minute=0),
 }
 CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",

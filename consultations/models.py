@@ -138,3 +138,17 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.response_id}:{self.question_id}"
+
+
+class Follow(models.Model):
+    """A person follows a consultation: its news reach them in the weekly digest."""
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="follow_once")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.consultation_id}"

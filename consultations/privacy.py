@@ -2,7 +2,7 @@
 
 from accounts.privacy import register_exporter
 
-from .models import Response
+from .models import Follow, Response
 
 
 @register_exporter("consultation_responses")
@@ -33,3 +33,11 @@ def responses_export(user) -> list[dict]:
             }
         )
     return exported
+
+
+@register_exporter("followed_consultations")
+def follows_export(user) -> list[dict]:
+    return [
+        {"consultation": follow.consultation.title, "since": follow.created_at.isoformat()}
+        for follow in Follow.objects.filter(user=user).select_related("consultation")
+    ]

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .feedback.services import report_compile_schedule
-from .models import Answer, ConsultationPage, Phase, Response
+from .models import Answer, ConsultationPage, Follow, Phase, Response
 
 
 class ResponseRefused(ValidationError):
@@ -44,5 +44,16 @@ def response_submit(*, consultation: ConsultationPage, participant, answers: dic
     Answer.objects.bulk_create(rows)
     response.save(update_fields=["updated_at"])
 
+    # Taking part means following: the person hears what comes of it (they can stop at any time).
+    if _created:
+        Follow.objects.get_or_create(consultation=consultation, user=participant)
     transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
     return response
+
+
+def follow_set(*, consultation: ConsultationPage, user, following: bool) -> None:
+    """Follow or stop following a consultation (idempotent)."""
+    if following:
+        Follow.objects.get_or_create(consultation=consultation, user=user)
+    else:
+        Follow.objects.filter(consultation=consultation, user=user).delete()

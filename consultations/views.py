@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_verified
 
@@ -86,6 +87,28 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "has_response": response is not None,
         "refusal": None if can_answer or preview else _refusal_message(request, consultation),
         "preview": preview,
+        "following": not previewing
+        and request.user.is_authenticated
+        and consultation.follows.filter(user=request.user).exists(),
         "phase": consultation.phase(),
     }
     return TemplateResponse(request, consultation.get_template(request), context, status=status)
+
+
+@require_POST
+def consultation_follow(request, consultation_id: int):
+    """Follow or stop following a consultation (`following=1` or `0`), then back to its page."""
+    consultation = get_object_or_404(ConsultationPage.objects.live(), pk=consultation_id)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+    following = request.POST.get("following")
+    if following not in ("0", "1"):
+        return TemplateResponse(request, "400.html", status=400)
+    services.follow_set(consultation=consultation, user=request.user, following=following == "1")
+    if following == "1":
+        messages.success(
+            request, _("You follow this consultation: its news will reach you in the weekly digest.")
+        )
+    else:
+        messages.success(request, _("You no longer follow this consultation."))
+    return redirect(consultation.url)

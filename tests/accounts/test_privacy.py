@@ -48,6 +48,7 @@ def test_download_my_data(client, consultation):
     data = json.loads(download.content)
     assert data["account"]["email"] == "camille@example.org"
     assert data["account"]["pseudonym"] == "Camille"
+    assert [follow["consultation"] for follow in data["followed_consultations"]] == [consultation.title]
     [response] = data["consultation_responses"]
     assert response["consultation"] == consultation.title
     assert {"question": "Combien de jours télétravaillez-vous ?", "answer": "Un"} in response["answers"]

@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from accounts.notifications import email_send
+
+from .notifications import digest_items
+
+DIGEST_PERIOD = timedelta(days=7)
+
+
+@shared_task(ignore_result=True)
+def weekly_digest_task() -> int:
+    """Queue a digest for every person who follows something and has not turned the digest off."""
+    recipients = (
+        get_user_model().objects.filter(email_digest=True, is_active=True, follows__isnull=False).distinct()
+    )
+    since = (timezone.now() - DIGEST_PERIOD).isoformat()
+    count = 0
+    for user_id in recipients.values_list("pk", flat=True):
+        digest_send_task.delay(user_id, since)
+        count += 1
+    return count
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def digest_send_task(user_id: int, since: str) -> bool:
+    """Send one person's digest, in their language, if there is news (nothing is sent otherwise)."""
+    user = get_user_model().objects.filter(pk=user_id, email_digest=True, is_active=True).first()
+    if user is None:
+        return False
+    now = timezone.now()
+    items = digest_items(user=user, since=timezone.datetime.fromisoformat(since), now=now)
+    if not items:
+        return False
+    email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
+    return True

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<int:consultation_id>/follow/", views.consultation_follow, name="consultation_follow"),
+]
