@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rules",
     # Django
     "django.contrib.auth",
@@ -186,6 +188,24 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concerto] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per
 # account); they count in the cache, so in production the shared Redis cache makes them global.
+
+# Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
+# environment variables. FranceConnect and ProConnect need more (docs/accounts.md).
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}}
+if env.str("OIDC_SERVER_URL", default=""):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": env.str("OIDC_PROVIDER_ID", default="oidc"),
+            "name": env.str("OIDC_NAME", default="OpenID Connect"),
+            "client_id": env.str("OIDC_CLIENT_ID"),
+            "secret": env.str("OIDC_CLIENT_SECRET"),
+            "settings": {"server_url": env.str("OIDC_SERVER_URL"), "fetch_userinfo": True},
+        }
+    )
+# A provider asserting an address never signs into an existing local account of that address by
+# itself (that would let a provider take over accounts).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Two-factor authentication: required for staff (accounts.middleware), offered to everyone.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
