@@ -44,7 +44,7 @@ class ReportFigureBlock(blocks.StructBlock):
             return {"kind": "number", "number": snapshot.data.get("open_answers", 0)}
         position = value.get("question_number")
         questions = snapshot.data.get("questions", [])
-        if not position or position > len(questions) or questions[position - 1]["kind"] != "single_choice":
+        if not position or position > len(questions) or not questions[position - 1].get("choices"):
             return None
         return {"kind": "distribution", "question": questions[position - 1]}
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -18,7 +19,7 @@ class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    subpage_types = ["consultations.ConsultationPage", "cms.OutcomePage"]
+    subpage_types = ["consultations.ConsultationPage", "cms.OutcomePage", "cms.StandardPage"]
     max_count = 1
 
     class Meta:
@@ -93,3 +94,36 @@ class OutcomePage(Page):
                     )
         if errors:
             raise ValidationError(errors)
+
+
+class StandardPage(Page):
+    """A plain page: legal notice, personal data, help."""
+
+    body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Pages every page links to, chosen by editors."""
+
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("personal data page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The site-wide privacy notice, linked from the footer of every page."),
+    )
+
+    panels = [FieldPanel("privacy_page")]
+
+    class Meta:
+        verbose_name = _("site settings")

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -295,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["weekly-digest"] = {
     "task": "consultations.tasks.weekly_digest_task",
     "schedule": crontab(day_of_week="monday", hour=8, minute=0),
+}
+CELERY_BEAT_SCHEDULE["responses-anonymise"] = {
+    "task": "consultations.tasks.responses_anonymise_task",
+    "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",

@@ -46,9 +46,36 @@ class OpenTextQuestionBlock(QuestionBlock):
         help_text = _("Participants write their own answer.")
 
 
+AGE_BANDS = (
+    ("under-18", _("Under 18")),
+    ("18-24", _("18 to 24")),
+    ("25-34", _("25 to 34")),
+    ("35-49", _("35 to 49")),
+    ("50-64", _("50 to 64")),
+    ("65-plus", _("65 or over")),
+)
+
+
+class AgeBandQuestionBlock(blocks.StructBlock):
+    """A demographic question, asked only where a consultation needs it, with its purpose beside it."""
+
+    label = blocks.CharBlock(label=_("Question"), max_length=300, default=_("Your age band"))
+    purpose = blocks.CharBlock(
+        label=_("Why you ask it"),
+        max_length=500,
+        help_text=_("Shown beside the question, e.g. “to check that every generation was heard”."),
+    )
+
+    class Meta:
+        icon = "user"
+        label = _("Age band (demographic question)")
+        help_text = _("Optional for participants; figures are shown only for groups of at least 5 people.")
+
+
 class QuestionsBlock(blocks.StreamBlock):
     single_choice = SingleChoiceQuestionBlock()
     open_text = OpenTextQuestionBlock()
+    age_band = AgeBandQuestionBlock()
 
     class Meta:
         min_num = 1
@@ -69,7 +96,7 @@ class Question:
 
     @property
     def has_choices(self) -> bool:
-        return self.kind == "single_choice"
+        return bool(self.choices)
 
 
 def questions_from_stream(stream) -> list[Question]:
@@ -87,6 +114,14 @@ def questions_from_stream(stream) -> list[Question]:
         if child.block_type == "single_choice":
             choices = tuple((item.id, item.value) for item in value["choices"].bound_blocks)
             questions.append(Question(**common, choices=choices))
+        elif child.block_type == "age_band":
+            purpose = _("Why we ask: %(purpose)s") % {"purpose": value.get("purpose") or ""}
+            questions.append(
+                Question(
+                    **{**common, "help_text": str(purpose), "required": False},
+                    choices=tuple((key, str(label)) for key, label in AGE_BANDS),
+                )
+            )
         else:
             questions.append(Question(**common, max_length=value.get("max_length") or OPEN_TEXT_MAX_LENGTH))
     return questions

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +18,15 @@ class Phase(models.TextChoices):
     UPCOMING = "upcoming", _("Not open yet")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class LegalBasis(models.TextChoices):
+    PUBLIC_TASK = "public_task", _("A task carried out in the public interest (GDPR art. 6.1.e)")
+    CONSENT = "consent", _("Your consent (GDPR art. 6.1.a)")
+
+
+def default_data_purpose() -> str:
+    return str(_("Gather your views to inform the decision described above, and report back publicly on it."))
 
 
 class ConsultationQuerySet(PageQuerySet):
@@ -41,6 +52,16 @@ class ConsultationPage(Page):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     questions = StreamField(QuestionsBlock(), verbose_name=_("questionnaire"))
+    # The privacy notice of this consultation (RGPD art. 13): purpose, legal basis, retention.
+    data_purpose = models.TextField(_("purpose of the data processing"), default=default_data_purpose)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.PUBLIC_TASK
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("months answers stay linked to their authors after closing"),
+        default=12,
+        help_text=_("Afterwards the answers are kept without any link to the people who gave them."),
+    )
 
     objects = PageManager.from_queryset(ConsultationQuerySet)()
 
@@ -53,6 +74,10 @@ class ConsultationPage(Page):
             heading=_("Calendar"),
         ),
         FieldPanel("questions"),
+        MultiFieldPanel(
+            [FieldPanel("data_purpose"), FieldPanel("legal_basis"), FieldPanel("retention_months")],
+            heading=_("Personal data"),
+        ),
     ]
 
     template = "consultations/consultation_page.html"
@@ -72,6 +97,11 @@ class ConsultationPage(Page):
         # pointing at the same choices from then on.
         list(self.questions)
         return super().save(*args, **kwargs)
+
+    @property
+    def anonymised_on(self):
+        """When the answers stop being linked to their authors."""
+        return self.closes_at + timedelta(days=30 * self.retention_months)
 
     def phase(self, moment=None) -> Phase:
         moment = moment or timezone.now()

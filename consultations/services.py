@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .feedback.services import report_compile_schedule
@@ -57,3 +58,15 @@ def follow_set(*, consultation: ConsultationPage, user, following: bool) -> None
         Follow.objects.get_or_create(consultation=consultation, user=user)
     else:
         Follow.objects.filter(consultation=consultation, user=user).delete()
+
+
+def responses_anonymise(*, now=None) -> int:
+    """Unlink the answers of consultations past their retention period from their authors."""
+    now = now or timezone.now()
+    unlinked = 0
+    for consultation in ConsultationPage.objects.filter(
+        closes_at__lt=now, responses__participant__isnull=False
+    ).distinct():
+        if consultation.anonymised_on <= now:
+            unlinked += consultation.responses.exclude(participant=None).update(participant=None)
+    return unlinked

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.notifications import email_send
 
+from . import services
 from .notifications import digest_items
 
 DIGEST_PERIOD = timedelta(days=7)
@@ -37,3 +38,9 @@ def digest_send_task(user_id: int, since: str) -> bool:
         return False
     email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
     return True
+
+
+@shared_task(ignore_result=True)
+def responses_anonymise_task() -> int:
+    """Daily: answers past their consultation's retention period lose their link to their authors."""
+    return services.responses_anonymise()

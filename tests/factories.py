@@ -133,5 +133,5 @@ def consultation_create(
 
 def form_data(consultation: ConsultationPage, *, choice: int = 0, text: str = "Plus d’écrans.") -> dict:
     """The POST data of the questionnaire of `consultation_create`'s default questions."""
-    single, open_text = consultation.question_list
+    single, open_text = consultation.question_list[:2]
     return {f"q_{single.id}": single.choices[choice][0], f"q_{open_text.id}": text}

@@ -37,6 +37,9 @@ def consultation_form(organisation, **overrides):
                 ("open_text", {"label": "Autre suggestion ?", "help_text": "", "max_length": "500"}),
             ]
         ),
+        "data_purpose": "Recueillir vos avis sur les horaires.",
+        "legal_basis": "public_task",
+        "retention_months": "12",
         "action-publish": "publish",
     }
     data.update(overrides)
@@ -72,6 +75,8 @@ def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisa
         ({"title": ""}, "title"),
         ({"opens_at": "pas une date"}, "opens_at"),
         ({"title": "x" * 300}, "title"),
+        ({"legal_basis": "because"}, "legal_basis"),
+        ({"retention_months": "-3"}, "retention_months"),
     ],
 )
 def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(

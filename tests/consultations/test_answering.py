@@ -9,7 +9,7 @@ from django.db import connection
 
 from consultations.models import Answer, Response
 from consultations.services import response_submit
-from tests.factories import UserFactory, consultation_create, form_data
+from tests.factories import QUESTIONS, UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,20 @@ def test_bad_input_on_an_edit_keeps_the_saved_answers(client, consultation, part
 
 def test_other_methods_are_refused_cleanly(client, consultation):
     assert client.put(consultation.url).status_code == 405
+
+
+def test_a_demographic_question_shows_its_purpose_and_is_optional(client, organisation, participant):
+
+    questions = [
+        *QUESTIONS,
+        {"type": "age_band", "value": {"label": "Votre âge", "purpose": "vérifier la diversité"}},
+    ]
+    consultation = consultation_create(organisation=organisation, questions=questions)
+    client.force_login(participant)
+    page = client.get(consultation.url).content.decode()
+    assert "Pourquoi nous le demandons : vérifier la diversité" in page
+    assert "65 ans ou plus" in page
+    assert client.post(consultation.url, form_data(consultation)).status_code == 302, "optional"
+    ages = consultation.question_list[2]
+    client.post(consultation.url, {**form_data(consultation), f"q_{ages.id}": "25-34"})
+    assert Answer.objects.get(question_id=ages.id).choice_id == "25-34"

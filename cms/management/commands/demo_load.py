@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.permissions import has_two_factor
-from cms.models import HomePage, OutcomePage
+from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
 from consultations.services import response_submit
@@ -74,6 +74,19 @@ QUESTIONS = [
         },
     },
 ]
+
+PRIVACY_NOTICE = """
+<h2>Qui traite vos données</h2>
+<p>Chaque consultation indique l’organisme responsable du traitement, la finalité, la base légale et
+la durée pendant laquelle vos réponses restent liées à votre compte.</p>
+<h2>Ce que nous conservons</h2>
+<p>Votre adresse e-mail, votre pseudonyme, votre langue et, si vous l’indiquez, votre commune de
+résidence. Aucune adresse IP n’est conservée ; aucun traceur, aucune police ni aucun script de tiers.</p>
+<h2>Vos droits</h2>
+<p>Depuis « Mon compte », vous pouvez consulter et modifier vos informations, télécharger toutes vos
+données et supprimer votre compte : vos contributions restent, sans lien avec vous. Un compte inutilisé
+pendant trois ans est supprimé après un avertissement. Vous pouvez saisir la CNIL (cnil.fr).</p>
+"""
 
 PRIORITIES = [
     "Un deuxième écran et un siège correct à la maison.",
@@ -143,6 +156,7 @@ class Command(BaseCommand):
         snapshot = report_compile(consultation=consultation) or consultation.report_snapshots.first()
         with transaction.atomic():
             self._outcome(home, consultation, snapshot)
+            self._privacy_page(home)
 
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
         self.stdout.write(
@@ -210,6 +224,19 @@ class Command(BaseCommand):
             if index % 4 == 0:
                 answers[other.id] = "Merci de nous consulter, c’est une première dans mon service."
             response_submit(consultation=consultation, participant=participant, answers=answers)
+
+    def _privacy_page(self, home):
+        page = StandardPage.objects.filter(slug="donnees-personnelles").first()
+        if page is None:
+            page = StandardPage(
+                title="Données personnelles", slug="donnees-personnelles", body=PRIVACY_NOTICE
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        site_settings = SiteSettings.for_site(home.get_site())
+        if site_settings.privacy_page_id is None:
+            site_settings.privacy_page = page
+            site_settings.save()
 
     def _outcome(self, home, consultation, snapshot):
         if OutcomePage.objects.filter(slug=OUTCOME_SLUG).exists():

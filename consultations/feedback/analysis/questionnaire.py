@@ -4,11 +4,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Demographic answers are personal: a group smaller than this is not shown (counted, but "< 5").
+SMALL_CELL = 5
+DEMOGRAPHIC_KINDS = {"age_band"}
+
 
 @dataclass(frozen=True)
 class QuestionSpec:
     id: str
-    kind: str  # "single_choice" or "open_text"
+    kind: str  # "single_choice", "age_band" (choices too) or "open_text"
     label: str
     choices: tuple[tuple[str, str], ...] = ()
 
@@ -51,7 +55,7 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
             "label": question.label,
             "respondents": respondents,
         }
-        if question.kind == "single_choice":
+        if question.choices:
             counts = choice_counts[question.id]
             summary["choices"] = [
                 {
@@ -63,6 +67,10 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
                 for choice_id, label in question.choices
             ]
             summary["unknown_choices"] = sum(counts.values()) - sum(c["count"] for c in summary["choices"])
+            if question.kind in DEMOGRAPHIC_KINDS:
+                for choice in summary["choices"]:
+                    if 0 < choice["count"] < SMALL_CELL:
+                        choice.update(count=None, percent=None, suppressed=True)
         else:
             summary["answers"] = respondents
         summaries.append(summary)

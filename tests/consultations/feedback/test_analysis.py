@@ -36,3 +36,14 @@ def test_answers_to_removed_questions_or_choices_are_counted_apart():
     report = summarise([CHOICE], rows, participants=1)
     assert report["orphaned_answers"] == 1
     assert report["questions"][0]["unknown_choices"] == 1
+
+
+def test_small_groups_of_a_demographic_question_are_not_shown():
+    ages = QuestionSpec(
+        id="q3", kind="age_band", label="Âge", choices=(("18-24", "18-24"), ("25-34", "25-34"))
+    )
+    rows = [AnswerRow(i, "q3", "18-24", False) for i in range(6)] + [AnswerRow(9, "q3", "25-34", False)]
+    [summary] = summarise([ages], rows, participants=7)["questions"]
+    young, older = summary["choices"]
+    assert (young["count"], young["percent"]) == (6, 85.7)
+    assert (older["count"], older["percent"], older["suppressed"]) == (None, None, True)
