@@ -185,6 +185,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # to sign in with another account, rather than being sent back where they came from, in a loop.
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concerto] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per

@@ -25,7 +25,19 @@ def is_official_of_consultation(user, consultation) -> bool:
     return is_official_of(user, consultation.organisation_id)
 
 
+@rules.predicate
+def is_author(user, response) -> bool:
+    return user.is_authenticated and response.participant_id == user.pk
+
+
+@rules.predicate
+def response_editable(user, response) -> bool:
+    return response.consultation.live and response.consultation.phase() == Phase.OPEN
+
+
 rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
+# A response is changed by its author only, while its consultation is open.
+rules.add_perm("consultations.change_response", is_author & response_editable & is_verified)
 rules.add_perm("consultations.view_report", is_administrator | is_official_of_consultation)
 rules.add_perm("consultations.compile_report", is_administrator | is_official_of_consultation)
 

@@ -53,7 +53,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     if request.method == "POST" and not previewing:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
-        if not can_answer:
+        if not can_answer or (response and not permissions.can(request.user, "change_response", response)):
             status = 403  # the page explains why (refusal below)
         else:
             form = ResponseForm(request.POST, questions=consultation.question_list)

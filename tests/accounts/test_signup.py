@@ -57,3 +57,27 @@ def test_a_second_sign_up_with_the_same_address_reveals_nothing(client, mailoutb
     again = client.post("/accounts/signup/", {**GOOD, "pseudonym": "Autre"})
     assert again.status_code == 302, "same answer as for a new address (no enumeration)"
     assert User.objects.count() == 1
+
+
+def test_allauth_mails_go_out_in_the_recipients_language(client, mailoutbox):
+    from tests.factories import UserFactory
+
+    english = UserFactory(language="en")
+    client.post("/accounts/password/reset/", {"email": english.email})  # asked from the French site
+    assert mailoutbox[-1].to == [english.email]
+    assert "Password Reset" in mailoutbox[-1].subject
+
+
+def test_an_address_differing_only_by_case_is_the_same_account(client, mailoutbox):
+    client.post("/accounts/signup/", GOOD)
+    client.logout()
+    client.post("/accounts/signup/", {**GOOD, "email": "CAMILLE@Example.org", "pseudonym": "Autre"})
+    assert User.objects.count() == 1
+    assert client.post("/accounts/login/", {"login": "Camille@EXAMPLE.org", "password": GOOD["password1"]})
+
+
+def test_a_tampered_confirmation_link_is_explained(client):
+    page = client.get("/accounts/confirm-email/not-a-real-key/")
+    assert page.status_code == 200
+    assert "a expiré ou n'est pas valide" in page.content.decode()
+    assert not EmailAddress.objects.filter(verified=True).exists()

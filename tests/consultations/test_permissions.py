@@ -1,12 +1,16 @@
-"""Who may answer and read reports: the matrix of role × phase × action (consultations/permissions.py)."""
+"""Who may do what in consultations: the matrix of role × phase × action (consultations/permissions.py)."""
 
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from accounts.models import Membership
+from cms.models import HomePage, OutcomePage
+from consultations.models import Response
 from consultations.permissions import can
 from tests.factories import (
+    AdministratorFactory,
     EditorFactory,
     OfficialFactory,
     OrganisationFactory,
@@ -21,30 +25,29 @@ PHASES = {
     "upcoming": {"opens_in": timedelta(days=1), "closes_in": timedelta(days=5)},
     "open": {},
     "closed": {"opens_in": timedelta(days=-5), "closes_in": timedelta(days=-1)},
+    "outcome_published": {"opens_in": timedelta(days=-5), "closes_in": timedelta(days=-1)},
 }
 
 ROLES = [
     "anonymous",
     "unverified",
-    "participant",
+    "participant",  # another participant than the author
+    "author",  # wrote the response the "change_response" action is about
     "official",
     "official_elsewhere",
+    "moderator",
     "editor",
     "administrator",
 ]
+VERIFIED = {"participant", "author", "official", "official_elsewhere", "moderator", "editor", "administrator"}
 
-# What each role may do in each phase. Officials read reports in every phase, answering needs a
-# confirmed address and an open, published consultation.
+# What each role may do in each phase. Officials read reports in every phase; answering needs a
+# confirmed address and an open, published consultation; only the author changes a response.
 EXPECTED = {
-    "answer_consultation": {
-        ("participant", "open"),
-        ("official", "open"),
-        ("official_elsewhere", "open"),
-        ("editor", "open"),
-        ("administrator", "open"),
-    },
+    "answer_consultation": {(role, "open") for role in VERIFIED},
     "view_report": {(role, phase) for role in ("official", "administrator") for phase in PHASES},
     "compile_report": {(role, phase) for role in ("official", "administrator") for phase in PHASES},
+    "change_response": {("author", "open")},
 }
 
 
@@ -54,16 +57,20 @@ def make_user(role, organisation):
             return AnonymousUser()
         case "unverified":
             return UserFactory(verified=False)
-        case "participant":
+        case "participant" | "author":
             return UserFactory()
         case "official":
             return OfficialFactory(organisation=organisation)
         case "official_elsewhere":
             return OfficialFactory(organisation=OrganisationFactory())
+        case "moderator":
+            user = UserFactory()
+            Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MODERATOR)
+            return user
         case "editor":
             return EditorFactory()
         case "administrator":
-            return UserFactory(is_superuser=True, is_staff=True)
+            return AdministratorFactory()
     raise AssertionError(role)
 
 
@@ -72,6 +79,14 @@ def make_user(role, organisation):
 def test_permission_matrix(role, phase):
     organisation = OrganisationFactory()
     consultation = consultation_create(organisation=organisation, **PHASES[phase])
+    if phase == "outcome_published":
+        outcome = OutcomePage(title="Bilan", consultation=consultation, summary="…", body=[])
+        HomePage.objects.get().add_child(instance=outcome)
+        outcome.save_revision().publish()
     user = make_user(role, organisation)
+    # The response the author wrote (stored directly: in some phases nobody may answer).
+    author = user if role == "author" else UserFactory()
+    response = Response.objects.create(consultation=consultation, participant=author)
     for action, allowed in EXPECTED.items():
-        assert can(user, action, consultation) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
+        target = response if action == "change_response" else consultation
+        assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
