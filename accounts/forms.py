@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.auth import LoginForm
 
 from .models import Membership, Organisation, User
 from .territories import communes_matching
@@ -87,14 +86,6 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and my personal data will be deleted for good."),
         error_messages={"required": _("Tick the box to confirm the deletion.")},
     )
-
-
-class AdminLoginForm(LoginForm):
-    """Wagtail's sign-in form, with a translated label on the password field (Wagtail leaves it bare)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["password"].label = _("Password")
 
 
 class InvitationForm(forms.Form):

@@ -108,6 +108,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("A weekly e-mail about the consultations you follow, when there is news."),
     )
+    # When the last weekly digest went out (so that a task run twice sends it once).
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When we warned that the account would be deleted for inactivity.
     inactivity_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -133,10 +135,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.public_name
-
-
-# How contributions of a deleted account are shown: they stay, the person does not.
-DELETED_PARTICIPANT = _("deleted participant")
 
 
 class Organisation(models.Model):
@@ -179,6 +177,10 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()}"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.accepted_at is None and self.expires_at <= timezone.now()
+
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self, moment=None):
@@ -214,3 +216,7 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.accepted_at is None and self.expires_at <= timezone.now()

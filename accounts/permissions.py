@@ -26,10 +26,16 @@ def is_official_of(user, organisation_id: int | None) -> bool:
 
 @rules.predicate
 def is_staff_member(user) -> bool:
-    """Anyone with a role beyond participant: back-office access, administrator, or a membership."""
+    """Anyone with a role beyond participant: back-office access (by flag or by a Wagtail group such as
+    Editors), administrator, or a membership."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.is_superuser or user.memberships.exists()
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user.has_perm("wagtailadmin.access_admin")
+        or user.memberships.exists()
+    )
 
 
 def has_two_factor(user) -> bool:

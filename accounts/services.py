@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -14,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
 from . import privacy
 from .models import Invitation, Membership, Organisation, User
@@ -58,9 +61,25 @@ def account_delete(*, user: User) -> None:
     the contribution with no author (responses: SET_NULL), shown as "deleted participant".
     """
     user_id = user.pk
-    Invitation.objects.filter(email__iexact=user.email).delete()
+    addresses = {user.email.lower(), *(a.email.lower() for a in user.emailaddress_set.all())}
+    invitations = Invitation.objects.filter(accepted_by=user)
+    for address in addresses:
+        invitations = invitations | Invitation.objects.filter(email__iexact=address)
+    invitations.delete()
+    _sessions_end(user_id)
+    # Wagtail's audit log names the user in entries about them: keep the entries, not the name.
+    ModelLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
+    ).update(label=f"#{user_id}")
     user.delete()
     logger.info("account deleted user=%s", user_id)
+
+
+def _sessions_end(user_id: int) -> None:
+    """End the person's sessions on every device (they hold the address of the last sign-in)."""
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            session.delete()
 
 
 def inactive_accounts_process(*, now=None) -> tuple[int, int]:
@@ -71,7 +90,9 @@ def inactive_accounts_process(*, now=None) -> tuple[int, int]:
     now = now or timezone.now()
     inactive_since = now - timedelta(days=settings.ACCOUNT_INACTIVE_DAYS)
     notice = timedelta(days=settings.ACCOUNT_DELETION_NOTICE_DAYS)
-    participants = User.objects.filter(is_staff=False, is_superuser=False, memberships=None)
+    participants = User.objects.filter(is_staff=False, is_superuser=False, memberships=None).exclude(
+        groups__permissions__codename="access_admin"  # editors and other back-office groups
+    )
     last_seen = participants.filter(last_login__lt=inactive_since) | participants.filter(
         last_login=None, date_joined__lt=inactive_since
     )
@@ -172,7 +193,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 def invitation_send(*, invitation: Invitation, token: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    """E-mail the link, in the language of the account of that address if there is one."""
+    known = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    with translation.override(known.language if known else settings.LANGUAGE_CODE):
         context = {
             "invitation": invitation,
             "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('invitation_accept', args=[token])}",

@@ -19,3 +19,11 @@ def invitation_send_task(invitation_id: int, token: str) -> None:
     if invitation is None:
         return
     services.invitation_send(invitation=invitation, token=token)
+
+
+@shared_task(ignore_result=True)
+def sessions_clear_task() -> None:
+    """Daily: expired sessions go (they hold the address of the last sign-in)."""
+    from django.core.management import call_command
+
+    call_command("clearsessions")

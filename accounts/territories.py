@@ -122,10 +122,13 @@ def communes_matching(query: str, *, limit: int = 10):
     """Communes (and arrondissements) whose INSEE code, postal code or name is `query`."""
     query = query.strip()
     places = Territory.objects.filter(kind__in=[Kind.COMMUNE, Kind.ARRONDISSEMENT]).select_related("parent")
-    # "Name (01)" or "Name (Paris)", as the territories are shown, names one place.
-    if match := re.fullmatch(r"(.+?)\s*\((.+)\)", query):
-        query, parent = match.groups()
-        places = places.filter(Q(parent__code=parent.strip()) | Q(parent__name=parent.strip()))
+    # "Name (01)" or "Name (Paris)", as the territories are shown, names one place; but some names
+    # have brackets of their own ("Château-Chinon (Ville)"), hence the fallback to the whole text.
+    if match := re.fullmatch(r"(.+)\(([^()]+)\)", query):
+        name, parent = match[1].strip(), match[2].strip()
+        within = places.filter(Q(parent__code=parent) | Q(parent__name=parent), search_name=search_key(name))
+        if found := list(within.order_by("-population")[:limit]):
+            return found
     if query.isdigit() and len(query) == 5:
         # An INSEE code or a postal code: 69001 is both Affoux and a postal code of Lyon.
         return list(

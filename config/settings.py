@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE["responses-anonymise"] = {
     "task": "consultations.tasks.responses_anonymise_task",
     "schedule": 24 * 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["clear-sessions"] = {
+    "task": "accounts.tasks.sessions_clear_task",
+    "schedule": 24 * 60 * 60,
+}
 CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",
     "schedule": 24 * 60 * 60,
@@ -311,7 +315,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Wagtail --------------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Concerto"
-WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+# Passwords and addresses are managed through allauth (rate limits, verification, language), not
+# through Wagtail's account pages.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "txt", "xlsx"]
@@ -344,6 +352,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # Wagtail's in-process index updates, one line each
+        # 4xx are answers to bad input, not incidents; their paths may hold tokens (invitations).
+        "django.request": {"level": "ERROR"},
     },
 }
 

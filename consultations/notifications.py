@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
+
 from .models import ConsultationPage
 
 CLOSING_SOON = timedelta(days=7)
@@ -10,14 +12,27 @@ CLOSING_SOON = timedelta(days=7)
 def digest_items(*, user, since, now) -> list[dict]:
     """News since `since` on the consultations `user` follows: opened, closing soon, outcomes published."""
     items = []
-    consultations = ConsultationPage.objects.live().filter(follows__user=user).order_by("closes_at")
+    # The outcome pages' model belongs to the site (cms), reached through the relation it declares.
+    outcome_model = ConsultationPage._meta.get_field("outcome_pages").related_model
+    consultations = (
+        ConsultationPage.objects.live()
+        .filter(follows__user=user)
+        .order_by("closes_at")
+        .prefetch_related(
+            Prefetch(
+                "outcome_pages",
+                queryset=outcome_model.objects.live().filter(first_published_at__gte=since),
+                to_attr="recent_outcomes",
+            )
+        )
+    )
     for consultation in consultations:
         news = []
         if since <= consultation.opens_at <= now:
             news.append("opened")
         if now < consultation.closes_at <= now + CLOSING_SOON:
             news.append("closing_soon")
-        outcomes = list(consultation.outcome_pages.live().filter(first_published_at__gte=since))
+        outcomes = consultation.recent_outcomes
         if news or outcomes:
             items.append({"consultation": consultation, "news": news, "outcomes": outcomes})
     return items

@@ -29,14 +29,18 @@ def weekly_digest_task() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
 def digest_send_task(user_id: int, since: str) -> bool:
     """Send one person's digest, in their language, if there is news (nothing is sent otherwise)."""
-    user = get_user_model().objects.filter(pk=user_id, email_digest=True, is_active=True).first()
+    since_moment = timezone.datetime.fromisoformat(since)
+    users = get_user_model().objects.filter(pk=user_id, email_digest=True, is_active=True)
+    # Already sent for this period (a task run twice, a redelivery): nothing more.
+    user = users.exclude(digest_sent_at__gt=since_moment).first()
     if user is None:
         return False
     now = timezone.now()
-    items = digest_items(user=user, since=timezone.datetime.fromisoformat(since), now=now)
+    items = digest_items(user=user, since=since_moment, now=now)
     if not items:
         return False
     email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
+    users.update(digest_sent_at=now)
     return True
 
 

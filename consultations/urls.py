@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<int:consultation_id>/follow/", views.consultation_follow, name="consultation_follow"),
+    path("<id:consultation_id>/follow/", views.consultation_follow, name="consultation_follow"),
 ]

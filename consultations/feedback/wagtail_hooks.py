@@ -11,9 +11,9 @@ from . import views
 def register_report_urls():
     return [
         path("reports/", views.report_index, name="feedback_report_index"),
-        path("reports/<int:consultation_id>/", views.report_detail, name="feedback_report_detail"),
+        path("reports/<id:consultation_id>/", views.report_detail, name="feedback_report_detail"),
         path(
-            "reports/<int:consultation_id>/compile/",
+            "reports/<id:consultation_id>/compile/",
             views.report_compile_request,
             name="feedback_report_compile",
         ),

@@ -159,3 +159,11 @@ def _moderator(organisation):
     user = UserFactory()
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MODERATOR)
     return user
+
+
+def test_the_invitation_speaks_the_language_of_a_known_account(
+    organisation, django_capture_on_commit_callbacks
+):
+    UserFactory(email="nouvelle@example.org", language="en")
+    invite(organisation, callbacks=django_capture_on_commit_callbacks)
+    assert mail.outbox[-1].subject.startswith("Invitation to join")

@@ -128,3 +128,41 @@ def test_unused_accounts_are_warned_in_their_language_then_deleted(settings):
     assert inactive_accounts_process(now=now + timedelta(days=31)) == (0, 1)
     assert not User.objects.filter(pk=english.pk).exists()
     assert set(User.objects.values_list("pk", flat=True)) == {french.pk, active.pk, official.pk}
+
+
+def test_deletion_also_ends_other_sessions_and_forgets_invitations_and_log_names(client, organisation):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+    from wagtail.log_actions import log
+
+    from accounts.models import Invitation
+
+    user = UserFactory(pseudonym="Pseudo Rare", email="rare@example.org")
+    other_device = Client()
+    sign_in(other_device, user)
+    Invitation.objects.create(
+        organisation=organisation,
+        role="official",
+        email="ancienne.adresse@example.org",
+        token_hash="x" * 64,
+        expires_at=timezone.now(),
+        accepted_by=user,
+    )
+    log(instance=user, action="wagtail.edit")
+    sign_in(client, user)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    client.post("/profile/delete/", {"confirm": "on"})
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)] == []
+    assert not Invitation.objects.exists()
+    assert rows_mentioning("Pseudo Rare") == []
+    assert rows_mentioning("ancienne.adresse@example.org") == []
+
+
+def test_editors_are_not_deleted_as_inactive_participants(settings):
+    from django.contrib.auth.models import Group
+
+    settings.ACCOUNT_INACTIVE_DAYS = 365
+    editor = UserFactory(last_login=timezone.now() - timedelta(days=800))
+    editor.groups.add(Group.objects.get(name="Editors"))
+    assert inactive_accounts_process() == (0, 0)

@@ -88,3 +88,18 @@ def test_too_many_password_reset_requests_get_a_clear_429(client, user):
     refused = client.post("/accounts/password/reset/", {"email": user.email})
     assert refused.status_code == 429
     assert "Trop de tentatives" in refused.content.decode()
+
+
+def test_an_editor_by_group_alone_also_needs_two_factor(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory()  # not flagged staff: Wagtail grants the back office through its group
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get("/admin/pages/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_wagtails_own_password_reset_is_off(client):
+    assert client.get("/admin/password_reset/").status_code == 404

@@ -95,3 +95,22 @@ def test_an_unknown_or_ambiguous_commune_is_explained(client, communes, commune,
     assert message in refused.content.decode()
     user.refresh_from_db()
     assert user.territory is None
+
+
+def test_a_commune_with_brackets_in_its_name_can_be_kept(client):
+    nievre = Territory.objects.create(kind=Kind.DEPARTEMENT, code="58", name="Nièvre", search_name="nievre")
+    name = "Château-Chinon (Ville)"
+    Territory.objects.create(
+        kind=Kind.COMMUNE,
+        code="58062",
+        name=name,
+        search_name=search_key(name),
+        parent=nievre,
+        postal_codes="58120",
+    )
+    user = UserFactory()
+    client.force_login(user)
+    assert client.post("/profile/", {"pseudonym": "A", "language": "fr", "commune": name}).status_code == 302
+    shown = "Château-Chinon (Ville) (58)"
+    assert f'value="{shown}"' in client.get("/profile/").content.decode()
+    assert client.post("/profile/", {"pseudonym": "A", "language": "en", "commune": shown}).status_code == 302

@@ -116,3 +116,20 @@ def test_one_click_unsubscribe(client):
     tampered = client.post(path[:-3] + "xx/")
     assert tampered.status_code == 400
     assert "pas valide" in tampered.content.decode()
+
+
+def test_a_digest_task_run_twice_sends_once(organisation):
+    consultation = consultation_create(organisation=organisation, closes_in=timedelta(days=3))
+    user = UserFactory()
+    Follow.objects.create(user=user, consultation=consultation)
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+    assert digest_send_task.run(user.pk, since)
+    assert not digest_send_task.run(user.pk, since)
+    assert len(mail.outbox) == 1
+
+
+def test_a_huge_id_is_a_404_not_an_error(client, participant):
+    client.force_login(participant)
+    assert (
+        client.post("/consultations/99999999999999999999999/follow/", {"following": "1"}).status_code == 404
+    )

@@ -68,9 +68,7 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
             ]
             summary["unknown_choices"] = sum(counts.values()) - sum(c["count"] for c in summary["choices"])
             if question.kind in DEMOGRAPHIC_KINDS:
-                for choice in summary["choices"]:
-                    if 0 < choice["count"] < SMALL_CELL:
-                        choice.update(count=None, percent=None, suppressed=True)
+                _suppress_small_cells(summary["choices"])
         else:
             summary["answers"] = respondents
         summaries.append(summary)
@@ -81,3 +79,14 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
         "open_answers": sum(s["respondents"] for s in summaries if s["kind"] == "open_text"),
         "orphaned_answers": orphaned,
     }
+
+
+def _suppress_small_cells(choices: list[dict]) -> None:
+    """Hide groups of 1 to 4 people. A single hidden group could be recomputed from the total minus
+    the others, so then the next smallest group is hidden too (secondary suppression)."""
+    small = [c for c in choices if 0 < c["count"] < SMALL_CELL]
+    if len(small) == 1:
+        others = sorted((c for c in choices if c["count"] >= SMALL_CELL), key=lambda c: c["count"])
+        small += others[:1]
+    for choice in small:
+        choice.update(count=None, percent=None, suppressed=True)

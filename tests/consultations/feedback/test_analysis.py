@@ -45,5 +45,14 @@ def test_small_groups_of_a_demographic_question_are_not_shown():
     rows = [AnswerRow(i, "q3", "18-24", False) for i in range(6)] + [AnswerRow(9, "q3", "25-34", False)]
     [summary] = summarise([ages], rows, participants=7)["questions"]
     young, older = summary["choices"]
-    assert (young["count"], young["percent"]) == (6, 85.7)
     assert (older["count"], older["percent"], older["suppressed"]) == (None, None, True)
+    assert young["suppressed"], "with two groups, showing one would reveal the other"
+
+
+def test_a_single_small_group_cannot_be_recomputed_from_the_total():
+    ages = QuestionSpec(id="q3", kind="age_band", label="Âge", choices=(("a", "a"), ("b", "b"), ("c", "c")))
+    rows = [AnswerRow(i, "q3", "b", False) for i in range(19)]
+    rows += [AnswerRow(100, "q3", "c", False)] + [AnswerRow(200 + i, "q3", "a", False) for i in range(7)]
+    [summary] = summarise([ages], rows, participants=27)["questions"]
+    shown = {c["label"]: c["count"] for c in summary["choices"]}
+    assert shown == {"a": None, "b": 19, "c": None}, "the next smallest group is hidden with it"
