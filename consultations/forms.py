@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .blocks import Question
+from .models import STATEMENT_MAX_LENGTH
 
 FIELD_PREFIX = "q_"
 
@@ -55,3 +56,19 @@ class ResponseForm(forms.Form):
             for question in self.questions
             if (value := self.cleaned_data.get(field_name(question)))
         }
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your statement"),
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One idea, in at most 280 characters, that others can agree or disagree with."),
+        error_messages={"required": _("Write your statement before sending it.")},
+    )
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError(_("Write your statement before sending it."))
+        return text

@@ -29,6 +29,11 @@ def default_data_purpose() -> str:
     return str(_("Gather your views to inform the decision described above, and report back publicly on it."))
 
 
+class ModerationPolicy(models.TextChoices):
+    POST = "post", _("Published at once, moderated afterwards")
+    PRE = "pre", _("Published once a moderator has approved it")
+
+
 class ConsultationQuerySet(PageQuerySet):
     def open_at(self, moment):
         return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
@@ -52,6 +57,17 @@ class ConsultationPage(Page):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     questions = StreamField(QuestionsBlock(), verbose_name=_("questionnaire"))
+    statements_enabled = models.BooleanField(
+        _("statements to vote on"),
+        default=False,
+        help_text=_("Participants write short statements and vote agree, disagree or pass on each other's."),
+    )
+    statement_moderation = models.CharField(
+        _("moderation of statements"),
+        max_length=10,
+        choices=ModerationPolicy.choices,
+        default=ModerationPolicy.POST,
+    )
     # The privacy notice of this consultation (RGPD art. 13): purpose, legal basis, retention.
     data_purpose = models.TextField(_("purpose of the data processing"), default=default_data_purpose)
     legal_basis = models.CharField(
@@ -74,6 +90,10 @@ class ConsultationPage(Page):
             heading=_("Calendar"),
         ),
         FieldPanel("questions"),
+        MultiFieldPanel(
+            [FieldPanel("statements_enabled"), FieldPanel("statement_moderation")],
+            heading=_("Statements"),
+        ),
         MultiFieldPanel(
             [FieldPanel("data_purpose"), FieldPanel("legal_basis"), FieldPanel("retention_months")],
             heading=_("Personal data"),
@@ -182,3 +202,64 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user_id} → {self.consultation_id}"
+
+
+STATEMENT_MAX_LENGTH = 280
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Statement.Status.PUBLISHED)
+
+
+class Statement(models.Model):
+    """A short statement participants vote on (agree, disagree, pass), as in Pol.is."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by moderation")
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.PROTECT, related_name="statements")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="statements"
+    )
+    text = models.CharField(_("statement"), max_length=STATEMENT_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Vote(models.Model):
+    """One person's current vote on one statement (the coding of Pol.is exports)."""
+
+    class Value(models.IntegerChoices):
+        AGREE = 1, _("Agree")
+        DISAGREE = -1, _("Disagree")
+        PASS = 0, _("Pass / unsure")
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="votes")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="votes"
+    )
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "participant"], name="vote_one_per_participant"),
+            models.CheckConstraint(condition=models.Q(value__in=[-1, 0, 1]), name="vote_value_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} → {self.statement_id}: {self.value}"

@@ -35,7 +35,25 @@ def response_editable(user, response) -> bool:
     return response.consultation.live and response.consultation.phase() == Phase.OPEN
 
 
+@rules.predicate
+def has_statements(user, consultation) -> bool:
+    return consultation.statements_enabled
+
+
+@rules.predicate
+def statement_votable(user, statement) -> bool:
+    consultation = statement.consultation
+    return (
+        statement.status == "published"
+        and consultation.live
+        and consultation.statements_enabled
+        and consultation.phase() == Phase.OPEN
+    )
+
+
 rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
+rules.add_perm("consultations.submit_statement", is_published & is_open & has_statements & is_verified)
+rules.add_perm("consultations.vote_statement", statement_votable & is_verified)
 # A response is changed by its author only, while its consultation is open.
 rules.add_perm("consultations.change_response", is_author & response_editable & is_verified)
 rules.add_perm("consultations.view_report", is_administrator | is_official_of_consultation)

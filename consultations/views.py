@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,8 +12,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
-from .forms import ResponseForm
-from .models import ConsultationPage, Phase
+from .forms import ResponseForm, StatementForm
+from .models import ConsultationPage, Phase, Statement
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -34,6 +36,19 @@ def _refusal_message(request, consultation: ConsultationPage) -> str:
 
 def _localised(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _statements_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
+    if not consultation.statements_enabled or previewing or not request.user.is_authenticated:
+        return {}
+    voted, total = selectors.statement_progress(consultation=consultation, participant=request.user)
+    return {
+        "next_statement": selectors.statement_next_for(consultation=consultation, participant=request.user),
+        "statements_voted": voted,
+        "statements_total": total,
+        "can_vote": consultation.phase() == Phase.OPEN,
+        "can_submit_statement": permissions.can(request.user, "submit_statement", consultation),
+    }
 
 
 def consultation_page_serve(request, consultation: ConsultationPage):
@@ -87,6 +102,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "has_response": response is not None,
         "refusal": None if can_answer or preview else _refusal_message(request, consultation),
         "preview": preview,
+        **_statements_context(request, consultation, previewing),
         "following": not previewing
         and request.user.is_authenticated
         and consultation.follows.filter(user=request.user).exists(),
@@ -112,3 +128,81 @@ def consultation_follow(request, consultation_id: int):
     else:
         messages.success(request, _("You no longer follow this consultation."))
     return redirect(consultation.url)
+
+
+def _consultation_or_404(consultation_id: int) -> ConsultationPage:
+    return get_object_or_404(
+        ConsultationPage.objects.live().select_related("organisation"), pk=consultation_id
+    )
+
+
+def _sign_in_first(consultation):
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+
+
+@require_POST
+def statement_vote(request, consultation_id: int, statement_id: int):
+    """Agree, disagree or pass on a statement; voting again changes the vote."""
+    consultation = _consultation_or_404(consultation_id)
+    statement = get_object_or_404(
+        Statement.objects.select_related("consultation"), pk=statement_id, consultation=consultation
+    )
+    if not request.user.is_authenticated:
+        return _sign_in_first(consultation)
+    value = request.POST.get("value", "")
+    if value not in ("1", "-1", "0"):
+        messages.error(request, _("Choose agree, disagree or pass."))
+        return TemplateResponse(request, "400.html", status=400)
+    if not permissions.can(request.user, "vote_statement", statement):
+        messages.error(request, _("Votes on this statement are closed."))
+        return TemplateResponse(request, "403.html", status=403)
+    services.vote_cast(statement=statement, participant=request.user, value=int(value))
+    back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
+    return redirect(back or f"{consultation.url}#statements")
+
+
+def statement_create(request, consultation_id: int):
+    """Write a statement for others to vote on."""
+    consultation = _consultation_or_404(consultation_id)
+    if not request.user.is_authenticated:
+        return _sign_in_first(consultation)
+    if not permissions.can(request.user, "submit_statement", consultation):
+        return TemplateResponse(
+            request,
+            "consultations/statement_form.html",
+            {"page": consultation, "refusal": _refusal_message(request, consultation)},
+            status=403,
+        )
+    form = StatementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            statement = services.statement_submit(
+                consultation=consultation, author=request.user, text=form.cleaned_data["text"]
+            )
+            if statement.status == Statement.Status.PENDING:
+                messages.success(
+                    request, _("Thank you: your statement will appear once a moderator has read it.")
+                )
+            else:
+                messages.success(request, _("Thank you: your statement is published."))
+            return redirect(f"{consultation.url}#statements")
+        return TemplateResponse(
+            request, "consultations/statement_form.html", {"page": consultation, "form": form}, status=400
+        )
+    return TemplateResponse(
+        request, "consultations/statement_form.html", {"page": consultation, "form": form}
+    )
+
+
+@login_required
+def statement_list(request, consultation_id: int):
+    """Every published statement with its counts and my vote, to review or change my votes."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.statements_enabled:
+        raise Http404
+    statements = selectors.statements_with_my_votes(consultation=consultation, participant=request.user)
+    return TemplateResponse(
+        request,
+        "consultations/statement_list.html",
+        {"page": consultation, "statements": statements, "can_vote": consultation.phase() == Phase.OPEN},
+    )

@@ -110,6 +110,7 @@ def consultation_create(
     closes_in=timedelta(days=10),
     questions=None,
     publish=True,
+    **fields,
 ) -> ConsultationPage:
     """A consultation under the home page, published unless asked otherwise, re-read from the database."""
     now = timezone.now()
@@ -121,6 +122,7 @@ def consultation_create(
         opens_at=now + opens_in,
         closes_at=now + closes_in,
         questions=questions or QUESTIONS,
+        **fields,
     )
     home.add_child(instance=page)
     revision = page.save_revision()

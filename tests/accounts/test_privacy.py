@@ -26,15 +26,16 @@ def rows_mentioning(needle: str) -> list[str]:
     found = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            for column in connection.introspection.get_table_description(cursor, table):
-                name = connection.ops.quote_name(column.name)
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} LIMIT 0")  # noqa: S608
+            for column in [description[0] for description in cursor.description]:
+                name = connection.ops.quote_name(column)
                 cursor.execute(
                     f"SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608 — names from introspection
                     f"WHERE LOWER(CAST({name} AS TEXT)) LIKE %s LIMIT 1",
                     [f"%{needle.lower()}%"],
                 )
                 if cursor.fetchone():
-                    found.append(f"{table}.{column.name}")
+                    found.append(f"{table}.{column}")
     return found
 
 

@@ -39,6 +39,7 @@ def consultation_form(organisation, **overrides):
         ),
         "data_purpose": "Recueillir vos avis sur les horaires.",
         "legal_basis": "public_task",
+        "statement_moderation": "post",
         "retention_months": "12",
         "action-publish": "publish",
     }

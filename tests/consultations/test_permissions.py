@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership
 from cms.models import HomePage, OutcomePage
-from consultations.models import Response
+from consultations.models import Response, Statement
 from consultations.permissions import can
 from tests.factories import (
     AdministratorFactory,
@@ -48,6 +48,8 @@ EXPECTED = {
     "view_report": {(role, phase) for role in ("official", "administrator") for phase in PHASES},
     "compile_report": {(role, phase) for role in ("official", "administrator") for phase in PHASES},
     "change_response": {("author", "open")},
+    "submit_statement": {(role, "open") for role in VERIFIED},
+    "vote_statement": {(role, "open") for role in VERIFIED},
 }
 
 
@@ -78,7 +80,7 @@ def make_user(role, organisation):
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, phase):
     organisation = OrganisationFactory()
-    consultation = consultation_create(organisation=organisation, **PHASES[phase])
+    consultation = consultation_create(organisation=organisation, statements_enabled=True, **PHASES[phase])
     if phase == "outcome_published":
         outcome = OutcomePage(title="Bilan", consultation=consultation, summary="…", body=[])
         HomePage.objects.get().add_child(instance=outcome)
@@ -87,6 +89,8 @@ def test_permission_matrix(role, phase):
     # The response the author wrote (stored directly: in some phases nobody may answer).
     author = user if role == "author" else UserFactory()
     response = Response.objects.create(consultation=consultation, participant=author)
+    statement = Statement.objects.create(consultation=consultation, author=author, text="Plus de souplesse.")
+    targets = {"change_response": response, "vote_statement": statement}
     for action, allowed in EXPECTED.items():
-        target = response if action == "change_response" else consultation
+        target = targets.get(action, consultation)
         assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
