@@ -19,9 +19,13 @@ def is_administrator(user) -> bool:
 
 def is_official_of(user, organisation_id: int | None) -> bool:
     """Whether the user is an official of the organisation with this id."""
+    return has_role_in(user, organisation_id, "official")
+
+
+def has_role_in(user, organisation_id: int | None, role: str) -> bool:
     if not user.is_authenticated or organisation_id is None:
         return False
-    return user.memberships.filter(organisation_id=organisation_id, role="official").exists()
+    return user.memberships.filter(organisation_id=organisation_id, role=role).exists()
 
 
 @rules.predicate

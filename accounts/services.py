@@ -124,6 +124,10 @@ def inactivity_warning_send(*, user: User, deletion_on) -> None:
     send_mail(subject, body, None, [user.email])
 
 
+# The back-office group each organisation role joins.
+ROLE_GROUPS = {Membership.Role.OFFICIAL: "Officials", Membership.Role.MODERATOR: "Contribution moderators"}
+
+
 class InvitationRefused(Exception):
     """The invitation cannot be accepted; the message says why, in words the person can act on."""
 
@@ -180,11 +184,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     membership, _created = Membership.objects.get_or_create(
         organisation=invitation.organisation, user=user, role=invitation.role
     )
-    if invitation.role == Membership.Role.OFFICIAL:
-        # Officials work in the back office; the two-factor set-up is asked on their first visit.
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-        user.groups.add(Group.objects.get(name="Officials"))
+    # Officials and moderators work in the back office; two-factor set-up is asked on their first visit.
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[invitation.role]))
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

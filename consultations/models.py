@@ -226,6 +226,8 @@ class Statement(models.Model):
     )
     text = models.CharField(_("statement"), max_length=STATEMENT_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    # Why a moderator hid it (or restored it), shown to its author.
+    moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StatementQuerySet.as_manager()
@@ -263,3 +265,26 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} → {self.statement_id}: {self.value}"
+
+
+class ModerationAction(models.Model):
+    """The audit log of moderation: who did what to which statement, when and why."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="moderation_actions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.statement_id}"

@@ -5,7 +5,7 @@ Tested as a matrix of role × phase × action in tests/consultations/test_permis
 
 import rules
 
-from accounts.permissions import is_administrator, is_official_of, is_verified
+from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified
 
 from .models import ConsultationPage, Phase
 
@@ -51,7 +51,21 @@ def statement_votable(user, statement) -> bool:
     )
 
 
+@rules.predicate
+def is_moderator_of_statement(user, statement) -> bool:
+    return has_role_in(user, statement.consultation.organisation_id, "moderator")
+
+
+@rules.predicate
+def is_statement_author(user, statement) -> bool:
+    return user.is_authenticated and statement.author_id == user.pk
+
+
 rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
+# A moderator's own contributions are moderated by someone else.
+rules.add_perm(
+    "consultations.moderate_statement", (is_administrator | is_moderator_of_statement) & ~is_statement_author
+)
 rules.add_perm("consultations.submit_statement", is_published & is_open & has_statements & is_verified)
 rules.add_perm("consultations.vote_statement", statement_votable & is_verified)
 # A response is changed by its author only, while its consultation is open.
@@ -85,4 +99,25 @@ def can_read_some_report(user) -> bool:
     """Whether the back office should offer the reports menu to `user`."""
     return is_administrator(user) or (
         user.is_authenticated and user.memberships.filter(role="official").exists()
+    )
+
+
+def moderated_statements(user):
+    """The queryset form of `moderate_statement` (before the author exclusion, checked per action)."""
+    from .models import Statement
+
+    statements = Statement.objects.select_related("consultation", "consultation__organisation", "author")
+    if is_administrator(user):
+        return statements
+    if not user.is_authenticated:
+        return statements.none()
+    return statements.filter(
+        consultation__organisation__memberships__user=user,
+        consultation__organisation__memberships__role="moderator",
+    ).distinct()
+
+
+def can_moderate_somewhere(user) -> bool:
+    return is_administrator(user) or (
+        user.is_authenticated and user.memberships.filter(role="moderator").exists()
     )

@@ -6,7 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .feedback.services import report_compile_schedule
-from .models import Answer, ConsultationPage, Follow, ModerationPolicy, Phase, Response, Statement, Vote
+from .models import (
+    Answer,
+    ConsultationPage,
+    Follow,
+    ModerationAction,
+    ModerationPolicy,
+    Phase,
+    Response,
+    Statement,
+    Vote,
+)
 
 
 class ResponseRefused(ValidationError):
@@ -111,3 +121,32 @@ def vote_cast(*, statement: Statement, participant, value: int) -> None:
         unique_fields=["statement", "participant"],
         update_fields=["value", "updated_at"],
     )
+
+
+MODERATION_OUTCOME = {
+    ModerationAction.Kind.APPROVE: Statement.Status.PUBLISHED,
+    ModerationAction.Kind.HIDE: Statement.Status.HIDDEN,
+    ModerationAction.Kind.RESTORE: Statement.Status.PUBLISHED,
+}
+
+
+@transaction.atomic
+def statement_moderate(*, statement: Statement, moderator, kind: str, reason: str = "") -> Statement:
+    """Approve, hide or restore a statement; logged, and the reason is shown to its author."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    allowed = {
+        ModerationAction.Kind.APPROVE: {Statement.Status.PENDING},
+        ModerationAction.Kind.HIDE: {Statement.Status.PENDING, Statement.Status.PUBLISHED},
+        ModerationAction.Kind.RESTORE: {Statement.Status.HIDDEN},
+    }
+    if statement.status not in allowed[kind]:
+        raise ResponseRefused(_("This statement has changed since you opened the page; look at it again."))
+    if kind == ModerationAction.Kind.HIDE and not reason.strip():
+        raise ResponseRefused(_("Give the reason for hiding it: its author will see it."))
+    statement.status = MODERATION_OUTCOME[kind]
+    statement.moderation_reason = reason.strip()
+    statement.save(update_fields=["status", "moderation_reason"])
+    ModerationAction.objects.create(
+        statement=statement, moderator=moderator, kind=kind, reason=reason.strip()
+    )
+    return statement

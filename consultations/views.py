@@ -201,8 +201,14 @@ def statement_list(request, consultation_id: int):
     if not consultation.statements_enabled:
         raise Http404
     statements = selectors.statements_with_my_votes(consultation=consultation, participant=request.user)
+    mine = Statement.objects.filter(consultation=consultation, author=request.user).order_by("id")
     return TemplateResponse(
         request,
         "consultations/statement_list.html",
-        {"page": consultation, "statements": statements, "can_vote": consultation.phase() == Phase.OPEN},
+        {
+            "page": consultation,
+            "statements": statements,
+            "mine": mine,
+            "can_vote": consultation.phase() == Phase.OPEN,
+        },
     )

@@ -1,9 +1,37 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from . import admin_views, permissions
 from .models import ConsultationPage
+
+
+@hooks.register("register_admin_urls")
+def register_moderation_urls():
+    return [
+        path("moderation/", admin_views.moderation_queue, name="consultations_moderation"),
+        path(
+            "moderation/<id:statement_id>/",
+            admin_views.statement_moderate,
+            name="consultations_statement_moderate",
+        ),
+    ]
+
+
+class ModerationMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_moderate_somewhere(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_moderation_menu_item():
+    return ModerationMenuItem(
+        gettext_lazy("Moderation"), reverse("consultations_moderation"), icon_name="warning", order=240
+    )
 
 
 @hooks.register("before_delete_page")

@@ -137,3 +137,16 @@ def form_data(consultation: ConsultationPage, *, choice: int = 0, text: str = "P
     """The POST data of the questionnaire of `consultation_create`'s default questions."""
     single, open_text = consultation.question_list[:2]
     return {f"q_{single.id}": single.choices[choice][0], f"q_{open_text.id}": text}
+
+
+class ModeratorFactory(UserFactory):
+    """A moderator of an organisation, with back-office access to the moderation queue."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisation(self, create, extracted, **kwargs):
+        if create:
+            organisation = extracted or OrganisationFactory()
+            Membership.objects.create(user=self, organisation=organisation, role=Membership.Role.MODERATOR)
+            self.groups.add(Group.objects.get(name="Contribution moderators"))

@@ -99,7 +99,7 @@ def test_accepting_gives_the_role_and_the_back_office_asks_for_two_factor(
     assert "déjà été utilisée" in reused.content.decode()
 
 
-def test_a_moderator_invitation_gives_no_back_office(
+def test_a_moderator_invitation_opens_the_moderation_queue_only(
     client, organisation, django_capture_on_commit_callbacks
 ):
     path = invite(organisation, role=Membership.Role.MODERATOR, callbacks=django_capture_on_commit_callbacks)
@@ -108,7 +108,8 @@ def test_a_moderator_invitation_gives_no_back_office(
     client.post(path)
     invitee.refresh_from_db()
     assert invitee.memberships.get().role == "moderator"
-    assert not invitee.is_staff
+    assert list(invitee.groups.values_list("name", flat=True)) == ["Contribution moderators"]
+    assert not invitee.has_perm("wagtailcore.publish_page"), "no page rights"
 
 
 def test_expired_tampered_and_misaddressed_invitations_are_refused(

@@ -50,6 +50,7 @@ EXPECTED = {
     "change_response": {("author", "open")},
     "submit_statement": {(role, "open") for role in VERIFIED},
     "vote_statement": {(role, "open") for role in VERIFIED},
+    "moderate_statement": {(role, phase) for role in ("moderator", "administrator") for phase in PHASES},
 }
 
 
@@ -90,7 +91,7 @@ def test_permission_matrix(role, phase):
     author = user if role == "author" else UserFactory()
     response = Response.objects.create(consultation=consultation, participant=author)
     statement = Statement.objects.create(consultation=consultation, author=author, text="Plus de souplesse.")
-    targets = {"change_response": response, "vote_statement": statement}
+    targets = {"change_response": response, "vote_statement": statement, "moderate_statement": statement}
     for action, allowed in EXPECTED.items():
         target = targets.get(action, consultation)
         assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
