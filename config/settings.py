@@ -190,6 +190,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concerto] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per
 # account); they count in the cache, so in production the shared Redis cache makes them global.
+# Contributions use the same machinery, per account (consultations/views.py).
+ACCOUNT_RATE_LIMITS = {
+    "contribute_response": env.str("RATE_LIMIT_RESPONSES", default="20/m/user"),
+    "contribute_statement": env.str("RATE_LIMIT_STATEMENTS", default="5/10m/user"),
+    "contribute_vote": env.str("RATE_LIMIT_VOTES", default="120/m/user"),
+}
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
 # environment variables. FranceConnect and ProConnect need more (docs/accounts.md).

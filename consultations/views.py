@@ -1,3 +1,4 @@
+from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -68,6 +69,8 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     if request.method == "POST" and not previewing:
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+        if limited := consume_or_429(request, action="contribute_response", user=request.user):
+            return limited
         if not can_answer or (response and not permissions.can(request.user, "change_response", response)):
             status = 403  # the page explains why (refusal below)
         else:
@@ -156,6 +159,8 @@ def statement_vote(request, consultation_id: int, statement_id: int):
     if not permissions.can(request.user, "vote_statement", statement):
         messages.error(request, _("Votes on this statement are closed."))
         return TemplateResponse(request, "403.html", status=403)
+    if limited := consume_or_429(request, action="contribute_vote", user=request.user):
+        return limited
     services.vote_cast(statement=statement, participant=request.user, value=int(value))
     back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
     return redirect(back or f"{consultation.url}#statements")
@@ -175,6 +180,8 @@ def statement_create(request, consultation_id: int):
         )
     form = StatementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        if limited := consume_or_429(request, action="contribute_statement", user=request.user):
+            return limited
         if form.is_valid():
             statement = services.statement_submit(
                 consultation=consultation, author=request.user, text=form.cleaned_data["text"]

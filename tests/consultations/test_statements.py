@@ -176,3 +176,22 @@ def test_the_statements_page_costs_the_same_queries_for_10_or_100_statements(cli
         [Statement(consultation=debate, author=None, text=f"Proposition {i}") for i in range(100)]
     )
     assert (queries(debate.url), queries(list_url)) == before
+
+
+def test_statements_and_votes_are_rate_limited_per_account(client, debate, participant, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "contribute_vote": "2/m/user"}
+    client.force_login(participant)
+    statement = Statement.objects.first()
+    for value in ("1", "-1"):
+        assert client.post(vote_url(debate, statement), {"value": value}).status_code == 302
+    slowed = client.post(vote_url(debate, statement), {"value": "0"})
+    assert slowed.status_code == 429
+    assert "Trop de tentatives" in slowed.content.decode()
+    assert Vote.objects.get(participant=participant).value == -1, "the last accepted vote stands"
+
+    for index in range(5):
+        client.post(f"/consultations/{debate.pk}/statements/new/", {"text": f"Idée numéro {index}"})
+    assert (
+        client.post(f"/consultations/{debate.pk}/statements/new/", {"text": "Une de trop"}).status_code == 429
+    )
+    assert Statement.objects.filter(author=participant).count() == 5
