@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, services
-from .models import ModerationAction, Statement
+from .models import Idea, ModerationAction, Statement
 
 
 def moderation_queue(request):
@@ -47,3 +48,28 @@ def statement_moderate(request, statement_id: int):
     else:
         messages.success(request, _("Done."))
     return redirect("consultations_moderation")
+
+
+def idea_answers(request):
+    """Ideas of the officials' consultations, unanswered first, each with its answer form."""
+    ideas = permissions.answerable_ideas(request.user)
+    if not permissions.can_answer_some_idea(request.user):
+        raise PermissionDenied
+    ideas = ideas.annotate(support_count=Count("supports")).order_by("answered_at", "-support_count")[:200]
+    return TemplateResponse(
+        request, "consultations/admin/ideas.html", {"ideas": ideas, "statuses": Idea.Status.choices}
+    )
+
+
+@require_POST
+def idea_answer(request, idea_id: int):
+    idea = get_object_or_404(permissions.answerable_ideas(request.user), pk=idea_id)
+    try:
+        services.idea_answer(
+            idea=idea, status=request.POST.get("status", ""), answer=request.POST.get("answer", "")[:3000]
+        )
+    except services.ResponseRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The answer is published on the idea."))
+    return redirect("consultations_idea_answers")

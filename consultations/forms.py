@@ -72,3 +72,17 @@ class StatementForm(forms.Form):
         if not text:
             raise forms.ValidationError(_("Write your statement before sending it."))
         return text
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(label=_("Title of your idea"), max_length=150)
+    text = forms.CharField(label=_("Describe it"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}))
+    theme = forms.CharField(label=_("Theme (optional)"), max_length=100, required=False)
+    # Set once the person has seen the similar ideas and still wants to publish theirs.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Give your idea a title."))
+        return title

@@ -62,6 +62,9 @@ class ConsultationPage(Page):
         default=False,
         help_text=_("Participants write short statements and vote agree, disagree or pass on each other's."),
     )
+    ideas_enabled = models.BooleanField(
+        _("ideas"), default=False, help_text=_("Participants propose ideas and support each other's.")
+    )
     statement_moderation = models.CharField(
         _("moderation of statements"),
         max_length=10,
@@ -91,8 +94,12 @@ class ConsultationPage(Page):
         ),
         FieldPanel("questions"),
         MultiFieldPanel(
-            [FieldPanel("statements_enabled"), FieldPanel("statement_moderation")],
-            heading=_("Statements"),
+            [
+                FieldPanel("statements_enabled"),
+                FieldPanel("statement_moderation"),
+                FieldPanel("ideas_enabled"),
+            ],
+            heading=_("Statements and ideas"),
         ),
         MultiFieldPanel(
             [FieldPanel("data_purpose"), FieldPanel("legal_basis"), FieldPanel("retention_months")],
@@ -288,3 +295,59 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.statement_id}"
+
+
+class Idea(models.Model):
+    """An idea proposed by a participant, supported by others, answered by the organisation."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UNDER_STUDY = "under_study", _("Under study")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        DONE = "done", _("Done")
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.PROTECT, related_name="ideas")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="ideas"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    text = models.TextField(_("description"), max_length=3000)
+    theme = models.CharField(_("theme"), max_length=100, blank=True)
+    territory = models.ForeignKey(
+        "accounts.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    # The organisation's answer, shown on the idea: why this status.
+    answer = models.TextField(_("official answer"), max_length=3000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Support(models.Model):
+    """One person's support for one idea."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "supporter"], name="support_one_per_person")]
+
+    def __str__(self):
+        return f"{self.supporter_id} → {self.idea_id}"

@@ -61,7 +61,26 @@ def is_statement_author(user, statement) -> bool:
     return user.is_authenticated and statement.author_id == user.pk
 
 
+@rules.predicate
+def has_ideas(user, consultation) -> bool:
+    return consultation.ideas_enabled
+
+
+@rules.predicate
+def idea_supportable(user, idea) -> bool:
+    consultation = idea.consultation
+    return consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN
+
+
+@rules.predicate
+def is_official_of_idea(user, idea) -> bool:
+    return is_official_of(user, idea.consultation.organisation_id)
+
+
 rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
+rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified)
+rules.add_perm("consultations.support_idea", idea_supportable & is_verified)
+rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_idea)
 # A moderator's own contributions are moderated by someone else.
 rules.add_perm(
     "consultations.moderate_statement", (is_administrator | is_moderator_of_statement) & ~is_statement_author
@@ -120,4 +139,25 @@ def moderated_statements(user):
 def can_moderate_somewhere(user) -> bool:
     return is_administrator(user) or (
         user.is_authenticated and user.memberships.filter(role="moderator").exists()
+    )
+
+
+def answerable_ideas(user):
+    """The queryset form of `answer_idea`."""
+    from .models import Idea
+
+    ideas = Idea.objects.select_related("consultation", "consultation__organisation")
+    if is_administrator(user):
+        return ideas
+    if not user.is_authenticated:
+        return ideas.none()
+    return ideas.filter(
+        consultation__organisation__memberships__user=user,
+        consultation__organisation__memberships__role="official",
+    ).distinct()
+
+
+def can_answer_some_idea(user) -> bool:
+    return is_administrator(user) or (
+        user.is_authenticated and user.memberships.filter(role="official").exists()
     )

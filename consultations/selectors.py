@@ -1,8 +1,65 @@
 """Reads of the consultation domain."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from .models import ConsultationPage, Response, Statement, Vote
+from accounts.territories import search_key
+
+from .models import ConsultationPage, Idea, Response, Statement, Support, Vote
+
+# Words too common to tell two ideas apart.
+STOP_WORDS = {
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "elle",
+    "en",
+    "et",
+    "il",
+    "ils",
+    "je",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "mais",
+    "ne",
+    "nous",
+    "on",
+    "ou",
+    "par",
+    "pas",
+    "plus",
+    "pour",
+    "qu",
+    "que",
+    "qui",
+    "sa",
+    "se",
+    "ses",
+    "son",
+    "sur",
+    "ta",
+    "te",
+    "un",
+    "une",
+    "vos",
+    "votre",
+    "vous",
+    "y",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "for",
+}
 
 
 def response_of(*, consultation: ConsultationPage, participant) -> Response | None:
@@ -55,3 +112,39 @@ def statement_progress(*, consultation: ConsultationPage, participant) -> tuple[
     """(statements the participant voted on, published statements)."""
     published = Statement.objects.published().filter(consultation=consultation)
     return published.filter(votes__participant=participant).count(), published.count()
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in search_key(text).split() if len(word) > 2 and word not in STOP_WORDS}
+
+
+def ideas_similar_to(
+    *, consultation: ConsultationPage, title: str, text: str = "", limit: int = 3
+) -> list[Idea]:
+    """Existing ideas of the consultation that share the most meaningful words with a new one."""
+    wanted = _words(f"{title} {title} {text}")
+    if not wanted:
+        return []
+    scored = []
+    for idea_id, idea_title, idea_text in Idea.objects.filter(consultation=consultation).values_list(
+        "id", "title", "text"
+    ):
+        words = _words(f"{idea_title} {idea_text[:500]}")
+        overlap = len(wanted & words) / len(wanted | words) if words else 0
+        if overlap >= 0.2:
+            scored.append((overlap, idea_id))
+    best = [idea_id for _score, idea_id in sorted(scored, reverse=True)[:limit]]
+    found = Idea.objects.in_bulk(best)
+    return [found[idea_id] for idea_id in best]
+
+
+def ideas_with_supports(*, consultation: ConsultationPage, viewer):
+    """The consultation's ideas with their support counts and whether the viewer supports each."""
+    mine = Support.objects.filter(
+        idea=OuterRef("pk"), supporter=viewer.pk if viewer.is_authenticated else None
+    )
+    return (
+        Idea.objects.filter(consultation=consultation)
+        .annotate(support_count=Count("supports"), supported=Exists(mine))
+        .order_by("-support_count", "-created_at")
+    )

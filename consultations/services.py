@@ -10,11 +10,13 @@ from .models import (
     Answer,
     ConsultationPage,
     Follow,
+    Idea,
     ModerationAction,
     ModerationPolicy,
     Phase,
     Response,
     Statement,
+    Support,
     Vote,
 )
 
@@ -150,3 +152,42 @@ def statement_moderate(*, statement: Statement, moderator, kind: str, reason: st
         statement=statement, moderator=moderator, kind=kind, reason=reason.strip()
     )
     return statement
+
+
+@transaction.atomic
+def idea_submit(*, consultation: ConsultationPage, author, title: str, text: str, theme: str = "") -> Idea:
+    """Record an idea; its author follows the consultation from then on."""
+    if not (consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN):
+        raise ResponseRefused(_("This consultation is not accepting ideas."))
+    idea = Idea.objects.create(
+        consultation=consultation,
+        author=author,
+        title=title,
+        text=text,
+        theme=theme,
+        territory=getattr(author, "territory", None),
+    )
+    Follow.objects.get_or_create(consultation=consultation, user=author)
+    return idea
+
+
+def idea_support_set(*, idea: Idea, user, supporting: bool) -> None:
+    """Support an idea, or withdraw the support; one support per person (a unique constraint)."""
+    consultation = idea.consultation
+    if not (consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN):
+        raise ResponseRefused(_("Supports for this idea are closed."))
+    if supporting:
+        Support.objects.bulk_create([Support(idea=idea, supporter=user)], ignore_conflicts=True)
+    else:
+        Support.objects.filter(idea=idea, supporter=user).delete()
+
+
+def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
+    """The organisation's answer: a status and the reason for it, shown on the idea."""
+    if status not in Idea.Status.values:
+        raise ResponseRefused(_("Choose one of the statuses offered."))
+    if status != Idea.Status.RECEIVED and not answer.strip():
+        raise ResponseRefused(_("Explain the status: participants see the reason."))
+    Idea.objects.filter(pk=idea.pk).update(status=status, answer=answer.strip(), answered_at=timezone.now())
+    idea.refresh_from_db()
+    return idea

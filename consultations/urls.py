@@ -11,4 +11,7 @@ urlpatterns = [
         views.statement_vote,
         name="statement_vote",
     ),
+    path("<id:consultation_id>/ideas/", views.idea_list, name="idea_list"),
+    path("<id:consultation_id>/ideas/new/", views.idea_create, name="idea_create"),
+    path("<id:consultation_id>/ideas/<id:idea_id>/support/", views.idea_support, name="idea_support"),
 ]

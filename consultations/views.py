@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
-from .forms import ResponseForm, StatementForm
-from .models import ConsultationPage, Phase, Statement
+from .forms import IdeaForm, ResponseForm, StatementForm
+from .models import ConsultationPage, Idea, Phase, Statement
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -219,3 +219,75 @@ def statement_list(request, consultation_id: int):
             "can_vote": consultation.phase() == Phase.OPEN,
         },
     )
+
+
+def idea_list(request, consultation_id: int):
+    """The consultation's ideas, most supported first, with their status and the organisation's answer."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.ideas_enabled:
+        raise Http404
+    context = {
+        "page": consultation,
+        "ideas": selectors.ideas_with_supports(consultation=consultation, viewer=request.user),
+        "can_support": consultation.phase() == Phase.OPEN,
+        "can_submit_idea": permissions.can(request.user, "submit_idea", consultation),
+    }
+    return TemplateResponse(request, "consultations/idea_list.html", context)
+
+
+def idea_create(request, consultation_id: int):
+    """Propose an idea; similar existing ideas are shown first, to support rather than duplicate."""
+    consultation = _consultation_or_404(consultation_id)
+    if not request.user.is_authenticated:
+        return _sign_in_first(consultation)
+    if not permissions.can(request.user, "submit_idea", consultation):
+        context = {"page": consultation, "refusal": _refusal_message(request, consultation)}
+        return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
+    form = IdeaForm(request.POST if request.method == "POST" else None)
+    context = {"page": consultation, "form": form}
+    if request.method == "POST":
+        if limited := consume_or_429(request, action="contribute_statement", user=request.user):
+            return limited
+        if not form.is_valid():
+            return TemplateResponse(request, "consultations/idea_form.html", context, status=400)
+        data = form.cleaned_data
+        similar = selectors.ideas_similar_to(
+            consultation=consultation, title=data["title"], text=data["text"]
+        )
+        if similar and not data["confirmed"]:
+            # Nothing is lost: the form comes back filled in, with the similar ideas beside it.
+            form = IdeaForm(initial={**data, "confirmed": True})
+            return TemplateResponse(
+                request, "consultations/idea_form.html", {**context, "form": form, "similar": similar}
+            )
+        services.idea_submit(
+            consultation=consultation,
+            author=request.user,
+            title=data["title"],
+            text=data["text"],
+            theme=data["theme"],
+        )
+        messages.success(request, _("Thank you: your idea is published."))
+        return redirect("idea_list", consultation_id=consultation.pk)
+    return TemplateResponse(request, "consultations/idea_form.html", context)
+
+
+@require_POST
+def idea_support(request, consultation_id: int, idea_id: int):
+    """Support an idea (`supporting=1`) or withdraw the support (`0`)."""
+    consultation = _consultation_or_404(consultation_id)
+    idea = get_object_or_404(
+        Idea.objects.select_related("consultation"), pk=idea_id, consultation=consultation
+    )
+    if not request.user.is_authenticated:
+        return _sign_in_first(consultation)
+    supporting = request.POST.get("supporting")
+    if supporting not in ("0", "1"):
+        return TemplateResponse(request, "400.html", status=400)
+    if not permissions.can(request.user, "support_idea", idea):
+        messages.error(request, _("Supports for this idea are closed."))
+        return TemplateResponse(request, "403.html", status=403)
+    if limited := consume_or_429(request, action="contribute_vote", user=request.user):
+        return limited
+    services.idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
+    return redirect(f"{reverse('idea_list', args=[consultation.pk])}#idea-{idea.pk}")

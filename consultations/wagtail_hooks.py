@@ -19,6 +19,8 @@ def register_moderation_urls():
             admin_views.statement_moderate,
             name="consultations_statement_moderate",
         ),
+        path("ideas/", admin_views.idea_answers, name="consultations_idea_answers"),
+        path("ideas/<id:idea_id>/answer/", admin_views.idea_answer, name="consultations_idea_answer"),
     ]
 
 
@@ -48,3 +50,15 @@ def keep_consultations_with_answers(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+class IdeasMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_answer_some_idea(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_ideas_menu_item():
+    return IdeasMenuItem(
+        gettext_lazy("Ideas"), reverse("consultations_idea_answers"), icon_name="pick", order=245
+    )
