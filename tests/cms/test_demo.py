@@ -7,11 +7,23 @@ from django.core.management.base import CommandError
 from accounts.models import Organisation, User
 from cms.models import OutcomePage
 from consultations.feedback.models import ReportSnapshot
-from consultations.models import Answer, ConsultationPage, Response
+from consultations.models import Answer, ConsultationPage, Idea, Response, Statement, Support, Vote
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Organisation, User, ConsultationPage, Response, Answer, ReportSnapshot, OutcomePage]
+MODELS = [
+    Organisation,
+    User,
+    ConsultationPage,
+    Response,
+    Answer,
+    ReportSnapshot,
+    OutcomePage,
+    Statement,
+    Vote,
+    Idea,
+    Support,
+]
 
 
 def counts():
@@ -25,6 +37,8 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
     assert first["Response"] == 24
     assert first["ReportSnapshot"] == 1
     assert first["OutcomePage"] == 1
+    assert (first["Statement"], first["Idea"]) == (5, 3)
+    assert first["Vote"] > 50
     assert "admin@concerto.localhost / concerto-demo-2026" in capsys.readouterr().out
 
     call_command("demo_load")

@@ -17,7 +17,7 @@ from accounts.permissions import has_two_factor
 from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
-from consultations.services import response_submit
+from consultations.services import idea_submit, idea_support_set, response_submit, statement_submit, vote_cast
 
 DEMO_DOMAIN = "demo.concerto.localhost"
 CONSULTATION_SLUG = "teletravail-services-publics"
@@ -98,6 +98,29 @@ PRIORITIES = [
     "Des salles de réunion équipées pour les réunions hybrides.",
 ]
 
+STATEMENTS = [
+    "Deux jours de télétravail par semaine, c’est le bon équilibre.",
+    "Le télétravail devrait être possible dès la première année en poste.",
+    "Les réunions hybrides fatiguent plus que les réunions sur place.",
+    "L’accueil des usagers doit rester assuré en personne tous les jours.",
+    "Les encadrants ont besoin d’une formation au management à distance.",
+]
+
+IDEAS = [
+    (
+        "Un second écran pour chaque agent en télétravail",
+        "Prêter un écran et un clavier, avec un bon de retour.",
+    ),
+    (
+        "Des jours de présence commune fixés par équipe",
+        "Un jour par semaine où toute l’équipe est sur place.",
+    ),
+    (
+        "Un espace de coworking public dans chaque sous-préfecture",
+        "Pour éviter l’isolement sans trajet long.",
+    ),
+]
+
 PSEUDONYMS = [
     "Camille",
     "Yanis",
@@ -153,6 +176,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             self._responses(consultation)
+            self._statements_and_ideas(consultation)
         snapshot = report_compile(consultation=consultation) or consultation.report_snapshots.first()
         with transaction.atomic():
             self._outcome(home, consultation, snapshot)
@@ -200,6 +224,8 @@ class Command(BaseCommand):
             opens_at=now - timedelta(days=21),
             closes_at=now + timedelta(days=30),
             questions=QUESTIONS,
+            statements_enabled=True,
+            ideas_enabled=True,
         )
         home.add_child(instance=page)
         page.save_revision().publish()
@@ -224,6 +250,30 @@ class Command(BaseCommand):
             if index % 4 == 0:
                 answers[other.id] = "Merci de nous consulter, c’est une première dans mon service."
             response_submit(consultation=consultation, participant=participant, answers=answers)
+
+    def _statements_and_ideas(self, consultation):
+        if consultation.statements.exists():
+            return
+        participants = list(
+            User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_staff=False).order_by("email")
+        )
+        generator = random.Random(44)  # noqa: S311 — demo data, not security
+        statements = [
+            statement_submit(consultation=consultation, author=participants[index], text=text)
+            for index, text in enumerate(STATEMENTS)
+        ]
+        for participant in participants:
+            for statement in statements:
+                if statement.author_id != participant.pk and generator.random() < 0.8:
+                    vote_cast(
+                        statement=statement, participant=participant, value=generator.choice([1, 1, -1, 0])
+                    )
+        for index, (title, text) in enumerate(IDEAS):
+            idea = idea_submit(
+                consultation=consultation, author=participants[-1 - index], title=title, text=text
+            )
+            for supporter in participants[: 12 - 4 * index]:
+                idea_support_set(idea=idea, user=supporter, supporting=True)
 
     def _privacy_page(self, home):
         page = StandardPage.objects.filter(slug="donnees-personnelles").first()
