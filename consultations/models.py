@@ -163,6 +163,8 @@ class Response(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # When the receipt e-mail for the latest version of the answers went out.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("response")

@@ -1,9 +1,13 @@
 """Writes of the consultation domain: every change goes through one of these functions."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.notifications import email_send
 
 from .feedback.services import report_compile_schedule
 from .models import (
@@ -19,6 +23,8 @@ from .models import (
     Support,
     Vote,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ResponseRefused(ValidationError):
@@ -61,7 +67,39 @@ def response_submit(*, consultation: ConsultationPage, participant, answers: dic
     if _created:
         Follow.objects.get_or_create(consultation=consultation, user=participant)
     transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+    transaction.on_commit(lambda: _receipt_schedule(response.pk))
     return response
+
+
+def _receipt_schedule(response_id: int) -> None:
+    from .tasks import response_receipt_send_task
+
+    try:
+        response_receipt_send_task.delay(response_id)
+    except Exception:  # broker down: the answers stand; only the receipt is missed
+        logger.exception("receipt not queued response=%s", response_id)
+
+
+def response_receipt_send(*, response: Response) -> None:
+    """E-mail the participant what they answered, in their language."""
+    questions = {question.id: question for question in response.consultation.question_list}
+    lines = []
+    for answer in response.answers.all():
+        question = questions.get(answer.question_id)
+        if question is None:
+            continue
+        value = (
+            dict(question.choices).get(answer.choice_id, answer.choice_id)
+            if answer.choice_id
+            else answer.text
+        )
+        lines.append((question.label, value))
+    email_send(
+        user=response.participant,
+        template="consultations/email/receipt",
+        context={"consultation": response.consultation, "answers": lines},
+    )
+    Response.objects.filter(pk=response.pk).update(receipt_sent_at=timezone.now())
 
 
 def follow_set(*, consultation: ConsultationPage, user, following: bool) -> None:

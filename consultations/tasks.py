@@ -48,3 +48,21 @@ def digest_send_task(user_id: int, since: str) -> bool:
 def responses_anonymise_task() -> int:
     """Daily: answers past their consultation's retention period lose their link to their authors."""
     return services.responses_anonymise()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def response_receipt_send_task(response_id: int) -> None:
+    """Send the receipt of a response once per version of its answers (safe to run twice)."""
+    from django.db.models import F, Q
+
+    from .models import Response
+
+    response = (
+        Response.objects.select_related("consultation", "participant")
+        .filter(pk=response_id, participant__isnull=False)
+        .filter(Q(receipt_sent_at=None) | Q(receipt_sent_at__lt=F("updated_at")))
+        .first()
+    )
+    if response is None:  # already sent for these answers, or anonymised
+        return
+    services.response_receipt_send(response=response)

@@ -39,7 +39,7 @@ def test_answers_are_saved_and_confirmed(
     single, open_text = consultation.question_list
     assert response.answers.get(question_id=single.id).choice_id == single.choices[2][0]
     assert response.answers.get(question_id=open_text.id).text == "Des écrans"
-    assert len(callbacks) == 1, "a report compile is queued once the response is committed"
+    assert len(callbacks) == 2, "a report compile and a receipt are queued once the response is committed"
 
 
 def test_editing_replaces_the_answers_and_keeps_one_response(client, consultation, participant):
@@ -209,3 +209,30 @@ def test_a_demographic_question_shows_its_purpose_and_is_optional(client, organi
     ages = consultation.question_list[2]
     client.post(consultation.url, {**form_data(consultation), f"q_{ages.id}": "25-34"})
     assert Answer.objects.get(question_id=ages.id).choice_id == "25-34"
+
+
+def test_a_receipt_is_emailed_once_per_version_of_the_answers(
+    client, consultation, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core import mail
+
+    from consultations.tasks import response_receipt_send_task
+
+    monkeypatch.setattr(
+        response_receipt_send_task, "delay", lambda *args: response_receipt_send_task.apply(args=args)
+    )
+    english = UserFactory(language="en")
+    client.force_login(english)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(consultation.url, form_data(consultation, choice=2, text="More screens"))
+    [receipt] = mail.outbox
+    assert receipt.subject == f"Your answers to “{consultation.title}”"
+    assert "Deux ou plus" in receipt.body
+    assert "More screens" in receipt.body
+    response = Response.objects.get()
+    response_receipt_send_task.run(response.pk)
+    assert len(mail.outbox) == 1, "run twice, sent once"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(consultation.url, form_data(consultation, text="Fewer meetings"))
+    assert len(mail.outbox) == 2
+    assert "Fewer meetings" in mail.outbox[-1].body
