@@ -68,7 +68,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
 
     if request.method == "POST" and not previewing:
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+            return _sign_in_first(consultation)
         if limited := consume_or_429(request, action="contribute_response", user=request.user):
             return limited
         if not can_answer or (response and not permissions.can(request.user, "change_response", response)):
@@ -117,9 +117,9 @@ def consultation_page_serve(request, consultation: ConsultationPage):
 @require_POST
 def consultation_follow(request, consultation_id: int):
     """Follow or stop following a consultation (`following=1` or `0`), then back to its page."""
-    consultation = get_object_or_404(ConsultationPage.objects.live(), pk=consultation_id)
+    consultation = _consultation_or_404(consultation_id)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+        return _sign_in_first(consultation)
     following = request.POST.get("following")
     if following not in ("0", "1"):
         return TemplateResponse(request, "400.html", status=400)
