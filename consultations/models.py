@@ -54,6 +54,18 @@ class ConsultationPage(Page):
         features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
         help_text=_("What is at stake, what can change, and how the contributions will be used."),
     )
+    # The duty to report back: a consultation cannot be published without saying these.
+    decision_at_stake = models.TextField(
+        _("decision at stake"), help_text=_("What will be decided, by whom, and when.")
+    )
+    what_can_change = models.TextField(
+        _("what can change"),
+        help_text=_("What the contributions can still change, and what is already settled."),
+    )
+    use_of_contributions = models.TextField(
+        _("how contributions will be used"),
+        help_text=_("How the answers will be analysed, and when and where the outcome will be published."),
+    )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     questions = StreamField(QuestionsBlock(), verbose_name=_("questionnaire"))
@@ -88,6 +100,14 @@ class ConsultationPage(Page):
         *Page.content_panels,
         FieldPanel("organisation"),
         FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("decision_at_stake"),
+                FieldPanel("what_can_change"),
+                FieldPanel("use_of_contributions"),
+            ],
+            heading=_("Duty to report back"),
+        ),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
             heading=_("Calendar"),

@@ -21,6 +21,9 @@ def consultation_form(organisation, **overrides):
         "slug": "horaires-mairie",
         "organisation": str(organisation.pk),
         "introduction": rich_text("<p>Nous revoyons les horaires d’accueil.</p>"),
+        "decision_at_stake": "Les horaires, décidés en conseil municipal.",
+        "what_can_change": "Les horaires du samedi.",
+        "use_of_contributions": "Un bilan publié ici.",
         "opens_at": "2026-01-01 09:00",
         "closes_at": "2099-01-31 18:00",
         "questions": streamfield(
@@ -78,6 +81,8 @@ def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisa
         ({"title": "x" * 300}, "title"),
         ({"legal_basis": "because"}, "legal_basis"),
         ({"retention_months": "-3"}, "retention_months"),
+        ({"decision_at_stake": ""}, "decision_at_stake"),
+        ({"use_of_contributions": "   "}, "use_of_contributions"),
     ],
 )
 def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(
@@ -121,3 +126,20 @@ def test_an_editor_previews_a_consultation_before_saving_it(client, editor, orga
     assert preview.status_code == 200
     assert "Quel créneau vous convient ?" in preview.content.decode()
     assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_a_draft_may_leave_the_duty_to_report_back_for_later_but_publishing_needs_it(
+    client, editor, organisation
+):
+    client.force_login(editor)
+    data = consultation_form(organisation, decision_at_stake="", what_can_change="", use_of_contributions="")
+    data.pop("action-publish")
+    assert client.post(add_url(), data).status_code == 302, "saved as a draft"
+    draft = ConsultationPage.objects.get(slug="horaires-mairie")
+    assert not draft.live
+    refused = client.post(
+        reverse("wagtailadmin_pages:edit", args=[draft.pk]), {**data, "action-publish": "publish"}
+    )
+    assert "decision_at_stake" in refused.context["form"].errors
+    draft.refresh_from_db()
+    assert not draft.live

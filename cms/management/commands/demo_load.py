@@ -221,6 +221,18 @@ class Command(BaseCommand):
             slug=CONSULTATION_SLUG,
             organisation=organisation,
             introduction=INTRODUCTION.strip(),
+            decision_at_stake=(
+                "Le prochain accord-cadre sur le travail à distance, signé par la direction en mars, après "
+                "concertation avec les représentants du personnel."
+            ),
+            what_can_change=(
+                "Le nombre de jours possibles par semaine, l’équipement fourni et l’organisation de "
+                "l’accueil. Le principe du télétravail volontaire est acquis."
+            ),
+            use_of_contributions=(
+                "Les réponses sont compilées en synthèse pour la direction ; un bilan publié ici dira ce "
+                "qui a été retenu et pourquoi, au plus tard un mois après la clôture."
+            ),
             opens_at=now - timedelta(days=21),
             closes_at=now + timedelta(days=30),
             questions=QUESTIONS,
