@@ -88,9 +88,7 @@ class OfficialFactory(UserFactory):
     @factory.post_generation
     def organisation(self, create, extracted, **kwargs):
         if create:
-            organisation = extracted or OrganisationFactory()
-            Membership.objects.create(user=self, organisation=organisation, role=Membership.Role.OFFICIAL)
-            self.groups.add(Group.objects.get(name="Officials"))
+            _join(self, extracted, Membership.Role.OFFICIAL, "Officials")
 
 
 class EditorFactory(UserFactory):
@@ -150,6 +148,10 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def organisation(self, create, extracted, **kwargs):
         if create:
-            organisation = extracted or OrganisationFactory()
-            Membership.objects.create(user=self, organisation=organisation, role=Membership.Role.MODERATOR)
-            self.groups.add(Group.objects.get(name="Contribution moderators"))
+            _join(self, extracted, Membership.Role.MODERATOR, "Contribution moderators")
+
+
+def _join(user, organisation, role, group):
+    """Make `user` a member of `organisation` (a new one if None) in `role`, in its back-office group."""
+    Membership.objects.create(user=user, organisation=organisation or OrganisationFactory(), role=role)
+    user.groups.add(Group.objects.get(name=group))
