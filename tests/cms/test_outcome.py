@@ -63,11 +63,8 @@ def test_an_outcome_must_quote_a_version_of_its_own_consultation(consultation, o
         page.full_clean()
 
 
-def test_an_editor_publishes_an_outcome_page_in_the_admin(client, editor, consultation):
-    answer(consultation)
-    snapshot = report_compile(consultation=consultation)
-    client.force_login(editor)
-    url = reverse("wagtailadmin_pages:add", args=["cms", "outcomepage", HomePage.objects.get().pk])
+def outcome_form(consultation, snapshot, **overrides) -> dict:
+    """The outcome page editor's fields: one figure (participants) from the pinned version."""
     data = {
         "title": "Bilan de la consultation",
         "slug": "bilan",
@@ -77,23 +74,35 @@ def test_an_editor_publishes_an_outcome_page_in_the_admin(client, editor, consul
         "body": streamfield(
             [("report_figure", {"figure": "participants", "question_number": "", "caption": "participants"})]
         ),
-        "action-publish": "publish",
+        **overrides,
     }
-    assert client.post(url, nested_form_data(data)).status_code == 302
+    return nested_form_data(data)
+
+
+def test_an_editor_publishes_an_outcome_page_in_the_admin(client, editor, consultation):
+    answer(consultation)
+    snapshot = report_compile(consultation=consultation)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["cms", "outcomepage", HomePage.objects.get().pk])
+    publish = {"action-publish": "publish"}
+    assert client.post(url, outcome_form(consultation, snapshot, **publish)).status_code == 302
     page = OutcomePage.objects.get(slug="bilan")
     assert page.live
     assert 'data-figure="participants">1<' in client.get(page.url).content.decode()
 
-    data.update(slug="bilan-2", report_version="", title="Sans version")
-    refused = client.post(url, nested_form_data(data))
+    unpinned = outcome_form(
+        consultation, snapshot, slug="bilan-2", report_version="", title="Sans version", **publish
+    )
+    refused = client.post(url, unpinned)
     assert "report_version" in refused.context["form"].errors, "figures need a pinned version"
     assert not OutcomePage.objects.filter(slug="bilan-2").exists()
 
-    data.update(
-        report_version=str(snapshot.pk),
-        body=streamfield([("report_figure", {"figure": "question", "question_number": "2", "caption": ""})]),
+    not_a_choice = streamfield(
+        [("report_figure", {"figure": "question", "question_number": "2", "caption": ""})]
     )
-    refused = client.post(url, nested_form_data(data))
+    refused = client.post(
+        url, outcome_form(consultation, snapshot, slug="bilan-2", body=not_a_choice, **publish)
+    )
     assert "report_version" in refused.context["form"].errors, "question 2 is not a choice question"
 
 
@@ -102,17 +111,7 @@ def test_an_editor_previews_an_outcome_page_before_saving_it(client, editor, con
     snapshot = report_compile(consultation=consultation)
     client.force_login(editor)
     url = reverse("wagtailadmin_pages:preview_on_add", args=["cms", "outcomepage", HomePage.objects.get().pk])
-    data = {
-        "title": "Bilan",
-        "slug": "bilan",
-        "consultation": str(consultation.pk),
-        "report_version": str(snapshot.pk),
-        "summary": "Résumé.",
-        "body": streamfield(
-            [("report_figure", {"figure": "participants", "question_number": "", "caption": ""})]
-        ),
-    }
-    assert client.post(url, nested_form_data(data)).json()["is_valid"]
+    assert client.post(url, outcome_form(consultation, snapshot)).json()["is_valid"]
     assert 'data-figure="participants">1<' in client.get(url).content.decode()
 
 
