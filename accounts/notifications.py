@@ -35,19 +35,27 @@ def unsubscribe(*, user: User, topic: str) -> None:
 
 
 def email_send(*, user: User, template: str, context: dict, topic: str | None = None) -> None:
-    """Render `<template>_subject.txt` and `<template>_body.txt` in the person's language and send them.
+    """Send `<template>_subject.txt` and `<template>_body.txt` to a person, in their language.
 
     With a `topic`, the e-mail carries a one-click unsubscribe link (RFC 8058 headers and in the body).
     """
-    with translation.override(user.language):
-        context = {**context, "user": user, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        headers = {}
-        if topic:
-            context["unsubscribe_url"] = unsubscribe_url(user, topic)
-            headers = {
-                "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
+    context = {**context, "user": user}
+    headers = {}
+    if topic:
+        context["unsubscribe_url"] = unsubscribe_url(user, topic)
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    email_send_to(
+        address=user.email, language=user.language, template=template, context=context, headers=headers
+    )
+
+
+def email_send_to(*, address: str, language: str, template: str, context: dict, headers=None) -> None:
+    """Render the two templates of an e-mail in `language` and send it to `address`."""
+    with translation.override(language):
+        context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}_body.txt", context)
-    EmailMultiAlternatives(subject, body, to=[user.email], headers=headers).send()
+    EmailMultiAlternatives(subject, body, to=[address], headers=headers or {}).send()

@@ -9,17 +9,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from . import privacy
 from .models import Invitation, Membership, Organisation, User
+from .notifications import email_send, email_send_to
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +116,7 @@ def inactive_accounts_process(*, now=None) -> tuple[int, int]:
 
 def inactivity_warning_send(*, user: User, deletion_on) -> None:
     """Tell the person, in their language, that their unused account will be deleted."""
-    with translation.override(user.language):
-        context = {"user": user, "deletion_on": deletion_on, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        subject = render_to_string("accounts/email/inactivity_subject.txt", context).strip()
-        body = render_to_string("accounts/email/inactivity_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    email_send(user=user, template="accounts/email/inactivity", context={"deletion_on": deletion_on})
 
 
 # The back-office group each organisation role joins.
@@ -198,11 +193,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 def invitation_send(*, invitation: Invitation, token: str) -> None:
     """E-mail the link, in the language of the account of that address if there is one."""
     known = User.objects.filter(email__iexact=invitation.email).only("language").first()
-    with translation.override(known.language if known else settings.LANGUAGE_CODE):
-        context = {
+    email_send_to(
+        address=invitation.email,
+        language=known.language if known else settings.LANGUAGE_CODE,
+        template="accounts/email/invitation",
+        context={
             "invitation": invitation,
             "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('invitation_accept', args=[token])}",
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+        },
+    )

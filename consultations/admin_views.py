@@ -15,7 +15,7 @@ from .models import Idea, ModerationAction, Statement
 def moderation_queue(request):
     """Statements awaiting moderation first, then the published and hidden ones, newest first."""
     statements = permissions.moderated_statements(request.user)
-    if not permissions.can_moderate_somewhere(request.user):
+    if not permissions.has_role_somewhere(request.user, "moderator"):
         raise PermissionDenied
     context = {
         "pending": statements.filter(status=Statement.Status.PENDING).order_by("created_at")[:100],
@@ -53,7 +53,7 @@ def statement_moderate(request, statement_id: int):
 def idea_answers(request):
     """Ideas of the officials' consultations, unanswered first, each with its answer form."""
     ideas = permissions.answerable_ideas(request.user)
-    if not permissions.can_answer_some_idea(request.user):
+    if not permissions.has_role_somewhere(request.user, "official"):
         raise PermissionDenied
     ideas = ideas.annotate(support_count=Count("supports")).order_by("answered_at", "-support_count")[:200]
     return TemplateResponse(

@@ -102,23 +102,30 @@ def can(user, action: str, consultation) -> bool:
     return rules.has_perm(f"consultations.{action}", user, consultation)
 
 
-def reportable_consultations(user):
-    """The consultations whose reports `user` may read: the queryset form of `view_report`."""
-    consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
+def _within_role(user, queryset, *, organisation: str, role: str):
+    """`queryset` narrowed to the rows of the organisations where `user` has `role`.
+
+    `organisation` is the lookup path from the queryset's model to its organisation. Administrators
+    keep everything; visitors nothing.
+    """
     if is_administrator(user):
-        return consultations
+        return queryset
     if not user.is_authenticated:
-        return consultations.none()
-    return consultations.filter(
-        organisation__memberships__user=user, organisation__memberships__role="official"
+        return queryset.none()
+    return queryset.filter(
+        **{f"{organisation}__memberships__user": user, f"{organisation}__memberships__role": role}
     ).distinct()
 
 
-def can_read_some_report(user) -> bool:
-    """Whether the back office should offer the reports menu to `user`."""
-    return is_administrator(user) or (
-        user.is_authenticated and user.memberships.filter(role="official").exists()
-    )
+def has_role_somewhere(user, role: str) -> bool:
+    """Whether the back office should offer `user` the pages of this role (menus, queue pages)."""
+    return is_administrator(user) or (user.is_authenticated and user.memberships.filter(role=role).exists())
+
+
+def reportable_consultations(user):
+    """The consultations whose reports `user` may read: the queryset form of `view_report`."""
+    consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
+    return _within_role(user, consultations, organisation="organisation", role="official")
 
 
 def moderated_statements(user):
@@ -126,20 +133,7 @@ def moderated_statements(user):
     from .models import Statement
 
     statements = Statement.objects.select_related("consultation", "consultation__organisation", "author")
-    if is_administrator(user):
-        return statements
-    if not user.is_authenticated:
-        return statements.none()
-    return statements.filter(
-        consultation__organisation__memberships__user=user,
-        consultation__organisation__memberships__role="moderator",
-    ).distinct()
-
-
-def can_moderate_somewhere(user) -> bool:
-    return is_administrator(user) or (
-        user.is_authenticated and user.memberships.filter(role="moderator").exists()
-    )
+    return _within_role(user, statements, organisation="consultation__organisation", role="moderator")
 
 
 def answerable_ideas(user):
@@ -147,17 +141,4 @@ def answerable_ideas(user):
     from .models import Idea
 
     ideas = Idea.objects.select_related("consultation", "consultation__organisation")
-    if is_administrator(user):
-        return ideas
-    if not user.is_authenticated:
-        return ideas.none()
-    return ideas.filter(
-        consultation__organisation__memberships__user=user,
-        consultation__organisation__memberships__role="official",
-    ).distinct()
-
-
-def can_answer_some_idea(user) -> bool:
-    return is_administrator(user) or (
-        user.is_authenticated and user.memberships.filter(role="official").exists()
-    )
+    return _within_role(user, ideas, organisation="consultation__organisation", role="official")

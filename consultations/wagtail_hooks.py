@@ -26,7 +26,7 @@ def register_moderation_urls():
 
 class ModerationMenuItem(MenuItem):
     def is_shown(self, request):
-        return permissions.can_moderate_somewhere(request.user)
+        return permissions.has_role_somewhere(request.user, "moderator")
 
 
 @hooks.register("register_admin_menu_item")
@@ -54,7 +54,7 @@ def keep_consultations_with_answers(request, page):
 
 class IdeasMenuItem(MenuItem):
     def is_shown(self, request):
-        return permissions.can_answer_some_idea(request.user)
+        return permissions.has_role_somewhere(request.user, "official")
 
 
 @hooks.register("register_admin_menu_item")

@@ -18,9 +18,12 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
 
 
-def report_up_to_date(*, consultation_id: int) -> ReportSnapshot | None:
-    """The latest version if it already covers every response as they are now, else None."""
-    count, last = loaders.response_watermark(consultation_id)
+def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot | None:
+    """The latest version if it already covers every response as they are now, else None.
+
+    `watermark` is `loaders.response_watermark(consultation_id)` when the caller has read it already.
+    """
+    count, last = watermark or loaders.response_watermark(consultation_id)
     latest = selectors.report_latest(consultation_id=consultation_id)
     if latest and (latest.response_count, latest.responses_updated_at) == (count, last):
         return latest
@@ -34,9 +37,9 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     `force`). The analysis runs before the transaction, so a failure leaves the previous version as
     the one shown.
     """
-    if not force and report_up_to_date(consultation_id=consultation.pk):
-        return None
     count, last = loaders.response_watermark(consultation.pk)
+    if not force and report_up_to_date(consultation_id=consultation.pk, watermark=(count, last)):
+        return None
 
     data = summarise(
         loaders.question_specs(consultation), loaders.answer_rows(consultation.pk), participants=count

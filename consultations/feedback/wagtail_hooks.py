@@ -22,7 +22,7 @@ def register_report_urls():
 
 class ReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return permissions.can_read_some_report(request.user)
+        return permissions.has_role_somewhere(request.user, "official")
 
 
 @hooks.register("register_admin_menu_item")
