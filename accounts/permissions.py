@@ -9,6 +9,10 @@ def is_verified(user) -> bool:
     """The person confirmed an e-mail address (required before any contribution)."""
     if not user.is_authenticated:
         return False
+    # The request's user comes with the answer (accounts.backends); other user objects ask the database.
+    known = getattr(user, "has_verified_email", None)
+    if known is not None:
+        return known
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 

@@ -1,5 +1,8 @@
 """Reads of the consultation domain."""
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from accounts.territories import search_key
@@ -80,24 +83,74 @@ def answers_by_question(response: Response | None) -> dict[str, str]:
     return {answer.question_id: answer.choice_id or answer.text for answer in response.answers.all()}
 
 
-def statement_next_for(*, consultation: ConsultationPage, participant) -> Statement | None:
-    """The next statement to show: one the participant has not voted on, the least voted first."""
-    return (
-        Statement.objects.published()
-        .filter(consultation=consultation)
-        .exclude(votes__participant=participant)
-        .annotate(vote_count=Count("votes"))
-        .order_by("vote_count", "id")
-        .first()
+# How long the vote counts that order the statements may lag behind the votes (see `statement_deck`).
+DECK_COUNTS_SECONDS = 30
+
+
+def _deck_key(consultation_id: int) -> str:
+    return f"consultations:deck:{consultation_id}"
+
+
+def _published_vote_counts(consultation_id: int) -> dict[int, int]:
+    """{statement id: number of votes} of the consultation's published statements, cached briefly.
+
+    Counting every vote of a large consultation on each page view would cost more than everything else
+    on the page; the order it gives may lag by DECK_COUNTS_SECONDS, which nobody can notice.
+    """
+    counts = cache.get(_deck_key(consultation_id))
+    if counts is None:
+        counts = dict(
+            Statement.objects.published()
+            .filter(consultation_id=consultation_id)
+            .annotate(vote_count=Count("votes"))
+            .values_list("id", "vote_count")
+        )
+        cache.set(_deck_key(consultation_id), counts, DECK_COUNTS_SECONDS)
+    return counts
+
+
+def statement_deck_forget(consultation_id: int) -> None:
+    """A statement was published or hidden: the next page view sees it at once."""
+    cache.delete(_deck_key(consultation_id))
+
+
+@dataclass(frozen=True)
+class StatementDeck:
+    """Where a participant is in the statements of a consultation."""
+
+    next_statement: Statement | None
+    voted: int
+    total: int
+
+
+def statement_deck(*, consultation: ConsultationPage, participant) -> StatementDeck:
+    """The next statement to show — one the participant has not voted on, the least voted first — and
+    how many they voted on. A constant number of queries, whatever the number of statements and votes.
+    """
+    counts = _published_vote_counts(consultation.pk)
+    mine = set(
+        Vote.objects.filter(participant=participant, statement__consultation=consultation).values_list(
+            "statement_id", flat=True
+        )
     )
+    unseen = sorted(
+        (count, statement_id) for statement_id, count in counts.items() if statement_id not in mine
+    )
+    next_statement = None
+    if unseen:
+        # Hidden since the counts were read: take the next one rather than show it.
+        candidates = [statement_id for _count, statement_id in unseen[:20]]
+        found = Statement.objects.published().in_bulk(candidates)
+        next_statement = next((found[pk] for pk in candidates if pk in found), None)
+    return StatementDeck(next_statement=next_statement, voted=len(mine & counts.keys()), total=len(counts))
 
 
-def statements_with_my_votes(*, consultation: ConsultationPage, participant):
-    """Published statements with their counts and the participant's own vote (one query)."""
+def statements_with_my_votes(*, consultation: ConsultationPage, participant, ids):
+    """Published statements among `ids`, with their counts and the participant's own vote (one query)."""
     mine = Vote.objects.filter(statement=OuterRef("pk"), participant=participant).values("value")[:1]
     return (
         Statement.objects.published()
-        .filter(consultation=consultation)
+        .filter(consultation=consultation, pk__in=ids)
         .annotate(
             agree=Count("votes", filter=Q(votes__value=1)),
             disagree=Count("votes", filter=Q(votes__value=-1)),
@@ -106,12 +159,6 @@ def statements_with_my_votes(*, consultation: ConsultationPage, participant):
         )
         .order_by("id")
     )
-
-
-def statement_progress(*, consultation: ConsultationPage, participant) -> tuple[int, int]:
-    """(statements the participant voted on, published statements)."""
-    published = Statement.objects.published().filter(consultation=consultation)
-    return published.filter(votes__participant=participant).count(), published.count()
 
 
 def _words(text: str) -> set[str]:

@@ -23,6 +23,7 @@ from .models import (
     Support,
     Vote,
 )
+from .selectors import statement_deck_forget
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ def statement_submit(*, consultation: ConsultationPage, author, text: str) -> St
     )
     Vote.objects.create(statement=statement, participant=author, value=Vote.Value.AGREE)
     Follow.objects.get_or_create(consultation=consultation, user=author)
+    if status == Statement.Status.PUBLISHED:
+        transaction.on_commit(lambda: statement_deck_forget(consultation.pk))
     return statement
 
 
@@ -189,6 +192,7 @@ def statement_moderate(*, statement: Statement, moderator, kind: str, reason: st
     ModerationAction.objects.create(
         statement=statement, moderator=moderator, kind=kind, reason=reason.strip()
     )
+    transaction.on_commit(lambda: statement_deck_forget(statement.consultation_id))
     return statement
 
 

@@ -1,7 +1,8 @@
 from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,11 +43,11 @@ def _localised(moment) -> str:
 def _statements_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
     if not consultation.statements_enabled or previewing or not request.user.is_authenticated:
         return {}
-    voted, total = selectors.statement_progress(consultation=consultation, participant=request.user)
+    deck = selectors.statement_deck(consultation=consultation, participant=request.user)
     return {
-        "next_statement": selectors.statement_next_for(consultation=consultation, participant=request.user),
-        "statements_voted": voted,
-        "statements_total": total,
+        "next_statement": deck.next_statement,
+        "statements_voted": deck.voted,
+        "statements_total": deck.total,
         "can_vote": consultation.phase() == Phase.OPEN,
         "can_submit_statement": permissions.can(request.user, "submit_statement", consultation),
     }
@@ -143,27 +144,67 @@ def _sign_in_first(consultation):
     return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
 
 
+# What a vote needs of its statement and consultation, read in one query (the hottest write path).
+VOTE_FIELDS = (
+    "status",
+    "consultation__live",
+    "consultation__opens_at",
+    "consultation__closes_at",
+    "consultation__statements_enabled",
+    "consultation__url_path",
+)
+
+
 @require_POST
 def statement_vote(request, consultation_id: int, statement_id: int):
-    """Agree, disagree or pass on a statement; voting again changes the vote."""
-    consultation = _consultation_or_404(consultation_id)
+    """Agree, disagree or pass on a statement; voting again changes the vote.
+
+    Without JavaScript the form posts here and comes back to the page; with it, `fetch` asks for JSON
+    and the page updates in place (static/js/contribute.js).
+    """
     statement = get_object_or_404(
-        Statement.objects.select_related("consultation"), pk=statement_id, consultation=consultation
+        Statement.objects.select_related("consultation").only(*VOTE_FIELDS),
+        pk=statement_id,
+        consultation_id=consultation_id,
+        consultation__live=True,
     )
+    consultation = statement.consultation
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     value = request.POST.get("value", "")
     if value not in ("1", "-1", "0"):
-        messages.error(request, _("Choose agree, disagree or pass."))
-        return TemplateResponse(request, "400.html", status=400)
+        return _refused(request, 400, _("Choose agree, disagree or pass."))
     if not permissions.can(request.user, "vote_statement", statement):
-        messages.error(request, _("Votes on this statement are closed."))
-        return TemplateResponse(request, "403.html", status=403)
-    if limited := consume_or_429(request, action="contribute_vote", user=request.user):
+        return _refused(request, 403, _("Votes on this statement are closed."))
+    if limited := _rate_limited(request, "contribute_vote"):
         return limited
     services.vote_cast(statement=statement, participant=request.user, value=int(value))
+    if _wants_json(request):
+        return JsonResponse({"statement": statement.pk, "vote": int(value)})
     back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
     return redirect(back or f"{consultation.url}#statements")
+
+
+def _wants_json(request) -> bool:
+    """The page's script asks for JSON; forms without JavaScript get a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _rate_limited(request, action: str):
+    """None while the person is within the rate limit of `action`, else the "too many" answer."""
+    limited = consume_or_429(request, action=action, user=request.user)
+    if limited is not None and _wants_json(request):
+        message = _("Too many contributions in a short time: wait a minute, then try again.")
+        return JsonResponse({"error": message}, status=429)
+    return limited
+
+
+def _refused(request, status: int, message: str):
+    """A refusal the person can read: JSON for the page's script, else a page with the message."""
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    messages.error(request, message)
+    return TemplateResponse(request, f"{status}.html", status=status)
 
 
 def statement_create(request, consultation_id: int):
@@ -201,13 +242,33 @@ def statement_create(request, consultation_id: int):
     )
 
 
+STATEMENTS_PER_PAGE = 50
+IDEAS_PER_PAGE = 20
+
+
+def _page_of(request, queryset, per_page: int):
+    """The requested page of `queryset`; a page number out of range or not a number gives the last or
+    first page rather than an error (links get old, people type)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
 @login_required
 def statement_list(request, consultation_id: int):
-    """Every published statement with its counts and my vote, to review or change my votes."""
+    """Every published statement with its counts and my vote, to review or change my votes; paged."""
     consultation = _consultation_or_404(consultation_id)
     if not consultation.statements_enabled:
         raise Http404
-    statements = selectors.statements_with_my_votes(consultation=consultation, participant=request.user)
+    page = _page_of(
+        request,
+        Statement.objects.published()
+        .filter(consultation=consultation)
+        .order_by("id")
+        .values_list("id", flat=True),
+        STATEMENTS_PER_PAGE,
+    )
+    statements = selectors.statements_with_my_votes(
+        consultation=consultation, participant=request.user, ids=list(page)
+    )
     mine = Statement.objects.filter(consultation=consultation, author=request.user).order_by("id")
     return TemplateResponse(
         request,
@@ -215,6 +276,7 @@ def statement_list(request, consultation_id: int):
         {
             "page": consultation,
             "statements": statements,
+            "page_obj": page,
             "mine": mine,
             "can_vote": consultation.phase() == Phase.OPEN,
         },
@@ -226,9 +288,12 @@ def idea_list(request, consultation_id: int):
     consultation = _consultation_or_404(consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
+    ideas = selectors.ideas_with_supports(consultation=consultation, viewer=request.user)
+    page = _page_of(request, ideas.select_related("territory"), IDEAS_PER_PAGE)
     context = {
         "page": consultation,
-        "ideas": selectors.ideas_with_supports(consultation=consultation, viewer=request.user),
+        "ideas": page,
+        "page_obj": page,
         "can_support": consultation.phase() == Phase.OPEN,
         "can_submit_idea": permissions.can(request.user, "submit_idea", consultation),
     }
