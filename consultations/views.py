@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_verified
@@ -180,9 +181,19 @@ def statement_vote(request, consultation_id: int, statement_id: int):
         return limited
     services.vote_cast(statement=statement, participant=request.user, value=int(value))
     if _wants_json(request):
-        return JsonResponse({"statement": statement.pk, "vote": int(value)})
+        return JsonResponse({"statement": statement.pk, "vote": int(value), "message": _("Your vote is recorded.")})
     back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
     return redirect(back or f"{consultation.url}#statements")
+
+
+@login_required
+def statement_deck(request, consultation_id: int):
+    """The statement card alone: what the page's script shows after each vote, without reloading."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.statements_enabled:
+        raise Http404
+    context = {"page": consultation, **_statements_context(request, consultation, previewing=False)}
+    return TemplateResponse(request, "consultations/includes/statement_deck.html", context)
 
 
 def _wants_json(request) -> bool:
@@ -348,11 +359,23 @@ def idea_support(request, consultation_id: int, idea_id: int):
         return _sign_in_first(consultation)
     supporting = request.POST.get("supporting")
     if supporting not in ("0", "1"):
-        return TemplateResponse(request, "400.html", status=400)
+        return _refused(request, 400, _("Choose to support the idea or to withdraw your support."))
     if not permissions.can(request.user, "support_idea", idea):
-        messages.error(request, _("Supports for this idea are closed."))
-        return TemplateResponse(request, "403.html", status=403)
-    if limited := consume_or_429(request, action="contribute_vote", user=request.user):
+        return _refused(request, 403, _("Supports for this idea are closed."))
+    if limited := _rate_limited(request, "contribute_vote"):
         return limited
     services.idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
+    if _wants_json(request):
+        count = idea.supports.count()
+        return JsonResponse(
+            {
+                "idea": idea.pk,
+                "supporting": supporting == "1",
+                "supports": count,
+                "supports_label": ngettext("%(counter)s support", "%(counter)s supports", count) % {"counter": count},
+                "message": _("Your support is recorded.")
+                if supporting == "1"
+                else _("Your support is withdrawn."),
+            }
+        )
     return redirect(f"{reverse('idea_list', args=[consultation.pk])}#idea-{idea.pk}")

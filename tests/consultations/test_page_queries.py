@@ -76,4 +76,4 @@ def test_the_next_statement_is_the_least_voted_one_not_yet_seen(db, client, orga
     Vote.objects.create(statement=fresh, participant=user, value=0)
     page = client.get(consultation.url).content.decode()
     assert "Toute nouvelle" not in page
-    assert "Vous avez voté sur 2 propositions sur 11" in page
+    assert "Vous avez voté sur 2 des 11 propositions" in page

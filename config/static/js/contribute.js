@@ -1,0 +1,108 @@
+/* Votes and supports in place. Every form works without this script; with it, the page asks for JSON
+   and updates itself instead of reloading, and a live region tells screen readers what happened. */
+(function () {
+  "use strict";
+
+  var live = document.getElementById("live-status");
+
+  function announce(text) {
+    if (!live || !text) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function send(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    return fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) throw new Error(body.error || response.statusText);
+        return body;
+      });
+    });
+  }
+
+  function fail(form, error) {
+    announce(error.message);
+    var note = form.querySelector(".form-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-error errorlist";
+      note.setAttribute("role", "alert");
+      form.appendChild(note);
+    }
+    note.textContent = error.message;
+  }
+
+  // A row of the statements table: mark my vote and move one count from the old value to the new.
+  function voted(form, body) {
+    var row = form.closest("tr");
+    var before = form.querySelector('button[aria-pressed="true"]');
+    form.querySelectorAll("button").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(Number(button.value) === body.vote));
+    });
+    if (row) {
+      if (before) bump(row, before.value, -1);
+      bump(row, String(body.vote), 1);
+    }
+    announce(body.message);
+  }
+
+  function bump(row, value, step) {
+    var cell = row.querySelector('[data-count="' + value + '"]');
+    if (cell) cell.textContent = String(Number(cell.textContent) + step);
+  }
+
+  // The card on the consultation page: fetch the next statement and give it the focus.
+  function nextCard(body) {
+    var deck = document.getElementById("statement-deck");
+    return fetch(deck.dataset.deckUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        deck.innerHTML = html;
+        bind(deck);
+        var focus = deck.querySelector("legend") || deck.querySelector(".notice");
+        if (focus) {
+          focus.setAttribute("tabindex", "-1");
+          focus.focus();
+        }
+        announce(body.message);
+      });
+  }
+
+  function supported(form, body) {
+    var field = form.querySelector('input[name="supporting"]');
+    var button = form.querySelector("button");
+    field.value = body.supporting ? "0" : "1";
+    button.textContent = body.supporting ? form.dataset.labelWithdraw : form.dataset.labelSupport;
+    button.setAttribute("aria-pressed", String(body.supporting));
+    button.classList.toggle("button-secondary", body.supporting);
+    var card = form.closest(".card");
+    var count = card && card.querySelector("[data-supports]");
+    if (count) count.textContent = body.supports_label;
+    announce(body.message);
+  }
+
+  var handlers = { vote: voted, deck: nextCard, support: supported };
+
+  function bind(root) {
+    root.querySelectorAll("form[data-enhance]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var buttons = form.querySelectorAll("button");
+        buttons.forEach(function (button) { button.disabled = true; });
+        send(form, event.submitter)
+          .then(function (body) { return handlers[form.dataset.enhance](form, body); })
+          .catch(function (error) { fail(form, error); })
+          .finally(function () { buttons.forEach(function (button) { button.disabled = false; }); });
+      });
+    });
+  }
+
+  if (window.fetch && window.FormData) bind(document);
+})();
