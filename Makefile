@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -79,6 +79,11 @@ prod: messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile start
+
+# Benchmarks (not part of the suite): README.md, "Benchmarks". Needs PostgreSQL, Redis, wrk and pgbench.
+bench-votes: $(STAMP) messages
+	@command -v wrk >/dev/null || { echo "bench-votes needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python benchmarks/votes.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

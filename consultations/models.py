@@ -6,9 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
 from .blocks import Question, QuestionsBlock, questions_from_stream
@@ -18,6 +19,20 @@ class Phase(models.TextChoices):
     UPCOMING = "upcoming", _("Not open yet")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class Stage(models.TextChoices):
+    """Where a consultation stands in its whole life, as the public sees it (the `Phase` is only the
+    calendar). Each stage follows from facts: dates, a report compiled after closing, a published
+    outcome page, follow-up updates."""
+
+    DRAFT = "draft", _("Draft")
+    UPCOMING = "upcoming", _("Announced")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    ANALYSED = "analysed", _("Analysed")
+    OUTCOME_PUBLISHED = "outcome_published", _("Outcome published")
+    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class LegalBasis(models.TextChoices):
@@ -125,6 +140,12 @@ class ConsultationPage(Page):
             [FieldPanel("data_purpose"), FieldPanel("legal_basis"), FieldPanel("retention_months")],
             heading=_("Personal data"),
         ),
+        InlinePanel(
+            "updates",
+            heading=_("Follow-up updates"),
+            label=_("Follow-up update"),
+            help_text=_("After closing: what has happened since, dated. Followers get it in their digest."),
+        ),
     ]
 
     template = "consultations/consultation_page.html"
@@ -158,6 +179,32 @@ class ConsultationPage(Page):
             return Phase.CLOSED
         return Phase.OPEN
 
+    def stage(self, moment=None) -> Stage:
+        moment = moment or timezone.now()
+        if not self.live or self.pk is None:
+            return Stage.DRAFT
+        phase = self.phase(moment)
+        if phase != Phase.CLOSED:
+            return Stage(phase.value)
+        if self.updates.exists():
+            return Stage.FOLLOW_UP
+        # The outcome pages' model belongs to the site (cms), reached through the relation it declares.
+        if self.outcome_pages.live().exists():
+            return Stage.OUTCOME_PUBLISHED
+        if self.report_snapshots.filter(compiled_at__gte=self.closes_at).exists():
+            return Stage.ANALYSED
+        return Stage.CLOSED
+
+    def stages(self, moment=None) -> list[dict]:
+        """Every stage after the draft, each marked done, current or to come, for the page's timeline."""
+        current = self.stage(moment)
+        order = list(Stage)[1:]
+        position = order.index(current) if current in order else -1
+        return [
+            {"label": stage.label, "done": index < position, "current": index == position}
+            for index, stage in enumerate(order)
+        ]
+
     @cached_property
     def question_list(self) -> list[Question]:
         return questions_from_stream(self.questions)
@@ -171,6 +218,25 @@ class ConsultationPage(Page):
         # The admin's preview shows the page as participants get it, through the same view.
         request.is_preview = True
         return self.serve(request)
+
+
+class ConsultationUpdate(Orderable):
+    """A dated follow-up update on a consultation: what has happened since (a decision taken, works
+    started). Shown on the consultation page, newest first, and sent in the followers' weekly digest."""
+
+    consultation = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="updates")
+    published_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), max_length=5000)
+
+    panels = [FieldPanel("published_on"), FieldPanel("title"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("follow-up update")
+        verbose_name_plural = _("follow-up updates")
+
+    def __str__(self):
+        return self.title
 
 
 class Response(models.Model):

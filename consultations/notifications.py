@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 
-from .models import ConsultationPage
+from .models import ConsultationPage, ConsultationUpdate
 
 CLOSING_SOON = timedelta(days=7)
 
 
 def digest_items(*, user, since, now) -> list[dict]:
-    """News since `since` on the consultations `user` follows: opened, closing soon, outcomes published."""
+    """News since `since` on the consultations `user` follows: opened, closing soon, outcomes published,
+    follow-up updates."""
     items = []
     # The outcome pages' model belongs to the site (cms), reached through the relation it declares.
     outcome_model = ConsultationPage._meta.get_field("outcome_pages").related_model
@@ -23,7 +24,14 @@ def digest_items(*, user, since, now) -> list[dict]:
                 "outcome_pages",
                 queryset=outcome_model.objects.live().filter(first_published_at__gte=since),
                 to_attr="recent_outcomes",
-            )
+            ),
+            Prefetch(
+                "updates",
+                queryset=ConsultationUpdate.objects.filter(published_on__gte=since.date()).order_by(
+                    "published_on"
+                ),
+                to_attr="recent_updates",
+            ),
         )
     )
     for consultation in consultations:
@@ -32,7 +40,9 @@ def digest_items(*, user, since, now) -> list[dict]:
             news.append("opened")
         if now < consultation.closes_at <= now + CLOSING_SOON:
             news.append("closing_soon")
-        outcomes = consultation.recent_outcomes
-        if news or outcomes:
-            items.append({"consultation": consultation, "news": news, "outcomes": outcomes})
+        outcomes, updates = consultation.recent_outcomes, consultation.recent_updates
+        if news or outcomes or updates:
+            items.append(
+                {"consultation": consultation, "news": news, "outcomes": outcomes, "updates": updates}
+            )
     return items

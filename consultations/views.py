@@ -112,6 +112,8 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         and request.user.is_authenticated
         and consultation.follows.filter(user=request.user).exists(),
         "phase": consultation.phase(),
+        "stages": consultation.stages(),
+        "updates": sorted(consultation.updates.all(), key=lambda update: update.published_on, reverse=True),
     }
     return TemplateResponse(request, consultation.get_template(request), context, status=status)
 
@@ -181,7 +183,9 @@ def statement_vote(request, consultation_id: int, statement_id: int):
         return limited
     services.vote_cast(statement=statement, participant=request.user, value=int(value))
     if _wants_json(request):
-        return JsonResponse({"statement": statement.pk, "vote": int(value), "message": _("Your vote is recorded.")})
+        return JsonResponse(
+            {"statement": statement.pk, "vote": int(value), "message": _("Your vote is recorded.")}
+        )
     back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
     return redirect(back or f"{consultation.url}#statements")
 
@@ -372,7 +376,8 @@ def idea_support(request, consultation_id: int, idea_id: int):
                 "idea": idea.pk,
                 "supporting": supporting == "1",
                 "supports": count,
-                "supports_label": ngettext("%(counter)s support", "%(counter)s supports", count) % {"counter": count},
+                "supports_label": ngettext("%(counter)s support", "%(counter)s supports", count)
+                % {"counter": count},
                 "message": _("Your support is recorded.")
                 if supporting == "1"
                 else _("Your support is withdrawn."),

@@ -1,0 +1,67 @@
+"""A consultation's life, as the public sees it: announced, open, closed, analysed, outcome published,
+follow-up — each stage following from facts, and follow-up updates reaching the followers."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from consultations.feedback.services import report_compile
+from consultations.models import ConsultationUpdate, Follow, Stage
+from consultations.tasks import digest_send_task
+from tests.consultations.feedback.test_reports import answer
+from tests.consultations.test_notifications import publish_outcome
+from tests.factories import UserFactory, consultation_create
+
+pytestmark = pytest.mark.django_db
+
+
+def current_stage(client, consultation) -> str:
+    html = client.get(consultation.url).content.decode()
+    marked = html.split('aria-current="step">', 1)[1]
+    return marked.split("<span", 1)[0].strip()
+
+
+def test_the_calendar_gives_the_first_stages(client, organisation):
+    consultation = consultation_create(organisation=organisation, opens_in=timedelta(days=2))
+    assert current_stage(client, consultation) == "Annoncée"
+    assert consultation.stage(consultation.opens_at) == Stage.OPEN
+    assert consultation.stage(consultation.closes_at) == Stage.CLOSED
+    consultation.unpublish()
+    assert consultation.stage() == Stage.DRAFT
+    assert client.get(consultation.url).status_code == 404, "a draft is not public"
+
+
+def test_a_closed_consultation_is_analysed_then_reported_back_then_followed_up(client, organisation):
+    consultation = consultation_create(organisation=organisation)
+    answer(consultation)
+    while_open = report_compile(consultation=consultation)
+    consultation.closes_at = while_open.compiled_at + timedelta(microseconds=1)
+    consultation.save_revision().publish()
+    assert current_stage(client, consultation) == "Clôturée", "a compile before closing is no analysis"
+
+    assert report_compile(consultation=consultation, force=True) is not None  # the compile at closing
+    assert current_stage(client, consultation) == "Analysée"
+
+    publish_outcome(consultation, "Ce que nous avons retenu")
+    assert current_stage(client, consultation) == "Résultats publiés"
+
+    ConsultationUpdate.objects.create(
+        consultation=consultation, published_on=date.today(), title="Les travaux commencent", text="En mars."
+    )
+    page = client.get(consultation.url).content.decode()
+    assert current_stage(client, consultation) == "Suivi"
+    assert "Les travaux commencent" in page
+    assert "Ce qui s’est passé ensuite" in page
+
+
+def test_follow_up_updates_reach_followers_in_their_digest(organisation):
+    consultation = consultation_create(organisation=organisation, opens_in=timedelta(days=-30))
+    follower = UserFactory(language="fr")
+    Follow.objects.create(user=follower, consultation=consultation)
+    ConsultationUpdate.objects.create(
+        consultation=consultation, published_on=date.today(), title="Le budget est voté", text="…"
+    )
+    assert digest_send_task.run(follower.pk, (timezone.now() - timedelta(days=7)).isoformat())
+    assert "Le budget est voté" in mail.outbox[0].body
