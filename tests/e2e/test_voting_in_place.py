@@ -18,7 +18,9 @@ def sign_in(page, base_url: str, user, next_url: str):
     page.wait_for_url(f"{base_url}{next_url}")
 
 
-def test_voting_on_the_statement_card_without_reloading(transactional_db, live_server, new_page):
+def test_voting_on_the_statement_card_without_reloading(
+    transactional_db, django_db_serialized_rollback, live_server, new_page
+):
     consultation = consultation_create(statements_enabled=True)
     first = Statement.objects.create(consultation=consultation, text="Plus de pistes cyclables")
     Statement.objects.create(consultation=consultation, text="Moins de voitures en ville")
@@ -40,7 +42,7 @@ def test_voting_on_the_statement_card_without_reloading(transactional_db, live_s
     assert Vote.objects.get(statement=first, participant=person).value == 1
 
 
-def test_supporting_an_idea_in_place(transactional_db, live_server, new_page):
+def test_supporting_an_idea_in_place(transactional_db, django_db_serialized_rollback, live_server, new_page):
     consultation = consultation_create(ideas_enabled=True)
     idea = Idea.objects.create(consultation=consultation, title="Un jardin partagé", text="Rue des Lilas")
     person = UserFactory()

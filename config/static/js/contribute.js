@@ -59,7 +59,7 @@
   }
 
   // The card on the consultation page: fetch the next statement and give it the focus.
-  function nextCard(body) {
+  function nextCard(form, body) {
     var deck = document.getElementById("statement-deck");
     return fetch(deck.dataset.deckUrl, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
