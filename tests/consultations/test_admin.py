@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import HomePage
 from consultations.models import ConsultationPage
@@ -44,6 +44,7 @@ def consultation_form(organisation, **overrides):
         "legal_basis": "public_task",
         "statement_moderation": "post",
         "retention_months": "12",
+        "updates": inline_formset([]),
         "action-publish": "publish",
     }
     data.update(overrides)
@@ -54,6 +55,16 @@ def add_url():
     return reverse(
         "wagtailadmin_pages:add", args=["consultations", "consultationpage", HomePage.objects.get().pk]
     )
+
+
+def test_an_editor_adds_a_dated_follow_up_update(client, editor, organisation):
+    client.force_login(editor)
+    update = {"published_on": "2026-03-02", "title": "Les nouveaux horaires", "text": "Dès lundi."}
+    created = client.post(add_url(), consultation_form(organisation, updates=inline_formset([update])))
+    assert created.status_code == 302
+    page = client.get(ConsultationPage.objects.get(slug="horaires-mairie").url).content.decode()
+    assert "Les nouveaux horaires" in page
+    assert "2 mars 2026" in page
 
 
 def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisation):
@@ -81,6 +92,7 @@ def test_an_editor_creates_and_publishes_a_consultation(client, editor, organisa
         ({"title": "x" * 300}, "title"),
         ({"legal_basis": "because"}, "legal_basis"),
         ({"retention_months": "-3"}, "retention_months"),
+        ({"updates": inline_formset([{"published_on": "hier", "title": "x", "text": "y"}])}, "updates"),
         ({"decision_at_stake": ""}, "decision_at_stake"),
         ({"use_of_contributions": "   "}, "use_of_contributions"),
     ],
@@ -91,7 +103,9 @@ def test_bad_input_in_the_admin_is_refused_and_nothing_is_published(
     client.force_login(editor)
     refused = client.post(add_url(), consultation_form(organisation, **overrides))
     assert refused.status_code == 200  # Wagtail re-renders the editor with the errors
-    assert field in refused.context["form"].errors
+    form = refused.context["form"]
+    errors = form.formsets[field].errors if field in form.formsets else form.errors.get(field)
+    assert any(errors)
     assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
 
 
