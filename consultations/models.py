@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +270,9 @@ class Statement(models.Model):
     def __str__(self):
         return self.text
 
+    def get_absolute_url(self):
+        return reverse("statement_detail", args=[self.consultation_id, self.pk])
+
 
 class Vote(models.Model):
     """One person's current vote on one statement (the coding of Pol.is exports)."""
@@ -369,6 +373,9 @@ class Idea(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("idea_detail", args=[self.consultation_id, self.pk])
+
 
 class Support(models.Model):
     """One person's support for one idea."""
@@ -449,9 +456,12 @@ class Comment(models.Model):
     def __str__(self):
         return self.text[:50]
 
+    def get_absolute_url(self):
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
     @property
     def target(self):
-        """The idea or statement commented on (loaded with the comment, no query)."""
+        """The idea or statement commented on."""
         return self.idea if self.idea_id else self.statement
 
     def editable_until(self):
