@@ -130,9 +130,9 @@ def ideas_similar_to(
     if not wanted:
         return []
     scored = []
-    for idea_id, idea_title, idea_text in Idea.objects.filter(consultation=consultation).values_list(
-        "id", "title", "text"
-    ):
+    # Hidden and merged ideas are not offered: their supports would not count.
+    candidates = Idea.objects.published().filter(consultation=consultation, merged_into=None)
+    for idea_id, idea_title, idea_text in candidates.values_list("id", "title", "text"):
         words = _words(f"{idea_title} {idea_text[:500]}")
         overlap = len(wanted & words) / len(wanted | words) if words else 0
         if overlap >= 0.2:
