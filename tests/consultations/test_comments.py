@@ -150,7 +150,8 @@ def test_the_author_edits_within_the_window_and_it_shows_as_edited(en, idea, par
     mine.refresh_from_db()
     assert (mine.text, mine.stance) == ("Version corrigée", "for")
     page = en.get(idea_url(idea)).content.decode()
-    assert "Version corrigée" in page and "edited" in page
+    assert "Version corrigée" in page
+    assert "edited" in page
 
     refused = en.post(edit_url, {"text": "", "stance": "for"})
     assert refused.status_code == 400
@@ -207,7 +208,8 @@ def test_sorting_and_the_stance_filter(en, idea):
     newest = en.get(idea_url(idea), {"order": "newest"}).content.decode()
     assert newest.index("Second contre") < newest.index("Premier pour")
     against = en.get(idea_url(idea), {"stance": "against"}).content.decode()
-    assert "Second contre" in against and "Réponse neutre" in against, "with its replies"
+    assert "Second contre" in against
+    assert "Réponse neutre" in against, "with its replies"
     assert "Premier pour" not in against
     assert "For: 1 · Against: 1 · Neutral: 1" in oldest
     # Unknown values fall back to the default rather than failing.
@@ -226,7 +228,8 @@ def test_visitors_read_but_must_sign_in_and_closed_consultations_take_no_comment
     idea = Idea.objects.create(consultation=closed, author=UserFactory(), title="Vieille idée", text="…")
     comment(idea, text="Lisible par tous")
     page = en.get(idea_url(idea))
-    assert page.status_code == 200 and "Lisible par tous" in page.content.decode()
+    assert page.status_code == 200
+    assert "Lisible par tous" in page.content.decode()
     assert post_comment(en, idea)["Location"].startswith("/accounts/login/")
     en.force_login(participant)
     refused = post_comment(en, idea, "Trop tard")
