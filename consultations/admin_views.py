@@ -81,7 +81,8 @@ def idea_merge(request, idea_id: int):
     """Merge a duplicate idea into another idea of the same consultation, with a reason."""
     source = get_object_or_404(permissions.mergeable_ideas(request.user), pk=idea_id)
     candidates = (
-        Idea.objects.filter(consultation=source.consultation_id, merged_into=None)
+        Idea.objects.published()
+        .filter(consultation=source.consultation_id, merged_into=None)
         .exclude(pk=source.pk)
         .order_by("title")
     )

@@ -411,6 +411,8 @@ def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
         raise ResponseRefused(_("This idea is already merged into another one."))
     if target.merged_into_id is not None:
         raise ResponseRefused(_("That idea is itself merged into another one: merge into that one."))
+    if target.moderation_status != Visibility.PUBLISHED:
+        raise ResponseRefused(_("That idea is hidden by moderation: merge into a published idea."))
     reason = reason.strip()
     if not reason:
         raise ResponseRefused(_("Give the reason for the merge: participants will see it."))

@@ -435,7 +435,7 @@ def statement_detail(request, consultation_id: int, statement_id: int):
     )
 
 
-def _own_comment_or_404(request, consultation_id: int, comment_id: int) -> Comment:
+def _comment_or_404(request, consultation_id: int, comment_id: int) -> Comment:
     consultation = _consultation_or_404(consultation_id)
     comment = get_object_or_404(
         Comment.objects.select_related("idea", "statement"), pk=comment_id, consultation=consultation
@@ -447,7 +447,7 @@ def _own_comment_or_404(request, consultation_id: int, comment_id: int) -> Comme
 @login_required
 def comment_edit(request, consultation_id: int, comment_id: int):
     """Correct one's comment within the edit window (it is then shown as edited)."""
-    comment = _own_comment_or_404(request, consultation_id, comment_id)
+    comment = _comment_or_404(request, consultation_id, comment_id)
     context = {"page": comment.consultation, "comment": comment}
     if not permissions.can(request.user, "change_comment", comment):
         context["refusal"] = (
@@ -483,7 +483,7 @@ def comment_edit(request, consultation_id: int, comment_id: int):
 @require_POST
 def comment_delete(request, consultation_id: int, comment_id: int):
     """The author deletes their comment; a placeholder keeps its place in the thread."""
-    comment = _own_comment_or_404(request, consultation_id, comment_id)
+    comment = _comment_or_404(request, consultation_id, comment_id)
     if not request.user.is_authenticated:
         return _sign_in_first(comment.consultation)
     try:

@@ -283,11 +283,19 @@ def test_merges_that_make_no_sense_are_refused(en, duplicates, moderator, organi
         title="Ailleurs",
         text="…",
     )
+    hidden = Idea.objects.create(
+        consultation=kept.consultation,
+        author=UserFactory(),
+        title="Cachée",
+        text="…",
+        moderation_status="hidden",
+    )
     en.force_login(moderator)
     cases = [
         (duplicate.pk, "Même idée", "An idea cannot be merged into itself."),
         (elsewhere.pk, "Même idée", "Only ideas of the same consultation can be merged."),
         (kept.pk, "  ", "Give the reason for the merge"),
+        (hidden.pk, "Même idée", "That idea is hidden by moderation"),
         ("abc", "Même idée", "Choose the idea to merge it into."),
         (999999, "Même idée", "Choose the idea to merge it into."),
     ]
