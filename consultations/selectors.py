@@ -170,7 +170,8 @@ def _comment_count(field: str):
     return Coalesce(Subquery(published, output_field=IntegerField()), 0)
 
 
-COMMENT_ORDERS = {"oldest": ("created_at", "id"), "newest": ("-created_at", "-id")}
+# How the top-level comments of a thread can be sorted (replies always read oldest first).
+COMMENT_ORDERS = ("oldest", "newest", "most_replies")
 
 
 @dataclass
@@ -183,11 +184,16 @@ class ThreadNode:
     # What the viewer may do with it (permissions.comment_actions), set by the view.
     actions: dict = field(default_factory=dict)
 
+    def reply_count(self) -> int:
+        """Replies below it, at every level."""
+        return sum(1 + reply.reply_count() for reply in self.replies)
+
 
 def comment_thread(*, target: Idea | Statement, order: str = "oldest", stance: str = "") -> list[ThreadNode]:
     """The comments on an idea or a statement as a tree, in two queries whatever their number.
 
-    `order` sorts the top-level comments (replies always read oldest first); `stance` keeps the
+    `order` sorts the top-level comments (oldest, newest, or most replies first; replies always read
+    oldest first); `stance` keeps the
     top-level comments of that stance, with all their replies. Hidden and deleted comments stay in
     the tree (the template shows a placeholder, or the hidden text to its own author) so that their
     replies keep their context. Replies deeper than the last level are shown at the last level,
@@ -216,6 +222,8 @@ def comment_thread(*, target: Idea | Statement, order: str = "oldest", stance: s
         roots = [node for node in roots if node.comment.stance == stance]
     if order == "newest":
         roots.reverse()
+    elif order == "most_replies":  # the liveliest discussions first; ties oldest first (a stable sort)
+        roots.sort(key=lambda node: -node.reply_count())
     return roots
 
 

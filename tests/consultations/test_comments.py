@@ -212,6 +212,8 @@ def test_sorting_and_the_stance_filter(en, idea):
     assert "Réponse neutre" in against, "with its replies"
     assert "Premier pour" not in against
     assert "For: 1 · Against: 1 · Neutral: 1" in oldest
+    discussed = en.get(idea_url(idea), {"order": "most_replies"}).content.decode()
+    assert discussed.index("Second contre") < discussed.index("Premier pour"), "the one with a reply first"
     # Unknown values fall back to the default rather than failing.
     assert en.get(idea_url(idea), {"order": "'; drop", "stance": "x"}).status_code == 200
 

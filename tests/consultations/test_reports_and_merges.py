@@ -1,11 +1,13 @@
 """Reports by participants, the moderation of ideas and comments, and merging duplicate ideas."""
 
+import json
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from consultations.models import Comment, Idea, ModerationAction, Report, Support
+from consultations.models import Comment, Idea, ModerationAction, Report, Statement, Support
 from tests.factories import (
     ModeratorFactory,
     OfficialFactory,
@@ -328,3 +330,31 @@ def test_officials_merge_too_but_not_outsiders(en, duplicates, organisation):
     assert merge(en, duplicate, kept.pk).status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into == kept
+
+
+def test_a_reported_statement_is_hidden_and_its_page_is_then_its_authors_only(en, forum, moderator):
+    author = UserFactory()
+    statement = Statement.objects.create(consultation=forum, author=author, text="Appelez le 06 12 34 56 78")
+    url = statement.get_absolute_url()
+    en.force_login(UserFactory())
+    assert en.post(report_url(statement, "statement"), {"reason": "personal_data"}).status_code == 302
+    en.force_login(moderator)
+    assert "Reveals personal data" in en.get(QUEUE).content.decode()
+    moderate(en, "statement", statement, "hide", "Numéro de téléphone")
+    en.force_login(UserFactory())
+    assert en.get(url).status_code == 404
+    en.force_login(author)
+    own = en.get(url).content.decode()
+    assert "Numéro de téléphone" in own
+    assert "Only you see this statement." in own
+
+
+def test_reports_are_in_the_reporters_data_export(client, idea, participant):
+    client.force_login(participant)
+    client.post(report_url(idea, "idea"), {"reason": "off_topic", "details": "Hors sujet"})
+    [exported] = json.loads(client.get("/profile/data/").content)["contribution_reports"]
+    assert (exported["reason"], exported["details"], exported["handled"]) == (
+        "off_topic",
+        "Hors sujet",
+        False,
+    )
