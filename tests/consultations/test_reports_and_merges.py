@@ -1,12 +1,15 @@
 """Reports by participants, the moderation of ideas and comments, and merging duplicate ideas."""
 
 import json
+import threading
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
+from consultations import services
 from consultations.models import Comment, Idea, ModerationAction, Report, Statement, Support
 from tests.factories import (
     ModeratorFactory,
@@ -358,3 +361,48 @@ def test_reports_are_in_the_reporters_data_export(client, idea, participant):
         "Hors sujet",
         False,
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_supports_racing_a_merge_end_on_the_kept_idea_once_each(organisation):
+    """People who support both ideas click "support" on the duplicate while it is being merged: each
+    either lands before the merge (and is moved, once) or is refused after it; none stays on the
+    duplicate, nobody counts twice."""
+    forum = consultation_create(organisation=organisation, ideas_enabled=True)
+    kept = Idea.objects.create(consultation=forum, author=UserFactory(), title="A", text="…")
+    duplicate = Idea.objects.create(consultation=forum, author=UserFactory(), title="B", text="…")
+    people = [UserFactory() for _ in range(7)]
+    Support.objects.bulk_create([Support(idea=kept, supporter=person) for person in people])
+    moderator = ModeratorFactory(organisation=organisation)
+    barrier = threading.Barrier(len(people) + 1)
+    errors, refused = [], []
+
+    def support(person):
+        try:
+            barrier.wait()
+            services.idea_support_set(idea=duplicate, user=person, supporting=True)
+        except services.ResponseRefused:
+            refused.append(person)
+        except Exception as error:  # collected and shown by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def merge_now():
+        try:
+            barrier.wait()
+            services.idea_merge(source=duplicate, target=kept, moderator=moderator, reason="Doublon")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=support, args=[person]) for person in people]
+    threads.append(threading.Thread(target=merge_now))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert not Support.objects.filter(idea=duplicate).exists()
+    assert Support.objects.filter(idea=kept).count() == len(people)
