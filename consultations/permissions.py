@@ -69,8 +69,15 @@ def has_ideas(user, consultation) -> bool:
 
 @rules.predicate
 def idea_supportable(user, idea) -> bool:
+    """Open consultation, and the idea shown and not merged into another (its supports moved there)."""
     consultation = idea.consultation
-    return consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN
+    return (
+        consultation.live
+        and consultation.ideas_enabled
+        and consultation.phase() == Phase.OPEN
+        and idea.moderation_status == Visibility.PUBLISHED
+        and idea.merged_into_id is None
+    )
 
 
 @rules.predicate

@@ -285,11 +285,11 @@ def idea_support(request, consultation_id: int, idea_id: int):
     supporting = request.POST.get("supporting")
     if supporting not in ("0", "1"):
         return TemplateResponse(request, "400.html", status=400)
-    if not permissions.can(request.user, "support_idea", idea):
-        messages.error(request, _("Supports for this idea are closed."))
-        return TemplateResponse(request, "403.html", status=403)
     if idea.merged_into_id is not None:
         messages.error(request, _("This idea was merged into another one: support that one instead."))
+        return TemplateResponse(request, "403.html", status=403)
+    if not permissions.can(request.user, "support_idea", idea):
+        messages.error(request, _("Supports for this idea are closed."))
         return TemplateResponse(request, "403.html", status=403)
     if limited := consume_or_429(request, action="contribute_vote", user=request.user):
         return limited

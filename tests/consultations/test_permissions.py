@@ -149,7 +149,7 @@ def test_contribution_permission_matrix(role, phase):
         assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
 
 
-def test_no_comment_on_hidden_or_merged_ideas_nor_pending_statements():
+def test_no_comment_or_support_on_hidden_or_merged_ideas_nor_pending_statements():
     from consultations.models import Idea, Visibility
 
     consultation = consultation_create(ideas_enabled=True, statements_enabled=True)
@@ -170,4 +170,6 @@ def test_no_comment_on_hidden_or_merged_ideas_nor_pending_statements():
     )
     assert can(participant, "comment", kept)
     assert not any(can(participant, "comment", item) for item in (hidden, merged, pending))
+    assert can(participant, "support_idea", kept)
+    assert not any(can(participant, "support_idea", item) for item in (hidden, merged))
     assert not can(participant, "report_contribution", hidden), "only what is shown can be reported"
