@@ -450,11 +450,14 @@ def comment_edit(request, consultation_id: int, comment_id: int):
     comment = _comment_or_404(request, consultation_id, comment_id)
     context = {"page": comment.consultation, "comment": comment}
     if not permissions.can(request.user, "change_comment", comment):
-        context["refusal"] = (
-            _("The time to edit this comment is over: a comment can be edited for 15 minutes after posting.")
-            if comment.author_id == request.user.pk
-            else _("Only its author can edit this comment.")
-        )
+        if comment.author_id != request.user.pk:
+            context["refusal"] = _("Only its author can edit this comment.")
+        elif timezone.now() >= comment.editable_until():
+            context["refusal"] = _(
+                "The time to edit this comment is over: a comment can be edited for 15 minutes after posting."
+            )
+        else:  # deleted, hidden, or the consultation closed meanwhile
+            context["refusal"] = _("This comment can no longer be edited.")
         return TemplateResponse(request, "consultations/comment_edit.html", context, status=403)
     form = CommentForm(
         request.POST if request.method == "POST" else None,
