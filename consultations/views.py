@@ -280,14 +280,14 @@ def idea_support(request, consultation_id: int, idea_id: int):
     idea = get_object_or_404(
         Idea.objects.select_related("consultation"), pk=idea_id, consultation=consultation
     )
+    if idea.merged_into_id is not None:  # its supports moved: say where to go rather than "closed"
+        messages.error(request, _("This idea was merged into another one: support that one instead."))
+        return TemplateResponse(request, "403.html", status=403)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     supporting = request.POST.get("supporting")
     if supporting not in ("0", "1"):
         return TemplateResponse(request, "400.html", status=400)
-    if idea.merged_into_id is not None:
-        messages.error(request, _("This idea was merged into another one: support that one instead."))
-        return TemplateResponse(request, "403.html", status=403)
     if not permissions.can(request.user, "support_idea", idea):
         messages.error(request, _("Supports for this idea are closed."))
         return TemplateResponse(request, "403.html", status=403)
