@@ -197,6 +197,8 @@ ACCOUNT_RATE_LIMITS = {
     "contribute_response": env.str("RATE_LIMIT_RESPONSES", default="20/m/user"),
     "contribute_statement": env.str("RATE_LIMIT_STATEMENTS", default="5/10m/user"),
     "contribute_vote": env.str("RATE_LIMIT_VOTES", default="120/m/user"),
+    "contribute_comment": env.str("RATE_LIMIT_COMMENTS", default="10/10m/user"),
+    "contribute_report": env.str("RATE_LIMIT_REPORTS", default="20/h/user"),
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .blocks import Question
-from .models import STATEMENT_MAX_LENGTH
+from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Report, Stance
 
 FIELD_PREFIX = "q_"
 
@@ -86,3 +86,52 @@ class IdeaForm(forms.Form):
         if not title:
             raise forms.ValidationError(_("Give your idea a title."))
         return title
+
+
+class CommentForm(forms.Form):
+    """A comment or a reply: plain text (escaped when shown) and a stance."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Plain text, at most 2000 characters."),
+        error_messages={
+            "required": _("Write your comment before sending it."),
+            "max_length": _("A comment has at most %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+    stance = forms.ChoiceField(
+        label=_("Your position"),
+        choices=Stance.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose for, against or neutral."),
+            "invalid_choice": _("Choose for, against or neutral."),
+        },
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write your comment before sending it."))
+        return text
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you report it?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of the reasons offered."),
+            "invalid_choice": _("Choose one of the reasons offered."),
+        },
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the moderators should know; at most 500 characters."),
+    )

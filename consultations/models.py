@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -335,6 +336,9 @@ class Statement(models.Model):
     def __str__(self):
         return self.text
 
+    def get_absolute_url(self):
+        return reverse("statement_detail", args=[self.consultation_id, self.pk])
+
 
 class Vote(models.Model):
     """One person's current vote on one statement (the coding of Pol.is exports)."""
@@ -362,27 +366,22 @@ class Vote(models.Model):
         return f"{self.participant_id} → {self.statement_id}: {self.value}"
 
 
-class ModerationAction(models.Model):
-    """The audit log of moderation: who did what to which statement, when and why."""
+class Visibility(models.TextChoices):
+    """Where moderation left an idea or a comment."""
 
-    class Kind(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        HIDE = "hide", _("Hidden")
-        RESTORE = "restore", _("Restored")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden by moderation")
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="moderation_actions")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+class IdeaQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(moderation_status=Visibility.PUBLISHED)
 
-    def __str__(self):
-        return f"{self.get_kind_display()} #{self.statement_id}"
+    def visible_to(self, user):
+        """Published ideas, and the viewer's own hidden ones (shown to them with the reason)."""
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(models.Q(moderation_status=Visibility.PUBLISHED) | models.Q(author=user))
 
 
 class Idea(models.Model):
@@ -414,15 +413,34 @@ class Idea(models.Model):
     # The organisation's answer, shown on the idea: why this status.
     answer = models.TextField(_("official answer"), max_length=3000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Moderation, apart from the organisation's answer: a hidden idea leaves the public lists.
+    moderation_status = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLISHED, db_index=True
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A duplicate merged into another idea: its supports moved there, it takes no new ones.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_ideas"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = IdeaQuerySet.as_manager()
+
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("pk")), name="idea_not_merged_into_itself"
+            )
+        ]
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")
         ordering = ["-created_at"]
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("idea_detail", args=[self.consultation_id, self.pk])
 
 
 class Support(models.Model):
@@ -439,3 +457,182 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.supporter_id} → {self.idea_id}"
+
+
+COMMENT_MAX_LENGTH = 2000
+# The author may correct a comment this long after posting it; after that it stands as written.
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+# Levels of a thread (0, 1, 2): replies deeper than this are shown at the last level.
+COMMENT_MAX_DEPTH = 3
+
+
+class Stance(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class Comment(models.Model):
+    """A comment on an idea or a statement, with a stance; replies form a thread of bounded depth."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by moderation")
+        DELETED = "deleted", _("Deleted by its author")
+
+    consultation = models.ForeignKey(ConsultationPage, on_delete=models.PROTECT, related_name="comments")
+    idea = models.ForeignKey(Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="comments")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+    )
+    # The comment replied to (always on the same idea or statement).
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    # Plain text, escaped when shown; emptied when its author deletes it.
+    text = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(idea__isnull=False, statement__isnull=True)
+                | models.Q(idea__isnull=True, statement__isnull=False),
+                name="comment_on_idea_or_statement",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stance__in=["for", "against", "neutral"]), name="comment_stance_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(depth__lt=COMMENT_MAX_DEPTH), name="comment_depth_bounded"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:50]
+
+    def get_absolute_url(self):
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def target(self):
+        """The idea or statement commented on."""
+        return self.idea if self.idea_id else self.statement
+
+    def editable_until(self):
+        return self.created_at + COMMENT_EDIT_WINDOW
+
+
+def _exactly_one_of(*fields: str) -> models.Q:
+    """A condition true when exactly one of these foreign keys is set."""
+    conditions = [models.Q(**{f"{field}__isnull": field != chosen for field in fields}) for chosen in fields]
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
+    return condition
+
+
+CONTRIBUTION_FIELDS = ("statement", "idea", "comment")
+
+
+class Report(models.Model):
+    """A participant signals a statement, an idea or a comment to the moderators, with a reason.
+
+    One open report per person and item (partial unique constraints); handling the item closes its
+    reports (`resolved_at`), after which the person may report it again.
+    """
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        OFFENSIVE = "offensive", _("Offensive, hateful or abusive")
+        PERSONAL_DATA = "personal_data", _("Reveals personal data")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Other")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    details = models.CharField(_("details"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_of(*CONTRIBUTION_FIELDS), name="report_one_target"),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=["spam", "offensive", "personal_data", "off_topic", "other"]),
+                name="report_reason_known",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["reporter", field],
+                    condition=models.Q(resolved_at__isnull=True),
+                    name=f"report_open_once_per_{field}",
+                )
+                for field in CONTRIBUTION_FIELDS
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} #{self.pk}"
+
+
+class ModerationAction(models.Model):
+    """The audit log of moderation: who did what to which statement, idea or comment, when and why."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        DISMISS = "dismiss", _("Reports dismissed (kept)")
+        MERGE = "merge", _("Merged into another idea")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"
+    )
+    idea = models.ForeignKey(
+        Idea, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.PROTECT, null=True, blank=True, related_name="moderation_actions"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one_of(*CONTRIBUTION_FIELDS), name="moderation_action_one_target"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.statement_id or self.idea_id or self.comment_id}"
+
+    @property
+    def item(self):
+        return self.statement or self.idea or self.comment

@@ -4,10 +4,11 @@ Tested as a matrix of role × phase × action in tests/consultations/test_permis
 """
 
 import rules
+from django.utils import timezone
 
 from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified
 
-from .models import ConsultationPage, Phase
+from .models import Comment, ConsultationPage, Idea, Phase, Statement, Visibility
 
 
 @rules.predicate
@@ -68,13 +69,73 @@ def has_ideas(user, consultation) -> bool:
 
 @rules.predicate
 def idea_supportable(user, idea) -> bool:
+    """Open consultation, and the idea shown and not merged into another (its supports moved there)."""
     consultation = idea.consultation
-    return consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN
+    return (
+        consultation.live
+        and consultation.ideas_enabled
+        and consultation.phase() == Phase.OPEN
+        and idea.moderation_status == Visibility.PUBLISHED
+        and idea.merged_into_id is None
+    )
 
 
 @rules.predicate
 def is_official_of_idea(user, idea) -> bool:
     return is_official_of(user, idea.consultation.organisation_id)
+
+
+@rules.predicate
+def commentable(user, target) -> bool:
+    """The idea or statement takes comments: open consultation, visible item, not merged away."""
+    consultation = target.consultation
+    if not (consultation.live and consultation.phase() == Phase.OPEN):
+        return False
+    if isinstance(target, Idea):
+        return (
+            consultation.ideas_enabled
+            and target.moderation_status == Visibility.PUBLISHED
+            and target.merged_into_id is None
+        )
+    return consultation.statements_enabled and target.status == Statement.Status.PUBLISHED
+
+
+@rules.predicate
+def is_contribution_author(user, item) -> bool:
+    """`item` (statement, idea or comment) was written by `user`."""
+    return user.is_authenticated and item.author_id == user.pk
+
+
+@rules.predicate
+def comment_editable(user, comment) -> bool:
+    """Within the edit window of a published comment, while its consultation is open."""
+    consultation = comment.consultation
+    return (
+        comment.status == Comment.Status.PUBLISHED
+        and timezone.now() < comment.editable_until()
+        and consultation.live
+        and consultation.phase() == Phase.OPEN
+    )
+
+
+@rules.predicate
+def comment_not_deleted(user, comment) -> bool:
+    return comment.status != Comment.Status.DELETED
+
+
+@rules.predicate
+def is_visible(user, item) -> bool:
+    """Shown to the public: only what everyone can read can be reported."""
+    if isinstance(item, Statement):
+        return item.status == Statement.Status.PUBLISHED
+    if isinstance(item, Idea):
+        return item.moderation_status == Visibility.PUBLISHED
+    return item.status == Comment.Status.PUBLISHED
+
+
+@rules.predicate
+def is_moderator_of_item(user, item) -> bool:
+    return has_role_in(user, item.consultation.organisation_id, "moderator")
 
 
 rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
@@ -85,6 +146,19 @@ rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_id
 rules.add_perm(
     "consultations.moderate_statement", (is_administrator | is_moderator_of_statement) & ~is_statement_author
 )
+rules.add_perm(
+    "consultations.moderate_contribution", (is_administrator | is_moderator_of_item) & ~is_contribution_author
+)
+# Merging duplicates is moderation, and officials who answer ideas see duplicates first.
+rules.add_perm(
+    "consultations.merge_idea",
+    (is_administrator | is_moderator_of_item | is_official_of_idea) & ~is_contribution_author,
+)
+rules.add_perm("consultations.comment", commentable & is_verified)
+rules.add_perm("consultations.change_comment", is_contribution_author & comment_editable & is_verified)
+# Deleting one's own comment stays possible after the window and after closing: it is theirs.
+rules.add_perm("consultations.delete_comment", is_contribution_author & comment_not_deleted)
+rules.add_perm("consultations.report_contribution", is_visible & is_verified & ~is_contribution_author)
 rules.add_perm("consultations.submit_statement", is_published & is_open & has_statements & is_verified)
 rules.add_perm("consultations.vote_statement", statement_votable & is_verified)
 # A response is changed by its author only, while its consultation is open.
@@ -102,8 +176,8 @@ def can(user, action: str, consultation) -> bool:
     return rules.has_perm(f"consultations.{action}", user, consultation)
 
 
-def _within_role(user, queryset, *, organisation: str, role: str):
-    """`queryset` narrowed to the rows of the organisations where `user` has `role`.
+def _within_role(user, queryset, *, organisation: str, role: str | tuple[str, ...]):
+    """`queryset` narrowed to the rows of the organisations where `user` has `role` (or one of them).
 
     `organisation` is the lookup path from the queryset's model to its organisation. Administrators
     keep everything; visitors nothing.
@@ -112,8 +186,9 @@ def _within_role(user, queryset, *, organisation: str, role: str):
         return queryset
     if not user.is_authenticated:
         return queryset.none()
+    roles = (role,) if isinstance(role, str) else role
     return queryset.filter(
-        **{f"{organisation}__memberships__user": user, f"{organisation}__memberships__role": role}
+        **{f"{organisation}__memberships__user": user, f"{organisation}__memberships__role__in": roles}
     ).distinct()
 
 
@@ -130,15 +205,50 @@ def reportable_consultations(user):
 
 def moderated_statements(user):
     """The queryset form of `moderate_statement` (before the author exclusion, checked per action)."""
-    from .models import Statement
-
     statements = Statement.objects.select_related("consultation", "consultation__organisation", "author")
     return _within_role(user, statements, organisation="consultation__organisation", role="moderator")
 
 
 def answerable_ideas(user):
     """The queryset form of `answer_idea`."""
-    from .models import Idea
-
     ideas = Idea.objects.select_related("consultation", "consultation__organisation")
     return _within_role(user, ideas, organisation="consultation__organisation", role="official")
+
+
+def moderated_ideas(user):
+    """The queryset form of `moderate_contribution` for ideas (author exclusion checked per action)."""
+    ideas = Idea.objects.select_related("consultation", "consultation__organisation", "author", "merged_into")
+    return _within_role(user, ideas, organisation="consultation__organisation", role="moderator")
+
+
+def moderated_comments(user):
+    """The queryset form of `moderate_contribution` for comments (author exclusion checked per action)."""
+    comments = Comment.objects.select_related("consultation", "consultation__organisation", "author")
+    return _within_role(user, comments, organisation="consultation__organisation", role="moderator")
+
+
+def mergeable_ideas(user):
+    """The queryset form of `merge_idea` (author exclusion checked per merge)."""
+    ideas = Idea.objects.select_related("consultation", "consultation__organisation", "merged_into")
+    return _within_role(
+        user, ideas, organisation="consultation__organisation", role=("moderator", "official")
+    )
+
+
+def comment_actions(user, comments) -> dict[int, dict[str, bool]]:
+    """`change_comment`, `delete_comment` and `report_contribution` for every comment of a thread.
+
+    The same rules as above, asked of each comment, but with the viewer's verification looked up
+    once: a thread renders in a constant number of queries.
+    """
+    verified = is_verified(user)
+    actions = {}
+    for comment in comments:
+        mine = is_contribution_author(user, comment)
+        actions[comment.pk] = {
+            "mine": mine,
+            "edit": mine and verified and comment_editable(user, comment),
+            "delete": mine and comment_not_deleted(user, comment),
+            "report": not mine and verified and is_visible(user, comment),
+        }
+    return actions

@@ -1,13 +1,14 @@
 """Reads of the consultation domain."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.territories import search_key
 
-from .models import ConsultationPage, Idea, Response, Statement, Support, Vote
+from .models import Comment, ConsultationPage, Idea, Report, Response, Stance, Statement, Support, Vote
 
 # Words too common to tell two ideas apart.
 STOP_WORDS = {
@@ -156,6 +157,7 @@ def statements_with_my_votes(*, consultation: ConsultationPage, participant, ids
             disagree=Count("votes", filter=Q(votes__value=-1)),
             passed=Count("votes", filter=Q(votes__value=0)),
             my_vote=Subquery(mine),
+            comment_count=_comment_count("statement"),
         )
         .order_by("id")
     )
@@ -173,9 +175,9 @@ def ideas_similar_to(
     if not wanted:
         return []
     scored = []
-    for idea_id, idea_title, idea_text in Idea.objects.filter(consultation=consultation).values_list(
-        "id", "title", "text"
-    ):
+    # Hidden and merged ideas are not offered: their supports would not count.
+    candidates = Idea.objects.published().filter(consultation=consultation, merged_into=None)
+    for idea_id, idea_title, idea_text in candidates.values_list("id", "title", "text"):
         words = _words(f"{idea_title} {idea_text[:500]}")
         overlap = len(wanted & words) / len(wanted | words) if words else 0
         if overlap >= 0.2:
@@ -192,6 +194,115 @@ def ideas_with_supports(*, consultation: ConsultationPage, viewer):
     )
     return (
         Idea.objects.filter(consultation=consultation)
-        .annotate(support_count=Count("supports"), supported=Exists(mine))
+        .visible_to(viewer)
+        .select_related("merged_into")
+        .annotate(
+            support_count=Count("supports"), supported=Exists(mine), comment_count=_comment_count("idea")
+        )
         .order_by("-support_count", "-created_at")
+    )
+
+
+def _comment_count(field: str):
+    """The number of published comments on each row, as a subquery (one query for the whole list)."""
+    published = (
+        Comment.objects.filter(**{field: OuterRef("pk")}, status=Comment.Status.PUBLISHED)
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(published, output_field=IntegerField()), 0)
+
+
+# How the top-level comments of a thread can be sorted (replies always read oldest first).
+COMMENT_ORDERS = ("oldest", "newest", "most_replies")
+
+
+@dataclass
+class ThreadNode:
+    """A comment as its thread shows it: the replies below it and, at the last level, whom it answers."""
+
+    comment: Comment
+    replies: list["ThreadNode"] = field(default_factory=list)
+    replying_to: Comment | None = None
+    # What the viewer may do with it (permissions.comment_actions), set by the view.
+    actions: dict = field(default_factory=dict)
+
+    def reply_count(self) -> int:
+        """Replies below it, at every level."""
+        return sum(1 + reply.reply_count() for reply in self.replies)
+
+
+def comment_thread(*, target: Idea | Statement, order: str = "oldest", stance: str = "") -> list[ThreadNode]:
+    """The comments on an idea or a statement as a tree, in two queries whatever their number.
+
+    `order` sorts the top-level comments (oldest, newest, or most replies first; replies always read
+    oldest first); `stance` keeps the
+    top-level comments of that stance, with all their replies. Hidden and deleted comments stay in
+    the tree (the template shows a placeholder, or the hidden text to its own author) so that their
+    replies keep their context. Replies deeper than the last level are shown at the last level,
+    saying which comment they answer.
+    """
+    field_name = "idea" if isinstance(target, Idea) else "statement"
+    comments = list(
+        Comment.objects.filter(**{field_name: target}).select_related("author").order_by("created_at", "id")
+    )
+    for comment in comments:  # already loaded: spare a query per comment
+        setattr(comment, field_name, target)
+        comment.consultation = target.consultation
+    by_id = {comment.pk: ThreadNode(comment) for comment in comments}
+    roots = []
+    for comment in comments:
+        node = by_id[comment.pk]
+        parent = by_id.get(comment.parent_id)
+        if parent is None:
+            roots.append(node)
+            continue
+        if parent.comment.depth == comment.depth:  # beyond the last level: beside the comment it answers
+            node.replying_to = parent.comment
+            parent = by_id.get(parent.comment.parent_id) or parent
+        parent.replies.append(node)
+    if stance in Stance.values:
+        roots = [node for node in roots if node.comment.stance == stance]
+    if order == "newest":
+        roots.reverse()
+    elif order == "most_replies":  # the liveliest discussions first; ties oldest first (a stable sort)
+        roots.sort(key=lambda node: -node.reply_count())
+    return roots
+
+
+def stance_counts(*, target: Idea | Statement) -> dict[str, int]:
+    """Published comments on the item per stance."""
+    field_name = "idea" if isinstance(target, Idea) else "statement"
+    rows = (
+        Comment.objects.filter(**{field_name: target}, status=Comment.Status.PUBLISHED)
+        .values("stance")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(Stance.values, 0)
+    counts.update({row["stance"]: row["count"] for row in rows})
+    return counts
+
+
+def open_reports_prefetch() -> Prefetch:
+    """The open reports of each row, for the moderation queue (count and reasons, one query per kind)."""
+    return Prefetch(
+        "reports",
+        queryset=Report.objects.filter(resolved_at=None).order_by("created_at"),
+        to_attr="open_reports",
+    )
+
+
+def reported(queryset):
+    """The rows of `queryset` with at least one open report, most reported first, with their reports."""
+    field_name = {Statement: "statement", Idea: "idea", Comment: "comment"}[queryset.model]
+    open_reports = Report.objects.filter(**{field_name: OuterRef("pk")}, resolved_at=None)
+    count = open_reports.order_by().values(field_name).annotate(count=Count("pk")).values("count")
+    return (
+        queryset.filter(Exists(open_reports))
+        .annotate(report_count=Subquery(count, output_field=IntegerField()))
+        .prefetch_related(open_reports_prefetch())
+        .order_by("-report_count", "-created_at")
     )

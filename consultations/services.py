@@ -3,7 +3,8 @@
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,16 +12,22 @@ from accounts.notifications import email_send
 
 from .feedback.services import report_compile_schedule
 from .models import (
+    COMMENT_MAX_DEPTH,
+    COMMENT_MAX_LENGTH,
     Answer,
+    Comment,
     ConsultationPage,
     Follow,
     Idea,
     ModerationAction,
     ModerationPolicy,
     Phase,
+    Report,
     Response,
+    Stance,
     Statement,
     Support,
+    Visibility,
     Vote,
 )
 from .selectors import statement_deck_forget
@@ -166,34 +173,78 @@ def vote_cast(*, statement: Statement, participant, value: int) -> None:
     )
 
 
-MODERATION_OUTCOME = {
-    ModerationAction.Kind.APPROVE: Statement.Status.PUBLISHED,
-    ModerationAction.Kind.HIDE: Statement.Status.HIDDEN,
-    ModerationAction.Kind.RESTORE: Statement.Status.PUBLISHED,
+def statement_moderate(*, statement: Statement, moderator, kind: str, reason: str = "") -> Statement:
+    """Approve, hide or restore a statement; logged, and the reason is shown to its author."""
+    return contribution_moderate(item=statement, moderator=moderator, kind=kind, reason=reason)
+
+
+# What each action may apply to (the item's current status) and what it leaves. Dismissing the
+# reports keeps the item as it is.
+_MODERATION_RULES = {
+    Statement: {
+        ModerationAction.Kind.APPROVE: ({Statement.Status.PENDING}, Statement.Status.PUBLISHED),
+        ModerationAction.Kind.HIDE: (
+            {Statement.Status.PENDING, Statement.Status.PUBLISHED},
+            Statement.Status.HIDDEN,
+        ),
+        ModerationAction.Kind.RESTORE: ({Statement.Status.HIDDEN}, Statement.Status.PUBLISHED),
+        ModerationAction.Kind.DISMISS: ({Statement.Status.PUBLISHED}, None),
+    },
+    Idea: {
+        ModerationAction.Kind.HIDE: ({Visibility.PUBLISHED}, Visibility.HIDDEN),
+        ModerationAction.Kind.RESTORE: ({Visibility.HIDDEN}, Visibility.PUBLISHED),
+        ModerationAction.Kind.DISMISS: ({Visibility.PUBLISHED}, None),
+    },
+    Comment: {
+        ModerationAction.Kind.HIDE: ({Comment.Status.PUBLISHED}, Comment.Status.HIDDEN),
+        ModerationAction.Kind.RESTORE: ({Comment.Status.HIDDEN}, Comment.Status.PUBLISHED),
+        ModerationAction.Kind.DISMISS: ({Comment.Status.PUBLISHED}, None),
+    },
 }
 
 
+def _status_field(item) -> str:
+    return "moderation_status" if isinstance(item, Idea) else "status"
+
+
+def _target_field(item) -> str:
+    """The name of the foreign key that points at `item` in reports and the moderation log."""
+    return {Statement: "statement", Idea: "idea", Comment: "comment"}[type(item)]
+
+
 @transaction.atomic
-def statement_moderate(*, statement: Statement, moderator, kind: str, reason: str = "") -> Statement:
-    """Approve, hide or restore a statement; logged, and the reason is shown to its author."""
-    statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    allowed = {
-        ModerationAction.Kind.APPROVE: {Statement.Status.PENDING},
-        ModerationAction.Kind.HIDE: {Statement.Status.PENDING, Statement.Status.PUBLISHED},
-        ModerationAction.Kind.RESTORE: {Statement.Status.HIDDEN},
-    }
-    if statement.status not in allowed[kind]:
-        raise ResponseRefused(_("This statement has changed since you opened the page; look at it again."))
-    if kind == ModerationAction.Kind.HIDE and not reason.strip():
+def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
+    """Approve, hide, restore a statement, idea or comment, or dismiss its reports ("keep it").
+
+    Logged in `ModerationAction`; hiding needs a reason, shown to the author. Every action closes
+    the item's open reports: the moderator has looked at them.
+    """
+    model = type(item)
+    item = model.objects.select_for_update().get(pk=item.pk)
+    rule = _MODERATION_RULES[model].get(kind)
+    if rule is None:
+        raise ResponseRefused(_("Unknown moderation action."))
+    allowed, outcome = rule
+    field = _status_field(item)
+    if getattr(item, field) not in allowed:
+        if model is Statement:
+            raise ResponseRefused(
+                _("This statement has changed since you opened the page; look at it again.")
+            )
+        raise ResponseRefused(_("This contribution has changed since you opened the page; look at it again."))
+    reason = reason.strip()
+    if kind == ModerationAction.Kind.HIDE and not reason:
         raise ResponseRefused(_("Give the reason for hiding it: its author will see it."))
-    statement.status = MODERATION_OUTCOME[kind]
-    statement.moderation_reason = reason.strip()
-    statement.save(update_fields=["status", "moderation_reason"])
-    ModerationAction.objects.create(
-        statement=statement, moderator=moderator, kind=kind, reason=reason.strip()
-    )
-    transaction.on_commit(lambda: statement_deck_forget(statement.consultation_id))
-    return statement
+    if outcome is not None:
+        setattr(item, field, outcome)
+        item.moderation_reason = reason
+        item.save(update_fields=[field, "moderation_reason"])
+    target = {_target_field(item): item}
+    Report.objects.filter(**target, resolved_at=None).update(resolved_at=timezone.now())
+    ModerationAction.objects.create(**target, moderator=moderator, kind=kind, reason=reason)
+    if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
+        transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
+    return item
 
 
 @transaction.atomic
@@ -213,11 +264,18 @@ def idea_submit(*, consultation: ConsultationPage, author, title: str, text: str
     return idea
 
 
+@transaction.atomic
 def idea_support_set(*, idea: Idea, user, supporting: bool) -> None:
-    """Support an idea, or withdraw the support; one support per person (a unique constraint)."""
+    """Support an idea, or withdraw the support; one support per person (a unique constraint).
+
+    The idea's row is locked so that a merge cannot run between the check and the write.
+    """
     consultation = idea.consultation
     if not (consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN):
         raise ResponseRefused(_("Supports for this idea are closed."))
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if idea.merged_into_id is not None:
+        raise ResponseRefused(_("This idea was merged into another one: support that one instead."))
     if supporting:
         Support.objects.bulk_create([Support(idea=idea, supporter=user)], ignore_conflicts=True)
     else:
@@ -233,3 +291,144 @@ def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
     Idea.objects.filter(pk=idea.pk).update(status=status, answer=answer.strip(), answered_at=timezone.now())
     idea.refresh_from_db()
     return idea
+
+
+class AlreadyReported(ResponseRefused):
+    """The person already has an open report on this item."""
+
+
+def _comment_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ResponseRefused(_("Write your comment before sending it."))
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ResponseRefused(
+            _("A comment has at most %(limit)d characters.") % {"limit": COMMENT_MAX_LENGTH}
+        )
+    return text
+
+
+@transaction.atomic
+def comment_post(
+    *, target: Idea | Statement, author, text: str, stance: str, parent: Comment | None = None
+) -> Comment:
+    """Comment on an idea or a statement, or reply to one of its comments; the author then follows.
+
+    Threads keep at most `COMMENT_MAX_DEPTH` levels: a reply to a comment of the last level stays
+    at that level (its `parent` still says which comment it answers).
+    """
+    from .permissions import commentable
+
+    if not commentable(author, target):
+        raise ResponseRefused(_("This item is not open to comments."))
+    if stance not in Stance.values:
+        raise ResponseRefused(_("Choose for, against or neutral."))
+    text = _comment_text(text)
+    field = _target_field(target)
+    depth = 0
+    if parent is not None:
+        if getattr(parent, f"{field}_id") != target.pk:
+            raise ResponseRefused(_("You can only reply to a comment on the same item."))
+        if parent.status != Comment.Status.PUBLISHED:
+            raise ResponseRefused(_("This comment no longer takes replies."))
+        depth = min(parent.depth + 1, COMMENT_MAX_DEPTH - 1)
+    comment = Comment.objects.create(
+        consultation=target.consultation,
+        **{field: target},
+        parent=parent,
+        depth=depth,
+        author=author,
+        text=text,
+        stance=stance,
+    )
+    Follow.objects.get_or_create(consultation=target.consultation, user=author)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment:
+    """Correct one's comment within the edit window; it is then shown as edited."""
+    from .permissions import can
+
+    comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
+    if not can(author, "change_comment", comment):
+        raise ResponseRefused(_("This comment can no longer be edited."))
+    if stance not in Stance.values:
+        raise ResponseRefused(_("Choose for, against or neutral."))
+    comment.text = _comment_text(text)
+    comment.stance = stance
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["text", "stance", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, author) -> Comment:
+    """The author withdraws their comment: its text is erased, a placeholder keeps the replies in context."""
+    from .permissions import can
+
+    comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
+    if not can(author, "delete_comment", comment):
+        raise ResponseRefused(_("Only its author can delete this comment."))
+    comment.text = ""
+    comment.status = Comment.Status.DELETED
+    comment.save(update_fields=["text", "status"])
+    Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
+    return comment
+
+
+def report_submit(*, item: Statement | Idea | Comment, reporter, reason: str, details: str = "") -> Report:
+    """Signal a contribution to the moderators; one open report per person and item.
+
+    The partial unique constraint decides (two racing clicks make one report); the second is told
+    the item is already reported.
+    """
+    if reason not in Report.Reason.values:
+        raise ResponseRefused(_("Choose one of the reasons offered."))
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                **{_target_field(item): item}, reporter=reporter, reason=reason, details=details.strip()[:500]
+            )
+    except IntegrityError:
+        raise AlreadyReported(_("You have already reported this; the moderators will look at it.")) from None
+
+
+@transaction.atomic
+def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
+    """Merge a duplicate `source` into `target`: its supports move, counted once per person.
+
+    Both rows are locked (in id order, against deadlocks) so that no support lands on `source`
+    meanwhile; supports of people who supported both are dropped from `source`, the others move,
+    and the `(idea, supporter)` unique constraint guarantees nobody counts twice. `source` keeps its
+    comments (readable on its page, which points to `target`) and takes no new support or comment.
+    """
+    if source.pk == target.pk:
+        raise ResponseRefused(_("An idea cannot be merged into itself."))
+    locked = {
+        idea.pk: idea
+        for idea in Idea.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
+    source, target = locked[source.pk], locked[target.pk]
+    if source.consultation_id != target.consultation_id:
+        raise ResponseRefused(_("Only ideas of the same consultation can be merged."))
+    if source.merged_into_id is not None:
+        raise ResponseRefused(_("This idea is already merged into another one."))
+    if target.merged_into_id is not None:
+        raise ResponseRefused(_("That idea is itself merged into another one: merge into that one."))
+    if target.moderation_status != Visibility.PUBLISHED:
+        raise ResponseRefused(_("That idea is hidden by moderation: merge into a published idea."))
+    reason = reason.strip()
+    if not reason:
+        raise ResponseRefused(_("Give the reason for the merge: participants will see it."))
+    already = Support.objects.filter(idea=target, supporter=OuterRef("supporter"))
+    source.supports.filter(Exists(already)).delete()
+    source.supports.update(idea=target)
+    source.merged_into = target
+    source.moderation_reason = reason
+    source.save(update_fields=["merged_into", "moderation_reason"])
+    Report.objects.filter(idea=source, resolved_at=None).update(resolved_at=timezone.now())
+    ModerationAction.objects.create(
+        idea=source, moderator=moderator, kind=ModerationAction.Kind.MERGE, reason=reason
+    )
+    return source

@@ -2,6 +2,7 @@ from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
-from .forms import IdeaForm, ResponseForm, StatementForm
-from .models import ConsultationPage, Idea, Phase, Statement
+from .forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
+from .models import Comment, ConsultationPage, Idea, Phase, Stance, Statement
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -359,6 +360,8 @@ def idea_support(request, consultation_id: int, idea_id: int):
     idea = get_object_or_404(
         Idea.objects.select_related("consultation"), pk=idea_id, consultation=consultation
     )
+    if idea.merged_into_id is not None:  # its supports moved: say where to go rather than "closed"
+        return _refused(request, 403, _("This idea was merged into another one: support that one instead."))
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     supporting = request.POST.get("supporting")
@@ -368,7 +371,10 @@ def idea_support(request, consultation_id: int, idea_id: int):
         return _refused(request, 403, _("Supports for this idea are closed."))
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
-    services.idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
+    try:
+        services.idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
+    except services.ResponseRefused as refused:  # merged or closed meanwhile
+        return _refused(request, 403, refused.message)
     if _wants_json(request):
         count = idea.supports.count()
         return JsonResponse(
@@ -384,3 +390,245 @@ def idea_support(request, consultation_id: int, idea_id: int):
             }
         )
     return redirect(f"{reverse('idea_list', args=[consultation.pk])}#idea-{idea.pk}")
+
+
+def _comment_refusal(request, item) -> str:
+    """Why this person cannot comment on `item`, in words they can act on."""
+    consultation = item.consultation
+    if consultation.phase() != Phase.OPEN:
+        return _refusal_message(request, consultation)
+    if isinstance(item, Idea) and item.merged_into_id:
+        return _("This idea was merged into another one: comment on that one.")
+    if not request.user.is_authenticated:
+        return _("Sign in to comment.")
+    if not is_verified(request.user):
+        return _("Confirm your e-mail address before commenting: follow the link in the e-mail we sent you.")
+    return _("This item is not open to comments.")
+
+
+def _item_page(request, *, consultation: ConsultationPage, item, template: str):
+    """An idea's or a statement's page: the item, its comment thread and the comment form.
+
+    POST adds a comment, or a reply when `parent` names a comment of the same item.
+    """
+    can_comment = permissions.can(request.user, "comment", item)
+    form = None
+    status = 200
+    reply_to = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        if not can_comment:
+            messages.error(request, _comment_refusal(request, item))
+            status = 403
+        elif limited := consume_or_429(request, action="contribute_comment", user=request.user):
+            return limited
+        else:
+            form = CommentForm(request.POST)
+            reply_to, parent_ok = _parent_of(request.POST.get("parent", ""), item)
+            if not parent_ok:
+                form.add_error(None, _("You can only reply to a comment on the same item."))
+            if form.is_valid():
+                try:
+                    comment = services.comment_post(
+                        target=item,
+                        author=request.user,
+                        text=form.cleaned_data["text"],
+                        stance=form.cleaned_data["stance"],
+                        parent=reply_to,
+                    )
+                except services.ResponseRefused as refused:
+                    form.add_error(None, refused.message)
+                else:
+                    messages.success(request, _("Thank you: your comment is published."))
+                    return redirect(comment.get_absolute_url())
+            status = 400
+    elif request.method not in ("GET", "HEAD"):
+        return TemplateResponse(request, "405.html", status=405)
+    else:
+        reply_to, _parent_ok = _parent_of(request.GET.get("reply_to", ""), item)
+    if form is None and can_comment:
+        form = CommentForm()
+
+    order = request.GET.get("order") if request.GET.get("order") in selectors.COMMENT_ORDERS else "oldest"
+    stance = request.GET.get("stance") if request.GET.get("stance") in Stance.values else ""
+    thread = selectors.comment_thread(target=item, order=order, stance=stance)
+    nodes = list(_walk(thread))
+    actions = permissions.comment_actions(request.user, [node.comment for node in nodes])
+    for node in nodes:
+        node.actions = actions[node.comment.pk]
+    context = {
+        "page": consultation,
+        "item": item,
+        "thread": thread,
+        "can_comment": can_comment,
+        "stance_counts": selectors.stance_counts(target=item),
+        "stances": Stance.choices,
+        "order": order,
+        "stance": stance,
+        "form": form,
+        "reply_to": reply_to,
+        "refusal": None if can_comment else _comment_refusal(request, item),
+        "can_report": permissions.can(request.user, "report_contribution", item),
+    }
+    return TemplateResponse(request, template, context, status=status)
+
+
+def _walk(nodes):
+    """Every node of a thread, depth first."""
+    for node in nodes:
+        yield node
+        yield from _walk(node.replies)
+
+
+def _parent_of(raw: str, item) -> tuple[Comment | None, bool]:
+    """The comment of `item` that `raw` names (None when empty), and whether `raw` was acceptable."""
+    if not raw:
+        return None, True
+    field = "idea" if isinstance(item, Idea) else "statement"
+    if not raw.isdigit():
+        return None, False
+    parent = Comment.objects.filter(pk=int(raw), **{field: item}).first()
+    return parent, parent is not None
+
+
+def idea_detail(request, consultation_id: int, idea_id: int):
+    """An idea, the organisation's answer and its comments; hidden ideas only for their author."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.ideas_enabled:
+        raise Http404
+    idea = get_object_or_404(
+        Idea.objects.visible_to(request.user)
+        .select_related("merged_into", "territory", "author")
+        .annotate(support_count=Count("supports")),
+        pk=idea_id,
+        consultation=consultation,
+    )
+    idea.consultation = consultation
+    return _item_page(
+        request, consultation=consultation, item=idea, template="consultations/idea_detail.html"
+    )
+
+
+def statement_detail(request, consultation_id: int, statement_id: int):
+    """A statement and its comments; pending or hidden statements only for their author."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.statements_enabled:
+        raise Http404
+    statements = Statement.objects.select_related("author")
+    visible = Q(status=Statement.Status.PUBLISHED)
+    if request.user.is_authenticated:
+        visible |= Q(author=request.user)
+    statement = get_object_or_404(statements.filter(visible), pk=statement_id, consultation=consultation)
+    statement.consultation = consultation
+    return _item_page(
+        request, consultation=consultation, item=statement, template="consultations/statement_detail.html"
+    )
+
+
+def _comment_or_404(request, consultation_id: int, comment_id: int) -> Comment:
+    consultation = _consultation_or_404(consultation_id)
+    comment = get_object_or_404(
+        Comment.objects.select_related("idea", "statement"), pk=comment_id, consultation=consultation
+    )
+    comment.consultation = consultation
+    return comment
+
+
+@login_required
+def comment_edit(request, consultation_id: int, comment_id: int):
+    """Correct one's comment within the edit window (it is then shown as edited)."""
+    comment = _comment_or_404(request, consultation_id, comment_id)
+    context = {"page": comment.consultation, "comment": comment}
+    if not permissions.can(request.user, "change_comment", comment):
+        if comment.author_id != request.user.pk:
+            context["refusal"] = _("Only its author can edit this comment.")
+        elif timezone.now() >= comment.editable_until():
+            context["refusal"] = _(
+                "The time to edit this comment is over: a comment can be edited for 15 minutes after posting."
+            )
+        else:  # deleted, hidden, or the consultation closed meanwhile
+            context["refusal"] = _("This comment can no longer be edited.")
+        return TemplateResponse(request, "consultations/comment_edit.html", context, status=403)
+    form = CommentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": comment.text, "stance": comment.stance},
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    comment=comment,
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    stance=form.cleaned_data["stance"],
+                )
+            except services.ResponseRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Your comment is updated."))
+                return redirect(comment.get_absolute_url())
+        return TemplateResponse(
+            request, "consultations/comment_edit.html", {**context, "form": form}, status=400
+        )
+    return TemplateResponse(request, "consultations/comment_edit.html", {**context, "form": form})
+
+
+@require_POST
+def comment_delete(request, consultation_id: int, comment_id: int):
+    """The author deletes their comment; a placeholder keeps its place in the thread."""
+    comment = _comment_or_404(request, consultation_id, comment_id)
+    if not request.user.is_authenticated:
+        return _sign_in_first(comment.consultation)
+    try:
+        services.comment_delete(comment=comment, author=request.user)
+    except services.ResponseRefused as refused:
+        messages.error(request, refused.message)
+        return TemplateResponse(request, "403.html", status=403)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(comment.get_absolute_url())
+
+
+REPORTABLE = {"statement": Statement, "idea": Idea, "comment": Comment}
+
+
+def contribution_report(request, consultation_id: int, kind: str, item_id: int):
+    """Report a statement, an idea or a comment to the moderators, with a reason."""
+    consultation = _consultation_or_404(consultation_id)
+    model = REPORTABLE.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model.objects.all(), pk=item_id, consultation=consultation)
+    item.consultation = consultation
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+    context = {"page": consultation, "item": item, "kind": kind, "back": item.get_absolute_url()}
+    if not permissions.can(request.user, "report_contribution", item):
+        if item.author_id == request.user.pk:
+            context["refusal"] = _("This is your own contribution: you cannot report it.")
+        elif not is_verified(request.user):
+            context["refusal"] = _("Confirm your e-mail address before reporting.")
+        else:
+            context["refusal"] = _("This contribution cannot be reported.")
+        return TemplateResponse(request, "consultations/report_form.html", context, status=403)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if limited := consume_or_429(request, action="contribute_report", user=request.user):
+            return limited
+        if form.is_valid():
+            try:
+                services.report_submit(
+                    item=item,
+                    reporter=request.user,
+                    reason=form.cleaned_data["reason"],
+                    details=form.cleaned_data["details"],
+                )
+            except services.AlreadyReported as already:
+                messages.info(request, already.message)
+                return TemplateResponse(request, "consultations/report_form.html", context, status=409)
+            messages.success(request, _("Thank you: the moderators will look at it."))
+            return redirect(item.get_absolute_url())
+        return TemplateResponse(
+            request, "consultations/report_form.html", {**context, "form": form}, status=400
+        )
+    return TemplateResponse(request, "consultations/report_form.html", {**context, "form": form})

@@ -19,6 +19,12 @@ def register_moderation_urls():
             admin_views.statement_moderate,
             name="consultations_statement_moderate",
         ),
+        path(
+            "moderation/<str:kind>/<id:item_id>/",
+            admin_views.contribution_moderate,
+            name="consultations_moderate",
+        ),
+        path("ideas/<id:idea_id>/merge/", admin_views.idea_merge, name="consultations_idea_merge"),
         path("ideas/", admin_views.idea_answers, name="consultations_idea_answers"),
         path("ideas/<id:idea_id>/answer/", admin_views.idea_answer, name="consultations_idea_answer"),
     ]

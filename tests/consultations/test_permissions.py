@@ -95,3 +95,81 @@ def test_permission_matrix(role, phase):
     for action, allowed in EXPECTED.items():
         target = targets.get(action, consultation)
         assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
+
+
+# Comments, reports, moderation and merges: role × phase × action.
+CONTRIBUTION_ROLES = [
+    "anonymous",
+    "unverified",
+    "participant",
+    "author",  # wrote the idea and the comment the actions are about
+    "moderator",
+    "moderator_elsewhere",
+    "official",
+    "administrator",
+]
+CONTRIBUTION_VERIFIED = set(CONTRIBUTION_ROLES) - {"anonymous", "unverified"}
+BOTH_PHASES = ("open", "closed")
+CONTRIBUTION_EXPECTED = {
+    "comment": {(role, "open") for role in CONTRIBUTION_VERIFIED},
+    "change_comment": {("author", "open")},
+    # One's own comment can be withdrawn at any time.
+    "delete_comment": {("author", phase) for phase in BOTH_PHASES},
+    "report_contribution": {
+        (role, phase) for role in CONTRIBUTION_VERIFIED - {"author"} for phase in BOTH_PHASES
+    },
+    "moderate_contribution": {
+        (role, phase) for role in ("moderator", "administrator") for phase in BOTH_PHASES
+    },
+    "merge_idea": {
+        (role, phase) for role in ("moderator", "official", "administrator") for phase in BOTH_PHASES
+    },
+}
+
+
+@pytest.mark.parametrize("phase", BOTH_PHASES)
+@pytest.mark.parametrize("role", CONTRIBUTION_ROLES)
+def test_contribution_permission_matrix(role, phase):
+    from consultations.models import Comment, Idea
+
+    organisation = OrganisationFactory()
+    consultation = consultation_create(organisation=organisation, ideas_enabled=True, **PHASES[phase])
+    if role == "moderator_elsewhere":
+        user = make_user("moderator", OrganisationFactory())
+    else:
+        user = make_user(role, organisation)
+    author = user if role == "author" else UserFactory()
+    idea = Idea.objects.create(consultation=consultation, author=author, title="Deux écrans", text="…")
+    comment = Comment.objects.create(
+        consultation=consultation, idea=idea, author=author, text="Oui", stance="for"
+    )
+    targets = {"comment": idea, "merge_idea": idea}
+    for action, allowed in CONTRIBUTION_EXPECTED.items():
+        target = targets.get(action, comment)
+        assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
+
+
+def test_no_comment_or_support_on_hidden_or_merged_ideas_nor_pending_statements():
+    from consultations.models import Idea, Visibility
+
+    consultation = consultation_create(ideas_enabled=True, statements_enabled=True)
+    participant = UserFactory()
+    kept = Idea.objects.create(consultation=consultation, author=UserFactory(), title="A", text="…")
+    hidden = Idea.objects.create(
+        consultation=consultation,
+        author=UserFactory(),
+        title="B",
+        text="…",
+        moderation_status=Visibility.HIDDEN,
+    )
+    merged = Idea.objects.create(
+        consultation=consultation, author=UserFactory(), title="C", text="…", merged_into=kept
+    )
+    pending = Statement.objects.create(
+        consultation=consultation, author=UserFactory(), text="…", status=Statement.Status.PENDING
+    )
+    assert can(participant, "comment", kept)
+    assert not any(can(participant, "comment", item) for item in (hidden, merged, pending))
+    assert can(participant, "support_idea", kept)
+    assert not any(can(participant, "support_idea", item) for item in (hidden, merged))
+    assert not can(participant, "report_contribution", hidden), "only what is shown can be reported"
