@@ -141,7 +141,7 @@ def test_a_hidden_comment_leaves_a_placeholder_and_its_author_sees_why(en, remar
 
     en.logout()
     public = en.get(remark.get_absolute_url().split("#")[0]).content.decode()
-    assert "Comment hidden by moderation." in public
+    assert "Commentaire masqué par la modération." in public
     assert "Achetez mes écrans !" not in public
     en.force_login(remark.author)
     own = en.get(remark.get_absolute_url().split("#")[0]).content.decode()
