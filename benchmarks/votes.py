@@ -14,7 +14,7 @@ The last line reads `vote_rate_ratio=<ours/bare> db_ratio=<ours/pgbench> p99_ms=
 
 Settings (environment): BENCH_DATABASE_URL (a database it drops and recreates; default
 postgres://postgres@127.0.0.1:5432/concerto_bench), BENCH_REDIS_URL (default redis://127.0.0.1:6379/9),
-BENCH_SECONDS (per measurement, default 15), BENCH_WORKERS (gunicorn workers, default 4).
+BENCH_SECONDS (per measurement, default 15), BENCH_WORKERS (gunicorn workers, default 5).
 """
 
 import os
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "5"))  # (2 × cores) + 1, as gunicorn advises
 VOTERS = 16
 STATEMENTS = 500
 # Enough people that nobody reaches the per-account vote limit during the run (votes are spread).
