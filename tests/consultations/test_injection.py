@@ -45,4 +45,3 @@ def test_a_pseudonym_cannot_inject_either(client, organisation):
     client.force_login(author)
     html = client.get(reverse("idea_list", args=[consultation.pk])).content.decode()
     assert "<script>alert" not in html
-
