@@ -4,10 +4,12 @@ Tested as a matrix of role × phase × action in tests/consultations/test_permis
 """
 
 import rules
+from allauth.account.models import EmailAddress
 
 from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified
+from accounts.territories import territory_within
 
-from .models import ConsultationPage, Phase
+from .models import Audience, ConsultationPage, Phase
 
 
 @rules.predicate
@@ -18,6 +20,43 @@ def is_published(user, consultation) -> bool:
 @rules.predicate
 def is_open(user, consultation) -> bool:
     return consultation.phase() == Phase.OPEN
+
+
+def in_audience(user, consultation) -> bool:
+    """Whether the person belongs to the consultation's audience (the editor's choice on the page).
+
+    Residents: the commune the person declared is the consultation's territory or inside it.
+    Invited: one of the person's confirmed e-mail addresses is on the consultation's list.
+    """
+    if not user.is_authenticated:
+        return False
+    if consultation.audience == Audience.TERRITORY:
+        area = consultation.audience_territory
+        return area is not None and territory_within(user.territory, area)
+    if consultation.audience == Audience.INVITED:
+        confirmed = [
+            address.lower()
+            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+                "email", flat=True
+            )
+        ]
+        return consultation.invited_participants.filter(email__in=confirmed).exists()
+    return True
+
+
+@rules.predicate
+def is_in_audience(user, consultation) -> bool:
+    return in_audience(user, consultation)
+
+
+@rules.predicate
+def is_in_audience_of_statement(user, statement) -> bool:
+    return in_audience(user, statement.consultation)
+
+
+@rules.predicate
+def is_in_audience_of_idea(user, idea) -> bool:
+    return in_audience(user, idea.consultation)
 
 
 @rules.predicate
@@ -77,16 +116,19 @@ def is_official_of_idea(user, idea) -> bool:
     return is_official_of(user, idea.consultation.organisation_id)
 
 
-rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
-rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified)
-rules.add_perm("consultations.support_idea", idea_supportable & is_verified)
+# Contributing needs a confirmed address and a place in the consultation's audience.
+rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified & is_in_audience)
+rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified & is_in_audience)
+rules.add_perm("consultations.support_idea", idea_supportable & is_verified & is_in_audience_of_idea)
 rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_idea)
 # A moderator's own contributions are moderated by someone else.
 rules.add_perm(
     "consultations.moderate_statement", (is_administrator | is_moderator_of_statement) & ~is_statement_author
 )
-rules.add_perm("consultations.submit_statement", is_published & is_open & has_statements & is_verified)
-rules.add_perm("consultations.vote_statement", statement_votable & is_verified)
+rules.add_perm(
+    "consultations.submit_statement", is_published & is_open & has_statements & is_verified & is_in_audience
+)
+rules.add_perm("consultations.vote_statement", statement_votable & is_verified & is_in_audience_of_statement)
 # A response is changed by its author only, while its consultation is open.
 rules.add_perm("consultations.change_response", is_author & response_editable & is_verified)
 rules.add_perm("consultations.view_report", is_administrator | is_official_of_consultation)

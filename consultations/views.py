@@ -14,7 +14,7 @@ from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
 from .forms import IdeaForm, ResponseForm, StatementForm
-from .models import ConsultationPage, Idea, Phase, Statement
+from .models import Audience, ConsultationPage, Idea, Phase, Response, Statement
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -32,7 +32,35 @@ def _refusal_message(request, consultation: ConsultationPage) -> str:
         return _("Sign in to answer this consultation.")
     if not is_verified(request.user):
         return _("Confirm your e-mail address before answering: follow the link in the e-mail we sent you.")
+    if not permissions.in_audience(request.user, consultation):
+        return _audience_refusal(request.user, consultation)
     return _("You cannot answer this consultation.")
+
+
+def _audience_refusal(user, consultation: ConsultationPage) -> str:
+    """Why the person is outside the consultation's audience, and what they can do about it."""
+    if consultation.audience == Audience.TERRITORY:
+        area = consultation.audience_territory
+        if user.territory is None:
+            return _(
+                "This consultation is for residents of %(territory)s: set your commune of residence in "
+                "your account to take part."
+            ) % {"territory": area}
+        return _(
+            "This consultation is for residents of %(territory)s, and the commune in your account, "
+            "%(commune)s, is not in it. If you have moved, update it in your account."
+        ) % {"territory": area, "commune": user.territory}
+    return _(
+        "This consultation is for invited participants only. If you were invited, sign in with the "
+        "e-mail address the invitation was sent to, or add and confirm that address in your account."
+    )
+
+
+def _contribution_refusal(request, consultation: ConsultationPage, closed: str) -> str:
+    """The refusal of a vote or a support: the audience's reason when that is it, else `closed`."""
+    if is_verified(request.user) and not permissions.in_audience(request.user, consultation):
+        return _audience_refusal(request.user, consultation)
+    return closed
 
 
 def _localised(moment) -> str:
@@ -74,16 +102,29 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         if not can_answer or (response and not permissions.can(request.user, "change_response", response)):
             status = 403  # the page explains why (refusal below)
         else:
-            form = ResponseForm(request.POST, questions=consultation.question_list)
+            # "Save as draft" keeps unfinished answers; any other submit button sends them.
+            draft = request.POST.get("action") == "draft"
+            form = ResponseForm(request.POST, questions=consultation.question_list, draft=draft)
             if form.is_valid():
                 try:
                     services.response_submit(
-                        consultation=consultation, participant=request.user, answers=form.answers()
+                        consultation=consultation,
+                        participant=request.user,
+                        answers=form.answers(),
+                        draft=draft,
                     )
                 except services.ResponseRefused as refused:
                     form.add_error(None, refused)
                 else:
-                    if response is None:
+                    if draft:
+                        messages.success(
+                            request,
+                            _(
+                                "Your draft is saved. It is not sent yet: come back before the consultation "
+                                "closes to send it."
+                            ),
+                        )
+                    elif response is None or response.status == Response.Status.DRAFT:
                         messages.success(request, _("Thank you, your answers are saved."))
                     else:
                         messages.success(request, _("Your answers are updated."))
@@ -96,13 +137,15 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     preview = getattr(request, "is_preview", False)
     if form is None and (can_answer or preview):
         form = ResponseForm(
-            questions=consultation.question_list, initial_answers=selectors.answers_by_question(response)
+            questions=consultation.question_list,
+            initial_answers=selectors.answers_by_question(response, consultation.question_list),
         )
     context = {
         **consultation.get_context(request),
         "page": consultation,
         "form": form,
-        "has_response": response is not None,
+        "has_response": response is not None and response.status == Response.Status.SUBMITTED,
+        "has_draft": response is not None and response.status == Response.Status.DRAFT,
         "refusal": None if can_answer or preview else _refusal_message(request, consultation),
         "preview": preview,
         **_statements_context(request, consultation, previewing),
@@ -157,7 +200,9 @@ def statement_vote(request, consultation_id: int, statement_id: int):
         messages.error(request, _("Choose agree, disagree or pass."))
         return TemplateResponse(request, "400.html", status=400)
     if not permissions.can(request.user, "vote_statement", statement):
-        messages.error(request, _("Votes on this statement are closed."))
+        messages.error(
+            request, _contribution_refusal(request, consultation, _("Votes on this statement are closed."))
+        )
         return TemplateResponse(request, "403.html", status=403)
     if limited := consume_or_429(request, action="contribute_vote", user=request.user):
         return limited
@@ -285,7 +330,9 @@ def idea_support(request, consultation_id: int, idea_id: int):
     if supporting not in ("0", "1"):
         return TemplateResponse(request, "400.html", status=400)
     if not permissions.can(request.user, "support_idea", idea):
-        messages.error(request, _("Supports for this idea are closed."))
+        messages.error(
+            request, _contribution_refusal(request, consultation, _("Supports for this idea are closed."))
+        )
         return TemplateResponse(request, "403.html", status=403)
     if limited := consume_or_429(request, action="contribute_vote", user=request.user):
         return limited

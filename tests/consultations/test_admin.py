@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import HomePage
 from consultations.models import ConsultationPage
@@ -44,6 +44,8 @@ def consultation_form(organisation, **overrides):
         "legal_basis": "public_task",
         "statement_moderation": "post",
         "retention_months": "12",
+        "audience": "signed_in",
+        "invited_participants": inline_formset([]),
         "action-publish": "publish",
     }
     data.update(overrides)

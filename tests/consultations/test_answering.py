@@ -159,7 +159,7 @@ def test_an_unconfirmed_address_cannot_answer(client, consultation):
         ({"choice": None}, "Choisissez une réponse."),
         ({"text": ""}, "Cette réponse est obligatoire."),
         ({"text": "x" * 201}, "au plus 200 caractères"),
-        ({"choice": "not-a-choice"}, "Sélectionnez un choix valide"),
+        ({"choice": "not-a-choice"}, "Choose one of the answers offered."),
         ({"text": "zéro\x00octet"}, "Le caractère nul n’est pas autorisé."),
     ],
 )
