@@ -220,6 +220,9 @@ class ResponseForm(forms.Form):
             value = {choice_id: str(rank) for rank, choice_id in enumerate(value, start=1)}
         elif question.kind == "scale":
             value = str(int(value))
+        elif question.kind == "number":
+            # Stored with 6 decimal places: shown as the participant typed it (12.5, not 12.500000).
+            value = Decimal(f"{value.normalize():f}") if question.decimals else int(value)
         self.fields[name].initial = value
         if other_text and question.allow_other:
             self.fields[name + OTHER_SUFFIX].initial = other_text
