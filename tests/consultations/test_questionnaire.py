@@ -30,15 +30,16 @@ def rows(question):
 def test_each_kind_is_rendered_with_labels_groups_and_sections(client, questionnaire, participant):
     client.force_login(participant)
     body = client.get(questionnaire.url).content.decode()
-    short, single, multiple, yes_no, scale, ranking, number, long = questionnaire.question_list
-    assert (
-        '<h3 id="section-' in body and "Vos trajets" in body and "Pour comprendre vos déplacements." in body
-    )
+    short, _single, multiple, _yes_no, _scale, ranking, _number, _long = questionnaire.question_list
+    assert '<h3 id="section-' in body
+    assert "Vos trajets" in body
+    assert "Pour comprendre vos déplacements." in body
     assert f'<label for="id_q_{short.id}">Votre commune de travail' in body
     assert "<legend>Quels équipements utilisez-vous ?" in body
     assert f'type="checkbox" name="q_{multiple.id}"' in body
     assert f'<label for="id_q_{multiple.id}_other">' in body, "the Other box has its own label"
-    assert "1 – Pas du tout" in body and "5 – Tout à fait" in body, "the scale's ends are labelled"
+    assert "1 – Pas du tout" in body, "the scale's ends are labelled"
+    assert "5 – Tout à fait" in body
     # Ranking without JavaScript: one labelled rank select per choice.
     for index, (choice_id, label) in enumerate(ranking.choices):
         assert f'<label for="id_q_{ranking.id}_{index}">{label}</label>' in body
@@ -55,7 +56,7 @@ def test_a_complete_answer_is_stored_one_row_per_choice_rank_or_number(
         sent = client.post(questionnaire.url, questionnaire_data(questionnaire))
     assert sent.status_code == 302
     assert len(callbacks) == 2, "a report compile and a receipt"
-    short, single, multiple, yes_no, scale, ranking, number, long = questionnaire.question_list
+    short, single, multiple, yes_no, scale, ranking, number, _long = questionnaire.question_list
     assert rows(short) == [("", "Lyon", None, None)]
     assert rows(single) == [(single.choices[1][0], "", None, None)]
     assert sorted(rows(multiple)) == sorted(
@@ -67,14 +68,15 @@ def test_a_complete_answer_is_stored_one_row_per_choice_rank_or_number(
     assert rows(ranking) == [(second, "", None, 1), (third, "", None, 2), (first, "", None, 3)]
     assert rows(number) == [("", "", Decimal("12.5"), None)]
     response = Response.objects.get()
-    assert response.status == Response.Status.SUBMITTED and response.submitted_at is not None
+    assert response.status == Response.Status.SUBMITTED
+    assert response.submitted_at is not None
 
 
 def test_the_form_comes_back_filled_in_with_every_kind(client, questionnaire, participant):
     client.force_login(participant)
     client.post(questionnaire.url, questionnaire_data(questionnaire))
     body = client.get(questionnaire.url).content.decode()
-    short, single, multiple, yes_no, scale, ranking, number, long = questionnaire.question_list
+    _short, _single, multiple, _yes_no, scale, ranking, _number, _long = questionnaire.question_list
     assert 'value="Lyon"' in body
     assert 'value="Une souris"' in body
     assert f'name="q_{multiple.id}" value="other" id="id_q_{multiple.id}_3" checked' in body
@@ -171,7 +173,8 @@ def test_a_required_question_left_empty_is_named_in_the_summary_and_linked(
     body = refused.content.decode()
     assert refused.status_code == 400
     assert f'<a href="#id_q_{short.id}">Votre commune de travail</a>' in body
-    assert f'aria-describedby="id_q_{short.id}_error"' in body and 'aria-invalid="true"' in body
+    assert f'aria-describedby="id_q_{short.id}_error"' in body
+    assert 'aria-invalid="true"' in body
     assert not Response.objects.exists()
 
 
@@ -195,7 +198,7 @@ def test_a_draft_skips_required_answers_is_kept_and_not_counted(
 
 def test_a_draft_still_checks_types_and_lengths(client, questionnaire, participant):
     client.force_login(participant)
-    short, single, multiple, yes_no, scale, *_rest = questionnaire.question_list
+    short, _single, _multiple, _yes_no, scale, *_rest = questionnaire.question_list
     refused = client.post(
         questionnaire.url, {f"q_{short.id}": "x" * 51, f"q_{scale.id}": "9", "action": "draft"}
     )
@@ -223,7 +226,8 @@ def test_sending_a_draft_counts_it_and_mails_the_receipt(
     assert "Merci, vos réponses sont enregistrées." in sent.content.decode()
     assert Response.objects.get().status == Response.Status.SUBMITTED
     [receipt] = mail.outbox
-    assert "Une souris" in receipt.body and "1. Horaires; 2. Formation; 3. Équipement" in receipt.body
+    assert "Une souris" in receipt.body
+    assert "1. Horaires; 2. Formation; 3. Équipement" in receipt.body
     assert feedback.report_compile(consultation=questionnaire).participants == 1
     assert 'value="draft"' not in client.get(questionnaire.url).content.decode(), "no going back to draft"
 
@@ -247,7 +251,7 @@ def test_the_report_summarises_every_kind(client, questionnaire, participant, of
     client.post(questionnaire.url, questionnaire_data(questionnaire))
     other = UserFactory()
     client.force_login(other)
-    short, single, multiple, yes_no, scale, ranking, number, long = questionnaire.question_list
+    _short, _single, multiple, yes_no, scale, ranking, number, _long = questionnaire.question_list
     first, second, third = (choice_id for choice_id, _label in ranking.choices)
     client.post(
         questionnaire.url,
@@ -267,15 +271,16 @@ def test_the_report_summarises_every_kind(client, questionnaire, participant, of
     snapshot = feedback.report_compile(consultation=questionnaire)
     by_id = {question["id"]: question for question in snapshot.questions}
     equipment = by_id[multiple.id]
-    assert [(c["id"], c["count"], c["percent"]) for c in equipment["choices"]][0] == (
+    assert next((c["id"], c["count"], c["percent"]) for c in equipment["choices"]) == (
         multiple.choices[0][0],
         2,
         100.0,
     )
-    assert equipment["choices"][-1]["id"] == "other" and equipment["other_answers"] == 1
+    assert equipment["choices"][-1]["id"] == "other"
+    assert equipment["other_answers"] == 1
     assert (by_id[scale.id]["n"], by_id[scale.id]["mean"], by_id[scale.id]["median"]) == (2, 3.0, 3.0)
     assert [cell["count"] for cell in by_id[scale.id]["distribution"]] == [0, 1, 0, 1, 0]
-    assert [row["id"] for row in by_id[ranking.id]["ranking"]][0] == second, "best Borda score first"
+    assert next(row["id"] for row in by_id[ranking.id]["ranking"]) == second, "best Borda score first"
     assert (by_id[number.id]["min"], by_id[number.id]["max"]) == (7.0, 12.5)
     assert [c["count"] for c in by_id[yes_no.id]["choices"]] == [2, 0]
     assert snapshot.data["open_answers"] == 2 + 2 + 1, "short texts, long texts and the Other text"
