@@ -138,10 +138,7 @@ class ResponseForm(forms.Form):
                 **common,
                 choices=list(question.all_choices),
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Choose one answer."),
-                    "invalid_choice": _("Choose one of the answers offered."),
-                },
+                error_messages={"required": _("Choose one answer.")},
             )
         if kind == "multiple_choice":
             return forms.MultipleChoiceField(

@@ -227,7 +227,7 @@ def questionnaire_data(consultation: ConsultationPage, **changes) -> dict:
             f"q_{ranking.id}_{third}": "2",
             f"q_{ranking.id}_{first}": "3",
         },
-        "number": {f"q_{number.id}": "12,5"},
+        "number": {f"q_{number.id}": "12.5"},
         "long": {f"q_{long.id}": "Merci."},
     }
     data = {}
