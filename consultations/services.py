@@ -168,9 +168,15 @@ def follow_set(*, consultation: ConsultationPage, user, following: bool) -> None
 
 
 def responses_anonymise(*, now=None) -> int:
-    """Unlink the answers of consultations past their retention period from their authors."""
+    """Unlink the answers of consultations past their retention period from their authors.
+
+    Drafts are not contributions: they are deleted instead (past the retention period, or once their
+    author's account is gone).
+    """
     now = now or timezone.now()
     unlinked = 0
+    # A draft whose author deleted their account can never be sent: nothing to keep.
+    Response.objects.filter(status=Response.Status.DRAFT, participant=None).delete()
     for consultation in ConsultationPage.objects.filter(
         closes_at__lt=now, responses__participant__isnull=False
     ).distinct():

@@ -75,7 +75,8 @@ def _statements_context(request, consultation: ConsultationPage, previewing: boo
         "next_statement": selectors.statement_next_for(consultation=consultation, participant=request.user),
         "statements_voted": voted,
         "statements_total": total,
-        "can_vote": consultation.phase() == Phase.OPEN,
+        "can_vote": consultation.phase() == Phase.OPEN
+        and permissions.in_audience(request.user, consultation),
         "can_submit_statement": permissions.can(request.user, "submit_statement", consultation),
     }
 
@@ -261,7 +262,8 @@ def statement_list(request, consultation_id: int):
             "page": consultation,
             "statements": statements,
             "mine": mine,
-            "can_vote": consultation.phase() == Phase.OPEN,
+            "can_vote": consultation.phase() == Phase.OPEN
+            and permissions.in_audience(request.user, consultation),
         },
     )
 
@@ -274,7 +276,8 @@ def idea_list(request, consultation_id: int):
     context = {
         "page": consultation,
         "ideas": selectors.ideas_with_supports(consultation=consultation, viewer=request.user),
-        "can_support": consultation.phase() == Phase.OPEN,
+        "can_support": consultation.phase() == Phase.OPEN
+        and permissions.in_audience(request.user, consultation),
         "can_submit_idea": permissions.can(request.user, "submit_idea", consultation),
     }
     return TemplateResponse(request, "consultations/idea_list.html", context)

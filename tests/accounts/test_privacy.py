@@ -167,3 +167,13 @@ def test_editors_are_not_deleted_as_inactive_participants(settings):
     editor = UserFactory(last_login=timezone.now() - timedelta(days=800))
     editor.groups.add(Group.objects.get(name="Editors"))
     assert inactive_accounts_process() == (0, 0)
+
+
+def test_my_data_says_which_answers_are_a_draft_not_sent(client, consultation):
+    user = UserFactory()
+    sign_in(client, user)
+    client.post(consultation.url, {**form_data(consultation, text="Pas fini"), "action": "draft"})
+    [response] = json.loads(client.get("/profile/data/").content)["consultation_responses"]
+    assert response["status"] == "Brouillon"
+    assert response["submitted_at"] is None
+    assert {"question": "Que faudrait-il changer ?", "answer": "Pas fini"} in response["answers"]
