@@ -8,6 +8,7 @@ A section block is not a question: it titles the questions that follow it, up to
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -77,7 +78,7 @@ class MultipleChoiceQuestionBlock(QuestionBlock):
         low, high = value.get("min_choices"), value.get("max_choices")
         if low and high and low > high:
             raise blocks.StructBlockValidationError(
-                block_errors={"max_choices": _("The maximum cannot be below the minimum.")}
+                block_errors={"max_choices": ValidationError(_("The maximum cannot be below the minimum."))}
             )
         return value
 
@@ -161,7 +162,9 @@ class NumberQuestionBlock(QuestionBlock):
         low, high = value.get("min_value"), value.get("max_value")
         if low is not None and high is not None and low > high:
             raise blocks.StructBlockValidationError(
-                block_errors={"max_value": _("The highest value cannot be below the lowest.")}
+                block_errors={
+                    "max_value": ValidationError(_("The highest value cannot be below the lowest."))
+                }
             )
         return value
 
