@@ -10,6 +10,7 @@ from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question, Section
 from .models import STATEMENT_MAX_LENGTH
 
 FIELD_PREFIX = "q_"
+NUMBER_LIMIT = 10**12 - 1
 OTHER_SUFFIX = "_other"
 
 
@@ -183,6 +184,11 @@ class ResponseForm(forms.Form):
                         "invalid": _("Enter a number."),
                     },
                 )
+            # Without bounds of the editor's, the column's own (12 digits before the decimal point).
+            bounds = {
+                "min_value": -NUMBER_LIMIT if question.min_value is None else question.min_value,
+                "max_value": NUMBER_LIMIT if question.max_value is None else question.max_value,
+            }
             return forms.IntegerField(
                 **common,
                 **bounds,

@@ -72,9 +72,13 @@ def _answer_rows(question: Question, value) -> list[Answer]:
             number = Decimal(value)
         except (InvalidOperation, TypeError, ValueError):
             raise changed from None
-        if not number.is_finite() or (
-            (question.min_value is not None and number < question.min_value)
-            or (question.max_value is not None and number > question.max_value)
+        if (
+            not number.is_finite()
+            or abs(number) >= 10**12
+            or (
+                (question.min_value is not None and number < question.min_value)
+                or (question.max_value is not None and number > question.max_value)
+            )
         ):
             raise changed
         return [Answer(question_id=question.id, number=number)]

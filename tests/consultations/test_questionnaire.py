@@ -297,3 +297,77 @@ def test_the_report_summarises_every_kind(client, questionnaire, participant, of
     page = client.get(reverse("feedback_report_detail", args=[questionnaire.pk]))
     assert page.status_code == 200
     assert "Borda" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        lambda q: {q["multiple"].id: [q["multiple"].choices[0][0], q["multiple"].choices[0][0]]},
+        lambda q: {q["multiple"].id: ["forged"]},
+        lambda q: {q["single"].id: (q["single"].choices[0][0], "texte sur un choix ordinaire")},
+        lambda q: {q["ranking"].id: [q["ranking"].choices[0][0]] * 2},
+        lambda q: {q["number"].id: Decimal("501")},
+        lambda q: {q["number"].id: Decimal("NaN")},
+        lambda q: {q["scale"].id: "beaucoup"},
+        lambda q: {q["short"].id: "ok", q["long"].id: "x", "unknown-question": "x"},
+        lambda q: {q["short"].id: "x" * 51},
+    ],
+)
+def test_the_service_refuses_answers_the_questionnaire_cannot_hold(questionnaire, participant, tampered):
+    """A stale form or a script calling the service gets a refusal, and nothing is stored."""
+    from consultations.services import ResponseRefused, response_submit
+
+    names = ["short", "single", "multiple", "yes_no", "scale", "ranking", "number", "long"]
+    questions = dict(zip(names, questionnaire.question_list, strict=True))
+    with pytest.raises(ResponseRefused):
+        response_submit(consultation=questionnaire, participant=participant, answers=tampered(questions))
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"choice_id": "abc", "text": "du texte sur un choix"},
+        {"number": Decimal(3), "choice_id": "abc"},
+        {"position": 1},
+        {"position": 0, "choice_id": "abc"},
+        {},
+    ],
+)
+def test_the_database_refuses_nonsense_answers(questionnaire, participant, row):
+    from django.db import IntegrityError, transaction
+
+    response = Response.objects.create(consultation=questionnaire, participant=participant)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(response=response, question_id="q", **row)
+
+
+def test_the_database_refuses_two_choices_at_the_same_rank(questionnaire, participant):
+    from django.db import IntegrityError
+
+    response = Response.objects.create(consultation=questionnaire, participant=participant)
+    Answer.objects.create(response=response, question_id="r", choice_id="a", position=1)
+    with pytest.raises(IntegrityError):
+        Answer.objects.create(response=response, question_id="r", choice_id="b", position=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("3.5", "Enter a whole number."),
+        ("9" * 30, "less than or equal to 999999999999"),
+        ("", "This answer is required."),
+    ],
+)
+def test_a_whole_number_question_without_bounds_still_refuses_what_cannot_be_stored(
+    client, organisation, participant, value, message
+):
+    number = {"type": "number", "value": {"label": "Combien d’enfants ?", "help_text": "", "required": True}}
+    consultation = consultation_create(organisation=organisation, questions=[number])
+    [question] = consultation.question_list
+    client.force_login(participant)
+    refused = client.post(consultation.url, {f"q_{question.id}": value})
+    assert refused.status_code == 400
+    assert message in refused.content.decode()
+    assert client.post(consultation.url, {f"q_{question.id}": "3"}).status_code == 302
+    assert Answer.objects.get().number == 3
