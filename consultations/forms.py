@@ -179,10 +179,7 @@ class ResponseForm(forms.Form):
                     decimal_places=6,
                     localize=True,
                     widget=forms.TextInput(attrs=attrs),
-                    error_messages={
-                        "required": _("This answer is required."),
-                        "invalid": _("Enter a number."),
-                    },
+                    error_messages={"required": _("This answer is required.")},
                 )
             # Without bounds of the editor's, the column's own (12 digits before the decimal point).
             bounds = {
@@ -194,10 +191,7 @@ class ResponseForm(forms.Form):
                 **bounds,
                 localize=True,
                 widget=forms.TextInput(attrs=attrs),
-                error_messages={
-                    "required": _("This answer is required."),
-                    "invalid": _("Enter a whole number."),
-                },
+                error_messages={"required": _("This answer is required.")},
             )
         widget = forms.TextInput if kind == "short_text" else forms.Textarea(attrs={"rows": 5})
         return forms.CharField(

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -208,6 +209,19 @@ class ConsultationPage(Page):
         return self.serve(request)
 
 
+class LowercaseEmailFormField(forms.EmailField):
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
+class LowercaseEmailField(models.EmailField):
+    """An e-mail address kept in lower case, from the form on: two spellings of one address are then
+    one address for the form's duplicate check and for the database's unique constraint."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LowercaseEmailFormField, **kwargs})
+
+
 class InvitedParticipant(models.Model):
     """An e-mail address invited to a consultation open to invited participants only.
 
@@ -217,7 +231,7 @@ class InvitedParticipant(models.Model):
     consultation = ParentalKey(
         ConsultationPage, on_delete=models.CASCADE, related_name="invited_participants"
     )
-    email = models.EmailField(_("e-mail address"))
+    email = LowercaseEmailField(_("e-mail address"))
 
     panels = [FieldPanel("email")]
 

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 import modelcluster.fields
 import wagtail.fields
+
+import consultations.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +26,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                ("email", consultations.models.LowercaseEmailField(max_length=254, verbose_name="e-mail address")),
             ],
             options={
                 "verbose_name": "invited participant",

@@ -251,3 +251,17 @@ def test_a_multiple_choice_whose_maximum_is_below_its_minimum_is_refused(client,
     refused = client.post(add_url(), consultation_form(organisation, questions=questions))
     assert "questions" in refused.context["form"].errors
     assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_one_address_invited_twice_in_two_spellings_is_refused_not_a_server_error(
+    client, editor, organisation
+):
+    client.force_login(editor)
+    data = consultation_form(
+        organisation,
+        audience="invited",
+        invited_participants=inline_formset([{"email": "Maire@Example.org"}, {"email": "maire@example.org"}]),
+    )
+    refused = client.post(add_url(), data)
+    assert refused.status_code == 200
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
