@@ -94,6 +94,8 @@ class QuestionRow:
     field: forms.BoundField
     other: forms.BoundField | None = None
     ranks: list[RankRow] | None = None
+    # The ids of the texts describing the question (help, limits, errors), for aria-describedby.
+    described_by: str = ""
 
 
 @dataclass
@@ -281,8 +283,7 @@ class ResponseForm(forms.Form):
         groups: list[SectionGroup] = []
         for question in self.questions:
             name = field_name(question)
-            self._describe_errors(name)
-            row = QuestionRow(question=question, field=self[name])
+            row = QuestionRow(question=question, field=self[name], described_by=self._described_by(question))
             if question.allow_other:
                 row.other = self[name + OTHER_SUFFIX]
             if question.kind == "ranking":
@@ -292,19 +293,28 @@ class ResponseForm(forms.Form):
             groups[-1].rows.append(row)
         return groups
 
-    def _describe_errors(self, name: str) -> None:
-        """Link a single control to its help text and its errors (groups get it on their fieldset)."""
-        if name not in self.errors or getattr(self.fields[name].widget, "input_type", "") in (
-            "radio",
-            "checkbox",
-            "ranking",
-        ):
-            return
+    def _described_by(self, question: Question) -> str:
+        """The ids of the help text, the limits and the errors of a question, as the template names
+        them. A single control carries them itself (with aria-invalid on error); a group carries them
+        on its fieldset."""
+        name = field_name(question)
         bound = self[name]
-        described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
-        self.fields[name].widget.attrs.update(
-            {"aria-describedby": " ".join([*described, f"{bound.auto_id}_error"]), "aria-invalid": "true"}
-        )
+        ids = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+        if (question.kind == "multiple_choice" and (question.min_choices or question.max_choices)) or (
+            question.kind in ("ranking", "number")
+            and (question.kind == "ranking" or None not in (question.min_value, question.max_value))
+        ):
+            ids.append(f"{bound.auto_id}_limits")
+        if bound.errors:
+            ids.append(f"{bound.auto_id}_error")
+        if getattr(self.fields[name].widget, "input_type", "") not in ("radio", "checkbox", "ranking"):
+            attrs = self.fields[name].widget.attrs
+            attrs.pop("aria-describedby", None)
+            if ids:
+                attrs["aria-describedby"] = " ".join(ids)
+            if bound.errors:
+                attrs["aria-invalid"] = "true"
+        return " ".join(ids)
 
     def _rank_rows(self, question: Question, bound: forms.BoundField) -> list[RankRow]:
         value = bound.value()

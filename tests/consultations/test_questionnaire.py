@@ -36,7 +36,13 @@ def rows(question):
 def test_each_kind_is_rendered_with_labels_groups_and_sections(client, questionnaire, participant):
     client.force_login(participant)
     body = client.get(questionnaire.url).content.decode()
-    short, _single, multiple, _yes_no, _scale, ranking, _number, _long = questionnaire.question_list
+    short, _single, multiple, _yes_no, _scale, ranking, number, _long = questionnaire.question_list
+    assert (
+        f'<fieldset class="field field-multiple_choice" aria-describedby="id_q_{multiple.id}_limits">' in body
+    )
+    assert f'<span class="helptext" id="id_q_{multiple.id}_limits">Choose from 1 to 2 answers.</span>' in body
+    assert f'aria-describedby="id_q_{number.id}_limits"' in body, "the number's bounds are read with it"
+    assert f'aria-describedby="id_q_{ranking.id}_limits"' in body
     assert '<h3 id="section-' in body
     assert "Vos trajets" in body
     assert "Pour comprendre vos déplacements." in body
