@@ -148,6 +148,11 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "has_response": response is not None and response.status == Response.Status.SUBMITTED,
         "has_draft": response is not None and response.status == Response.Status.DRAFT,
         "refusal": None if can_answer or preview else _refusal_message(request, consultation),
+        # Outside the audience, the fix (a commune, a confirmed address) is made in the account.
+        "refusal_in_account": not (can_answer or preview)
+        and consultation.phase() == Phase.OPEN
+        and is_verified(request.user)
+        and not permissions.in_audience(request.user, consultation),
         "preview": preview,
         **_statements_context(request, consultation, previewing),
         "following": not previewing

@@ -252,6 +252,7 @@ def test_a_resident_only_consultation_tells_others_how_to_take_part(client, orga
     refused = client.post(consultation.url, form_data(consultation))
     assert refused.status_code == 403
     assert "set your commune of residence in your account" in refused.content.decode()
+    assert 'href="/profile/">Go to my account</a>' in refused.content.decode()
     assert not Response.objects.exists()
     participant.territory = lyon
     participant.save()
