@@ -126,7 +126,8 @@ class ResponseForm(forms.Form):
             self.fields[name] = self._field(question, required=question.required and not draft)
             if question.allow_other:
                 self.fields[name + OTHER_SUFFIX] = forms.CharField(
-                    label=_("Your other answer"),
+                    # Named with its question in the error summary; shown as "If “Other”, what is it?".
+                    label=_("%(question)s — your “Other” answer") % {"question": question.label},
                     required=False,
                     max_length=OTHER_TEXT_MAX_LENGTH,
                 )

@@ -377,3 +377,15 @@ def test_a_whole_number_question_without_bounds_still_refuses_what_cannot_be_sto
     assert message in refused.content.decode()
     assert client.post(consultation.url, {f"q_{question.id}": "3"}).status_code == 302
     assert Answer.objects.get().number == 3
+
+
+def test_other_without_its_text_is_named_with_its_question_in_the_summary(client, questionnaire, participant):
+    client.force_login(participant)
+    single = questionnaire.question_list[1]
+    refused = client.post(
+        questionnaire.url, questionnaire_data(questionnaire, single={f"q_{single.id}": "other"})
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert f'<a href="#id_q_{single.id}_other">Comment venez-vous ? — your “Other” answer</a>' in body
+    assert f'aria-describedby="id_q_{single.id}_other_error"' in body
