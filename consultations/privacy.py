@@ -1,9 +1,9 @@
 """What the consultations hold about a person, for "Download my data"."""
 
-from accounts.privacy import register_exporter
+from accounts.privacy import register_eraser, register_exporter
 
 from .blocks import OTHER
-from .models import Follow, Response
+from .models import Follow, InvitedParticipant, Response
 
 
 @register_exporter("consultation_responses")
@@ -50,3 +50,12 @@ def follows_export(user) -> list[dict]:
         {"consultation": follow.consultation.title, "since": follow.created_at.isoformat()}
         for follow in Follow.objects.filter(user=user).select_related("consultation")
     ]
+
+
+@register_eraser("consultation_invitations_and_drafts")
+def invitations_and_drafts_erase(user) -> None:
+    """The person's addresses on consultations' invitation lists, and their drafts (never sent, so not
+    contributions to keep without their author)."""
+    addresses = {user.email.lower(), *(address.email.lower() for address in user.emailaddress_set.all())}
+    InvitedParticipant.objects.filter(email__in=addresses).delete()
+    Response.objects.filter(participant=user, status=Response.Status.DRAFT).delete()
