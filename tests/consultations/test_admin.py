@@ -265,3 +265,18 @@ def test_one_address_invited_twice_in_two_spellings_is_refused_not_a_server_erro
     refused = client.post(add_url(), data)
     assert refused.status_code == 200
     assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_an_editor_previews_every_kind_before_saving(client, editor, organisation):
+    client.force_login(editor)
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["consultations", "consultationpage", HomePage.objects.get().pk],
+    )
+    assert client.post(url, consultation_form(organisation, questions=every_new_kind())).json()["is_valid"]
+    preview = client.get(url)
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Vos usages" in body
+    assert "Classez" in body
+    assert "Pas du tout" in body
