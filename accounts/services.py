@@ -65,6 +65,9 @@ def account_delete(*, user: User) -> None:
     for address in addresses:
         invitations = invitations | Invitation.objects.filter(email__iexact=address)
     invitations.delete()
+    # What other apps hold about the person outside rows the database removes or unlinks.
+    for erase in privacy.erasers().values():
+        erase(user)
     _sessions_end(user_id)
     # Wagtail's audit log names the user in entries about them: keep the entries, not the name.
     ModelLogEntry.objects.filter(

@@ -138,3 +138,19 @@ def communes_matching(query: str, *, limit: int = 10):
     if not key:
         return []
     return list(places.filter(search_name=key).order_by("-population")[:limit])
+
+
+def territory_within(territory: Territory | None, area: Territory) -> bool:
+    """Whether `territory` is `area` or lies inside it: a commune in its département, région or
+    intercommunality, an arrondissement in its commune and beyond."""
+    seen: set[int] = set()
+    pending = [territory] if territory is not None else []
+    while pending:
+        current = pending.pop()
+        if current.pk == area.pk:
+            return True
+        seen.add(current.pk)
+        for parent_id in (current.parent_id, current.epci_id):
+            if parent_id is not None and parent_id not in seen:
+                pending.append(Territory.objects.get(pk=parent_id))
+    return False

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,6 +49,12 @@ def default_data_purpose() -> str:
 class ModerationPolicy(models.TextChoices):
     POST = "post", _("Published at once, moderated afterwards")
     PRE = "pre", _("Published once a moderator has approved it")
+
+
+class Audience(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Anyone signed in")
+    TERRITORY = "territory", _("Residents of a territory")
+    INVITED = "invited", _("Invited participants only")
 
 
 class ConsultationQuerySet(PageQuerySet):
@@ -110,6 +117,22 @@ class ConsultationPage(Page):
         help_text=_("Afterwards the answers are kept without any link to the people who gave them."),
     )
 
+    # Who may contribute (answer, write statements and ideas, vote, support); decided in permissions.py.
+    audience = models.CharField(
+        _("who may take part"), max_length=20, choices=Audience.choices, default=Audience.SIGNED_IN
+    )
+    audience_territory = models.ForeignKey(
+        "accounts.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "For “residents of a territory”: people whose declared commune is this territory or inside it."
+        ),
+    )
+
     objects = PageManager.from_queryset(ConsultationQuerySet)()
 
     content_panels = [
@@ -129,6 +152,14 @@ class ConsultationPage(Page):
             heading=_("Calendar"),
         ),
         FieldPanel("questions"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldPanel("audience_territory"),
+                InlinePanel("invited_participants", label=_("Invited e-mail addresses")),
+            ],
+            heading=_("Who may take part"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("statements_enabled"),
@@ -159,6 +190,10 @@ class ConsultationPage(Page):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+        if self.audience == Audience.TERRITORY and not self.audience_territory_id:
+            raise ValidationError(
+                {"audience_territory": _("Choose the territory whose residents may take part.")}
+            )
 
     def save(self, *args, **kwargs):
         # A questionnaire given as raw data (demo content, imports) has no ids on its choices yet;
@@ -240,18 +275,76 @@ class ConsultationUpdate(Orderable):
         return self.title
 
 
+class LowercaseEmailFormField(forms.EmailField):
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
+class LowercaseEmailField(models.EmailField):
+    """An e-mail address kept in lower case, from the form on: two spellings of one address are then
+    one address for the form's duplicate check and for the database's unique constraint."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": LowercaseEmailFormField, **kwargs})
+
+
+class InvitedParticipant(models.Model):
+    """An e-mail address invited to a consultation open to invited participants only.
+
+    Whoever confirms this address on their account may take part. Stored in lower case.
+    """
+
+    consultation = ParentalKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="invited_participants"
+    )
+    email = LowercaseEmailField(_("e-mail address"))
+
+    panels = [FieldPanel("email")]
+
+    class Meta:
+        verbose_name = _("invited participant")
+        verbose_name_plural = _("invited participants")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "email"], name="invited_participant_once"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Response.Status.SUBMITTED)
+
+
 class Response(models.Model):
-    """One participant's answers to one consultation's questionnaire; editable until closing."""
+    """One participant's answers to one consultation's questionnaire; editable until closing.
+
+    A draft is stored so the participant can come back to it, but it is not a contribution yet: it is
+    left out of reports and counts, and gets no receipt, until it is sent.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Sent")
 
     # PROTECT: deleting a consultation never deletes what people sent (see wagtail_hooks.py).
     consultation = models.ForeignKey(ConsultationPage, on_delete=models.PROTECT, related_name="responses")
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="responses"
     )
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # When it was first sent; None for a draft.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # When the receipt e-mail for the latest version of the answers went out.
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response")
@@ -260,6 +353,11 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["consultation", "participant"], name="response_one_per_participant"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft", submitted_at__isnull=True)
+                | models.Q(status="submitted", submitted_at__isnull=False),
+                name="response_sent_when_submitted",
+            ),
         ]
 
     def __str__(self):
@@ -267,18 +365,49 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """The answer to one question; `question_id` and `choice_id` are the questionnaire's block ids."""
+    """One piece of the answer to one question; `question_id` and `choice_id` are the questionnaire's
+    block ids.
+
+    A text or a number is one row; a choice question has one row per chosen choice (several for a
+    multiple choice), a ranking one row per choice with its `position` (1 for the first), and the
+    "Other" choice is `choice_id="other"` with the participant's words in `text`.
+    """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question_id = models.CharField(max_length=64)
     choice_id = models.CharField(max_length=64, blank=True)
     text = models.TextField(blank=True)
+    number = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "question_id"], name="answer_one_per_question"),
+            # A choice is chosen once; a question has at most one text or number row (choice_id "").
+            models.UniqueConstraint(
+                fields=["response", "question_id", "choice_id"], name="answer_choice_once"
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question_id", "position"],
+                condition=models.Q(position__isnull=False),
+                name="answer_rank_once",
+            ),
             models.CheckConstraint(
-                condition=~(models.Q(choice_id="") & models.Q(text="")), name="answer_not_empty"
+                condition=~(models.Q(choice_id="") & models.Q(text="") & models.Q(number__isnull=True)),
+                name="answer_not_empty",
+            ),
+            # Free text beside a choice is only the "Other" choice's.
+            models.CheckConstraint(
+                condition=models.Q(text="") | models.Q(choice_id="") | models.Q(choice_id="other"),
+                name="answer_text_only_with_other",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__isnull=True) | (models.Q(choice_id="") & models.Q(text="")),
+                name="answer_number_alone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__isnull=True)
+                | (models.Q(position__gte=1) & ~models.Q(choice_id="")),
+                name="answer_position_of_a_choice",
             ),
         ]
 

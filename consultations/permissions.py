@@ -4,11 +4,13 @@ Tested as a matrix of role × phase × action in tests/consultations/test_permis
 """
 
 import rules
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified
+from accounts.territories import territory_within
 
-from .models import Comment, ConsultationPage, Idea, Phase, Statement, Visibility
+from .models import Audience, Comment, ConsultationPage, Idea, Phase, Statement, Visibility
 
 
 @rules.predicate
@@ -19,6 +21,39 @@ def is_published(user, consultation) -> bool:
 @rules.predicate
 def is_open(user, consultation) -> bool:
     return consultation.phase() == Phase.OPEN
+
+
+def in_audience(user, consultation) -> bool:
+    """Whether the person belongs to the consultation's audience (the editor's choice on the page).
+
+    Residents: the commune the person declared is the consultation's territory or inside it.
+    Invited: one of the person's confirmed e-mail addresses is on the consultation's list.
+    """
+    if not user.is_authenticated:
+        return False
+    if consultation.audience == Audience.TERRITORY:
+        area = consultation.audience_territory
+        return area is not None and territory_within(user.territory, area)
+    if consultation.audience == Audience.INVITED:
+        confirmed = [
+            address.lower()
+            for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+                "email", flat=True
+            )
+        ]
+        return consultation.invited_participants.filter(email__in=confirmed).exists()
+    return True
+
+
+@rules.predicate
+def is_in_audience(user, consultation) -> bool:
+    return in_audience(user, consultation)
+
+
+@rules.predicate
+def is_in_audience_of_item(user, item) -> bool:
+    """For a statement, an idea or the item a comment is on: the audience of its consultation."""
+    return in_audience(user, item.consultation)
 
 
 @rules.predicate
@@ -138,9 +173,10 @@ def is_moderator_of_item(user, item) -> bool:
     return has_role_in(user, item.consultation.organisation_id, "moderator")
 
 
-rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified)
-rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified)
-rules.add_perm("consultations.support_idea", idea_supportable & is_verified)
+# Contributing needs a confirmed address and a place in the consultation's audience.
+rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified & is_in_audience)
+rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified & is_in_audience)
+rules.add_perm("consultations.support_idea", idea_supportable & is_verified & is_in_audience_of_item)
 rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_idea)
 # A moderator's own contributions are moderated by someone else.
 rules.add_perm(
@@ -154,13 +190,15 @@ rules.add_perm(
     "consultations.merge_idea",
     (is_administrator | is_moderator_of_item | is_official_of_idea) & ~is_contribution_author,
 )
-rules.add_perm("consultations.comment", commentable & is_verified)
+rules.add_perm("consultations.comment", commentable & is_verified & is_in_audience_of_item)
 rules.add_perm("consultations.change_comment", is_contribution_author & comment_editable & is_verified)
 # Deleting one's own comment stays possible after the window and after closing: it is theirs.
 rules.add_perm("consultations.delete_comment", is_contribution_author & comment_not_deleted)
 rules.add_perm("consultations.report_contribution", is_visible & is_verified & ~is_contribution_author)
-rules.add_perm("consultations.submit_statement", is_published & is_open & has_statements & is_verified)
-rules.add_perm("consultations.vote_statement", statement_votable & is_verified)
+rules.add_perm(
+    "consultations.submit_statement", is_published & is_open & has_statements & is_verified & is_in_audience
+)
+rules.add_perm("consultations.vote_statement", statement_votable & is_verified & is_in_audience_of_item)
 # A response is changed by its author only, while its consultation is open.
 rules.add_perm("consultations.change_response", is_author & response_editable & is_verified)
 rules.add_perm("consultations.view_report", is_administrator | is_official_of_consultation)

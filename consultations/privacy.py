@@ -1,8 +1,9 @@
 """What the consultations hold about a person, for "Download my data"."""
 
-from accounts.privacy import register_exporter
+from accounts.privacy import register_eraser, register_exporter
 
-from .models import Comment, Follow, Idea, Report, Response, Statement
+from .blocks import OTHER
+from .models import Comment, Follow, Idea, InvitedParticipant, Report, Response, Statement
 
 
 @register_exporter("consultation_responses")
@@ -15,19 +16,27 @@ def responses_export(user) -> list[dict]:
         questions = {question.id: question for question in response.consultation.question_list}
         answers = []
         for answer in response.answers.all():
+            # Row by row, so that answers to questions removed since are exported too.
             question = questions.get(answer.question_id)
-            answers.append(
-                {
-                    "question": question.label if question else answer.question_id,
-                    "answer": dict(question.choices).get(answer.choice_id, answer.choice_id)
-                    if question and answer.choice_id
-                    else answer.text,
-                }
-            )
+            if question is None:
+                value = answer.choice_id or answer.text or answer.number
+            elif answer.choice_id == OTHER:
+                value = question.display((OTHER, answer.text))
+            elif answer.number is not None:
+                value = question.display(answer.number)
+            elif answer.choice_id:
+                value = question.display(answer.choice_id)
+            else:
+                value = answer.text
+            row = {"question": question.label if question else answer.question_id, "answer": str(value)}
+            if answer.position is not None:
+                row["rank"] = answer.position
+            answers.append(row)
         exported.append(
             {
                 "consultation": response.consultation.title,
-                "submitted_at": response.submitted_at.isoformat(),
+                "status": response.get_status_display(),
+                "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
                 "updated_at": response.updated_at.isoformat(),
                 "answers": answers,
             }
@@ -103,3 +112,12 @@ def reports_export(user) -> list[dict]:
         }
         for report in Report.objects.filter(reporter=user).order_by("created_at")
     ]
+
+
+@register_eraser("consultation_invitations_and_drafts")
+def invitations_and_drafts_erase(user) -> None:
+    """The person's addresses on consultations' invitation lists, and their drafts (never sent, so not
+    contributions to keep without their author)."""
+    addresses = {user.email.lower(), *(address.email.lower() for address in user.emailaddress_set.all())}
+    InvitedParticipant.objects.filter(email__in=addresses).delete()
+    Response.objects.filter(participant=user, status=Response.Status.DRAFT).delete()

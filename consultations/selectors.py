@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.territories import search_key
 
+from .blocks import OTHER, Question
 from .models import Comment, ConsultationPage, Idea, Report, Response, Stance, Statement, Support, Vote
 
 # Words too common to tell two ideas apart.
@@ -77,11 +78,32 @@ def response_of(*, consultation: ConsultationPage, participant) -> Response | No
     )
 
 
-def answers_by_question(response: Response | None) -> dict[str, str]:
-    """A response's answers as the questionnaire form's initial values."""
+def answers_by_question(response: Response | None, questions: list[Question] | None = None) -> dict:
+    """A response's answers, keyed by question id, in the shape `ResponseForm.answers()` gives them.
+
+    Answers to questions removed since are left out (they stay stored, and reports count them apart).
+    """
     if response is None:
         return {}
-    return {answer.question_id: answer.choice_id or answer.text for answer in response.answers.all()}
+    if questions is None:
+        questions = response.consultation.question_list
+    kinds = {question.id: question.kind for question in questions}
+    rows: dict[str, list] = {}
+    for answer in sorted(response.answers.all(), key=lambda a: (a.position or 0, a.pk)):
+        if answer.question_id in kinds:
+            rows.setdefault(answer.question_id, []).append(answer)
+    given = {}
+    for question_id, answers in rows.items():
+        values = [
+            answer.number
+            if answer.number is not None
+            else (OTHER, answer.text)
+            if answer.choice_id == OTHER
+            else answer.choice_id or answer.text
+            for answer in answers
+        ]
+        given[question_id] = values if kinds[question_id] in ("multiple_choice", "ranking") else values[0]
+    return given
 
 
 # How long the vote counts that order the statements may lag behind the votes (see `statement_deck`).

@@ -1,6 +1,7 @@
 """Writes of the consultation domain: every change goes through one of these functions."""
 
 import logging
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.notifications import email_send
 
+from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
 from .feedback.services import report_compile_schedule
 from .models import (
     COMMENT_MAX_DEPTH,
@@ -39,10 +41,68 @@ class ResponseRefused(ValidationError):
     """The consultation does not accept this response (not open, unknown question…)."""
 
 
+def _answer_rows(question: Question, value) -> list[Answer]:
+    """The rows storing one question's answer, checked against the questionnaire as it is now.
+
+    The form has validated the answer already; this guards the database against anything else
+    (a stale form, a script): unknown choices, repeats, out-of-range numbers are refused.
+    """
+    changed = ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
+    choices = dict(question.all_choices)
+    kind = question.kind
+
+    def choice_row(item) -> Answer:
+        text = ""
+        if isinstance(item, tuple):
+            item, text = item
+        if item not in choices or (text and item != OTHER):
+            raise changed
+        return Answer(question_id=question.id, choice_id=item, text=text[:OTHER_TEXT_MAX_LENGTH])
+
+    if kind in ("single_choice", "yes_no", "age_band"):
+        return [choice_row(value)]
+    if kind == "multiple_choice":
+        rows = [choice_row(item) for item in value]
+        if len({row.choice_id for row in rows}) != len(rows) or (
+            question.max_choices and len(rows) > question.max_choices
+        ):
+            raise changed
+        return rows
+    if kind == "ranking":
+        if len(set(value)) != len(value) or not set(value) <= set(choices):
+            raise changed
+        return [
+            Answer(question_id=question.id, choice_id=choice_id, position=position)
+            for position, choice_id in enumerate(value, start=1)
+        ]
+    if kind in ("scale", "number"):
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise changed from None
+        if (
+            not number.is_finite()
+            or abs(number) >= 10**12
+            or (
+                (question.min_value is not None and number < question.min_value)
+                or (question.max_value is not None and number > question.max_value)
+            )
+        ):
+            raise changed
+        return [Answer(question_id=question.id, number=number)]
+    if not isinstance(value, str) or len(value) > question.max_length:
+        raise changed
+    return [Answer(question_id=question.id, text=value)]
+
+
 @transaction.atomic
-def response_submit(*, consultation: ConsultationPage, participant, answers: dict[str, str]) -> Response:
+def response_submit(
+    *, consultation: ConsultationPage, participant, answers: dict, draft: bool = False
+) -> Response:
     """Record a participant's answers; one response per participant, replaced on each edit until closing.
 
+    `draft=True` keeps the answers without sending them: no receipt, no report compile, not counted.
+    Sending a draft makes it a response like any other. A sent response cannot go back to draft.
     Submitting twice (a double click, a resent form) leaves one response with the last answers.
     """
     if not consultation.live or consultation.phase() != Phase.OPEN:
@@ -53,29 +113,34 @@ def response_submit(*, consultation: ConsultationPage, participant, answers: dic
         question = questions.get(question_id)
         if question is None:
             raise ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
-        if question.has_choices:
-            if value not in dict(question.choices):
-                raise ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
-            rows.append(Answer(question_id=question_id, choice_id=value))
-        else:
-            rows.append(Answer(question_id=question_id, text=value))
+        rows.extend(_answer_rows(question, value))
     if not rows:
         raise ResponseRefused(_("Answer at least one question before sending."))
 
-    response, _created = Response.objects.get_or_create(consultation=consultation, participant=participant)
+    response, created = Response.objects.get_or_create(
+        consultation=consultation,
+        participant=participant,
+        defaults={} if draft else {"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
+    )
     # Lock the row so that two simultaneous submissions replace the answers one after the other.
     response = Response.objects.select_for_update().get(pk=response.pk)
+    if draft and response.status == Response.Status.SUBMITTED:
+        raise ResponseRefused(_("Your answers are already sent: change them and update them instead."))
     response.answers.all().delete()
     for row in rows:
         row.response = response
     Answer.objects.bulk_create(rows)
-    response.save(update_fields=["updated_at"])
+    if not draft and response.status == Response.Status.DRAFT:
+        response.status = Response.Status.SUBMITTED
+        response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
 
     # Taking part means following: the person hears what comes of it (they can stop at any time).
-    if _created:
+    if created:
         Follow.objects.get_or_create(consultation=consultation, user=participant)
-    transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
-    transaction.on_commit(lambda: _receipt_schedule(response.pk))
+    if not draft:
+        transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+        transaction.on_commit(lambda: _receipt_schedule(response.pk))
     return response
 
 
@@ -90,18 +155,14 @@ def _receipt_schedule(response_id: int) -> None:
 
 def response_receipt_send(*, response: Response) -> None:
     """E-mail the participant what they answered, in their language."""
-    questions = {question.id: question for question in response.consultation.question_list}
-    lines = []
-    for answer in response.answers.all():
-        question = questions.get(answer.question_id)
-        if question is None:
-            continue
-        value = (
-            dict(question.choices).get(answer.choice_id, answer.choice_id)
-            if answer.choice_id
-            else answer.text
-        )
-        lines.append((question.label, value))
+    from .selectors import answers_by_question
+
+    given = answers_by_question(response)
+    lines = [
+        (question.label, question.display(given[question.id]))
+        for question in response.consultation.question_list
+        if question.id in given
+    ]
     email_send(
         user=response.participant,
         template="consultations/email/receipt",
@@ -119,13 +180,21 @@ def follow_set(*, consultation: ConsultationPage, user, following: bool) -> None
 
 
 def responses_anonymise(*, now=None) -> int:
-    """Unlink the answers of consultations past their retention period from their authors."""
+    """Unlink the answers of consultations past their retention period from their authors.
+
+    Drafts are not contributions: they are deleted instead (past the retention period, or once their
+    author's account is gone).
+    """
     now = now or timezone.now()
     unlinked = 0
+    # A draft whose author deleted their account can never be sent: nothing to keep.
+    Response.objects.filter(status=Response.Status.DRAFT, participant=None).delete()
     for consultation in ConsultationPage.objects.filter(
         closes_at__lt=now, responses__participant__isnull=False
     ).distinct():
         if consultation.anonymised_on <= now:
+            # Drafts were never sent: they are deleted rather than kept without their author.
+            consultation.responses.filter(status=Response.Status.DRAFT).delete()
             unlinked += consultation.responses.exclude(participant=None).update(participant=None)
     return unlinked
 

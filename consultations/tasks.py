@@ -58,11 +58,12 @@ def response_receipt_send_task(response_id: int) -> None:
     from .models import Response
 
     response = (
-        Response.objects.select_related("consultation", "participant")
+        Response.objects.submitted()
+        .select_related("consultation", "participant")
         .filter(pk=response_id, participant__isnull=False)
         .filter(Q(receipt_sent_at=None) | Q(receipt_sent_at__lt=F("updated_at")))
         .first()
     )
-    if response is None:  # already sent for these answers, or anonymised
+    if response is None:  # already sent for these answers, a draft, or anonymised
         return
     services.response_receipt_send(response=response)

@@ -17,7 +17,7 @@ from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
 from .forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
-from .models import Comment, ConsultationPage, Idea, Phase, Stance, Statement
+from .models import Audience, Comment, ConsultationPage, Idea, Phase, Response, Stance, Statement
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -35,7 +35,35 @@ def _refusal_message(request, consultation: ConsultationPage) -> str:
         return _("Sign in to answer this consultation.")
     if not is_verified(request.user):
         return _("Confirm your e-mail address before answering: follow the link in the e-mail we sent you.")
+    if not permissions.in_audience(request.user, consultation):
+        return _audience_refusal(request.user, consultation)
     return _("You cannot answer this consultation.")
+
+
+def _audience_refusal(user, consultation: ConsultationPage) -> str:
+    """Why the person is outside the consultation's audience, and what they can do about it."""
+    if consultation.audience == Audience.TERRITORY:
+        area = consultation.audience_territory
+        if user.territory is None:
+            return _(
+                "This consultation is for residents of %(territory)s: set your commune of residence in "
+                "your account to take part."
+            ) % {"territory": area}
+        return _(
+            "This consultation is for residents of %(territory)s, and the commune in your account, "
+            "%(commune)s, is not in it. If you have moved, update it in your account."
+        ) % {"territory": area, "commune": user.territory}
+    return _(
+        "This consultation is for invited participants only. If you were invited, sign in with the "
+        "e-mail address the invitation was sent to, or add and confirm that address in your account."
+    )
+
+
+def _contribution_refusal(request, consultation: ConsultationPage, closed: str) -> str:
+    """The refusal of a vote or a support: the audience's reason when that is it, else `closed`."""
+    if is_verified(request.user) and not permissions.in_audience(request.user, consultation):
+        return _audience_refusal(request.user, consultation)
+    return closed
 
 
 def _localised(moment) -> str:
@@ -50,7 +78,8 @@ def _statements_context(request, consultation: ConsultationPage, previewing: boo
         "next_statement": deck.next_statement,
         "statements_voted": deck.voted,
         "statements_total": deck.total,
-        "can_vote": consultation.phase() == Phase.OPEN,
+        "can_vote": consultation.phase() == Phase.OPEN
+        and permissions.in_audience(request.user, consultation),
         "can_submit_statement": permissions.can(request.user, "submit_statement", consultation),
     }
 
@@ -77,16 +106,29 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         if not can_answer or (response and not permissions.can(request.user, "change_response", response)):
             status = 403  # the page explains why (refusal below)
         else:
-            form = ResponseForm(request.POST, questions=consultation.question_list)
+            # "Save as draft" keeps unfinished answers; any other submit button sends them.
+            draft = request.POST.get("action") == "draft"
+            form = ResponseForm(request.POST, questions=consultation.question_list, draft=draft)
             if form.is_valid():
                 try:
                     services.response_submit(
-                        consultation=consultation, participant=request.user, answers=form.answers()
+                        consultation=consultation,
+                        participant=request.user,
+                        answers=form.answers(),
+                        draft=draft,
                     )
                 except services.ResponseRefused as refused:
                     form.add_error(None, refused)
                 else:
-                    if response is None:
+                    if draft:
+                        messages.success(
+                            request,
+                            _(
+                                "Your draft is saved. It is not sent yet: come back before the consultation "
+                                "closes to send it."
+                            ),
+                        )
+                    elif response is None or response.status == Response.Status.DRAFT:
                         messages.success(request, _("Thank you, your answers are saved."))
                     else:
                         messages.success(request, _("Your answers are updated."))
@@ -99,14 +141,21 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     preview = getattr(request, "is_preview", False)
     if form is None and (can_answer or preview):
         form = ResponseForm(
-            questions=consultation.question_list, initial_answers=selectors.answers_by_question(response)
+            questions=consultation.question_list,
+            initial_answers=selectors.answers_by_question(response, consultation.question_list),
         )
     context = {
         **consultation.get_context(request),
         "page": consultation,
         "form": form,
-        "has_response": response is not None,
+        "has_response": response is not None and response.status == Response.Status.SUBMITTED,
+        "has_draft": response is not None and response.status == Response.Status.DRAFT,
         "refusal": None if can_answer or preview else _refusal_message(request, consultation),
+        # Outside the audience, the fix (a commune, a confirmed address) is made in the account.
+        "refusal_in_account": not (can_answer or preview)
+        and consultation.phase() == Phase.OPEN
+        and is_verified(request.user)
+        and not permissions.in_audience(request.user, consultation),
         "preview": preview,
         **_statements_context(request, consultation, previewing),
         "following": not previewing
@@ -156,6 +205,8 @@ VOTE_FIELDS = (
     "consultation__closes_at",
     "consultation__statements_enabled",
     "consultation__url_path",
+    "consultation__audience",
+    "consultation__audience_territory",
 )
 
 
@@ -179,7 +230,11 @@ def statement_vote(request, consultation_id: int, statement_id: int):
     if value not in ("1", "-1", "0"):
         return _refused(request, 400, _("Choose agree, disagree or pass."))
     if not permissions.can(request.user, "vote_statement", statement):
-        return _refused(request, 403, _("Votes on this statement are closed."))
+        return _refused(
+            request,
+            403,
+            _contribution_refusal(request, consultation, _("Votes on this statement are closed.")),
+        )
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     services.vote_cast(statement=statement, participant=request.user, value=int(value))
@@ -294,7 +349,8 @@ def statement_list(request, consultation_id: int):
             "statements": statements,
             "page_obj": page,
             "mine": mine,
-            "can_vote": consultation.phase() == Phase.OPEN,
+            "can_vote": consultation.phase() == Phase.OPEN
+            and permissions.in_audience(request.user, consultation),
         },
     )
 
@@ -310,7 +366,8 @@ def idea_list(request, consultation_id: int):
         "page": consultation,
         "ideas": page,
         "page_obj": page,
-        "can_support": consultation.phase() == Phase.OPEN,
+        "can_support": consultation.phase() == Phase.OPEN
+        and permissions.in_audience(request.user, consultation),
         "can_submit_idea": permissions.can(request.user, "submit_idea", consultation),
     }
     return TemplateResponse(request, "consultations/idea_list.html", context)
@@ -368,7 +425,11 @@ def idea_support(request, consultation_id: int, idea_id: int):
     if supporting not in ("0", "1"):
         return _refused(request, 400, _("Choose to support the idea or to withdraw your support."))
     if not permissions.can(request.user, "support_idea", idea):
-        return _refused(request, 403, _("Supports for this idea are closed."))
+        return _refused(
+            request,
+            403,
+            _contribution_refusal(request, consultation, _("Supports for this idea are closed.")),
+        )
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     try:

@@ -41,6 +41,76 @@ QUESTIONS = [
 ]
 
 
+# One question of every kind, in two sections: what `questionnaire_data` fills in.
+EVERY_KIND = [
+    {"type": "section", "value": {"heading": "Vos trajets", "intro": "Pour comprendre vos déplacements."}},
+    {
+        "type": "short_text",
+        "value": {"label": "Votre commune de travail", "help_text": "", "required": True, "max_length": 50},
+    },
+    {
+        "type": "single_choice",
+        "value": {
+            "label": "Comment venez-vous ?",
+            "help_text": "",
+            "required": True,
+            "choices": ["À pied", "En bus"],
+            "allow_other": True,
+        },
+    },
+    {
+        "type": "multiple_choice",
+        "value": {
+            "label": "Quels équipements utilisez-vous ?",
+            "help_text": "",
+            "required": True,
+            "choices": ["Écran", "Casque", "Clavier"],
+            "allow_other": True,
+            "min_choices": 1,
+            "max_choices": 2,
+        },
+    },
+    {"type": "yes_no", "value": {"label": "Télétravaillez-vous ?", "help_text": "", "required": True}},
+    {"type": "section", "value": {"heading": "Votre avis", "intro": ""}},
+    {
+        "type": "scale",
+        "value": {
+            "label": "Êtes-vous satisfait ?",
+            "help_text": "",
+            "required": True,
+            "scale_min": "1",
+            "scale_max": 5,
+            "min_label": "Pas du tout",
+            "max_label": "Tout à fait",
+        },
+    },
+    {
+        "type": "ranking",
+        "value": {
+            "label": "Classez vos priorités",
+            "help_text": "",
+            "required": True,
+            "choices": ["Équipement", "Horaires", "Formation"],
+        },
+    },
+    {
+        "type": "number",
+        "value": {
+            "label": "Distance domicile-travail (km)",
+            "help_text": "",
+            "required": False,
+            "min_value": "0",
+            "max_value": "500",
+            "decimals": True,
+        },
+    },
+    {
+        "type": "open_text",
+        "value": {"label": "Autre chose ?", "help_text": "", "required": False, "max_length": 200},
+    },
+]
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -138,6 +208,35 @@ def form_data(consultation: ConsultationPage, *, choice: int = 0, text: str = "P
     """The POST data of the questionnaire of `consultation_create`'s default questions."""
     single, open_text = consultation.question_list[:2]
     return {f"q_{single.id}": single.choices[choice][0], f"q_{open_text.id}": text}
+
+
+def questionnaire_data(consultation: ConsultationPage, **changes) -> dict:
+    """The POST data of a complete answer to the `EVERY_KIND` questionnaire; `changes` replace or, when
+    None, remove fields (by key of the names below)."""
+    short, single, multiple, yes_no, scale, ranking, number, long = consultation.question_list
+    first, second, third = (choice_id for choice_id, _label in ranking.choices)
+    fields = {
+        "short": {f"q_{short.id}": "Lyon"},
+        "single": {f"q_{single.id}": single.choices[1][0]},
+        "multiple": {f"q_{multiple.id}": [multiple.choices[0][0], "other"]},
+        "multiple_other": {f"q_{multiple.id}_other": "Une souris"},
+        "yes_no": {f"q_{yes_no.id}": "yes"},
+        "scale": {f"q_{scale.id}": "4"},
+        "ranking": {
+            f"q_{ranking.id}_{second}": "1",
+            f"q_{ranking.id}_{third}": "2",
+            f"q_{ranking.id}_{first}": "3",
+        },
+        "number": {f"q_{number.id}": "12.5"},
+        "long": {f"q_{long.id}": "Merci."},
+    }
+    data = {}
+    for key, value in fields.items():
+        if key in changes:
+            value = changes[key]
+        if value is not None:
+            data.update(value)
+    return data
 
 
 class ModeratorFactory(UserFactory):

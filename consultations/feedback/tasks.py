@@ -43,7 +43,11 @@ def reports_refresh_task() -> int:
     stale = (
         ConsultationPage.objects.live()
         .filter(opens_at__lte=timezone.now())
-        .annotate(last_response=Max("responses__updated_at"), compiled_up_to=Subquery(latest_watermark))
+        # Drafts are not read by a compile: a draft saved since the last one is nothing new.
+        .annotate(
+            last_response=Max("responses__updated_at", filter=Q(responses__status="submitted")),
+            compiled_up_to=Subquery(latest_watermark),
+        )
         .filter(last_response__isnull=False)
         .filter(Q(compiled_up_to__isnull=True) | Q(last_response__gt=F("compiled_up_to")))
         .values_list("pk", flat=True)

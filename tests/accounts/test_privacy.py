@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import inactive_accounts_process
-from consultations.models import Response
-from tests.factories import PASSWORD, OfficialFactory, UserFactory, form_data
+from consultations.models import InvitedParticipant, Response
+from tests.factories import PASSWORD, OfficialFactory, UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,13 @@ def test_deleting_my_account_keeps_my_answers_and_removes_me_everywhere(client, 
     user = UserFactory(pseudonym="Zoé Unique", email="zoe.unique@example.org")
     sign_in(client, user)
     client.post(consultation.url, form_data(consultation, text="Mon avis reste"))
+    # Invited, by an official, to another consultation, and a draft left there.
+    invited = consultation_create(
+        organisation=consultation.organisation, title="Sur invitation", audience="invited"
+    )
+    InvitedParticipant.objects.create(consultation=invited, email="Zoe.Unique@example.org")
+    client.post(invited.url, {**form_data(invited, text="Brouillon à effacer"), "action": "draft"})
+    assert Response.objects.filter(consultation=invited, status="draft").exists()
     # A sensitive action: allauth asks for the password again.
     assert client.post("/profile/delete/", {"confirm": "on"})["Location"].startswith(
         "/accounts/reauthenticate/"
@@ -80,6 +87,8 @@ def test_deleting_my_account_keeps_my_answers_and_removes_me_everywhere(client, 
     assert not User.objects.filter(pk=user.pk).exists()
     response = Response.objects.get(consultation=consultation)
     assert response.participant is None
+    assert not Response.objects.filter(consultation=invited).exists(), "a draft is not a contribution to keep"
+    assert not InvitedParticipant.objects.exists(), "the address is off the invitation list"
     assert response.answers.get(text="Mon avis reste")
     assert rows_mentioning("zoe.unique@example.org") == []
     assert rows_mentioning("Zoé Unique") == []
@@ -167,3 +176,13 @@ def test_editors_are_not_deleted_as_inactive_participants(settings):
     editor = UserFactory(last_login=timezone.now() - timedelta(days=800))
     editor.groups.add(Group.objects.get(name="Editors"))
     assert inactive_accounts_process() == (0, 0)
+
+
+def test_my_data_says_which_answers_are_a_draft_not_sent(client, consultation):
+    user = UserFactory()
+    sign_in(client, user)
+    client.post(consultation.url, {**form_data(consultation, text="Pas fini"), "action": "draft"})
+    [response] = json.loads(client.get("/profile/data/").content)["consultation_responses"]
+    assert response["status"] == "Brouillon"
+    assert response["submitted_at"] is None
+    assert {"question": "Que faudrait-il changer ?", "answer": "Pas fini"} in response["answers"]

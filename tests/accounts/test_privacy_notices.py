@@ -10,7 +10,7 @@ from django.utils import timezone
 from consultations.models import Response
 from consultations.services import responses_anonymise
 from tests.accounts.test_privacy import rows_mentioning
-from tests.factories import consultation_create, form_data
+from tests.factories import UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,24 @@ def test_no_ip_address_is_stored_and_no_third_party_is_called(client, consultati
     assert rows_mentioning("203.0.113.7") == []
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
     assert external == [], "no tracker, font or script from elsewhere"
+
+
+def test_drafts_are_deleted_rather_than_kept_without_their_author(organisation, participant):
+    from consultations.services import response_submit
+
+    consultation = consultation_create(organisation=organisation)
+    answers = {k.removeprefix("q_"): v for k, v in form_data(consultation).items()}
+    response_submit(consultation=consultation, participant=participant, answers=answers)
+    drafter = UserFactory()
+    response_submit(consultation=consultation, participant=drafter, answers=answers, draft=True)
+    gone = UserFactory()
+    response_submit(consultation=consultation, participant=gone, answers=answers, draft=True)
+    gone.delete()
+    assert responses_anonymise() == 0
+    assert Response.objects.filter(participant=None).count() == 0, "the orphaned draft is deleted"
+    assert Response.objects.count() == 2
+    consultation.closes_at = timezone.now() - timedelta(days=1)
+    consultation.save()
+    assert responses_anonymise(now=consultation.anonymised_on + timedelta(days=1)) == 1
+    [kept] = Response.objects.all()
+    assert (kept.status, kept.participant) == (Response.Status.SUBMITTED, None)

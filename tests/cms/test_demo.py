@@ -41,6 +41,24 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
     assert first["Vote"] > 50
     assert "admin@concerto.localhost / concerto-demo-2026" in capsys.readouterr().out
 
+    consultation = ConsultationPage.objects.get()
+    kinds = {question.kind for question in consultation.question_list}
+    assert kinds >= {
+        "single_choice",
+        "open_text",
+        "short_text",
+        "yes_no",
+        "multiple_choice",
+        "scale",
+        "ranking",
+        "number",
+    }
+    assert any(question.section for question in consultation.question_list)
+    report = {question["kind"]: question for question in ReportSnapshot.objects.get().questions}
+    assert report["scale"]["n"] == 24
+    assert report["ranking"]["ranking"][0]["borda"] > 0
+    assert report["multiple_choice"]["other_answers"] > 0
+
     call_command("demo_load")
     assert counts() == first
 

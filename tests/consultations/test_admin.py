@@ -45,6 +45,8 @@ def consultation_form(organisation, **overrides):
         "statement_moderation": "post",
         "retention_months": "12",
         "updates": inline_formset([]),
+        "audience": "signed_in",
+        "invited_participants": inline_formset([]),
         "action-publish": "publish",
     }
     data.update(overrides)
@@ -157,3 +159,138 @@ def test_a_draft_may_leave_the_duty_to_report_back_for_later_but_publishing_need
     assert "decision_at_stake" in refused.context["form"].errors
     draft.refresh_from_db()
     assert not draft.live
+
+
+def every_new_kind():
+    return streamfield(
+        [
+            ("section", {"heading": "Vos usages", "intro": "Quelques questions rapides."}),
+            (
+                "short_text",
+                {"label": "Votre quartier", "help_text": "", "required": "on", "max_length": "80"},
+            ),
+            (
+                "multiple_choice",
+                {
+                    "label": "Quels jours ?",
+                    "help_text": "",
+                    "required": "on",
+                    "choices": choices("Lundi", "Samedi", "Dimanche"),
+                    "allow_other": "on",
+                    "min_choices": "1",
+                    "max_choices": "2",
+                },
+            ),
+            ("yes_no", {"label": "Venez-vous en voiture ?", "help_text": "", "required": "on"}),
+            (
+                "scale",
+                {
+                    "label": "Satisfaction",
+                    "help_text": "",
+                    "required": "on",
+                    "scale_min": "0",
+                    "scale_max": "10",
+                    "min_label": "Pas du tout",
+                    "max_label": "Tout à fait",
+                },
+            ),
+            ("ranking", {"label": "Classez", "help_text": "", "choices": choices("Matin", "Midi", "Soir")}),
+            ("number", {"label": "Minutes de trajet", "help_text": "", "min_value": "0", "max_value": "300"}),
+        ]
+    )
+
+
+def test_an_editor_builds_every_kind_of_question_and_invites_participants(client, editor, organisation):
+    client.force_login(editor)
+    data = consultation_form(
+        organisation,
+        questions=every_new_kind(),
+        audience="invited",
+        invited_participants=inline_formset(
+            [{"email": "Maire@Example.org"}, {"email": "adjoint@example.org"}]
+        ),
+    )
+    created = client.post(add_url(), data)
+    assert created.status_code == 302, created.content.decode()[:2000]
+    page = ConsultationPage.objects.get(slug="horaires-mairie")
+    questions = page.question_list
+    assert [q.kind for q in questions] == [
+        "short_text",
+        "multiple_choice",
+        "yes_no",
+        "scale",
+        "ranking",
+        "number",
+    ]
+    assert questions[0].section.heading == "Vos usages"
+    multiple, scale = questions[1], questions[3]
+    assert (multiple.min_choices, multiple.max_choices, multiple.allow_other) == (1, 2, True)
+    assert (scale.min_value, scale.max_value, scale.max_label) == (0, 10, "Tout à fait")
+    assert sorted(page.invited_participants.values_list("email", flat=True)) == [
+        "adjoint@example.org",
+        "maire@example.org",
+    ], "addresses are kept in lower case, so they match however they are typed"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"audience": "territory"}, "audience_territory"),
+        ({"audience": "everybody"}, "audience"),
+    ],
+)
+def test_an_audience_without_its_territory_is_refused(client, editor, organisation, overrides, field):
+    client.force_login(editor)
+    refused = client.post(add_url(), consultation_form(organisation, **overrides))
+    assert field in refused.context["form"].errors
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_a_multiple_choice_whose_maximum_is_below_its_minimum_is_refused(client, editor, organisation):
+    client.force_login(editor)
+    questions = streamfield(
+        [
+            (
+                "multiple_choice",
+                {
+                    "label": "Quels jours ?",
+                    "help_text": "",
+                    "choices": choices("Lundi", "Samedi", "Dimanche"),
+                    "min_choices": "3",
+                    "max_choices": "2",
+                },
+            )
+        ]
+    )
+    refused = client.post(add_url(), consultation_form(organisation, questions=questions))
+    assert "questions" in refused.context["form"].errors
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_one_address_invited_twice_in_two_spellings_is_refused_not_a_server_error(
+    client, editor, organisation
+):
+    client.force_login(editor)
+    data = consultation_form(
+        organisation,
+        audience="invited",
+        invited_participants=inline_formset([{"email": "Maire@Example.org"}, {"email": "maire@example.org"}]),
+    )
+    refused = client.post(add_url(), data)
+    assert refused.status_code == 200
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+
+def test_an_editor_previews_every_kind_before_saving(client, editor, organisation):
+    client.force_login(editor)
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["consultations", "consultationpage", HomePage.objects.get().pk],
+    )
+    assert client.post(url, consultation_form(organisation, questions=every_new_kind())).json()["is_valid"]
+    preview = client.get(url)
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Vos usages" in body
+    assert "Classez" in body
+    assert "Pas du tout" in body

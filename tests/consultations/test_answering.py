@@ -236,3 +236,40 @@ def test_a_receipt_is_emailed_once_per_version_of_the_answers(
         client.post(consultation.url, form_data(consultation, text="Fewer meetings"))
     assert len(mail.outbox) == 2
     assert "Fewer meetings" in mail.outbox[-1].body
+
+
+def test_a_resident_only_consultation_tells_others_how_to_take_part(client, organisation, participant):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    from accounts.models import Territory
+
+    lyon = Territory.objects.create(kind=Territory.Kind.COMMUNE, code="69123", name="Lyon")
+    consultation = consultation_create(
+        organisation=organisation, audience="territory", audience_territory=lyon
+    )
+    client.force_login(participant)
+    page = client.get(consultation.url).content.decode()
+    assert "For residents of Lyon" in page
+    refused = client.post(consultation.url, form_data(consultation))
+    assert refused.status_code == 403
+    assert "set your commune of residence in your account" in refused.content.decode()
+    assert 'href="/profile/">Go to my account</a>' in refused.content.decode()
+    assert not Response.objects.exists()
+    participant.territory = lyon
+    participant.save()
+    assert client.post(consultation.url, form_data(consultation)).status_code == 302
+
+
+def test_an_invited_only_consultation_explains_which_address_to_use(client, organisation, participant):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    from consultations.models import InvitedParticipant
+
+    consultation = consultation_create(organisation=organisation, audience="invited")
+    InvitedParticipant.objects.create(consultation=consultation, email="Elue@Example.org")
+    client.force_login(participant)
+    refused = client.post(consultation.url, form_data(consultation))
+    assert refused.status_code == 403
+    assert "sign in with the e-mail address the invitation was sent to" in refused.content.decode()
+    invited = UserFactory(email="elue@example.org")
+    client.force_login(invited)
+    assert client.post(consultation.url, form_data(consultation)).status_code == 302
+    assert Response.objects.get().participant == invited

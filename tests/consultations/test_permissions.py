@@ -173,3 +173,113 @@ def test_no_comment_or_support_on_hidden_or_merged_ideas_nor_pending_statements(
     assert can(participant, "support_idea", kept)
     assert not any(can(participant, "support_idea", item) for item in (hidden, merged))
     assert not can(participant, "report_contribution", hidden), "only what is shown can be reported"
+
+
+# The audience dimension: who may contribute to an open consultation, by the editor's choice of
+# audience. Residents: the declared commune is the territory or inside it (région → département →
+# commune, EPCI → commune, commune → arrondissement). Invited: a confirmed address on the list.
+AUDIENCE_PEOPLE = [
+    "resident_of_commune",
+    "resident_of_arrondissement",
+    "resident_elsewhere",
+    "no_territory",
+    "invited",
+    "invited_address_unconfirmed",
+    "invited_in_other_case",
+    "not_invited",
+]
+AUDIENCE_ACTIONS = [
+    "answer_consultation",
+    "submit_statement",
+    "vote_statement",
+    "submit_idea",
+    "support_idea",
+    "comment",
+]
+RESIDENTS = {"resident_of_commune", "resident_of_arrondissement"}
+AUDIENCE_EXPECTED = {
+    "signed_in": set(AUDIENCE_PEOPLE) - {"invited_address_unconfirmed"},
+    # Saint-Étienne (Loire) is in the same région as Lyon.
+    "territory:region": RESIDENTS | {"resident_elsewhere"},
+    "territory:departement": RESIDENTS,
+    "territory:epci": RESIDENTS,
+    "territory:commune": RESIDENTS,
+    "territory:elsewhere": {"resident_elsewhere"},
+    "invited": {"invited", "invited_in_other_case"},
+}
+
+
+def territories():
+    from accounts.models import Territory
+
+    Kind = Territory.Kind
+    region = Territory.objects.create(kind=Kind.REGION, code="84", name="Auvergne-Rhône-Alpes")
+    rhone = Territory.objects.create(kind=Kind.DEPARTEMENT, code="69", name="Rhône", parent=region)
+    metropole = Territory.objects.create(kind=Kind.EPCI, code="200046977", name="Métropole de Lyon")
+    lyon = Territory.objects.create(
+        kind=Kind.COMMUNE, code="69123", name="Lyon", parent=rhone, epci=metropole
+    )
+    lyon_4 = Territory.objects.create(kind=Kind.ARRONDISSEMENT, code="69384", name="Lyon 4e", parent=lyon)
+    loire = Territory.objects.create(kind=Kind.DEPARTEMENT, code="42", name="Loire", parent=region)
+    elsewhere = Territory.objects.create(kind=Kind.COMMUNE, code="42218", name="Saint-Étienne", parent=loire)
+    return {
+        "region": region,
+        "departement": rhone,
+        "epci": metropole,
+        "commune": lyon,
+        "arrondissement": lyon_4,
+        "elsewhere": elsewhere,
+    }
+
+
+def audience_person(kind, places):
+    from allauth.account.models import EmailAddress
+
+    match kind:
+        case "resident_of_commune":
+            return UserFactory(territory=places["commune"])
+        case "resident_of_arrondissement":
+            return UserFactory(territory=places["arrondissement"])
+        case "resident_elsewhere":
+            return UserFactory(territory=places["elsewhere"])
+        case "no_territory" | "not_invited":
+            return UserFactory()
+        case "invited":
+            return UserFactory(email="invitee@example.org")
+        case "invited_in_other_case":
+            # Signed up with another address, then added and confirmed the invited one.
+            user = UserFactory()
+            EmailAddress.objects.create(user=user, email="Second.Invitee@Example.org", verified=True)
+            return user
+        case "invited_address_unconfirmed":
+            user = UserFactory(email="third.invitee@example.org", verified=False)
+            EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+            return user
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("audience", AUDIENCE_EXPECTED)
+@pytest.mark.parametrize("person", AUDIENCE_PEOPLE)
+def test_audience_matrix(person, audience):
+    from consultations.models import Idea, InvitedParticipant
+
+    places = territories()
+    kind, _sep, area = audience.partition(":")
+    consultation = consultation_create(
+        statements_enabled=True,
+        ideas_enabled=True,
+        audience=kind,
+        audience_territory=places.get(area),
+    )
+    for email in ("invitee@example.org", "second.invitee@example.org", "THIRD.invitee@example.org"):
+        InvitedParticipant.objects.create(consultation=consultation, email=email)
+    user = audience_person(person, places)
+    author = UserFactory()
+    statement = Statement.objects.create(consultation=consultation, author=author, text="Plus de bus.")
+    idea = Idea.objects.create(consultation=consultation, author=author, title="Un bus", text="Le soir.")
+    targets = {"vote_statement": statement, "support_idea": idea, "comment": idea}
+    for action in AUDIENCE_ACTIONS:
+        allowed = person in AUDIENCE_EXPECTED[audience]
+        assert can(user, action, targets.get(action, consultation)) == allowed, (
+            f"{person} / {audience} / {action}"
+        )

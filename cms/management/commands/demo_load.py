@@ -3,6 +3,7 @@ answers, a compiled report and a published outcome page. Running it twice create
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -15,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from accounts.permissions import has_two_factor
 from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
+from consultations.blocks import OTHER
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
 from consultations.services import idea_submit, idea_support_set, response_submit, statement_submit, vote_cast
@@ -37,6 +39,13 @@ et leurs raisons.</p>
 """
 
 QUESTIONS = [
+    {
+        "type": "section",
+        "value": {
+            "heading": "Votre télétravail aujourd’hui",
+            "intro": "Trois questions sur votre situation.",
+        },
+    },
     {
         "type": "single_choice",
         "value": {
@@ -71,6 +80,75 @@ QUESTIONS = [
             "help_text": "",
             "required": False,
             "max_length": 2000,
+        },
+    },
+    {
+        "type": "section",
+        "value": {
+            "heading": "Pour aller plus loin",
+            "intro": "Ces questions nous aident à fixer les priorités du prochain accord.",
+        },
+    },
+    {
+        "type": "short_text",
+        "value": {
+            "label": "Dans quel service travaillez-vous ?",
+            "help_text": "",
+            "required": False,
+            "max_length": 100,
+        },
+    },
+    {
+        "type": "yes_no",
+        "value": {"label": "Encadrez-vous une équipe ?", "help_text": "", "required": True},
+    },
+    {
+        "type": "multiple_choice",
+        "value": {
+            "label": "Quel équipement vous manque-t-il à la maison ?",
+            "help_text": "Deux réponses au plus.",
+            "required": False,
+            "choices": ["Un second écran", "Un siège adapté", "Un casque", "Une meilleure connexion"],
+            "allow_other": True,
+            "min_choices": None,
+            "max_choices": 2,
+        },
+    },
+    {
+        "type": "scale",
+        "value": {
+            "label": "Êtes-vous satisfait de l’organisation actuelle du télétravail ?",
+            "help_text": "",
+            "required": True,
+            "scale_min": "1",
+            "scale_max": 5,
+            "min_label": "Pas du tout satisfait",
+            "max_label": "Très satisfait",
+        },
+    },
+    {
+        "type": "ranking",
+        "value": {
+            "label": "Classez ces chantiers par ordre de priorité",
+            "help_text": "",
+            "required": True,
+            "choices": [
+                "L’équipement",
+                "Le nombre de jours",
+                "La formation des encadrants",
+                "L’accueil des usagers",
+            ],
+        },
+    },
+    {
+        "type": "number",
+        "value": {
+            "label": "Combien de kilomètres vous séparent de votre lieu de travail ?",
+            "help_text": "Une estimation suffit.",
+            "required": False,
+            "min_value": "0",
+            "max_value": "1000",
+            "decimals": True,
         },
     },
 ]
@@ -246,7 +324,9 @@ class Command(BaseCommand):
 
     def _responses(self, consultation):
         questions = consultation.question_list
-        days, quality, priority, other = questions
+        days, quality, priority, other = questions[:4]
+        # A demo loaded before these questions existed keeps its four: the rest is then skipped.
+        extra = questions[4:] if len(questions) == 10 else None
         generator = random.Random(2026)  # noqa: S311 — demo data, not security
         for index, pseudonym in enumerate(PSEUDONYMS, start=1):
             participant = self._user(
@@ -261,7 +341,31 @@ class Command(BaseCommand):
             }
             if index % 4 == 0:
                 answers[other.id] = "Merci de nous consulter, c’est une première dans mon service."
+            if extra:
+                answers.update(self._more_answers(extra, index, generator))
             response_submit(consultation=consultation, participant=participant, answers=answers)
+
+    def _more_answers(self, questions, index, generator) -> dict:
+        """Answers to the demo's question of each further kind (text, yes/no, multiple, scale, ranking,
+        number), in the shapes `ResponseForm.answers()` gives."""
+        service, manager, equipment, satisfaction, ranking, distance = questions
+        answers = {
+            manager.id: "yes" if index % 5 == 0 else "no",
+            satisfaction.id: Decimal(generator.choices([1, 2, 3, 4, 5], weights=[1, 3, 6, 8, 3])[0]),
+            ranking.id: generator.sample(
+                [choice_id for choice_id, _ in ranking.choices], k=len(ranking.choices)
+            ),
+        }
+        if index % 3:
+            answers[service.id] = generator.choice(
+                ["Accueil", "Ressources humaines", "Informatique", "Finances"]
+            )
+        if index % 2:
+            picked = generator.sample([choice_id for choice_id, _ in equipment.choices], k=1 + index % 2)
+            answers[equipment.id] = picked if index % 7 else [picked[0], (OTHER, "Une imprimante")]
+        if index % 4 != 1:
+            answers[distance.id] = Decimal(generator.randint(2, 600)) / 10
+        return answers
 
     def _statements_and_ideas(self, consultation):
         if consultation.statements.exists():

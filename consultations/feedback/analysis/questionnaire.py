@@ -1,84 +1,151 @@
 """Summaries of questionnaire answers. Plain Python: no Django import, so it runs and is tested alone."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from statistics import fmean, median
 
 # Demographic answers are personal: a group smaller than this is not shown (counted, but "< 5").
 SMALL_CELL = 5
 DEMOGRAPHIC_KINDS = {"age_band"}
+CHOICE_KINDS = {"single_choice", "multiple_choice", "yes_no", "age_band"}
+TEXT_KINDS = {"open_text", "short_text"}
+OTHER = "other"
 
 
 @dataclass(frozen=True)
 class QuestionSpec:
     id: str
-    kind: str  # "single_choice", "age_band" (choices too) or "open_text"
+    kind: str  # a block type of consultations.blocks.QuestionsBlock
     label: str
+    # Choice and ranking questions: (id, label), "Other" included when offered.
     choices: tuple[tuple[str, str], ...] = ()
+    # Scale questions: the integer ends of the scale.
+    min_value: float | None = None
+    max_value: float | None = None
 
 
 @dataclass(frozen=True)
 class AnswerRow:
     response_id: int
     question_id: str
-    choice_id: str  # "" for open text
+    choice_id: str  # "" for a text or a number
     has_text: bool
+    number: float | None = None
+    position: int | None = None  # ranking: 1 for the first
 
 
 def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *, participants: int) -> dict:
-    """Count the answers of each question.
+    """Summarise the answers of each question, as its kind calls for.
 
-    Choice questions get each choice's count and its share of the people who answered that question
-    (shares of those who answered, not of all participants; the count of respondents is given beside
-    it). Open-text questions get the number of non-empty answers. Answers to questions no longer in
-    the questionnaire are counted apart, never silently dropped.
+    - choices (single, multiple, yes/no, age band): each choice's count and its share of the people who
+      answered that question (shares of those who answered, not of all participants; for a multiple
+      choice they add up to more than 100 %). Texts written for "Other" are counted like open text.
+    - ranking: per choice, its mean rank among those who ranked it, its Borda score (n - rank points
+      for n choices) and how often it came first; listed best first.
+    - scale: n, mean, median and the distribution over every value of the scale.
+    - number: n, mean, median, lowest and highest.
+    - text: the number of non-empty answers.
+
+    Answers to questions no longer in the questionnaire are counted apart, never silently dropped.
     """
     questions = list(questions)
-    known = {question.id for question in questions}
-    choice_counts: dict[str, Counter] = {question.id: Counter() for question in questions}
-    answered: Counter = Counter()
+    known = {question.id: question for question in questions}
+    respondents: dict[str, set] = defaultdict(set)
+    choice_counts: dict[str, Counter] = defaultdict(Counter)
+    other_texts: Counter = Counter()
+    texts: Counter = Counter()
+    numbers: dict[str, list[float]] = defaultdict(list)
+    ranks: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     orphaned = 0
     for row in answers:
-        if row.question_id not in known:
+        question = known.get(row.question_id)
+        if question is None:
             orphaned += 1
             continue
-        answered[row.question_id] += 1
-        if row.choice_id:
+        respondents[row.question_id].add(row.response_id)
+        if row.position is not None:
+            ranks[row.question_id][row.choice_id].append(row.position)
+        elif row.number is not None:
+            numbers[row.question_id].append(row.number)
+        elif row.choice_id:
             choice_counts[row.question_id][row.choice_id] += 1
+            if row.choice_id == OTHER and row.has_text:
+                other_texts[row.question_id] += 1
+        elif row.has_text:
+            texts[row.question_id] += 1
 
     summaries = []
     for question in questions:
-        respondents = answered[question.id]
-        summary = {
-            "id": question.id,
-            "kind": question.kind,
-            "label": question.label,
-            "respondents": respondents,
-        }
-        if question.choices:
+        answered = len(respondents[question.id])
+        summary = {"id": question.id, "kind": question.kind, "label": question.label, "respondents": answered}
+        if question.kind == "ranking":
+            summary["ranking"] = _ranking(question, ranks[question.id])
+        elif question.kind in ("scale", "number"):
+            summary.update(_numbers(question, numbers[question.id]))
+        elif question.choices:
             counts = choice_counts[question.id]
             summary["choices"] = [
                 {
                     "id": choice_id,
                     "label": label,
                     "count": counts[choice_id],
-                    "percent": round(100 * counts[choice_id] / respondents, 1) if respondents else 0.0,
+                    "percent": _percent(counts[choice_id], answered),
                 }
                 for choice_id, label in question.choices
             ]
             summary["unknown_choices"] = sum(counts.values()) - sum(c["count"] for c in summary["choices"])
+            summary["other_answers"] = other_texts[question.id]
             if question.kind in DEMOGRAPHIC_KINDS:
                 _suppress_small_cells(summary["choices"])
         else:
-            summary["answers"] = respondents
+            summary["answers"] = texts[question.id]
         summaries.append(summary)
 
     return {
         "participants": participants,
         "questions": summaries,
-        "open_answers": sum(s["respondents"] for s in summaries if s["kind"] == "open_text"),
+        "open_answers": sum(s.get("answers", 0) + s.get("other_answers", 0) for s in summaries),
         "orphaned_answers": orphaned,
     }
+
+
+def _percent(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def _ranking(question: QuestionSpec, ranks: dict[str, list[int]]) -> list[dict]:
+    size = len(question.choices)
+    rows = [
+        {
+            "id": choice_id,
+            "label": label,
+            "count": len(ranks.get(choice_id, [])),
+            "mean_rank": round(fmean(ranks[choice_id]), 2) if ranks.get(choice_id) else None,
+            "borda": sum(size - rank for rank in ranks.get(choice_id, [])),
+            "first": sum(1 for rank in ranks.get(choice_id, []) if rank == 1),
+        }
+        for choice_id, label in question.choices
+    ]
+    return sorted(rows, key=lambda row: -row["borda"])
+
+
+def _numbers(question: QuestionSpec, values: list[float]) -> dict:
+    summary = {
+        "n": len(values),
+        "mean": round(fmean(values), 2) if values else None,
+        "median": median(values) if values else None,
+    }
+    if question.kind == "scale" and question.min_value is not None and question.max_value is not None:
+        counts = Counter(int(value) for value in values)
+        summary["distribution"] = [
+            {"value": value, "count": counts[value], "percent": _percent(counts[value], len(values))}
+            for value in range(int(question.min_value), int(question.max_value) + 1)
+        ]
+    else:
+        summary["min"] = min(values) if values else None
+        summary["max"] = max(values) if values else None
+    return summary
 
 
 def _suppress_small_cells(choices: list[dict]) -> None:

@@ -56,3 +56,75 @@ def test_a_single_small_group_cannot_be_recomputed_from_the_total():
     [summary] = summarise([ages], rows, participants=27)["questions"]
     shown = {c["label"]: c["count"] for c in summary["choices"]}
     assert shown == {"a": None, "b": 19, "c": None}, "the next smallest group is hidden with it"
+
+
+def test_multiple_choice_shares_are_of_respondents_and_other_texts_count_as_open_answers():
+    spec = QuestionSpec(
+        id="m",
+        kind="multiple_choice",
+        label="Équipements",
+        choices=(("a", "Écran"), ("b", "Casque"), ("other", "Autre")),
+    )
+    rows = [
+        AnswerRow(1, "m", "a", False),
+        AnswerRow(1, "m", "b", False),
+        AnswerRow(2, "m", "a", False),
+        AnswerRow(2, "m", "other", True),
+    ]
+    report = summarise([spec], rows, participants=3)
+    [summary] = report["questions"]
+    assert summary["respondents"] == 2
+    assert [(c["id"], c["count"], c["percent"]) for c in summary["choices"]] == [
+        ("a", 2, 100.0),
+        ("b", 1, 50.0),
+        ("other", 1, 50.0),
+    ]
+    assert summary["other_answers"] == 1
+    assert report["open_answers"] == 1
+
+
+def test_ranking_gives_mean_rank_borda_and_firsts_best_first():
+    spec = QuestionSpec(
+        id="r", kind="ranking", label="Priorités", choices=(("x", "X"), ("y", "Y"), ("z", "Z"))
+    )
+    orders = {1: ["y", "x", "z"], 2: ["y", "z", "x"], 3: ["x", "y", "z"]}
+    rows = [
+        AnswerRow(response, "r", choice, False, position=rank)
+        for response, order in orders.items()
+        for rank, choice in enumerate(order, start=1)
+    ]
+    [summary] = summarise([spec], rows, participants=3)["questions"]
+    assert summary["respondents"] == 3
+    assert [(c["id"], c["borda"], c["mean_rank"], c["first"]) for c in summary["ranking"]] == [
+        ("y", 5, 1.33, 2),
+        ("x", 3, 2.0, 1),
+        ("z", 1, 2.67, 0),
+    ]
+
+
+def test_a_scale_gives_n_mean_median_and_every_value_of_its_distribution():
+    spec = QuestionSpec(id="s", kind="scale", label="Satisfaction", min_value=0, max_value=3)
+    rows = [AnswerRow(i, "s", "", False, number=value) for i, value in enumerate([0, 2, 2, 3])]
+    [summary] = summarise([spec], rows, participants=4)["questions"]
+    assert (summary["n"], summary["mean"], summary["median"]) == (4, 1.75, 2.0)
+    assert [(c["value"], c["count"], c["percent"]) for c in summary["distribution"]] == [
+        (0, 1, 25.0),
+        (1, 0, 0.0),
+        (2, 2, 50.0),
+        (3, 1, 25.0),
+    ]
+
+
+def test_a_number_gives_n_mean_median_and_range_and_nothing_breaks_without_answers():
+    spec = QuestionSpec(id="n", kind="number", label="Kilomètres")
+    rows = [AnswerRow(i, "n", "", False, number=value) for i, value in enumerate([2.5, 10, 40])]
+    [summary] = summarise([spec], rows, participants=3)["questions"]
+    assert (summary["n"], summary["mean"], summary["median"], summary["min"], summary["max"]) == (
+        3,
+        17.5,
+        10,
+        2.5,
+        40,
+    )
+    [empty] = summarise([spec], [], participants=0)["questions"]
+    assert (empty["n"], empty["mean"], empty["median"]) == (0, None, None)

@@ -104,6 +104,20 @@ def test_the_schedule_catches_up_with_consultations_left_behind(consultation, mo
     assert reports_refresh_task.run() == 0, "up to date: nothing queued"
 
 
+def test_a_draft_queues_no_compile_and_is_not_in_the_report(consultation, monkeypatch):
+    queued = []
+    monkeypatch.setattr(report_compile_task, "delay", queued.append)
+    answer(consultation)
+    services.report_compile(consultation=consultation)
+    _single, open_text = consultation.question_list
+    response_submit(
+        consultation=consultation, participant=UserFactory(), answers={open_text.id: "Pas fini"}, draft=True
+    )
+    assert reports_refresh_task.run() == 0, "a draft is nothing new to compile"
+    assert services.report_compile(consultation=consultation) is None
+    assert services.report_compile(consultation=consultation, force=True).participants == 1
+
+
 def test_a_broker_outage_does_not_lose_the_response(
     consultation, django_capture_on_commit_callbacks, monkeypatch
 ):
