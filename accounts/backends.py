@@ -2,23 +2,37 @@
 
 Every contribution checks that the person confirmed an e-mail address (`permissions.is_verified`). The
 user of each request is loaded with that answer beside it, so the check costs no query of its own.
+This runs on every signed-in request, votes included, so the query is written once in SQL rather than
+compiled by the ORM each time (which cost a sixth of a vote; see `make bench-votes`).
 """
+
+from functools import cache
 
 from allauth.account import auth_backends
 from allauth.account.models import EmailAddress
 from django.contrib.auth import backends, get_user_model
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import ValidationError
+
+
+@cache
+def _user_sql() -> str:
+    users, addresses = get_user_model()._meta.db_table, EmailAddress._meta.db_table
+    # Table names come from the models, never from input; the id is a parameter.
+    return (
+        f'SELECT person.*, EXISTS (SELECT 1 FROM "{addresses}" address '  # noqa: S608
+        "WHERE address.user_id = person.id AND address.verified) AS has_verified_email "
+        f'FROM "{users}" person WHERE person.id = %s'
+    )
 
 
 class VerifiedAddressMixin:
     def get_user(self, user_id):
-        verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-        user = (
-            get_user_model()
-            ._default_manager.annotate(has_verified_email=Exists(verified))
-            .filter(pk=user_id)
-            .first()
-        )
+        model = get_user_model()
+        try:
+            user_id = model._meta.pk.to_python(user_id)
+        except ValidationError:  # a session from elsewhere, or tampered with
+            return None
+        user = next(iter(model._default_manager.raw(_user_sql(), [user_id])), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

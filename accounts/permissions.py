@@ -12,7 +12,7 @@ def is_verified(user) -> bool:
     # The request's user comes with the answer (accounts.backends); other user objects ask the database.
     known = getattr(user, "has_verified_email", None)
     if known is not None:
-        return known
+        return bool(known)
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 

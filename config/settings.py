@@ -146,6 +146,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Django's Redis backend, keeping its clients (config/cache.py).
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database (which keeps them if Redis restarts).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
