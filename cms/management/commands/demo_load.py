@@ -19,7 +19,15 @@ from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
 from consultations.blocks import OTHER
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
-from consultations.services import idea_submit, idea_support_set, response_submit, statement_submit, vote_cast
+from consultations.services import (
+    comment_post,
+    idea_answer,
+    idea_submit,
+    idea_support_set,
+    response_submit,
+    statement_submit,
+    vote_cast,
+)
 
 DEMO_DOMAIN = "demo.concerto.localhost"
 CONSULTATION_SLUG = "teletravail-services-publics"
@@ -227,6 +235,17 @@ PSEUDONYMS = [
 ]
 
 
+COMMENTS = [
+    "Oui, et il faudrait aussi prévoir un casque : les bureaux partagés sont bruyants.",
+    "Le budget serait mieux employé à équiper les sites de visioconférence.",
+    "Les deux ne s’opposent pas : on peut commencer par les agents qui télétravaillent le plus.",
+    "D’accord, à condition que les réunions restent possibles en présentiel.",
+]
+IDEA_ANSWER = (
+    "Nous chiffrons l’équipement avec la direction des achats ; réponse en conseil de direction de juin."
+)
+
+
 class Command(BaseCommand):
     help = "Load the French demo content (idempotent)."
 
@@ -384,12 +403,22 @@ class Command(BaseCommand):
                     vote_cast(
                         statement=statement, participant=participant, value=generator.choice([1, 1, -1, 0])
                     )
+        ideas = []
         for index, (title, text) in enumerate(IDEAS):
             idea = idea_submit(
                 consultation=consultation, author=participants[-1 - index], title=title, text=text
             )
+            ideas.append(idea)
             for supporter in participants[: 12 - 4 * index]:
                 idea_support_set(idea=idea, user=supporter, supporting=True)
+        # A short discussion, with a reply, and the organisation's answer on the first idea.
+        first = comment_post(target=ideas[0], author=participants[0], stance="for", text=COMMENTS[0])
+        comment_post(target=ideas[0], author=participants[1], stance="against", text=COMMENTS[1])
+        comment_post(
+            target=ideas[0], author=participants[2], stance="neutral", text=COMMENTS[2], parent=first
+        )
+        comment_post(target=statements[0], author=participants[3], stance="for", text=COMMENTS[3])
+        idea_answer(idea=ideas[0], status="under_study", answer=IDEA_ANSWER)
 
     def _privacy_page(self, home):
         page = StandardPage.objects.filter(slug="donnees-personnelles").first()
