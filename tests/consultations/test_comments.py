@@ -5,7 +5,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,25 +14,6 @@ from consultations.models import COMMENT_MAX_LENGTH, Comment, Follow, Idea, Stat
 from tests.factories import UserFactory, consultation_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def en(client):
-    """Pages in English (the source strings), whatever the translations say."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def forum(organisation):
-    return consultation_create(organisation=organisation, ideas_enabled=True, statements_enabled=True)
-
-
-@pytest.fixture
-def idea(forum):
-    return Idea.objects.create(
-        consultation=forum, author=UserFactory(), title="Des écrans", text="Un second écran à la maison."
-    )
 
 
 def idea_url(idea):

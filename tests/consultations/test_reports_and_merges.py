@@ -4,7 +4,6 @@ import json
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from wagtail.users.models import UserProfile
@@ -23,30 +22,12 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/moderation/"
 
 
-@pytest.fixture
-def en(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def in_english(user):
     """Staff read the back office in their profile's language: English, the source strings."""
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = "en"
     profile.save()
     return user
-
-
-@pytest.fixture
-def forum(organisation):
-    return consultation_create(organisation=organisation, ideas_enabled=True, statements_enabled=True)
-
-
-@pytest.fixture
-def idea(forum):
-    return Idea.objects.create(
-        consultation=forum, author=UserFactory(), title="Des écrans", text="Un écran de plus."
-    )
 
 
 @pytest.fixture
