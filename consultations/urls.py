@@ -29,5 +29,6 @@ urlpatterns = [
         name="contribution_report",
     ),
     path("<id:consultation_id>/ideas/new/", views.idea_create, name="idea_create"),
+    path("<id:consultation_id>/ideas/similar/", views.idea_similar, name="idea_similar"),
     path("<id:consultation_id>/ideas/<id:idea_id>/support/", views.idea_support, name="idea_support"),
 ]

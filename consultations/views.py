@@ -410,6 +410,19 @@ def idea_create(request, consultation_id: int):
     return TemplateResponse(request, "consultations/idea_form.html", context)
 
 
+def idea_similar(request, consultation_id: int):
+    """The ideas like the one being typed (`?title=…&text=…`), as a fragment of the idea form."""
+    consultation = _consultation_or_404(consultation_id)
+    if not consultation.ideas_enabled:
+        raise Http404
+    similar = selectors.ideas_similar_to(
+        consultation=consultation,
+        title=request.GET.get("title", "")[:150],
+        text=request.GET.get("text", "")[:3000],
+    )
+    return TemplateResponse(request, "consultations/includes/similar_ideas.html", {"similar": similar})
+
+
 @require_POST
 def idea_support(request, consultation_id: int, idea_id: int):
     """Support an idea (`supporting=1`) or withdraw the support (`0`)."""

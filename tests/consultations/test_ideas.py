@@ -118,3 +118,17 @@ def test_ideas_need_them_enabled(client, consultation, participant):
     client.force_login(participant)
     assert client.get(f"/consultations/{consultation.pk}/ideas/").status_code == 404
     assert client.post(new_url(consultation), {"title": "T", "text": "x"}).status_code == 403
+
+
+def test_similar_ideas_are_offered_while_typing(client, forum):
+    url = reverse("idea_similar", args=[forum.pk])
+    found = client.get(url, {"title": "Un écran pour chaque agent en télétravail"}).content.decode()
+    assert "Des écrans pour le télétravail" in found
+    assert client.get(url, {"title": "Repeindre la mairie"}).content.decode().strip() == ""
+    assert client.get(url, {"title": "écran " * 5000}).status_code == 200, "a huge title is cut, not an error"
+    assert client.get(url).status_code == 200
+
+
+def test_no_similar_ideas_where_there_are_no_ideas(client, consultation):
+    assert client.get(reverse("idea_similar", args=[consultation.pk]), {"title": "écran"}).status_code == 404
+    assert client.get("/consultations/99999999999999999999/ideas/similar/").status_code == 404

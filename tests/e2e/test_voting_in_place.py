@@ -62,3 +62,20 @@ def test_supporting_an_idea_in_place(transactional_db, django_db_serialized_roll
     expect(page.locator(f"#idea-{idea.pk} [data-supports]")).to_have_text("0 soutien")
     assert not Support.objects.filter(idea=idea, supporter=person).exists()
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_similar_ideas_are_suggested_while_typing(
+    transactional_db, django_db_serialized_rollback, live_server, new_page
+):
+    consultation = consultation_create(ideas_enabled=True)
+    Idea.objects.create(
+        consultation=consultation, title="Des bancs sur la place du marché", text="Pour s’asseoir"
+    )
+    person = UserFactory()
+    page = new_page()
+    sign_in(page, live_server.url, person, reverse("idea_create", args=[consultation.pk]))
+    page.get_by_label("Titre de votre idée").press_sequentially("Plus de bancs place du marché", delay=20)
+    suggestions = page.locator("#similar-ideas")
+    expect(suggestions).to_contain_text("Des bancs sur la place du marché")
+    expect(suggestions.get_by_role("link", name="Des bancs sur la place du marché")).to_be_visible()
+    assert not Idea.objects.filter(title__startswith="Plus de bancs").exists(), "nothing is sent yet"

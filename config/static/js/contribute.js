@@ -104,5 +104,33 @@
     });
   }
 
-  if (window.fetch && window.FormData) bind(document);
+  // While an idea's title is typed, show the similar ideas already proposed (the server compares words).
+  function suggest(form) {
+    var box = document.getElementById("similar-ideas");
+    var title = form.querySelector('[name="title"]');
+    var text = form.querySelector('[name="text"]');
+    if (!box || !title) return;
+    var timer = null;
+    var asked = "";
+    function ask() {
+      var query = new URLSearchParams({ title: title.value, text: text ? text.value : "" }).toString();
+      if (title.value.trim().length < 4 || query === asked) return;
+      asked = query;
+      fetch(form.dataset.similarUrl + "?" + query, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) { box.innerHTML = html; });
+    }
+    [title, text].forEach(function (field) {
+      if (!field) return;
+      field.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(ask, 400);
+      });
+    });
+  }
+
+  if (window.fetch && window.FormData) {
+    bind(document);
+    document.querySelectorAll("form[data-similar-url]").forEach(suggest);
+  }
 })();
