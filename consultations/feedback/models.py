@@ -68,9 +68,28 @@ class ReportCompileState(models.Model):
     failed_at = models.DateTimeField(null=True)
     # The kind of error only (an exception class name): never data from the contributions.
     last_error = models.CharField(max_length=200, blank=True)
+    # How far the running compile is, for the progress bar officials see.
+    stage = models.CharField(max_length=20, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("report compile state")
 
     def __str__(self):
         return f"{self.consultation_id}"
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        READING = "reading", _("Reading the contributions")
+        ANALYSING = "analysing", _("Analysing")
+        STORING = "storing", _("Storing the new version")
+
+    @property
+    def running(self) -> bool:
+        """Queued, or started and neither finished nor failed since."""
+        if self.queued_at:
+            return True
+        if not self.started_at:
+            return False
+        ended = max(filter(None, [self.finished_at, self.failed_at]), default=None)
+        return ended is None or ended < self.started_at

@@ -41,8 +41,14 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     if not force and report_up_to_date(consultation_id=consultation.pk, watermark=(count, last)):
         return None
 
+    report_compile_progress(
+        consultation_id=consultation.pk, stage=ReportCompileState.Stage.READING, percent=10
+    )
     data = summarise(
         loaders.question_specs(consultation), loaders.answer_rows(consultation.pk), participants=count
+    )
+    report_compile_progress(
+        consultation_id=consultation.pk, stage=ReportCompileState.Stage.ANALYSING, percent=50
     )
     data["consultation"] = {
         "title": consultation.title,
@@ -50,6 +56,9 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         "closes_at": consultation.closes_at.isoformat(),
     }
 
+    report_compile_progress(
+        consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90
+    )
     with transaction.atomic():
         # Lock the consultation's row so that two compiles take their version numbers in turn.
         ConsultationPage.objects.select_for_update().filter(pk=consultation.pk).exists()
@@ -101,14 +110,20 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
 def report_compile_started(*, consultation_id: int) -> None:
     """Let new contributions queue another compile once this one has started reading its input."""
     ReportCompileState.objects.filter(consultation_id=consultation_id).update(
-        queued_at=None, started_at=timezone.now()
+        queued_at=None, started_at=timezone.now(), stage=ReportCompileState.Stage.READING, progress=0
     )
+
+
+def report_compile_progress(*, consultation_id: int, stage: str, percent: int) -> None:
+    """Where the running compile is, for the progress bar; written at once, outside any transaction of
+    the compile, so that officials see it move."""
+    ReportCompileState.objects.filter(consultation_id=consultation_id).update(stage=stage, progress=percent)
 
 
 def report_compile_finished(*, consultation_id: int, error: BaseException | None = None) -> None:
     now = timezone.now()
     if error is None:
-        changes = {"finished_at": now, "last_error": ""}
+        changes = {"finished_at": now, "last_error": "", "stage": "", "progress": 100}
     else:
-        changes = {"failed_at": now, "last_error": type(error).__name__[:200]}
+        changes = {"failed_at": now, "last_error": type(error).__name__[:200], "stage": "", "progress": 0}
     ReportCompileState.objects.filter(consultation_id=consultation_id).update(**changes)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..models import ConsultationPage
 from . import loaders, selectors, services
+from .models import ReportCompileState
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -52,6 +53,23 @@ def report_detail(request, consultation_id: int):
         context["error"] = _("Unknown report version: give its number, as listed below.")
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
     return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+def report_status(request, consultation_id: int):
+    """Where the compile stands, as JSON, for the progress bar of the report page."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    state = selectors.report_compile_state(consultation_id=consultation.pk)
+    latest = selectors.report_latest(consultation_id=consultation.pk)
+    running = bool(state and state.running)
+    stage = (state.stage or ReportCompileState.Stage.QUEUED) if running else ""
+    return JsonResponse(
+        {
+            "running": running,
+            "stage": str(ReportCompileState.Stage(stage).label) if stage else "",
+            "progress": state.progress if running else 100,
+            "version": latest.version if latest else None,
+        }
+    )
 
 
 @require_POST

@@ -17,6 +17,7 @@ def register_report_urls():
             views.report_compile_request,
             name="feedback_report_compile",
         ),
+        path("reports/<id:consultation_id>/status/", views.report_status, name="feedback_report_status"),
     ]
 
 

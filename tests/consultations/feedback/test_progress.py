@@ -1,0 +1,65 @@
+"""Officials see how far a compile is: queued, reading, analysing, storing; then the new version."""
+
+import pytest
+from django.urls import reverse
+
+from consultations.feedback import services
+from consultations.feedback.tasks import report_compile_task
+from tests.consultations.feedback.test_reports import answer
+from tests.factories import OfficialFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def status(client, consultation):
+    return client.get(reverse("feedback_report_status", args=[consultation.pk])).json()
+
+
+def test_the_report_page_follows_a_compile_from_queue_to_new_version(client, consultation, monkeypatch):
+    monkeypatch.setattr(report_compile_task, "delay", lambda *args: None)  # the worker starts later
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    answer(consultation)
+    page = reverse("feedback_report_detail", args=[consultation.pk])
+    client.post(reverse("feedback_report_compile", args=[consultation.pk]))  # "Compile now"
+
+    assert status(client, consultation) == {
+        "running": True,
+        "stage": "En attente d’un processus de calcul",
+        "progress": 0,
+        "version": None,
+    }
+    assert "<progress" in client.get(page).content.decode()
+
+    stages = []
+    real = services.report_compile_progress
+
+    def seen(**kwargs):
+        real(**kwargs)
+        stages.append((status(client, consultation)["stage"], status(client, consultation)["progress"]))
+
+    monkeypatch.setattr(services, "report_compile_progress", seen)
+    report_compile_task.run(consultation.pk)
+    assert stages == [
+        ("Lecture des contributions", 10),
+        ("Analyse", 50),
+        ("Enregistrement de la nouvelle version", 90),
+    ]
+    assert status(client, consultation) == {"running": False, "stage": "", "progress": 100, "version": 1}
+    assert "<progress" not in client.get(page).content.decode()
+
+
+def test_a_failed_compile_stops_the_bar(client, consultation, monkeypatch):
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    answer(consultation)
+    monkeypatch.setattr(services, "summarise", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        report_compile_task.run(consultation.pk)
+    assert status(client, consultation)["running"] is False
+
+
+def test_only_who_may_read_the_report_sees_its_progress(client, consultation):
+    url = reverse("feedback_report_status", args=[consultation.pk])
+    assert client.get(url).status_code == 302, "visitors are sent to sign in"
+    client.force_login(OfficialFactory(organisation=OrganisationFactory()))
+    assert client.get(url).status_code in (302, 403)
+    assert client.get("/admin/reports/99999999999999999999/status/").status_code in (302, 404)
