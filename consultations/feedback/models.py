@@ -93,3 +93,33 @@ class ReportCompileState(models.Model):
             return False
         ended = max(filter(None, [self.finished_at, self.failed_at]), default=None)
         return ended is None or ended < self.started_at
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class ReportExport(models.Model):
+    """A report version as a downloadable file (XLSX workbook or a zip of CSV files), built once in the
+    background and handed out only through short-lived signed links. A version never changes, so
+    neither does its export."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Workbook (XLSX)")
+        CSV = "csv", _("CSV files (zip)")
+
+    snapshot = models.ForeignKey(ReportSnapshot, on_delete=models.CASCADE, related_name="exports")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    language = models.CharField(max_length=10)
+    file = models.FileField(storage=_private_storage, upload_to="reports/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "format", "language"], name="report_export_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.snapshot_id}.{self.format}"

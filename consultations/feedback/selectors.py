@@ -2,7 +2,7 @@
 
 from django.db.models import OuterRef, Subquery
 
-from .models import ReportCompileState, ReportSnapshot
+from .models import ReportCompileState, ReportExport, ReportSnapshot
 
 
 def report_latest(*, consultation_id: int) -> ReportSnapshot | None:
@@ -30,3 +30,11 @@ def with_latest_report(consultations):
         report_compiled_at=Subquery(latest.values("compiled_at")[:1]),
         report_participants=Subquery(latest.values("response_count")[:1]),
     )
+
+
+def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) -> ReportExport | None:
+    return ReportExport.objects.filter(snapshot=snapshot, format=file_format, language=language).first()
+
+
+def report_exports(*, snapshot: ReportSnapshot, language: str):
+    return ReportExport.objects.filter(snapshot=snapshot, language=language)

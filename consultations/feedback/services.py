@@ -1,16 +1,19 @@
 """Compiling reports: the layer between the database and the plain-Python analysis."""
 
 import logging
+import secrets
 from datetime import timedelta
 
-from django.db import DatabaseError, transaction
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import ConsultationPage
-from . import loaders, selectors
+from . import exports, loaders, selectors
 from .analysis.questionnaire import summarise
-from .models import ReportCompileState, ReportSnapshot
+from .models import ReportCompileState, ReportExport, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -127,3 +130,65 @@ def report_compile_finished(*, consultation_id: int, error: BaseException | None
     else:
         changes = {"failed_at": now, "last_error": type(error).__name__[:200], "stage": "", "progress": 0}
     ReportCompileState.objects.filter(consultation_id=consultation_id).update(**changes)
+
+
+def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) -> ReportExport:
+    """The report version as a file in `file_format` and `language`, built once (safe to run twice)."""
+    found = ReportExport.objects.filter(snapshot=snapshot, format=file_format, language=language).first()
+    if found:
+        return found
+    with translation.override(language):
+        tables = exports.report_tables(snapshot)
+        if file_format == ReportExport.Format.XLSX:
+            content, suffix = exports.write_xlsx(tables), "xlsx"
+        else:
+            content, suffix = exports.write_csv_zip(tables), "zip"
+    export = ReportExport(snapshot=snapshot, format=file_format, language=language)
+    # An unguessable name: the file is never served by name, but nothing should make it guessable either.
+    name = f"{snapshot.consultation_id}-v{snapshot.version}-{language}-{secrets.token_hex(8)}.{suffix}"
+    export.file.save(name, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            export.save()
+    except IntegrityError:  # built twice at the same time: keep the first one
+        export.file.delete(save=False)
+        return ReportExport.objects.get(snapshot=snapshot, format=file_format, language=language)
+    logger.info("report export built snapshot=%s format=%s", snapshot.pk, file_format)
+    return export
+
+
+def report_export_schedule(*, snapshot: ReportSnapshot, file_format: str, language: str) -> bool:
+    """Queue the building of an export; False if the broker cannot be reached (the official is told)."""
+    from .tasks import report_export_task
+
+    try:
+        report_export_task.delay(snapshot.pk, file_format, language)
+    except Exception:
+        logger.exception("report export not queued snapshot=%s", snapshot.pk)
+        return False
+    return True
+
+
+DOWNLOAD_LINK_SECONDS = 10 * 60
+_DOWNLOAD_SALT = "consultations.feedback.report-download"
+
+
+def report_download_token(*, export: ReportExport, user) -> str:
+    """A link for this person only, valid DOWNLOAD_LINK_SECONDS: forwarded or found later, it is useless."""
+    return signing.dumps({"export": export.pk, "user": user.pk}, salt=_DOWNLOAD_SALT)
+
+
+def report_download_read(token: str, *, user) -> ReportExport | None:
+    """The export a token gives `user`; None if it is forged, for someone else, or expired
+    (`signing.SignatureExpired` is raised for the last, so the page can say so)."""
+    try:
+        claims = signing.loads(token, salt=_DOWNLOAD_SALT, max_age=DOWNLOAD_LINK_SECONDS)
+    except signing.SignatureExpired:
+        raise
+    except signing.BadSignature:
+        return None
+    if claims.get("user") != user.pk:
+        return None
+    return (
+        ReportExport.objects.select_related("snapshot__consultation").filter(pk=claims.get("export")).first()
+    )

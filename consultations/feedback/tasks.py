@@ -53,3 +53,17 @@ def reports_refresh_task() -> int:
         .values_list("pk", flat=True)
     )
     return sum(services.report_compile_schedule(consultation_id=pk) for pk in stale)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def report_export_task(snapshot_id: int, file_format: str, language: str) -> None:
+    """Build a report version's file (safe to run twice: the second run finds the first's file)."""
+    snapshot = ReportSnapshot.objects.filter(pk=snapshot_id).first()
+    if snapshot is not None:
+        services.report_export(snapshot=snapshot, file_format=file_format, language=language)

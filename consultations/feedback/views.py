@@ -1,17 +1,21 @@
 """The report pages officials read, inside the Wagtail admin (one back office for staff)."""
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..models import ConsultationPage
 from . import loaders, selectors, services
-from .models import ReportCompileState
+from .models import ReportCompileState, ReportExport
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -32,27 +36,53 @@ def report_index(request):
 def report_detail(request, consultation_id: int):
     """A consultation's report: the latest version, or the one asked for with ?version=N."""
     consultation = _consultation_for(request, consultation_id, "view_report")
-    versions = list(selectors.report_versions(consultation_id=consultation.pk))
-    context = {
-        "consultation": consultation,
-        "versions": versions,
-        "state": selectors.report_compile_state(consultation_id=consultation.pk),
-        "current_responses": loaders.response_watermark(consultation.pk)[0],
-        "can_compile": permissions.can(request.user, "compile_report", consultation),
-    }
+    context = _detail_context(request, consultation)
     requested = request.GET.get("version")
-    if requested is None:
-        context["snapshot"] = selectors.report_latest(consultation_id=consultation.pk)
-    elif requested.isascii() and requested.isdigit():
+    if requested is not None and requested.isascii() and requested.isdigit():
         context["snapshot"] = selectors.report_version(
             consultation_id=consultation.pk, version=int(requested)
         )
         if context["snapshot"] is None:
             raise Http404(_("This report version does not exist."))
-    else:
+    elif requested is not None:
         context["error"] = _("Unknown report version: give its number, as listed below.")
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
+    if context["snapshot"] is not None:
+        context["downloads"] = _downloads(request, context["snapshot"])
     return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+def _detail_context(request, consultation) -> dict:
+    """The report page's context for the latest version (`report_detail` swaps in another if asked)."""
+    return {
+        "consultation": consultation,
+        "versions": list(selectors.report_versions(consultation_id=consultation.pk)),
+        "state": selectors.report_compile_state(consultation_id=consultation.pk),
+        "current_responses": loaders.response_watermark(consultation.pk)[0],
+        "can_compile": permissions.can(request.user, "compile_report", consultation),
+        "snapshot": selectors.report_latest(consultation_id=consultation.pk),
+    }
+
+
+def _downloads(request, snapshot) -> list[dict]:
+    """Each format, with a signed link when its file is already built, in the reader's language."""
+    built = {
+        export.format: export
+        for export in selectors.report_exports(snapshot=snapshot, language=translation.get_language())
+    }
+    return [
+        {
+            "format": value,
+            "label": label,
+            "link": reverse(
+                "feedback_report_download",
+                args=[services.report_download_token(export=built[value], user=request.user)],
+            )
+            if value in built
+            else None,
+        }
+        for value, label in ReportExport.Format.choices
+    ]
 
 
 def report_status(request, consultation_id: int):
@@ -87,3 +117,52 @@ def report_compile_request(request, consultation_id: int):
     else:
         messages.info(request, _("A compile is already queued. Reload this page in a moment."))
     return redirect("feedback_report_detail", consultation_id=consultation.pk)
+
+
+def _snapshot_asked(request, consultation):
+    version = request.POST.get("version", "")
+    if not (version.isascii() and version.isdigit()):
+        return None
+    return selectors.report_version(consultation_id=consultation.pk, version=int(version))
+
+
+@require_POST
+def report_export_request(request, consultation_id: int, file_format: str):
+    """Download a report version as a file: at once if it is built, else built in the background."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    snapshot = _snapshot_asked(request, consultation)
+    if file_format not in ReportExport.Format.values or snapshot is None:
+        messages.error(request, _("Choose one of the formats offered, for a version listed below."))
+        return TemplateResponse(
+            request, "feedback/report_detail.html", _detail_context(request, consultation), status=400
+        )
+    language = translation.get_language()
+    export = selectors.report_export(snapshot=snapshot, file_format=file_format, language=language)
+    if export is not None:
+        return redirect(
+            "feedback_report_download", token=services.report_download_token(export=export, user=request.user)
+        )
+    if services.report_export_schedule(snapshot=snapshot, file_format=file_format, language=language):
+        messages.success(
+            request, _("The file is being prepared. Reload this page in a moment to download it.")
+        )
+    else:
+        messages.error(
+            request, _("The file cannot be prepared right now. Please try again in a few minutes.")
+        )
+    return redirect(f"{reverse('feedback_report_detail', args=[consultation.pk])}?version={snapshot.version}")
+
+
+def report_download(request, token: str):
+    """The file behind a signed link: for the person it was made for, for ten minutes, while they may
+    still read the report."""
+    try:
+        export = services.report_download_read(token, user=request.user)
+    except signing.SignatureExpired:
+        messages.error(request, _("This download link has expired: download the file again from the report."))
+        return TemplateResponse(request, "feedback/report_download_refused.html", status=410)
+    if export is None or not permissions.can(request.user, "view_report", export.snapshot.consultation):
+        raise Http404
+    suffix = "xlsx" if export.format == ReportExport.Format.XLSX else "zip"
+    name = f"{slugify(export.snapshot.consultation.title)}-v{export.snapshot.version}.{suffix}"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)

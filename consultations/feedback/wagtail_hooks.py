@@ -18,6 +18,12 @@ def register_report_urls():
             name="feedback_report_compile",
         ),
         path("reports/<id:consultation_id>/status/", views.report_status, name="feedback_report_status"),
+        path(
+            "reports/<id:consultation_id>/export/<str:file_format>/",
+            views.report_export_request,
+            name="feedback_report_export",
+        ),
+        path("reports/download/<str:token>/", views.report_download, name="feedback_report_download"),
     ]
 
 
