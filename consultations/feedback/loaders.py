@@ -48,6 +48,14 @@ def answer_rows(consultation_id: int) -> Iterator[AnswerRow]:
         )
 
 
+def vote_watermark(consultation_id: int) -> tuple[int, object]:
+    """How many current votes the consultation's statements have and when the last one changed."""
+    aggregate = Vote.objects.filter(statement__consultation_id=consultation_id).aggregate(
+        count=Count("id"), last=Max("updated_at")
+    )
+    return aggregate["count"], aggregate["last"]
+
+
 def response_watermark(consultation_id: int) -> tuple[int, object]:
     """How many sent responses there are and when the last one changed: a compile's input, in two
     numbers. Drafts are left out, so saving a draft never makes a compile."""

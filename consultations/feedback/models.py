@@ -17,6 +17,8 @@ class ReportSnapshot(models.Model):
     # What the compile saw, so that a compile with nothing new to read writes no new version.
     response_count = models.PositiveIntegerField()
     responses_updated_at = models.DateTimeField(null=True)
+    vote_count = models.PositiveIntegerField(default=0)
+    votes_updated_at = models.DateTimeField(null=True)
     data = models.JSONField()
 
     class Meta:

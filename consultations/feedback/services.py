@@ -21,14 +21,37 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
 
 
-def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot | None:
-    """The latest version if it already covers every response as they are now, else None.
+def report_watermark(consultation_id: int) -> tuple:
+    """What a compile reads, in four numbers: sent responses and votes, and when each last changed."""
+    return (*loaders.response_watermark(consultation_id), *loaders.vote_watermark(consultation_id))
 
-    `watermark` is `loaders.response_watermark(consultation_id)` when the caller has read it already.
+
+def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot | None:
+    """The latest version if it already covers every response and vote as they are now, else None.
+
+    A version compiled before the consultation closed is not its final report: once it has closed,
+    the next compile writes one even with nothing new to read (the report at closing).
+
+    `watermark` is `report_watermark(consultation_id)` when the caller has read it already.
     """
-    count, last = watermark or loaders.response_watermark(consultation_id)
+    watermark = watermark or report_watermark(consultation_id)
     latest = selectors.report_latest(consultation_id=consultation_id)
-    if latest and (latest.response_count, latest.responses_updated_at) == (count, last):
+    closed_since = (
+        latest
+        and latest.consultation.closes_at <= timezone.now()
+        and (latest.compiled_at < latest.consultation.closes_at)
+    )
+    if (
+        latest
+        and not closed_since
+        and (
+            latest.response_count,
+            latest.responses_updated_at,
+            latest.vote_count,
+            latest.votes_updated_at,
+        )
+        == tuple(watermark)
+    ):
         return latest
     return None
 
@@ -36,12 +59,13 @@ def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot
 def report_compile(*, consultation: ConsultationPage, force: bool = False) -> ReportSnapshot | None:
     """Compile a new version of the consultation's report and store it in one transaction.
 
-    Returns None, and writes nothing, when the latest version already covers every response (unless
-    `force`). The analysis runs before the transaction, so a failure leaves the previous version as
+    Returns None, and writes nothing, when the latest version already covers every response and vote
+    (unless `force`). The analysis runs before the transaction, so a failure leaves the previous version as
     the one shown.
     """
-    count, last = loaders.response_watermark(consultation.pk)
-    if not force and report_up_to_date(consultation_id=consultation.pk, watermark=(count, last)):
+    watermark = report_watermark(consultation.pk)
+    count, last, votes, votes_last = watermark
+    if not force and report_up_to_date(consultation_id=consultation.pk, watermark=watermark):
         return None
 
     report_compile_progress(
@@ -71,6 +95,8 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             version=(current or 0) + 1,
             response_count=count,
             responses_updated_at=last,
+            vote_count=votes,
+            votes_updated_at=votes_last,
             data=data,
         )
     logger.info("report compiled consultation=%s version=%s", consultation.pk, snapshot.version)

@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from ..models import ConsultationPage
+from ..models import ConsultationPage, Response, Vote
 from . import services
 from .models import ReportSnapshot
 
@@ -31,25 +31,38 @@ def report_compile_task(consultation_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def reports_refresh_task() -> int:
-    """Queue a compile for every consultation with responses that its latest report version has not read.
+    """Queue a compile for every consultation whose latest report version misses responses or votes,
+    and once more for each consultation that closed since its latest version (the final report).
 
-    Runs on a schedule (beat): it catches up after a broker outage and compiles once more after closing.
+    Runs on a schedule (beat): it keeps reports fresh while votes come in (votes queue no compile
+    themselves), catches up after a broker outage, and compiles once at closing.
     """
-    latest_watermark = (
-        ReportSnapshot.objects.filter(consultation=OuterRef("pk"))
-        .order_by("-version")
-        .values("responses_updated_at")[:1]
+    now = timezone.now()
+    latest = ReportSnapshot.objects.filter(consultation=OuterRef("pk")).order_by("-version")
+    # Drafts are not read by a compile: a draft saved since the last one is nothing new.
+    last_response = Response.objects.filter(consultation=OuterRef("pk"), status="submitted").order_by(
+        "-updated_at"
     )
+    last_vote = Vote.objects.filter(statement__consultation=OuterRef("pk")).order_by("-updated_at")
     stale = (
         ConsultationPage.objects.live()
-        .filter(opens_at__lte=timezone.now())
-        # Drafts are not read by a compile: a draft saved since the last one is nothing new.
+        .filter(opens_at__lte=now)
         .annotate(
-            last_response=Max("responses__updated_at", filter=Q(responses__status="submitted")),
-            compiled_up_to=Subquery(latest_watermark),
+            last_response=Subquery(last_response.values("updated_at")[:1]),
+            last_vote=Subquery(last_vote.values("updated_at")[:1]),
+            compiled_at=Subquery(latest.values("compiled_at")[:1]),
+            responses_up_to=Subquery(latest.values("responses_updated_at")[:1]),
+            votes_up_to=Subquery(latest.values("votes_updated_at")[:1]),
         )
-        .filter(last_response__isnull=False)
-        .filter(Q(compiled_up_to__isnull=True) | Q(last_response__gt=F("compiled_up_to")))
+        .filter(Q(last_response__isnull=False) | Q(last_vote__isnull=False))
+        .filter(
+            Q(compiled_at__isnull=True)
+            | Q(last_response__isnull=False, responses_up_to__isnull=True)
+            | Q(last_response__gt=F("responses_up_to"))
+            | Q(last_vote__isnull=False, votes_up_to__isnull=True)
+            | Q(last_vote__gt=F("votes_up_to"))
+            | Q(closes_at__lte=now, compiled_at__lt=F("closes_at"))
+        )
         .values_list("pk", flat=True)
     )
     return sum(services.report_compile_schedule(consultation_id=pk) for pk in stale)

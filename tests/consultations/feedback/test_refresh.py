@@ -1,0 +1,58 @@
+"""Reports follow the votes as well as the answers, and a final version is compiled at closing."""
+
+from datetime import timedelta
+
+import pytest
+
+from consultations.feedback import services
+from consultations.feedback.tasks import report_compile_task, reports_refresh_task
+from consultations.models import Statement, Vote
+from tests.consultations.feedback.test_reports import answer
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The compiles the schedule queues (run by hand, as a worker would)."""
+    calls = []
+    monkeypatch.setattr(report_compile_task, "delay", calls.append)
+    return calls
+
+
+def refresh_and_run(queued) -> list[int]:
+    queued.clear()
+    reports_refresh_task.run()
+    for consultation_id in queued:
+        report_compile_task.run(consultation_id)
+    return list(queued)
+
+
+def test_new_votes_make_the_report_stale_and_the_schedule_compiles_it(consultation, queued):
+    consultation.statements_enabled = True
+    consultation.save_revision().publish()
+    answer(consultation)
+    assert refresh_and_run(queued) == [consultation.pk]
+    assert refresh_and_run(queued) == [], "nothing new: nothing queued"
+
+    statement = Statement.objects.create(consultation=consultation, text="Plus de bus")
+    Vote.objects.create(statement=statement, participant=UserFactory(), value=1)
+    assert services.report_up_to_date(consultation_id=consultation.pk) is None
+    assert refresh_and_run(queued) == [consultation.pk]
+    latest = services.report_up_to_date(consultation_id=consultation.pk)
+    assert (latest.version, latest.vote_count) == (2, 1)
+
+
+def test_a_final_version_is_compiled_once_after_closing(consultation, queued):
+    answer(consultation)
+    assert refresh_and_run(queued) == [consultation.pk]
+    while_open = services.report_up_to_date(consultation_id=consultation.pk)
+    consultation.closes_at = while_open.compiled_at + timedelta(microseconds=1)  # it closes just after
+    consultation.save_revision().publish()
+
+    assert refresh_and_run(queued) == [consultation.pk], "the report at closing"
+    final = services.report_up_to_date(consultation_id=consultation.pk)
+    assert final.version == 2
+    assert final.compiled_at >= consultation.closes_at
+    assert refresh_and_run(queued) == [], "once only"
