@@ -54,10 +54,20 @@ def report_tables(snapshot: ReportSnapshot) -> list[Table]:
         [_("Open answers"), data.get("open_answers", 0)],
         [_("Caveat"), _("Self-selected participants, not a survey sample.")],
     ]
+    method = data.get("method", {})
+    summary.rows += [
+        [key, _cell(value)] for key, value in method.items() if key not in ("opens_at", "closes_at")
+    ]
     tables = [summary, _questions_table(data.get("questions", []))]
     for key, value in data.items():
-        if key not in ("questions", "consultation") and _is_records(value):
+        if key in ("questions", "consultation", "method"):
+            continue
+        if _is_records(value):
             tables.append(_records_table(key, value))
+        elif isinstance(value, dict):  # a section of several tables, e.g. participation
+            tables += [
+                _records_table(f"{key} {part}", rows) for part, rows in value.items() if _is_records(rows)
+            ]
     return tables
 
 

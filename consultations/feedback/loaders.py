@@ -6,8 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 from django.db.models import Count, Max
+from django.db.models.functions import TruncDate
 
-from ..models import Answer, ConsultationPage, Response, Statement, Vote
+from ..models import Answer, Comment, ConsultationPage, Idea, Response, Statement, Visibility, Vote
 from .analysis.questionnaire import AnswerRow, QuestionSpec
 
 CHUNK_SIZE = 5000
@@ -145,3 +146,45 @@ def _copy_votes(votes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows["statement"].astype(np.int64),
         rows["value"].astype(np.int8),
     )
+
+
+def responses_per_day(consultation_id: int) -> list[tuple]:
+    """(day, responses first sent that day), in the site's time zone."""
+    return list(
+        Response.objects.submitted()
+        .filter(consultation_id=consultation_id)
+        .annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(count=Count("id"))
+        .order_by("day")
+        .values_list("day", "count")
+    )
+
+
+def votes_per_participant(consultation_id: int) -> Iterator[int]:
+    return (
+        Vote.objects.filter(statement__consultation_id=consultation_id, participant__isnull=False)
+        .values("participant")
+        .annotate(count=Count("id"))
+        .order_by()
+        .values_list("count", flat=True)
+        .iterator(CHUNK_SIZE)
+    )
+
+
+def moderation_counts(consultation_id: int) -> dict:
+    """What moderation held back or took out, for the method card."""
+    return {
+        "statements_pending": Statement.objects.filter(
+            consultation_id=consultation_id, status=Statement.Status.PENDING
+        ).count(),
+        "statements_hidden": Statement.objects.filter(
+            consultation_id=consultation_id, status=Statement.Status.HIDDEN
+        ).count(),
+        "ideas_hidden": Idea.objects.filter(
+            consultation_id=consultation_id, moderation_status=Visibility.HIDDEN
+        ).count(),
+        "comments_hidden": Comment.objects.filter(
+            consultation_id=consultation_id, status=Comment.Status.HIDDEN
+        ).count(),
+    }

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from ..models import ConsultationPage
 from . import exports, loaders, selectors
-from .analysis.questionnaire import summarise
+from .analysis import participation
+from .analysis.questionnaire import SMALL_CELL, summarise
 from .models import ReportCompileState, ReportExport, ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
     }
+    data["participation"] = {
+        "timeline": participation.timeline(loaders.responses_per_day(consultation.pk)),
+        "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
+    }
+    data["method"] = _method_card(consultation, votes=votes)
 
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90
@@ -101,6 +107,21 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         )
     logger.info("report compiled consultation=%s version=%s", consultation.pk, snapshot.version)
     return snapshot
+
+
+def _method_card(consultation: ConsultationPage, *, votes: int) -> dict:
+    """What a reader needs to judge the figures: dates, channels, moderation, definitions, parameters."""
+    return {
+        "opens_at": consultation.opens_at.isoformat(),
+        "closes_at": consultation.closes_at.isoformat(),
+        "compiled_at": timezone.now().isoformat(),
+        "channels": ["online"],
+        "audience": consultation.audience,
+        "statement_moderation": consultation.statement_moderation,
+        "votes": votes,
+        "moderation": loaders.moderation_counts(consultation.pk),
+        "small_cell": SMALL_CELL,
+    }
 
 
 def report_compile_schedule(*, consultation_id: int) -> bool:

@@ -49,7 +49,23 @@ def report_detail(request, consultation_id: int):
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
     if context["snapshot"] is not None:
         context["downloads"] = _downloads(request, context["snapshot"])
+        timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
+        context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
     return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+def _bars(points: list[tuple[str, int]]) -> list[dict]:
+    """Bars of a chart 100 units high, from (label, value) pairs."""
+    highest = max((value for _label, value in points), default=0) or 1
+    return [
+        {
+            "label": label,
+            "value": value,
+            "height": round(100 * value / highest),
+            "top": 104 - round(100 * value / highest),
+        }
+        for label, value in points
+    ]
 
 
 def _detail_context(request, consultation) -> dict:

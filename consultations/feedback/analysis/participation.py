@@ -1,0 +1,36 @@
+"""Who took part, and when. Plain Python: no Django import, so it runs and is tested alone."""
+
+from collections.abc import Iterable
+from datetime import date
+from statistics import fmean, median
+
+# Buckets of votes per participant; 7 is where the opinion-group method starts counting a person.
+VOTE_BUCKETS = ((1, 1), (2, 6), (7, 19), (20, 49), (50, None))
+
+
+def timeline(days: Iterable[tuple[date, int]]) -> list[dict]:
+    """Responses sent per day, in order, with the running total (days without any are left out)."""
+    rows, total = [], 0
+    for day, count in sorted(days):
+        total += count
+        rows.append({"day": day.isoformat(), "responses": count, "total": total})
+    return rows
+
+
+def votes_per_participant(counts: Iterable[int]) -> dict:
+    """How many votes each voter cast: mean, median and a distribution by buckets."""
+    values = [count for count in counts if count > 0]
+    buckets = [
+        {
+            "label": f"{low}" if low == high else (f"{low}–{high}" if high else f"{low}+"),
+            "participants": sum(1 for value in values if value >= low and (high is None or value <= high)),
+        }
+        for low, high in VOTE_BUCKETS
+    ]
+    return {
+        "voters": len(values),
+        "votes": sum(values),
+        "mean": round(fmean(values), 1) if values else None,
+        "median": median(values) if values else None,
+        "distribution": buckets,
+    }
