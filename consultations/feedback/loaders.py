@@ -9,6 +9,7 @@ from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 
 from ..models import Answer, Comment, ConsultationPage, Idea, Response, Statement, Visibility, Vote
+from .analysis.ideas import IdeaRow
 from .analysis.questionnaire import AnswerRow, QuestionSpec
 
 CHUNK_SIZE = 5000
@@ -188,3 +189,16 @@ def moderation_counts(consultation_id: int) -> dict:
             consultation_id=consultation_id, status=Comment.Status.HIDDEN
         ).count(),
     }
+
+
+def idea_rows(consultation_id: int) -> list[IdeaRow]:
+    """The consultation's published ideas not merged into another, with their support counts."""
+    ideas = (
+        Idea.objects.filter(
+            consultation_id=consultation_id, moderation_status=Visibility.PUBLISHED, merged_into__isnull=True
+        )
+        .annotate(support_count=Count("supports"))
+        .order_by("id")
+        .values_list("id", "title", "text", "support_count", "status")
+    )
+    return [IdeaRow(*row) for row in ideas]

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from ..models import ConsultationPage
 from . import exports, loaders, selectors
 from .analysis import participation
+from .analysis.ideas import summarise_ideas
 from .analysis.questionnaire import SMALL_CELL, summarise
 from .models import ReportCompileState, ReportExport, ReportSnapshot
 
@@ -88,6 +89,8 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
     }
     data["method"] = _method_card(consultation, votes=votes)
+    if consultation.ideas_enabled:
+        data["ideas"] = summarise_ideas(loaders.idea_rows(consultation.pk))
 
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..models import ConsultationPage
+from ..models import ConsultationPage, Idea
 from . import loaders, selectors, services
 from .models import ReportCompileState, ReportExport
 
@@ -49,6 +49,9 @@ def report_detail(request, consultation_id: int):
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
     if context["snapshot"] is not None:
         context["downloads"] = _downloads(request, context["snapshot"])
+        statuses = dict(Idea.Status.choices)
+        for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
+            idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
         timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
         context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
     return TemplateResponse(request, "feedback/report_detail.html", context)
