@@ -69,6 +69,23 @@ class VoteMatrix:
         zeroed = np.isin(statements, np.asarray(list(zeroed_statement_ids), dtype=np.int64))
         return cls(people, statements, rows.astype(np.int64), cols.astype(np.int64), values, zeroed)
 
+    @classmethod
+    def from_sparse(cls, matrix, *, participant_ids=None, statement_ids=None, zeroed=None) -> VoteMatrix:
+        """Build from a scipy.sparse participants × statements matrix whose *stored* entries are the votes.
+
+        A pass must be a stored 0 (never call `eliminate_zeros` on such a matrix). Rows and columns default to
+        ids 0..n-1 and 0..m-1; `zeroed` is a boolean mask over the columns. Rows or columns with no stored
+        entry disappear, as a statement nobody voted on has no column (§1).
+        """
+        coo = sp.coo_matrix(matrix)
+        coo.sum_duplicates()
+        people = np.arange(coo.shape[0]) if participant_ids is None else np.asarray(participant_ids)
+        statements = np.arange(coo.shape[1]) if statement_ids is None else np.asarray(statement_ids)
+        mask = np.zeros(coo.shape[1], dtype=bool) if zeroed is None else np.asarray(zeroed, dtype=bool)
+        return cls.from_triples(
+            people[coo.row], statements[coo.col], coo.data, zeroed_statement_ids=statements[mask]
+        )
+
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.participant_ids), len(self.statement_ids)

@@ -274,6 +274,17 @@ def test_identical_voters_form_no_groups():
     assert "groups" in result.absent
 
 
+def test_from_sparse_keeps_stored_zeros_as_passes():
+    import scipy.sparse as sp
+
+    stored = sp.coo_matrix(([1, 0, -1, 1], ([0, 0, 1, 2], [0, 1, 1, 3])), shape=(4, 5))
+    votes = VoteMatrix.from_sparse(stored, statement_ids=[10, 11, 12, 13, 14], zeroed=[0, 0, 0, 1, 0])
+    assert votes.shape == (3, 3)  # participant 3 and statements 12, 14 have no vote
+    assert votes.statement_ids.tolist() == [10, 11, 13]
+    assert votes.values.tolist() == [1, 0, -1, 1]
+    assert votes.zeroed.tolist() == [False, False, True]
+
+
 def test_repeated_pair_is_refused():
     with pytest.raises(ValueError, match="final_votes"):
         matrix([(1, 1, 1), (1, 1, -1)])
