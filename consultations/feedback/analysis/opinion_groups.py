@@ -177,6 +177,11 @@ class Stability:
     badge: str  # "stable" | "moderate" | "fragile"
     ks: tuple[int, ...]
 
+    @property
+    def close_call(self) -> bool:
+        """§12.5: a silhouette margin below 0.02 between the best and second-best k is a warning too."""
+        return self.silhouette_margin is not None and self.silhouette_margin < 0.02
+
 
 @dataclass
 class OpinionReport:
@@ -460,6 +465,8 @@ def _everyone(report, votes, agree, disagree, seen, kept) -> None:
     candidates = np.flatnonzero(kept & (rate > UNCERTAIN_RATE))
     order = candidates[np.argsort(-(rate**2 * passes)[candidates], kind="stable")][:PICK]
     report.uncertain = tuple((int(ids[j]), float(rate[j]), int(passes[j])) for j in order)
+    if not report.uncertain:
+        report.absent["uncertainty"] = "no statement is passed by more than 30 % of its voters"
     report.few_votes = tuple(int(ids[j]) for j in np.flatnonzero(kept & (ns < FEW_VOTES)))
 
 

@@ -226,6 +226,7 @@ def test_stability_badge_austria_is_stable():
     assert result.same_k_share >= 0.9
     assert result.median_ari >= 0.9
     assert result.silhouette_margin > 0.02
+    assert not result.close_call
 
 
 # Degenerate input ----------------------------------------------------------------------------------
@@ -266,6 +267,7 @@ def test_one_statement_has_no_map():
     assert result.projection is None
     assert result.clustered.all()  # min(7, m) = 1 vote is enough
     assert "statements" in result.absent["groups"]
+    assert "30 %" in result.absent["uncertainty"]
 
 
 def test_identical_voters_form_no_groups():
