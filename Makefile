@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -84,6 +84,10 @@ prod: messages
 bench-votes: $(STAMP) messages
 	@command -v wrk >/dev/null || { echo "bench-votes needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/votes.py
+
+# Opinion groups against red-dwarf on a Pol.is export: make bench-report [POLIS=<folder>] (no database needed).
+bench-report: $(STAMP)
+	$(BIN)/python benchmarks/report.py $(POLIS)
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
