@@ -16,6 +16,7 @@ from .analysis import participation
 from .analysis.ideas import summarise_ideas
 from .analysis.questionnaire import SMALL_CELL, summarise
 from .models import ReportCompileState, ReportExport, ReportSnapshot
+from .statements import statements_section
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     data["method"] = _method_card(consultation, votes=votes)
     if consultation.ideas_enabled:
         data["ideas"] = summarise_ideas(loaders.idea_rows(consultation.pk))
+    if consultation.statements_enabled:
+        data["statements"] = statements_section(consultation.pk)
 
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90

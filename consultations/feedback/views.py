@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..models import ConsultationPage, Idea
 from . import loaders, selectors, services
 from .models import ReportCompileState, ReportExport
+from .statements import absent_reason
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -52,9 +54,43 @@ def report_detail(request, consultation_id: int):
         statuses = dict(Idea.Status.choices)
         for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
             idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
+        context.update(_statements_context(context["snapshot"].data.get("statements")))
         timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
         context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
     return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+STABILITY_LABELS = {
+    "stable": gettext_lazy("stable"),
+    "moderate": gettext_lazy("moderate"),
+    "fragile": gettext_lazy("fragile"),
+}
+ABSENT_PARTS = {
+    "map": gettext_lazy("Map of opinions"),
+    "groups": gettext_lazy("Opinion groups"),
+    "majority": gettext_lazy("Majority"),
+    "uncertainty": gettext_lazy("Uncertain statements"),
+}
+
+
+def _statements_context(section: dict | None) -> dict:
+    """What the statements part of the report page needs in the reader's language."""
+    if not section:
+        return {}
+    agree, disagree = _("Agree"), _("Disagree")
+    return {
+        "absent_reasons": [
+            (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
+            for part, reason in section.get("absent", {}).items()
+            if part != "map" or "groups" not in section.get("absent", {})
+        ],
+        "stability_label": str(STABILITY_LABELS.get(section.get("stability", {}).get("badge"), "")),
+        "majority_tables": [
+            (_("Most agreed with"), section.get("majority_agree", []), agree),
+            (_("Most disagreed with"), section.get("majority_disagree", []), disagree),
+        ],
+        "agree_column": agree,
+    }
 
 
 def _bars(points: list[tuple[str, int]]) -> list[dict]:
