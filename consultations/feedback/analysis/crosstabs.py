@@ -57,6 +57,26 @@ class Grouping:
     question_id: str | None = None
 
 
+def age_band_groupings(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow]) -> list[Grouping]:
+    """One grouping per age-band question the consultation asks (usually none or one)."""
+    bands = [q for q in questions if q.kind == "age_band"]
+    wanted = {q.id for q in bands}
+    chosen: dict[str, dict[int, str]] = defaultdict(dict)
+    for row in answers:
+        if row.question_id in wanted and row.choice_id:
+            chosen[row.question_id][row.response_id] = row.choice_id
+    return [
+        Grouping(
+            id=f"age_band:{q.id}",
+            label=q.label,
+            groups=chosen[q.id],
+            labels=dict(q.choices),
+            question_id=q.id,
+        )
+        for q in bands
+    ]
+
+
 def crosstabulate(
     questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], groupings: Iterable[Grouping]
 ) -> list[dict]:
@@ -80,6 +100,7 @@ def crosstabulate(
     tested = [table["test"] for table in tables if table["test"]]
     for test, adjusted in zip(tested, holm([test["p_value"] for test in tested]), strict=True):
         test["p_adjusted"] = adjusted
+        test["tests"] = len(tested)
         test["significant"] = adjusted < ALPHA
     return tables
 
@@ -115,14 +136,16 @@ def crosstab(question: QuestionSpec, chosen: Mapping[int, str], grouping: Groupi
     counts = np.array([[row[choice_id] for choice_id in choice_ids] for _k, _l, row in rows], dtype=int)
     counts = counts.reshape(len(rows), len(choice_ids))
 
+    rows_out = _rows(rows, counts)
     table = {
         "question_id": question.id,
         "question_label": question.label,
         "grouping": grouping.id,
         "grouping_label": grouping.label,
         "choices": [{"id": choice_id, "label": label} for choice_id, label in question.choices],
-        "rows": _rows(rows, counts),
+        "rows": rows_out,
         "groups_compared": len(large),
+        "hidden": any(cell["suppressed"] for row in rows_out for cell in row["cells"]),
         "test": None,
         "skipped": None,
     }

@@ -87,6 +87,7 @@ def test_no_hidden_cell_can_be_recomputed_from_a_total():
     [table] = crosstabulate([YES_NO], rows, [territory(where)])
     hidden = [[c["suppressed"] for c in row["cells"]] for row in table["rows"]]
     assert hidden[0][1], "2 people: hidden"
+    assert table["hidden"], "the page then explains what hidden means"
     for line in hidden + [list(column) for column in zip(*hidden, strict=True)]:
         assert sum(line) != 1, "a row total or a choice's total minus the others would reveal it"
     for row in table["rows"]:
