@@ -130,3 +130,14 @@ def test_english_answers_are_stemmed_as_english():
 def test_the_number_of_themes_follows_the_documented_rule():
     assert [theme_count(n, 100) for n in (10, 50, 128, 10_000)] == [2, 5, 8, 8]
     assert theme_count(200, 3) == 2, "fewer themes than words"
+
+
+def test_text_in_another_language_still_gives_themes_by_shared_words():
+    german = [f"Mehr Radwege in der Stadt {i}" for i in range(6)] + [
+        f"Busse fahren zu selten {i}" for i in range(6)
+    ]
+    result = themes(numbered(german))
+    assert result["reason"] is None
+    groups = [set(theme["answer_ids"]) for theme in result["themes"]]
+    assert set(range(1, 7)) in groups
+    assert set(range(7, 13)) in groups
