@@ -46,6 +46,8 @@ QUOTE_CHARS = 400
 # nothing shared. Lowered for small sets of answers (see `_min_df`).
 MIN_ANSWERS_PER_WORD = 2
 MIN_WORD_LENGTH = 3
+# The most frequent stems only: rarer ones cannot lead a theme, and they bound memory and time.
+MAX_WORDS = 5000
 
 # Why there are no themes; the report page words each reason.
 NO_ANSWERS = "no_answers"
@@ -94,11 +96,12 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
         return result
 
     surface: dict[str, Counter] = defaultdict(Counter)
+    cache: dict[tuple[bool, str], str] = {}
     stemmed = []
     for _answer_id, text in answers:
         words, english = _words(text[:MAX_ANALYSED_CHARS])
         result["english"] += english
-        stems = (_ENGLISH if english else _FRENCH).stemWords(words)
+        stems = _stems(words, english, cache)
         for stem, word in zip(stems, words, strict=True):
             surface[stem][word] += 1
         stemmed.append(stems)
@@ -110,7 +113,11 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
         return result
 
     vectorizer = TfidfVectorizer(
-        analyzer=lambda stems: stems, min_df=MIN_ANSWERS_PER_WORD, max_df=0.9, sublinear_tf=True
+        analyzer=lambda stems: stems,
+        min_df=MIN_ANSWERS_PER_WORD,
+        max_df=0.9,
+        max_features=MAX_WORDS,
+        sublinear_tf=True,
     )
     try:
         matrix = vectorizer.fit_transform([stemmed[index] for index in analysed])
@@ -135,7 +142,6 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
         else:
             result["unassigned"].append(answers[index][0])
 
-    normed = _normalise_rows(matrix.toarray())
     built = []
     for topic, rows in members.items():
         order = np.argsort(-topics[topic], kind="stable")
@@ -143,7 +149,9 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
         floor = KEYWORD_FLOOR * topics[topic][order[0]]
         top_stems = [vocabulary[i] for i in order[:TOP_WORDS] if topics[topic][i] > max(floor, 0)]
         direction = topics[topic] / (np.linalg.norm(topics[topic]) or 1.0)
-        closeness = normed[rows] @ direction
+        # TF-IDF rows are already of unit length: a dot product is their cosine with the theme. The
+        # matrix stays sparse; dense, 50,000 answers by 5,000 words would take 2 GB.
+        closeness = np.asarray(matrix[rows] @ direction).ravel()
         ranked = [rows[i] for i in sorted(range(len(rows)), key=lambda i: (-closeness[i], rows[i]))]
         built.append(
             {
@@ -194,6 +202,19 @@ def _words(text: str) -> tuple[list[str], bool]:
     return words, english > french
 
 
+def _stems(words: list[str], english: bool, cache: dict) -> list[str]:
+    """Snowball stems, each word stemmed once per compile: stemming is most of the time spent, and
+    answers repeat the same few hundred words."""
+    stemmer = _ENGLISH if english else _FRENCH
+    stems = []
+    for word in words:
+        key = (english, word)
+        if key not in cache:
+            cache[key] = stemmer.stemWord(word)
+        stems.append(cache[key])
+    return stems
+
+
 def _split_hyphen(token: str) -> list[str]:
     # "pistes-cyclables" is two words; so is "peut-être", whose halves are both stop words.
     return token.split("-")
@@ -202,12 +223,6 @@ def _split_hyphen(token: str) -> list[str]:
 def _spelling(forms: Counter) -> str:
     """The spelling people used most for a stem (ties: alphabetical, for determinism)."""
     return min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
-
-
-def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
 
 
 def _quote(text: str) -> str:
