@@ -84,6 +84,9 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
         "analysed": 0,
         "english": 0,
         "truncated": sum(1 for _id, text in answers if len(text) > MAX_ANALYSED_CHARS),
+        # The thresholds used, so the page states them as they were for this version.
+        "min_answers": MIN_ANSWERS,
+        "max_analysed_chars": MAX_ANALYSED_CHARS,
         "unassigned": [],
         "reason": None,
         "themes": [],

@@ -304,3 +304,15 @@ def test_an_empty_consultation_still_compiles_and_says_why_parts_are_missing(cli
     body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "No comparison: fewer than two groups have at least 5 people who answered." in body
     assert "No themes: nobody has written an answer yet." in body
+
+
+def test_a_single_participant_gets_figures_but_no_comparison_and_no_themes(client, consultation):
+    answer(consultation, resident_of("69", "Rhône", "69123"), text="Des pistes cyclables")
+    snapshot = services.report_compile(consultation=consultation)
+    assert snapshot.participants == 1
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>100.0 %</td>" in body
+    assert "No comparison: fewer than two groups have at least 5 people who answered." in body
+    assert "No themes: 1 written answer is too few to group (10 with meaningful words are needed)" in body
+    assert "Rhône" not in body, "one person's département is not shown"
