@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from ..models import ConsultationPage
 from . import exports, loaders, selectors
-from .analysis import participation
+from .analysis import crosstabs, participation, themes
 from .analysis.ideas import summarise_ideas
 from .analysis.questionnaire import SMALL_CELL, summarise
 from .models import ReportCompileState, ReportExport, ReportSnapshot
@@ -74,12 +74,13 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.READING, percent=10
     )
-    data = summarise(
-        loaders.question_specs(consultation), loaders.answer_rows(consultation.pk), participants=count
-    )
+    questions = loaders.question_specs(consultation)
+    data = summarise(questions, loaders.answer_rows(consultation.pk), participants=count)
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.ANALYSING, percent=50
     )
+    data["crosstabs"] = _crosstabs(consultation.pk, questions)
+    data["themes"] = _themes(consultation.pk, questions)
     data["consultation"] = {
         "title": consultation.title,
         "opens_at": consultation.opens_at.isoformat(),
@@ -128,6 +129,30 @@ def _method_card(consultation: ConsultationPage, *, votes: int) -> dict:
         "moderation": loaders.moderation_counts(consultation.pk),
         "small_cell": SMALL_CELL,
     }
+
+
+def _crosstabs(consultation_id: int, questions: list) -> list[dict]:
+    """Single-answer questions by département and by age band (when asked), tests adjusted together."""
+    crossed = [q for q in questions if q.kind in crosstabs.CROSSED_KINDS]
+    if not crossed:
+        return []
+    # Only these questions' rows, one small tuple per person and question: kept in memory to be read twice.
+    rows = list(loaders.answer_rows(consultation_id, question_ids=[q.id for q in crossed]))
+    departements, names = loaders.response_departements(consultation_id)
+    groupings = [
+        crosstabs.Grouping(id="territory", label="", groups=departements, labels=names),
+        *crosstabs.age_band_groupings(crossed, rows),
+    ]
+    return crosstabs.crosstabulate(crossed, rows, groupings)
+
+
+def _themes(consultation_id: int, questions: list) -> list[dict]:
+    """The themes of each long-text question; short texts (a name, a place) have none to find."""
+    open_questions = [q for q in questions if q.kind == "open_text"]
+    texts = loaders.open_texts(consultation_id, question_ids=[q.id for q in open_questions])
+    return [
+        {"question_id": q.id, "question_label": q.label, **themes.themes(texts[q.id])} for q in open_questions
+    ]
 
 
 def report_compile_schedule(*, consultation_id: int) -> bool:

@@ -1,5 +1,6 @@
 """Summaries of questionnaire answers. Plain Python: no Django import, so it runs and is tested alone."""
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +12,9 @@ DEMOGRAPHIC_KINDS = {"age_band"}
 CHOICE_KINDS = {"single_choice", "multiple_choice", "yes_no", "age_band"}
 TEXT_KINDS = {"open_text", "short_text"}
 OTHER = "other"
+# The two-sided 95 % quantile of the normal distribution (scipy.stats.norm.ppf(0.975)), written out so
+# that this module needs nothing beyond the standard library.
+Z_95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
 
     - choices (single, multiple, yes/no, age band): each choice's count and its share of the people who
       answered that question (shares of those who answered, not of all participants; for a multiple
-      choice they add up to more than 100 %). Texts written for "Other" are counted like open text.
+      choice they add up to more than 100 %), with the share's 95 % Wilson interval (`ci_low`,
+      `ci_high`): how much the share could move from sampling noise alone. Texts written for "Other"
+      are counted like open text.
     - ranking: per choice, its mean rank among those who ranked it, its Borda score (n - rank points
       for n choices) and how often it came first; listed best first.
     - scale: n, mean, median and the distribution over every value of the scale.
@@ -91,6 +97,7 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
                     "label": label,
                     "count": counts[choice_id],
                     "percent": _percent(counts[choice_id], answered),
+                    **_interval(counts[choice_id], answered),
                 }
                 for choice_id, label in question.choices
             ]
@@ -112,6 +119,33 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
 
 def _percent(count: int, total: int) -> float:
     return round(100 * count / total, 1) if total else 0.0
+
+
+def wilson_interval(count: int, total: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a share, as fractions between 0 and 1.
+
+    Wilson rather than the textbook "p ± z·√(p(1−p)/n)": that one gives [0, 0] for a share of 0 and
+    bounds below 0 or above 1 with the small groups a consultation often has; Wilson's stays inside
+    [0, 1] and keeps close to its nominal 95 % even for a few dozen answers.
+    """
+    if total <= 0:
+        raise ValueError("an interval needs at least one answer")
+    share = count / total
+    spread = z * z / total
+    centre = (share + spread / 2) / (1 + spread)
+    half = z * math.sqrt(share * (1 - share) / total + spread / (4 * total)) / (1 + spread)
+    # At 0 or at every answer the bound is exactly 0 or 1; computed, it would be off by a rounding error.
+    low = 0.0 if count == 0 else max(0.0, centre - half)
+    high = 1.0 if count == total else min(1.0, centre + half)
+    return low, high
+
+
+def _interval(count: int, total: int) -> dict:
+    """`ci_low` and `ci_high` in percent, as `percent` is; None when nobody answered."""
+    if not total:
+        return {"ci_low": None, "ci_high": None}
+    low, high = wilson_interval(count, total)
+    return {"ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)}
 
 
 def _ranking(question: QuestionSpec, ranks: dict[str, list[int]]) -> list[dict]:
@@ -156,4 +190,4 @@ def _suppress_small_cells(choices: list[dict]) -> None:
         others = sorted((c for c in choices if c["count"] >= SMALL_CELL), key=lambda c: c["count"])
         small += others[:1]
     for choice in small:
-        choice.update(count=None, percent=None, suppressed=True)
+        choice.update(count=None, percent=None, ci_low=None, ci_high=None, suppressed=True)

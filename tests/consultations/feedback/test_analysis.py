@@ -1,5 +1,7 @@
 """The questionnaire summary is plain Python: tested here with no database."""
 
+import pytest
+
 from consultations.feedback.analysis.questionnaire import AnswerRow, QuestionSpec, summarise
 
 CHOICE = QuestionSpec(id="q1", kind="single_choice", label="Jours", choices=(("a", "Aucun"), ("b", "Un")))
@@ -128,3 +130,38 @@ def test_a_number_gives_n_mean_median_and_range_and_nothing_breaks_without_answe
     )
     [empty] = summarise([spec], [], participants=0)["questions"]
     assert (empty["n"], empty["mean"], empty["median"]) == (0, None, None)
+
+
+def test_shares_come_with_a_95_percent_wilson_interval():
+    rows = [AnswerRow(i, "q1", "a", False) for i in range(8)] + [AnswerRow(8, "q1", "b", False)]
+    rows += [AnswerRow(9, "q1", "b", False)]
+    [choice] = summarise([CHOICE], rows, participants=10)["questions"]
+    aucun, un = choice["choices"]
+    # 8 out of 10: the Wilson interval is [0.4902, 0.9433] (Wilson 1927; e.g. statsmodels'
+    # proportion_confint(8, 10, method="wilson")).
+    assert (aucun["percent"], aucun["ci_low"], aucun["ci_high"]) == (80.0, 49.0, 94.3)
+    assert (un["ci_low"], un["ci_high"]) == (5.7, 51.0), "the other share's interval mirrors it"
+
+
+def test_wilson_interval_stays_inside_0_and_1_and_matches_scipy():
+    from scipy.stats import binomtest
+
+    from consultations.feedback.analysis.questionnaire import wilson_interval
+
+    low, high = wilson_interval(0, 3)
+    assert low == 0.0
+    assert high > 0.4, "0 out of 3 is not certainty that nobody would choose it"
+    assert wilson_interval(3, 3)[1] == 1.0
+    for count, total in [(1, 7), (13, 40), (250, 1000)]:
+        reference = binomtest(count, total).proportion_ci(confidence_level=0.95, method="wilson")
+        assert wilson_interval(count, total) == pytest.approx((reference.low, reference.high), abs=1e-9)
+
+
+def test_nobody_answered_gives_no_interval_and_hidden_groups_hide_theirs():
+    [choice] = summarise([CHOICE], [], participants=0)["questions"]
+    assert {(c["ci_low"], c["ci_high"]) for c in choice["choices"]} == {(None, None)}
+    ages = QuestionSpec(id="q3", kind="age_band", label="Âge", choices=(("a", "a"), ("b", "b"), ("c", "c")))
+    rows = [AnswerRow(i, "q3", "a", False) for i in range(9)] + [AnswerRow(10, "q3", "b", False)]
+    rows += [AnswerRow(20 + i, "q3", "c", False) for i in range(12)]
+    [summary] = summarise([ages], rows, participants=22)["questions"]
+    assert [c["ci_low"] is None for c in summary["choices"]] == [True, True, False]

@@ -216,3 +216,103 @@ def test_the_report_list_costs_the_same_queries_for_one_or_many_consultations(cl
         answer(more)
         services.report_compile(consultation=more)
     assert queries() == one
+
+
+# Statistics and themes, end to end ---------------------------------------------------------------------
+
+BIKE_TEXTS = [
+    "Plus de pistes cyclables sécurisées pour les vélos",
+    "Des pistes cyclables le long du canal",
+    "Des parkings à vélos près de la gare",
+    "Des pistes cyclables séparées des voitures",
+    "Sécuriser les pistes cyclables autour des écoles",
+    "Un garage à vélos couvert",
+    "Des vélos en libre-service et des pistes",
+    "La piste cyclable s’arrête brutalement",
+    "Plus de vélos, moins de voitures",
+    "Pistes cyclables continues",
+]
+BUS_TEXTS = [
+    "Des bus plus fréquents le soir",
+    "Les bus sont toujours en retard",
+    "Un bus toutes les dix minutes aux heures de pointe",
+    "Des horaires de bus le dimanche",
+    "Les arrêts de bus sans abri",
+    "Plus de lignes de bus vers la zone industrielle",
+    "Le bus de nuit manque",
+    "Des bus électriques et fréquents",
+    "Les horaires des bus ne sont pas respectés",
+    "Un abri à l’arrêt de bus",
+]
+
+
+def resident_of(departement_code: str, name: str, commune_code: str):
+    from accounts.models import Territory
+
+    departement, _ = Territory.objects.get_or_create(
+        kind=Territory.Kind.DEPARTEMENT, code=departement_code, defaults={"name": name, "search_name": name}
+    )
+    commune, _ = Territory.objects.get_or_create(
+        kind=Territory.Kind.COMMUNE,
+        code=commune_code,
+        defaults={"name": f"Commune {commune_code}", "search_name": commune_code, "parent": departement},
+    )
+    return UserFactory(territory=commune)
+
+
+def test_a_report_shows_intervals_a_cross_tab_by_departement_and_themes(client, consultation):
+    """Bike people live in the Rhône and mostly answer "Aucun", bus people in the Loire "Deux ou plus"."""
+    for index, text in enumerate(BIKE_TEXTS):
+        answer(consultation, resident_of("69", "Rhône", "69123"), choice=0 if index < 8 else 2, text=text)
+    for index, text in enumerate(BUS_TEXTS):
+        answer(consultation, resident_of("42", "Loire", "42218"), choice=2 if index < 8 else 0, text=text)
+    answer(consultation, UserFactory(), choice=1, text="Rien à ajouter")  # no commune in the account
+
+    snapshot = services.report_compile(consultation=consultation)
+    [table] = snapshot.data["crosstabs"]
+    assert [row["label"] for row in table["rows"][:2]] == ["Loire", "Rhône"]
+    assert table["test"]["statistic"] == 7.2, "8/2 against 2/8: expected 5 in each cell"
+    [themes] = snapshot.data["themes"]
+    assert themes["answers"] == 21
+    bus_answer_ids = set(
+        consultation.responses.filter(answers__text__in=BUS_TEXTS).values_list("answers__id", flat=True)
+    )
+    bus_theme = next(theme for theme in themes["themes"] if "bus" in theme["keywords"])
+    assert set(bus_theme["answer_ids"]) <= bus_answer_ids, "a theme's answers link back to what was written"
+
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "95 % confidence interval" in body
+    single = snapshot.questions[0]
+    aucun = single["choices"][0]
+    assert f"{aucun['ci_low']} – {aucun['ci_high']} %" in body
+    assert 'data-crosstab="territory"' in body
+    assert '<th scope="row">Rhône</th>' in body
+    assert "Chi-square test of independence: χ² = 7.2, 1 degree of freedom, 20 people compared." in body
+    assert "<td>hidden</td>" in body, "2 people of a département choosing an answer is not shown"
+    assert f'data-theme="{bus_theme["id"]}"' in body
+    assert "bus, " in body
+    assert bus_theme["quotes"][0]["text"] in body
+
+
+def test_an_empty_consultation_still_compiles_and_says_why_parts_are_missing(client, consultation):
+    snapshot = services.report_compile(consultation=consultation, force=True)
+    assert snapshot.participants == 0
+    assert snapshot.data["crosstabs"][0]["skipped"] == "too_few_groups"
+    assert snapshot.data["themes"][0]["reason"] == "no_answers"
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No comparison: fewer than two groups have at least 5 people who answered." in body
+    assert "No themes: nobody has written an answer yet." in body
+
+
+def test_a_single_participant_gets_figures_but_no_comparison_and_no_themes(client, consultation):
+    answer(consultation, resident_of("69", "Rhône", "69123"), text="Des pistes cyclables")
+    snapshot = services.report_compile(consultation=consultation)
+    assert snapshot.participants == 1
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>100.0 %</td>" in body
+    assert "No comparison: fewer than two groups have at least 5 people who answered." in body
+    assert "No themes: 1 written answer is too few to group (10 with meaningful words are needed)" in body
+    assert "Rhône" not in body, "one person's département is not shown"

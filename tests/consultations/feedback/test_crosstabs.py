@@ -1,0 +1,125 @@
+"""Cross-tabs of closed questions by territory and age band: plain Python, tested with no database."""
+
+import pytest
+
+from consultations.feedback.analysis.crosstabs import (
+    EXPECTED_BELOW_5,
+    POOLED,
+    TOO_FEW_GROUPS,
+    UNKNOWN,
+    Grouping,
+    crosstabulate,
+    holm,
+)
+from consultations.feedback.analysis.questionnaire import AnswerRow, QuestionSpec
+
+YES_NO = QuestionSpec(id="q1", kind="yes_no", label="D'accord ?", choices=(("yes", "Oui"), ("no", "Non")))
+DEPARTEMENTS = {"69": "Rhône", "42": "Loire", "01": "Ain"}
+
+
+def people(groups: dict[str, tuple[int, int]], start: int = 0) -> tuple[list[AnswerRow], dict[int, str]]:
+    """Answers and territories of people: per group, how many said yes and how many said no."""
+    rows, where = [], {}
+    response_id = start
+    for group, (yes, no) in groups.items():
+        for choice in ["yes"] * yes + ["no"] * no:
+            response_id += 1
+            rows.append(AnswerRow(response_id, "q1", choice, False))
+            if group != UNKNOWN:
+                where[response_id] = group
+    return rows, where
+
+
+def territory(where):
+    return Grouping(id="territory", label="Département", groups=where, labels=DEPARTEMENTS)
+
+
+def test_a_chi_square_by_territory_matches_the_hand_computed_one():
+    # 10/20 against 20/10: every expected count is 15, so χ² = 4 × 5² / 15 = 6.667 with 1 degree of
+    # freedom, p = 0.0098.
+    rows, where = people({"69": (10, 20), "42": (20, 10)})
+    [table] = crosstabulate([YES_NO], rows, [territory(where)])
+    assert [row["label"] for row in table["rows"]] == ["Rhône", "Loire"]
+    assert [[c["count"] for c in row["cells"]] for row in table["rows"]] == [[10, 20], [20, 10]]
+    assert [[c["percent"] for c in row["cells"]] for row in table["rows"]] == [[33.3, 66.7], [66.7, 33.3]]
+    test = table["test"]
+    assert (test["statistic"], test["dof"], test["min_expected"]) == (6.667, 1, 15.0)
+    assert test["p_value"] == pytest.approx(0.00982, abs=1e-5)
+    assert test["p_adjusted"] == test["p_value"], "one test in the report: nothing to adjust"
+    assert test["significant"]
+    assert table["skipped"] is None
+
+
+def test_the_test_is_skipped_with_its_reason_when_an_expected_count_is_under_5():
+    rows, where = people({"69": (5, 0), "42": (1, 5)})
+    [table] = crosstabulate([YES_NO], rows, [territory(where)])
+    assert table["test"] is None
+    assert table["skipped"] == EXPECTED_BELOW_5
+
+
+def test_holm_adjusts_every_test_of_the_report_together():
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert holm([]) == []
+    assert holm([0.5, 0.9]) == [1.0, 1.0], "never above 1"
+    # Two questions crossed with territory: each p-value is adjusted for the other test.
+    other = QuestionSpec(id="q2", kind="single_choice", label="Jours", choices=(("a", "A"), ("b", "B")))
+    rows, where = people({"69": (10, 20), "42": (20, 10)})
+    rows += [AnswerRow(r.response_id, "q2", "a" if r.response_id % 2 else "b", False) for r in rows]
+    first, second = crosstabulate([YES_NO, other], rows, [territory(where)])
+    assert first["test"]["p_adjusted"] == pytest.approx(2 * first["test"]["p_value"])
+    assert not second["test"]["significant"]
+
+
+def test_groups_under_5_people_are_pooled_and_left_out_of_the_test():
+    rows, where = people({"69": (10, 20), "42": (20, 10), "01": (2, 1), UNKNOWN: (3, 3)})
+    [table] = crosstabulate([YES_NO], rows, [territory(where)])
+    assert [row["key"] for row in table["rows"]] == ["69", "42", POOLED, UNKNOWN]
+    assert "Ain" not in str(table), "a group of 3 people is not named"
+    pooled = table["rows"][2]
+    assert pooled["total"] is None
+    assert all(c["suppressed"] for c in pooled["cells"])
+    assert table["test"]["people"] == 60, "the pooled and unknown rows are not compared"
+    assert table["groups_compared"] == 2
+
+
+def test_no_hidden_cell_can_be_recomputed_from_a_total():
+    rows, where = people({"69": (8, 2), "42": (5, 5), "01": (12, 9)})
+    [table] = crosstabulate([YES_NO], rows, [territory(where)])
+    hidden = [[c["suppressed"] for c in row["cells"]] for row in table["rows"]]
+    assert hidden[0][1], "2 people: hidden"
+    assert table["hidden"], "the page then explains what hidden means"
+    for line in hidden + [list(column) for column in zip(*hidden, strict=True)]:
+        assert sum(line) != 1, "a row total or a choice's total minus the others would reveal it"
+    for row in table["rows"]:
+        for cell in row["cells"]:
+            assert cell["suppressed"] == (cell["count"] is None) == (cell["percent"] is None)
+
+
+def test_a_grouping_with_one_group_only_says_why_there_is_no_comparison():
+    rows, where = people({"69": (10, 20), UNKNOWN: (4, 4)})
+    [table] = crosstabulate([YES_NO], rows, [territory(where)])
+    assert (table["test"], table["skipped"]) == (None, TOO_FEW_GROUPS)
+    [empty] = crosstabulate([YES_NO], [], [territory({})])
+    assert (empty["rows"], empty["skipped"]) == ([], TOO_FEW_GROUPS)
+
+
+def test_age_bands_group_the_other_questions_but_not_themselves():
+    ages = QuestionSpec(
+        id="age", kind="age_band", label="Âge", choices=(("18-24", "18-24"), ("65-plus", "65+"))
+    )
+    rows, _where = people({"x": (10, 20), "y": (20, 10)})
+    bands = {r.response_id: "18-24" if r.response_id <= 30 else "65-plus" for r in rows}
+    rows += [AnswerRow(r, "age", band, False) for r, band in bands.items()]
+    grouping = Grouping(
+        id="age_band:age", label="Âge", groups=bands, labels=dict(ages.choices), question_id="age"
+    )
+    [table] = crosstabulate([YES_NO, ages], rows, [grouping])
+    assert table["question_id"] == "q1"
+    assert [row["label"] for row in table["rows"]] == ["18-24", "65+"]
+    assert table["test"]["statistic"] == 6.667
+
+
+def test_multiple_choice_and_open_questions_are_not_crossed():
+    multiple = QuestionSpec(id="m", kind="multiple_choice", label="M", choices=(("a", "A"), ("b", "B")))
+    text = QuestionSpec(id="t", kind="open_text", label="T")
+    assert crosstabulate([multiple, text], [], [territory({})]) == []
