@@ -1,15 +1,21 @@
 """The statements part of a report: the opinion-group method run on the stored votes, turned into plain
 data for the snapshot (ids, counts and texts; nothing that names a participant)."""
 
+import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Statement
 from . import loaders
-from .analysis.opinion_groups import OpinionReport, VoteMatrix, analyse
+from .analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, group_counts
 
 # Resamples of the stability badge (spec §12): ten re-runs on 90 % of the participants.
 STABILITY_RESAMPLES = 10
 SEED = 0
+
+# Divisive (ours): the groups' agree rates differ by at least this much, each group having seen it
+# at least DIVISIVE_MIN_SEEN times; the five widest gaps are shown.
+DIVISIVE_GAP = 0.3
+DIVISIVE_MIN_SEEN = 3
 
 # The engine says in English why a part is absent; officials read it in their language.
 ABSENT_REASONS = {
@@ -41,7 +47,35 @@ def statements_section(consultation_id: int) -> dict:
     )
     report = analyse(votes, seed=SEED, resamples=STABILITY_RESAMPLES if len(rows) else 0)
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
-    return _section(report, texts)
+    section = _section(report, texts)
+    section["divisive"] = _divisive(report, votes, texts)
+    return section
+
+
+def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -> list[dict]:
+    """Statements the groups split on: the widest gaps between the groups' (smoothed) agree rates."""
+    if not report.k or report.k < 2:
+        return []
+    agree, _disagree, seen = group_counts(
+        report.labels,
+        report.k,
+        votes.indicator("agree"),
+        votes.indicator("disagree"),
+        votes.indicator("seen"),
+    )
+    rates = (agree + 1) / (seen + 2)  # the spec's +1/+2 smoothing (§6)
+    gap = rates.max(axis=0) - rates.min(axis=0)
+    eligible = (seen.min(axis=0) >= DIVISIVE_MIN_SEEN) & ~votes.zeroed & (gap >= DIVISIVE_GAP)
+    order = [int(j) for j in np.argsort(-gap, kind="stable") if eligible[j]][:5]
+    return [
+        {
+            "id": int(votes.statement_ids[j]),
+            "text": texts.get(int(votes.statement_ids[j]), ""),
+            "gap": round(100 * float(gap[j])),
+            "groups": [round(100 * float(agree[g, j] / seen[g, j])) for g in range(report.k)],
+        }
+        for j in order
+    ]
 
 
 def _section(report: OpinionReport, texts: dict[int, str]) -> dict:

@@ -47,11 +47,16 @@ def test_two_camps_make_two_groups_and_the_shared_statement_a_consensus(client, 
     assert section["consensus"][0]["text"] == "Tout le monde est d’accord"
     assert shared.pk in [row["id"] for row in section["majority_agree"]]
     assert section["stability"]["badge"] == "stable"
+    divisive = section["divisive"]
+    assert len(divisive) == 5, "the camps split on every statement but the shared one"
+    assert sorted(divisive[0]["groups"]) == [0, 100]
+    assert shared.pk not in [row["id"] for row in divisive]
 
     client.force_login(OfficialFactory(organisation=debate.organisation))
     page = client.get(reverse("feedback_report_detail", args=[debate.pk])).content.decode()
     assert "Groupe 1 (15 personnes)" in page
     assert "Ce qui distingue le groupe 2" in page
+    assert "Clivantes : là où les groupes diffèrent le plus" in page
     assert f'href="/consultations/{debate.pk}/statements/{shared.pk}/"' in page
 
 
