@@ -38,3 +38,15 @@ def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) 
 
 def report_exports(*, snapshot: ReportSnapshot, language: str):
     return ReportExport.objects.filter(snapshot=snapshot, language=language)
+
+
+def written_answers(*, consultation_id: int, question_id: str, ids=None):
+    """The written answers of sent responses to a question (only those of `ids` if given), oldest first."""
+    from ..models import Answer
+
+    answers = Answer.objects.filter(
+        response__consultation_id=consultation_id, response__status="submitted", question_id=question_id
+    ).exclude(text="")
+    if ids is not None:
+        answers = answers.filter(pk__in=list(ids))
+    return answers.only("id", "text").order_by("id")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -221,3 +222,39 @@ def report_download(request, token: str):
     suffix = "xlsx" if export.format == ReportExport.Format.XLSX else "zip"
     name = f"{slugify(export.snapshot.consultation.title)}-v{export.snapshot.version}.{suffix}"
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+ANSWERS_PER_PAGE = 50
+
+
+def report_answers(request, consultation_id: int):
+    """The written answers behind a figure of a report version: a theme's answers, or every written
+    answer to a question. Texts only: nothing says who wrote them."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    version, question_id, theme_id = (request.GET.get(key, "") for key in ("version", "question", "theme"))
+    if not (version.isascii() and version.isdigit()) or not question_id:
+        messages.error(request, _("Open the answers from a report: a version and a question are needed."))
+        return redirect("feedback_report_detail", consultation_id=consultation.pk)
+    snapshot = selectors.report_version(consultation_id=consultation.pk, version=int(version))
+    question = next(
+        (q for q in (snapshot.data.get("questions", []) if snapshot else []) if q["id"] == question_id), None
+    )
+    if question is None:
+        raise Http404(_("This question is not in this report version."))
+    theme = None
+    if theme_id:
+        result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
+        theme = next((t for t in result.get("themes", []) if t.get("id") == theme_id), None)
+        if theme is None:
+            raise Http404(_("This theme is not in this report version."))
+    answers = selectors.written_answers(
+        consultation_id=consultation.pk, question_id=question_id, ids=theme["answer_ids"] if theme else None
+    )
+    context = {
+        "consultation": consultation,
+        "snapshot": snapshot,
+        "question": question,
+        "theme": theme,
+        "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return TemplateResponse(request, "feedback/report_answers.html", context)

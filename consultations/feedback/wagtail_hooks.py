@@ -24,6 +24,7 @@ def register_report_urls():
             name="feedback_report_export",
         ),
         path("reports/download/<str:token>/", views.report_download, name="feedback_report_download"),
+        path("reports/<id:consultation_id>/answers/", views.report_answers, name="feedback_report_answers"),
     ]
 
 
