@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report bench-scale
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -88,6 +88,10 @@ bench-votes: $(STAMP) messages
 # Opinion groups against red-dwarf on a Pol.is export: make bench-report [POLIS=<folder>] (no database needed).
 bench-report: $(STAMP)
 	$(BIN)/python benchmarks/report.py $(POLIS)
+
+# The opinion-groups engine on a synthetic 1.5-million-vote consultation (no database needed).
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
