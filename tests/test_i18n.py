@@ -25,6 +25,15 @@ def test_the_french_catalogue_has_no_missing_or_fuzzy_entry():
     assert not fuzzy, f"fuzzy: {fuzzy}"
 
 
+def test_every_translation_keeps_the_placeholders_of_its_source():
+    """What `make messages` checks when it compiles: a translation whose placeholders differ from the
+    source's would break the build (and show the wrong figure)."""
+    with (ROOT / "locale/fr/LC_MESSAGES/django.po").open("rb") as po:
+        catalogue = read_po(po)
+    problems = [(message.id, [str(error) for error in errors]) for message, errors in catalogue.check()]
+    assert not problems
+
+
 def test_the_compiled_catalogue_is_in_use():
     with translation.override("fr"):
         assert translation.gettext("Send my answers") == "Envoyer mes réponses"

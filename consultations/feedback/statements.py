@@ -31,7 +31,7 @@ ABSENT_REASONS = {
     "k-means found a single group": _("The votes form a single group."),
     "no statement has a significant majority": _("No statement has a significant majority."),
     "no statement is passed by more than 30 % of its voters": _(
-        "No statement was passed by more than 30 % of its voters."
+        "No statement was passed by more than three voters in ten."
     ),
 }
 
