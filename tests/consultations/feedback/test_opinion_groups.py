@@ -1,7 +1,7 @@
 """The opinion-groups engine against the Pol.is open data, red-dwarf 0.4.0 and degenerate input.
 
-No database. The Pol.is conversations live in `../shared/data/polis/` next to the checkout; tests that need
-them are skipped when that folder is absent. The largest conversation (american-assembly) is left to
+No database. The Pol.is conversations the tests read are copied in `tests/data/polis/` (CC BY 4.0, see
+its README), so they run from a checkout alone. The largest conversation (american-assembly) is left to
 `make bench-report`.
 """
 
@@ -23,13 +23,11 @@ from consultations.feedback.analysis.opinion_groups import (
 )
 from consultations.feedback.analysis.polis import load_conversation
 
-POLIS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "polis"
+POLIS = Path(__file__).resolve().parents[2] / "data" / "polis"
 BG2050 = "bg2050-volunteers"
 AUSTRIA = "austria-climate.5twd2jsnkf.2022-08-08"
 BREXIT = "brexit-consensus"
 VTAIWAN = "vtaiwan.uberx"
-
-needs_polis = pytest.mark.skipif(not POLIS.is_dir(), reason=f"Pol.is open data not found in {POLIS}")
 
 
 @cache
@@ -64,7 +62,6 @@ def reddwarf_votes(votes):
 # Group recovery (§11) ------------------------------------------------------------------------------
 
 
-@needs_polis
 @pytest.mark.parametrize("name", [BG2050, AUSTRIA])
 def test_groups_recover_polis_groups_with_polis_k(name):
     """With k fixed to Pol.is's group count, our groups are Pol.is's (ARI ≥ 0.9; spec §11 expects ≥ 0.97)."""
@@ -73,7 +70,6 @@ def test_groups_recover_polis_groups_with_polis_k(name):
     assert ari_vs_polis(name, k) >= 0.97
 
 
-@needs_polis
 def test_every_participant_we_cluster_is_grouped_by_polis():
     """§2, §11: the stateless rule misses a few of Pol.is's members, never adds one."""
     for name, missed in [(BG2050, 1), (AUSTRIA, 0), (BREXIT, 8)]:
@@ -82,7 +78,6 @@ def test_every_participant_we_cluster_is_grouped_by_polis():
         assert (polis & ~ours).sum() == missed
 
 
-@needs_polis
 def test_k_by_silhouette_and_ari_floors_are_pinned():
     """Our own k and the ARI floors of §11 (brexit prefers 3; vTaiwan 2 here, 4 is also legitimate)."""
     assert report(BG2050).k == 2
@@ -97,7 +92,6 @@ def test_k_by_silhouette_and_ari_floors_are_pinned():
     assert max(report(BREXIT).silhouettes, key=report(BREXIT).silhouettes.get) == 3
 
 
-@needs_polis
 def test_analysis_is_deterministic():
     first, second = analyse(conversation(BREXIT).votes, seed=3), analyse(conversation(BREXIT).votes, seed=3)
     assert np.array_equal(first.labels, second.labels)
@@ -107,7 +101,6 @@ def test_analysis_is_deterministic():
 # Statement statistics against the exported references (§8, §9) -------------------------------------
 
 
-@needs_polis
 def test_group_informed_consensus_matches_the_bg2050_export():
     """§9: with Pol.is's membership, GIC equals comments.csv's group-informed-consensus (all 371)."""
     conv = conversation(BG2050)
@@ -121,7 +114,6 @@ def test_group_informed_consensus_matches_the_bg2050_export():
     assert np.abs(gic - exported).max() < 1e-12
 
 
-@needs_polis
 def test_our_bg2050_groups_give_polis_gic_up_to_the_one_history_member():
     """Our groups are Pol.is's minus one member Pol.is kept for history reasons (§2): GIC within 0.02."""
     conv, ours = conversation(BG2050), report(BG2050)
@@ -130,7 +122,6 @@ def test_our_bg2050_groups_give_polis_gic_up_to_the_one_history_member():
     assert 0 < ours.gic_mean(27) < 1
 
 
-@needs_polis
 def test_majority_lists_bg2050():
     """§8: the majority lists (pinned; the same as red-dwarf's, which matched Pol.is on 5/5 fixtures)."""
     ours = report(BG2050)
@@ -145,7 +136,6 @@ def test_majority_lists_bg2050():
     assert len(ours.uncertain) <= 5
 
 
-@needs_polis
 def test_bg2050_matrix_facts():
     """§11 table: 126 × 371, 14,283 final votes, 56 zeroed, Pol.is k = 2 with groups of 100 and 8."""
     conv = conversation(BG2050)
@@ -156,7 +146,6 @@ def test_bg2050_matrix_facts():
     assert sorted(len(g.participant_ids) for g in report(BG2050).groups) == [8, 99]
 
 
-@needs_polis
 def test_latest_vote_wins_rebuilds_the_exported_matrix():
     """§1: the vote log reduced by final_votes gives participants-votes.csv cell for cell."""
     with open(POLIS / BREXIT / "votes.csv", newline="") as f:
@@ -178,7 +167,6 @@ def test_latest_vote_wins_rebuilds_the_exported_matrix():
 # Agreement with red-dwarf 0.4.0 --------------------------------------------------------------------
 
 
-@needs_polis
 @pytest.mark.parametrize("name", [BREXIT, BG2050])
 def test_agrees_with_reddwarf(name):
     """Projection (up to each axis's sign), majority lists, representative statements given our groups."""
@@ -219,7 +207,6 @@ def test_agrees_with_reddwarf(name):
 # Stability badge (§12) -----------------------------------------------------------------------------
 
 
-@needs_polis
 def test_stability_badge_austria_is_stable():
     result = analyse(conversation(AUSTRIA).votes, resamples=10, seed=0).stability
     assert result.badge == "stable"
