@@ -7,14 +7,18 @@ from ..models import ConsultationPage, Response, Vote
 from . import services
 from .models import ReportSnapshot
 
+# Tasks whose work must happen once: acknowledged only when done (a killed worker's task is delivered
+# again), retried with backoff when the database is briefly unreachable.
+RELIABLE = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+
+@shared_task(**RELIABLE)
 def report_compile_task(consultation_id: int) -> None:
     """Compile a new report version for the consultation if it has new responses (safe to run twice)."""
     services.report_compile_started(consultation_id=consultation_id)
@@ -68,13 +72,7 @@ def reports_refresh_task() -> int:
     return sum(services.report_compile_schedule(consultation_id=pk) for pk in stale)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**RELIABLE)
 def report_export_task(snapshot_id: int, file_format: str, language: str) -> None:
     """Build a report version's file (safe to run twice: the second run finds the first's file)."""
     snapshot = ReportSnapshot.objects.filter(pk=snapshot_id).first()

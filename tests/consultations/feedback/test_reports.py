@@ -7,6 +7,7 @@ from consultations.feedback import services
 from consultations.feedback.models import ReportSnapshot
 from consultations.feedback.tasks import report_compile_task, reports_refresh_task
 from consultations.services import response_submit
+from tests.consultations.feedback.test_themes import BUSES as BUS_TEXTS
 from tests.factories import OfficialFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,18 +232,6 @@ BIKE_TEXTS = [
     "La piste cyclable s’arrête brutalement",
     "Plus de vélos, moins de voitures",
     "Pistes cyclables continues",
-]
-BUS_TEXTS = [
-    "Des bus plus fréquents le soir",
-    "Les bus sont toujours en retard",
-    "Un bus toutes les dix minutes aux heures de pointe",
-    "Des horaires de bus le dimanche",
-    "Les arrêts de bus sans abri",
-    "Plus de lignes de bus vers la zone industrielle",
-    "Le bus de nuit manque",
-    "Des bus électriques et fréquents",
-    "Les horaires des bus ne sont pas respectés",
-    "Un abri à l’arrêt de bus",
 ]
 
 
