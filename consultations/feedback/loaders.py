@@ -261,3 +261,23 @@ def response_departements(consultation_id: int) -> tuple[dict[int, str], dict[st
                 names[code] = name
                 break
     return groups, dict(sorted(names.items()))
+
+
+def corrections_mark(consultation_id: int) -> str:
+    """The officials' theme corrections as "count:last id": a new one, or one undone, changes it."""
+    from .models import ThemeCorrection
+
+    aggregate = ThemeCorrection.objects.filter(consultation_id=consultation_id).aggregate(
+        count=Count("id"), last=Max("id")
+    )
+    return f"{aggregate['count']}:{aggregate['last'] or 0}" if aggregate["count"] else ""
+
+
+def theme_corrections(consultation_id: int) -> dict[str, list[dict]]:
+    """The officials' theme corrections by question, in the order they were made."""
+    from .models import ThemeCorrection
+
+    corrections: dict[str, list[dict]] = {}
+    for correction in ThemeCorrection.objects.filter(consultation_id=consultation_id).order_by("id"):
+        corrections.setdefault(correction.question_id, []).append(correction.as_dict())
+    return corrections

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ class ReportSnapshot(models.Model):
     responses_updated_at = models.DateTimeField(null=True)
     vote_count = models.PositiveIntegerField(default=0)
     votes_updated_at = models.DateTimeField(null=True)
+    # The officials' theme corrections it applied, as "count:last id" (see ThemeCorrection).
+    corrections_mark = models.CharField(max_length=40, blank=True)
     data = models.JSONField()
 
     class Meta:
@@ -125,3 +128,43 @@ class ReportExport(models.Model):
 
     def __str__(self):
         return f"{self.snapshot_id}.{self.format}"
+
+
+class ThemeCorrection(models.Model):
+    """An official's correction of the themes found in the written answers to one question: applied by
+    every later compile (`analysis/theme_corrections.py`), so it survives recompiles."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", _("Rename")
+        MERGE = "merge", _("Merge")
+        MOVE = "move", _("Move an answer")
+
+    consultation = models.ForeignKey(
+        "consultations.ConsultationPage", on_delete=models.CASCADE, related_name="theme_corrections"
+    )
+    question_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    theme_id = models.CharField(max_length=40)
+    into = models.CharField(max_length=40, blank=True)
+    answer_id = models.BigIntegerField(null=True, blank=True)
+    label = models.CharField(_("name"), max_length=120, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.theme_id}"
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.pk,
+            "kind": self.kind,
+            "theme_id": self.theme_id,
+            "into": self.into,
+            "answer_id": self.answer_id,
+            "label": self.label,
+        }

@@ -9,13 +9,15 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ..models import ConsultationPage
 from . import exports, loaders, selectors
 from .analysis import crosstabs, participation, themes
 from .analysis.ideas import summarise_ideas
 from .analysis.questionnaire import SMALL_CELL, summarise
-from .models import ReportCompileState, ReportExport, ReportSnapshot
+from .analysis.theme_corrections import apply_corrections, official_theme_id
+from .models import ReportCompileState, ReportExport, ReportSnapshot, ThemeCorrection
 from .statements import statements_section
 
 logger = logging.getLogger(__name__)
@@ -25,8 +27,13 @@ STALE_AFTER = timedelta(minutes=10)
 
 
 def report_watermark(consultation_id: int) -> tuple:
-    """What a compile reads, in four numbers: sent responses and votes, and when each last changed."""
-    return (*loaders.response_watermark(consultation_id), *loaders.vote_watermark(consultation_id))
+    """What a compile reads: sent responses and votes, when each last changed, and the officials'
+    theme corrections (a correction, or its undoing, calls for a new version)."""
+    return (
+        *loaders.response_watermark(consultation_id),
+        *loaders.vote_watermark(consultation_id),
+        loaders.corrections_mark(consultation_id),
+    )
 
 
 def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot | None:
@@ -52,6 +59,7 @@ def report_up_to_date(*, consultation_id: int, watermark=None) -> ReportSnapshot
             latest.responses_updated_at,
             latest.vote_count,
             latest.votes_updated_at,
+            latest.corrections_mark,
         )
         == tuple(watermark)
     ):
@@ -67,7 +75,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     the one shown.
     """
     watermark = report_watermark(consultation.pk)
-    count, last, votes, votes_last = watermark
+    count, last, votes, votes_last, corrections = watermark
     if not force and report_up_to_date(consultation_id=consultation.pk, watermark=watermark):
         return None
 
@@ -110,6 +118,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             responses_updated_at=last,
             vote_count=votes,
             votes_updated_at=votes_last,
+            corrections_mark=corrections,
             data=data,
         )
     logger.info("report compiled consultation=%s version=%s", consultation.pk, snapshot.version)
@@ -150,8 +159,14 @@ def _themes(consultation_id: int, questions: list) -> list[dict]:
     """The themes of each long-text question; short texts (a name, a place) have none to find."""
     open_questions = [q for q in questions if q.kind == "open_text"]
     texts = loaders.open_texts(consultation_id, question_ids=[q.id for q in open_questions])
+    corrections = loaders.theme_corrections(consultation_id)
     return [
-        {"question_id": q.id, "question_label": q.label, **themes.themes(texts[q.id])} for q in open_questions
+        {
+            "question_id": q.id,
+            "question_label": q.label,
+            **apply_corrections(themes.themes(texts[q.id]), corrections.get(q.id, []), dict(texts[q.id])),
+        }
+        for q in open_questions
     ]
 
 
@@ -270,3 +285,60 @@ def report_download_read(token: str, *, user) -> ReportExport | None:
     return (
         ReportExport.objects.select_related("snapshot__consultation").filter(pk=claims.get("export")).first()
     )
+
+
+class CorrectionRefused(Exception):
+    """A theme correction that does not fit the latest report version; the message says why."""
+
+
+def theme_correct(
+    *, snapshot: ReportSnapshot, author, kind: str, question_id: str, theme_id: str, into: str = "",
+    answer_id: int | None = None, label: str = "",
+) -> ThemeCorrection:  # fmt: skip
+    """Record an official's correction of a question's themes, checked against the latest version, and
+    queue the compile that applies it."""
+    result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), None)
+    if result is None or not result.get("themes"):
+        raise CorrectionRefused(_("This question has no themes in the latest version of the report."))
+    themes_by_id = {theme["id"]: theme for theme in result["themes"]}
+    label = " ".join(label.split())[:120]
+    if kind == ThemeCorrection.Kind.RENAME:
+        if theme_id not in themes_by_id:
+            raise CorrectionRefused(_("This theme is no longer in the report: reload the page."))
+        if not label:
+            raise CorrectionRefused(_("Give the theme a name."))
+    elif kind == ThemeCorrection.Kind.MERGE:
+        if theme_id not in themes_by_id or into not in themes_by_id:
+            raise CorrectionRefused(_("Choose two themes of the report."))
+        if theme_id == into:
+            raise CorrectionRefused(_("A theme cannot be merged into itself."))
+    elif kind == ThemeCorrection.Kind.MOVE:
+        known = {a for theme in result["themes"] for a in theme["answer_ids"]} | set(
+            result.get("unassigned", [])
+        )
+        if answer_id not in known:
+            raise CorrectionRefused(_("This answer is not among the analysed answers of this question."))
+        if label:  # a new theme, named by the official
+            theme_id = official_theme_id(label)
+        elif theme_id not in themes_by_id:
+            raise CorrectionRefused(_("Choose a theme, or name a new one."))
+    else:
+        raise CorrectionRefused(_("Unknown correction."))
+    correction = ThemeCorrection.objects.create(
+        consultation_id=snapshot.consultation_id,
+        question_id=question_id,
+        kind=kind,
+        theme_id=theme_id,
+        into=into if kind == ThemeCorrection.Kind.MERGE else "",
+        answer_id=answer_id if kind == ThemeCorrection.Kind.MOVE else None,
+        label=label,
+        author=author,
+    )
+    transaction.on_commit(lambda: report_compile_schedule(consultation_id=snapshot.consultation_id))
+    return correction
+
+
+def theme_correction_undo(*, correction: ThemeCorrection) -> None:
+    consultation_id = correction.consultation_id
+    correction.delete()
+    transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation_id))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..models import ConsultationPage, Idea
 from . import loaders, selectors, services
-from .models import ReportCompileState, ReportExport
+from .models import ReportCompileState, ReportExport, ThemeCorrection
 from .statements import absent_reason
 
 
@@ -117,6 +117,8 @@ def _detail_context(request, consultation) -> dict:
         "current_responses": loaders.response_watermark(consultation.pk)[0],
         "can_compile": permissions.can(request.user, "compile_report", consultation),
         "snapshot": selectors.report_latest(consultation_id=consultation.pk),
+        "can_correct": permissions.can(request.user, "compile_report", consultation),
+        "corrections": ThemeCorrection.objects.filter(consultation=consultation).select_related("author"),
     }
 
 
@@ -250,11 +252,52 @@ def report_answers(request, consultation_id: int):
     answers = selectors.written_answers(
         consultation_id=consultation.pk, question_id=question_id, ids=theme["answer_ids"] if theme else None
     )
+    latest = selectors.report_latest(consultation_id=consultation.pk)
+    result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "question": question,
         "theme": theme,
+        # Answers are moved between the themes of the latest version only (corrections are checked on it).
+        "themes": result.get("themes", []) if latest and latest.pk == snapshot.pk else [],
+        "can_correct": permissions.can(request.user, "compile_report", consultation),
         "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return TemplateResponse(request, "feedback/report_answers.html", context)
+
+
+@require_POST
+def theme_correct(request, consultation_id: int):
+    """An official renames or merges a theme, or moves an answer to another theme (or a new one)."""
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    snapshot = selectors.report_latest(consultation_id=consultation.pk)
+    answer = request.POST.get("answer", "")
+    try:
+        if snapshot is None:
+            raise services.CorrectionRefused(_("There is no report to correct yet."))
+        services.theme_correct(
+            snapshot=snapshot,
+            author=request.user,
+            kind=request.POST.get("kind", ""),
+            question_id=request.POST.get("question", ""),
+            theme_id=request.POST.get("theme", ""),
+            into=request.POST.get("into", ""),
+            answer_id=int(answer) if answer.isascii() and answer.isdigit() else None,
+            label=request.POST.get("label", ""),
+        )
+    except services.CorrectionRefused as refused:
+        messages.error(request, str(refused))
+        context = _detail_context(request, consultation)
+        return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
+    messages.success(request, _("Your correction is saved: the report is being compiled again with it."))
+    return redirect("feedback_report_detail", consultation_id=consultation.pk)
+
+
+@require_POST
+def theme_correction_undo(request, consultation_id: int, correction_id: int):
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    correction = get_object_or_404(ThemeCorrection, pk=correction_id, consultation=consultation)
+    services.theme_correction_undo(correction=correction)
+    messages.success(request, _("The correction is undone: the report is being compiled again without it."))
+    return redirect("feedback_report_detail", consultation_id=consultation.pk)

@@ -25,6 +25,14 @@ def register_report_urls():
         ),
         path("reports/download/<str:token>/", views.report_download, name="feedback_report_download"),
         path("reports/<id:consultation_id>/answers/", views.report_answers, name="feedback_report_answers"),
+        path(
+            "reports/<id:consultation_id>/themes/correct/", views.theme_correct, name="feedback_theme_correct"
+        ),
+        path(
+            "reports/<id:consultation_id>/themes/undo/<id:correction_id>/",
+            views.theme_correction_undo,
+            name="feedback_theme_correction_undo",
+        ),
     ]
 
 
