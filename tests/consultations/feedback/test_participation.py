@@ -50,3 +50,6 @@ def test_the_report_page_shows_the_method_and_participation(client, consultation
     assert "Participation dans le temps" in page
     assert "<svg" in page
     assert "la moitié en a exprimé 2 ou moins" in page
+    # Each share is drawn as a bar; SVG needs a decimal point whatever the page's language.
+    assert 'class="share-bar"' in page
+    assert 'width="100.0"' in page
