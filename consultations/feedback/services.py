@@ -94,9 +94,11 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
     }
+    departements, names = loaders.response_departements(consultation.pk)
     data["participation"] = {
         "timeline": participation.timeline(loaders.responses_per_day(consultation.pk)),
         "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
+        "territories": participation.by_territory(departements, names, participants=count),
     }
     data["method"] = _method_card(consultation, votes=votes)
     if consultation.ideas_enabled:

@@ -34,3 +34,26 @@ def votes_per_participant(counts: Iterable[int]) -> dict:
         "median": median(values) if values else None,
         "distribution": buckets,
     }
+
+
+def by_territory(
+    groups: dict[int, str], names: dict[str, str], *, participants: int, small_cell: int = 5
+) -> list[dict]:
+    """Participants by département, largest first. Départements with fewer than `small_cell` people are
+    counted together in one unnamed row, so that no small group can be told; people who gave no commune
+    are a row of their own."""
+    counts: dict[str, int] = {}
+    for code in groups.values():
+        counts[code] = counts.get(code, 0) + 1
+    rows = [
+        {"code": code, "name": names.get(code, code), "participants": count}
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if count >= small_cell
+    ]
+    small = sum(count for count in counts.values() if count < small_cell)
+    if small:
+        rows.append({"code": "", "name": "", "participants": small, "small": True})
+    unknown = participants - len(groups)
+    if unknown > 0:
+        rows.append({"code": "", "name": "", "participants": unknown, "unknown": True})
+    return rows

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from consultations.feedback import services
-from consultations.feedback.analysis.participation import timeline, votes_per_participant
+from consultations.feedback.analysis.participation import by_territory, timeline, votes_per_participant
 from consultations.models import Statement, Vote
 from tests.consultations.feedback.test_reports import answer
 from tests.factories import OfficialFactory, UserFactory
@@ -26,6 +26,17 @@ def test_votes_per_participant_in_buckets():
     assert (summary["voters"], summary["votes"], summary["median"]) == (5, 78, 7)
     assert [bucket["participants"] for bucket in summary["distribution"]] == [1, 1, 2, 0, 1]
     assert votes_per_participant([])["mean"] is None
+
+
+def test_participants_by_territory_hide_small_departements():
+    groups = dict.fromkeys(range(6), "69") | {10: "42", 11: "42", 12: "01"}
+    rows = by_territory(groups, {"69": "Rhône", "42": "Loire", "01": "Ain"}, participants=12)
+    assert rows == [
+        {"code": "69", "name": "Rhône", "participants": 6},
+        {"code": "", "name": "", "participants": 3, "small": True},
+        {"code": "", "name": "", "participants": 3, "unknown": True},
+    ]
+    assert by_territory({}, {}, participants=0) == []
 
 
 @pytest.mark.django_db
