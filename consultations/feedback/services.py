@@ -143,18 +143,23 @@ def _method_card(consultation: ConsultationPage, *, votes: int) -> dict:
 
 
 def _crosstabs(consultation_id: int, questions: list) -> list[dict]:
-    """Single-answer questions by département and by age band (when asked), tests adjusted together."""
+    """Single-answer questions, and each choice of multiple-choice ones, by département and by age band
+    (when asked), tests adjusted together."""
     crossed = [q for q in questions if q.kind in crosstabs.CROSSED_KINDS]
-    if not crossed:
+    multiple = [q for q in questions if q.kind == "multiple_choice"]
+    if not crossed and not multiple:
         return []
     # Only these questions' rows, one small tuple per person and question: kept in memory to be read twice.
-    rows = list(loaders.answer_rows(consultation_id, question_ids=[q.id for q in crossed]))
+    rows = list(loaders.answer_rows(consultation_id, question_ids=[q.id for q in crossed + multiple]))
+    per_choice, per_choice_rows = crosstabs.one_question_per_choice(
+        multiple, rows, chosen=_("Chose it"), not_chosen=_("Did not choose it")
+    )
     departements, names = loaders.response_departements(consultation_id)
     groupings = [
         crosstabs.Grouping(id="territory", label="", groups=departements, labels=names),
         *crosstabs.age_band_groupings(crossed, rows),
     ]
-    return crosstabs.crosstabulate(crossed, rows, groupings)
+    return crosstabs.crosstabulate(crossed + per_choice, rows + per_choice_rows, groupings)
 
 
 def _themes(consultation_id: int, questions: list) -> list[dict]:

@@ -52,6 +52,7 @@ def report_detail(request, consultation_id: int):
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
     if context["snapshot"] is not None:
         context["downloads"] = _downloads(request, context["snapshot"])
+        _attach_crosstabs(context["snapshot"].data)
         statuses = dict(Idea.Status.choices)
         for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
             idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
@@ -92,6 +93,18 @@ def _statements_context(section: dict | None) -> dict:
         ],
         "agree_column": agree,
     }
+
+
+def _attach_crosstabs(data: dict) -> None:
+    """Give each question its cross-tables: its own, and one per choice for a multiple choice."""
+    tables = data.get("crosstabs", [])
+    for question in data.get("questions", []):
+        prefix = f"{question['id']}:"
+        question["crosstab_tables"] = [
+            table
+            for table in tables
+            if table["question_id"] == question["id"] or table["question_id"].startswith(prefix)
+        ]
 
 
 def _bars(points: list[tuple[str, int]]) -> list[dict]:

@@ -246,3 +246,35 @@ def _secondary_suppression(counts: np.ndarray, hidden: np.ndarray, total_shown: 
                 break
         else:
             return
+
+
+def one_question_per_choice(
+    questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *, chosen: str, not_chosen: str
+) -> tuple[list[QuestionSpec], list[AnswerRow]]:
+    """Multiple-choice questions as one yes/no question per choice ("chose it" or not, among the people
+    who answered the question), so that each choice can be crossed and tested like a single answer.
+
+    `chosen` and `not_chosen` are the labels of the two answers, in the report's language.
+    """
+    multiple = {q.id: q for q in questions if q.kind == "multiple_choice" and q.choices}
+    picked: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in answers:
+        if row.question_id in multiple and row.choice_id:
+            picked[row.question_id][row.response_id].add(row.choice_id)
+    specs, rows = [], []
+    for question_id, question in multiple.items():
+        for choice_id, label in question.choices:
+            derived = f"{question_id}:{choice_id}"
+            specs.append(
+                QuestionSpec(
+                    id=derived,
+                    kind="single_choice",
+                    label=f"{question.label} — {label}",
+                    choices=(("chosen", chosen), ("not_chosen", not_chosen)),
+                )
+            )
+            rows += [
+                AnswerRow(response_id, derived, "chosen" if choice_id in choices else "not_chosen", False)
+                for response_id, choices in picked[question_id].items()
+            ]
+    return specs, rows

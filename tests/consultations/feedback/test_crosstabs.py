@@ -123,3 +123,40 @@ def test_multiple_choice_and_open_questions_are_not_crossed():
     multiple = QuestionSpec(id="m", kind="multiple_choice", label="M", choices=(("a", "A"), ("b", "B")))
     text = QuestionSpec(id="t", kind="open_text", label="T")
     assert crosstabulate([multiple, text], [], [territory({})]) == []
+
+
+# Multiple choice: each choice crossed as "chose it or not" -------------------------------------------
+
+
+def test_a_multiple_choice_question_is_crossed_choice_by_choice():
+    from consultations.feedback.analysis.crosstabs import Grouping, crosstabulate, one_question_per_choice
+    from consultations.feedback.analysis.questionnaire import AnswerRow, QuestionSpec
+
+    question = QuestionSpec(
+        "m", "multiple_choice", "Équipements", (("screen", "Écran"), ("headset", "Casque"))
+    )
+    answers = []
+    for response_id in range(1, 21):  # Rhône (1–10) picks screens, Loire (11–20) headsets
+        picked = "screen" if response_id <= 10 else "headset"
+        answers.append(AnswerRow(response_id, "m", picked, False))
+    specs, rows = one_question_per_choice([question], answers, chosen="Oui", not_chosen="Non")
+    assert [spec.id for spec in specs] == ["m:screen", "m:headset"]
+    assert specs[0].label == "Équipements — Écran"
+    assert sum(1 for row in rows if row.question_id == "m:screen" and row.choice_id == "chosen") == 10
+
+    departements = {n: "69" if n <= 10 else "42" for n in range(1, 21)}
+    tables = crosstabulate(specs, rows, [Grouping(id="territory", label="", groups=departements, labels={})])
+    assert len(tables) == 2
+    assert all(table["test"] and table["test"]["significant"] for table in tables)
+
+
+def test_the_report_page_puts_each_choices_table_under_its_question():
+    from consultations.feedback.views import _attach_crosstabs
+
+    data = {
+        "questions": [{"id": "m"}, {"id": "s"}],
+        "crosstabs": [{"question_id": "m:screen"}, {"question_id": "s"}, {"question_id": "mx"}],
+    }
+    _attach_crosstabs(data)
+    assert [table["question_id"] for table in data["questions"][0]["crosstab_tables"]] == ["m:screen"]
+    assert [table["question_id"] for table in data["questions"][1]["crosstab_tables"]] == ["s"]
