@@ -4,9 +4,15 @@ Part 1 (always): 33,000 participants × 800 statements, about 1.5 million votes,
 `analyse` (PCA, groups, statement statistics), and of building its input. BENCH_PARTICIPANTS,
 BENCH_STATEMENTS and BENCH_SEEN change its size (e.g. 1000000, 10000, 0.0028 for 28M votes in memory).
 
-Parts 2 and 3 of the issue (1M × 10,000 statements, 28M votes, end to end from PostgreSQL; a Grand Débat
-questionnaire of 500,000 responses) are not written yet: the last line says `not-run` for them rather
-than a number nobody measured.
+Part 2 (`BENCH_PG=1`, the default; needs PostgreSQL): 1,000,000 participants × 10,000 statements, about
+28M votes, end to end from PostgreSQL — a fresh database (`BENCH_SCALE_DATABASE_URL`, default
+postgres://postgres@127.0.0.1:5432/concerto_scale, dropped and recreated), the votes loaded by binary
+`COPY FROM` (the benchmark's own setup: foreign keys and indexes of the vote table are dropped first, as
+for a bulk load; not timed), then timed: a plain `COPY … TO` of the same rows for reference, our
+`loaders.vote_rows`, building the vote matrix and `analyse`.
+
+Part 3 (a Grand Débat questionnaire of 500,000 responses) is not written yet: the last line says
+`not-run` for it rather than a number nobody measured.
 
 The votes are drawn from three latent opinion groups (each statement has an agree probability per group),
 each participant seeing a random 5 % of the statements, so the method has something real to find.
@@ -47,6 +53,127 @@ def synthetic_votes(participants: int, statements: int, seen: float, seed: int =
     return rows + 1, cols + 1, values, group
 
 
+SCALE_DATABASE_URL = os.environ.get(
+    "BENCH_SCALE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_scale"
+)
+EPOCH_2000_US = 946_684_800_000_000  # PostgreSQL's binary timestamps count from 2000-01-01
+
+
+def from_postgresql() -> tuple[float, str]:
+    """Part 2: the 28M-vote consultation end to end from PostgreSQL; (seconds, report lines)."""
+    import psycopg
+
+    from benchmarks import votes as bench_votes
+
+    bench_votes.DATABASE_URL = SCALE_DATABASE_URL
+    bench_votes.database_recreate()
+    os.environ.update({**bench_votes.ENVIRONMENT, "DATABASE_URL": SCALE_DATABASE_URL})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from accounts.models import Organisation
+    from consultations.feedback import loaders
+    from consultations.models import Statement
+    from tests.factories import consultation_create
+
+    consultation = consultation_create(
+        organisation=Organisation.objects.create(name="Grand débat (banc d’essai)", slug="grand-debat"),
+        statements_enabled=True,
+    )
+    statements = Statement.objects.bulk_create(
+        Statement(consultation=consultation, text=f"Proposition {n}") for n in range(10_000)
+    )
+    first_statement = statements[0].pk
+    participants, columns, values, _truth = synthetic_votes(1_000_000, 10_000, 0.0028, seed=11)
+    start = time.perf_counter()
+    with psycopg.connect(SCALE_DATABASE_URL, autocommit=True) as connection:
+        # A bulk load: the vote table's foreign keys and secondary indexes go first (a throwaway database).
+        constraints = connection.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'consultations_vote'::regclass "
+            "AND contype IN ('f', 'u')"
+        ).fetchall()
+        for (name,) in constraints:
+            connection.execute(f'ALTER TABLE consultations_vote DROP CONSTRAINT "{name}"')
+        indexes = connection.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'consultations_vote' "
+            "AND indexname NOT LIKE '%pkey'"
+        ).fetchall()
+        for (name,) in indexes:
+            connection.execute(f'DROP INDEX "{name}"')
+        _copy_in(connection, participants, columns + first_statement - 1, values)
+        connection.execute("CREATE INDEX ON consultations_vote (statement_id)")
+        # The statistics autovacuum keeps in production: without them the planner expects a few
+        # statements per consultation and reads 28M votes by index, ten times slower than a hash join.
+        connection.execute("ANALYZE consultations_vote")
+        connection.execute("ANALYZE consultations_statement")
+    loaded = time.perf_counter() - start
+    del participants, columns, values
+
+    with psycopg.connect(SCALE_DATABASE_URL) as connection:
+        start = time.perf_counter()
+        size = 0
+        sql = (
+            "COPY (SELECT participant_id, statement_id, value FROM consultations_vote) "
+            "TO STDOUT (FORMAT binary)"
+        )
+        with connection.cursor().copy(sql) as copy:
+            for chunk in copy:
+                size += len(chunk)
+        plain_copy = time.perf_counter() - start
+
+    start = time.perf_counter()
+    rows = loaders.vote_rows(consultation.pk)
+    read = time.perf_counter() - start
+    start = time.perf_counter()
+    votes = VoteMatrix.from_triples(rows.participants, rows.statements, rows.values)
+    del rows
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    report = analyse(votes, seed=0)
+    analysed = time.perf_counter() - start
+    total = read + built + analysed
+    lines = (
+        f"PostgreSQL: {votes.values.size:,} votes loaded in {loaded:.0f} s (setup, not timed); "
+        f"plain COPY TO {plain_copy:.1f} s ({size / 1e6:.0f} MB)\n"
+        f"read (loaders.vote_rows) {read:.1f} s, build {built:.1f} s, analyse {analysed:.1f} s, "
+        f"groups found: {report.k}"
+    )
+    return total, lines
+
+
+def _copy_in(connection, participants, statements, values, chunk=2_000_000) -> None:
+    """Binary COPY of the votes: numpy writes the fixed-width rows, PostgreSQL reads them as they are."""
+    row = np.dtype(
+        [
+            ("fields", ">i2"),
+            ("l1", ">i4"), ("statement", ">i8"),
+            ("l2", ">i4"), ("participant", ">i8"),
+            ("l3", ">i4"), ("value", ">i2"),
+            ("l4", ">i4"), ("created", ">i8"),
+            ("l5", ">i4"), ("updated", ">i8"),
+        ]
+    )  # fmt: skip
+    now = int(time.time() * 1_000_000) - EPOCH_2000_US
+    sql = (
+        "COPY consultations_vote (statement_id, participant_id, value, created_at, updated_at) "
+        "FROM STDIN (FORMAT binary)"
+    )
+    with connection.cursor().copy(sql) as copy:
+        copy.write(b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big"))
+        for start in range(0, len(values), chunk):
+            part = slice(start, start + chunk)
+            rows = np.zeros(len(values[part]), dtype=row)
+            rows["fields"] = 5
+            rows["l1"], rows["l2"], rows["l3"], rows["l4"], rows["l5"] = 8, 8, 2, 8, 8
+            rows["statement"], rows["participant"] = statements[part], participants[part]
+            rows["value"], rows["created"], rows["updated"] = values[part], now, now
+            copy.write(rows.tobytes())
+        copy.write((-1).to_bytes(2, "big", signed=True))
+
+
 def main() -> None:
     start = time.perf_counter()
     participants, statements, values, truth = synthetic_votes(PARTICIPANTS, STATEMENTS, SEEN)
@@ -66,12 +193,18 @@ def main() -> None:
     print(f"votes: {values.size:,} from {PARTICIPANTS:,} participants on {STATEMENTS:,} statements")
     print(f"generate {generated:.2f} s, build the vote matrix {built:.2f} s, analyse {analysed:.2f} s")
     print(f"groups found: {report.k}; ARI against the latent groups: {ari:.3f}")
+    part2 = "not-run"
+    if os.environ.get("BENCH_PG", "1") == "1" and (PARTICIPANTS, STATEMENTS) == (33_000, 800):
+        seconds, pg_lines = from_postgresql()
+        part2 = f"{seconds:.1f}"
+        print(pg_lines)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     key = (
         "votes_1_5m_s"
         if (PARTICIPANTS, STATEMENTS) == (33_000, 800)
         else f"votes_{values.size / 1e6:.1f}m_in_memory_s"
     )
-    print(f"{key}={built + analysed:.2f} votes_28m_s=not-run grand_debat_s=not-run peak_rss_mb={peak_mb:.0f}")
+    print(f"{key}={built + analysed:.2f} votes_28m_s={part2} grand_debat_s=not-run peak_rss_mb={peak_mb:.0f}")
 
 
 if __name__ == "__main__":
