@@ -58,7 +58,7 @@ def _upsert(kind: str, rows: list[dict]) -> dict[str, int]:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def communes_matching(query: str, *, limit: int = 10):
         within = places.filter(Q(parent__code=parent) | Q(parent__name=parent), search_name=search_key(name))
         if found := list(within.order_by("-population")[:limit]):
             return found
-    if query.isdigit() and len(query) == 5:
+    if query.isascii() and query.isdigit() and len(query) == 5:
         # An INSEE code or a postal code: 69001 is both Affoux and a postal code of Lyon.
         return list(
             places.filter(Q(code=query) | Q(postal_codes__contains=query)).order_by("-population")[:limit]

@@ -93,7 +93,7 @@ def idea_merge(request, idea_id: int):
     if request.method != "POST":
         return TemplateResponse(request, "consultations/admin/merge.html", context)
     raw = request.POST.get("into", "")
-    target = Idea.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    target = Idea.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
     reason = request.POST.get("reason", "")[:500]
     context["reason"] = reason
     if target is None:

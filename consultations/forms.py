@@ -61,7 +61,7 @@ class RankingField(forms.Field):
             rank = (rank or "").strip()
             if not rank:
                 continue
-            if not rank.isdigit() or not 1 <= int(rank) <= len(self.choices):
+            if not (rank.isascii() and rank.isdigit()) or not 1 <= int(rank) <= len(self.choices):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
             ranks[choice_id] = int(rank)
         if len(set(ranks.values())) != len(ranks):

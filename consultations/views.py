@@ -17,7 +17,7 @@ from accounts.permissions import is_verified
 
 from . import permissions, selectors, services
 from .forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
-from .models import Audience, Comment, ConsultationPage, Idea, Phase, Response, Stance, Statement
+from .models import Audience, Comment, ConsultationPage, Idea, Phase, Response, Stance, Statement, Visibility
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -237,7 +237,10 @@ def statement_vote(request, consultation_id: int, statement_id: int):
         )
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
-    services.vote_cast(statement=statement, participant=request.user, value=int(value))
+    try:
+        services.vote_cast(statement=statement, participant=request.user, value=int(value))
+    except services.ResponseRefused as refused:  # hidden or closed since the check above
+        return _refused(request, 403, refused.message)
     if _wants_json(request):
         return JsonResponse(
             {"statement": statement.pk, "vote": int(value), "message": _("Your vote is recorded.")}
@@ -398,13 +401,17 @@ def idea_create(request, consultation_id: int):
             return TemplateResponse(
                 request, "consultations/idea_form.html", {**context, "form": form, "similar": similar}
             )
-        services.idea_submit(
-            consultation=consultation,
-            author=request.user,
-            title=data["title"],
-            text=data["text"],
-            theme=data["theme"],
-        )
+        try:
+            services.idea_submit(
+                consultation=consultation,
+                author=request.user,
+                title=data["title"],
+                text=data["text"],
+                theme=data["theme"],
+            )
+        except services.ResponseRefused as refused:  # closed since the form was shown: nothing is lost
+            form.add_error(None, refused.message)
+            return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
         messages.success(request, _("Thank you: your idea is published."))
         return redirect("idea_list", consultation_id=consultation.pk)
     return TemplateResponse(request, "consultations/idea_form.html", context)
@@ -560,7 +567,7 @@ def _parent_of(raw: str, item) -> tuple[Comment | None, bool]:
     if not raw:
         return None, True
     field = "idea" if isinstance(item, Idea) else "statement"
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         return None, False
     parent = Comment.objects.filter(pk=int(raw), **{field: item}).first()
     return parent, parent is not None
@@ -666,13 +673,25 @@ def comment_delete(request, consultation_id: int, comment_id: int):
 REPORTABLE = {"statement": Statement, "idea": Idea, "comment": Comment}
 
 
+def _reportable(model):
+    """The items of `model` shown to everyone: published, and for a comment, on a published item."""
+    if model is Statement:
+        return Statement.objects.published()
+    if model is Idea:
+        return Idea.objects.published()
+    return Comment.objects.filter(status=Comment.Status.PUBLISHED).filter(
+        Q(idea__moderation_status=Visibility.PUBLISHED) | Q(statement__status=Statement.Status.PUBLISHED)
+    )
+
+
 def contribution_report(request, consultation_id: int, kind: str, item_id: int):
     """Report a statement, an idea or a comment to the moderators, with a reason."""
     consultation = _consultation_or_404(consultation_id)
     model = REPORTABLE.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model.objects.all(), pk=item_id, consultation=consultation)
+    # Only what everyone may read can be reported: hidden or pending items are a 404, as on their pages.
+    item = get_object_or_404(_reportable(model), pk=item_id, consultation=consultation)
     item.consultation = consultation
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")

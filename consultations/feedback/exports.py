@@ -8,6 +8,7 @@ as JSON in their cell.
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -111,9 +112,19 @@ def _without(record: dict, *keys: str) -> dict:
     return {key: value for key, value in record.items() if key not in keys}
 
 
+# Characters XML (so XLSX) cannot hold, and the first characters that make a spreadsheet read a cell
+# as a formula: participants' texts must stay text ("=HYPERLINK(…)" typed as a statement included).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+        if value.startswith(_FORMULA_START):
+            value = "'" + value
     return value
 
 
@@ -123,9 +134,9 @@ def write_xlsx(tables: list[Table]) -> bytes:
     workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(title=_sheet_title(table.name))
-        sheet.append(table.header)
+        sheet.append([_cell(value) for value in table.header])
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -138,8 +149,8 @@ def write_csv_zip(tables: list[Table]) -> bytes:
         for number, table in enumerate(tables, start=1):
             text = io.StringIO()
             writer = csv.writer(text)
-            writer.writerow(table.header)
-            writer.writerows(table.rows)
+            writer.writerow([_cell(value) for value in table.header])
+            writer.writerows([_cell(value) for value in row] for row in table.rows)
             archive.writestr(f"{number:02d}-{_file_name(table.name)}.csv", "\ufeff" + text.getvalue())
     return output.getvalue()
 
