@@ -4,6 +4,7 @@ import csv
 import gzip
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -64,6 +65,11 @@ def _int(value: str) -> int | None:
 @transaction.atomic
 def territories_load() -> dict[str, int]:
     """Load (or refresh) every territory; running it again changes nothing. Returns counts by kind."""
+    transaction.on_commit(_within.cache_clear)  # the hierarchy may have changed
+    return _territories_load()
+
+
+def _territories_load() -> dict[str, int]:
     regions = _upsert(Kind.REGION, [{"code": r["code"], "name": r["nom"]} for r in _rows("regions.csv")])
     departements = _upsert(
         Kind.DEPARTEMENT,
@@ -143,14 +149,23 @@ def communes_matching(query: str, *, limit: int = 10):
 def territory_within(territory: Territory | None, area: Territory) -> bool:
     """Whether `territory` is `area` or lies inside it: a commune in its département, région or
     intercommunality, an arrondissement in its commune and beyond."""
+    if territory is None or area is None:
+        return False
+    return _within(territory.pk, area.pk)
+
+
+@lru_cache(maxsize=100_000)
+def _within(territory_id: int, area_id: int) -> bool:
+    """The walk up the referential, remembered per process: it is asked on every contribution to a
+    consultation for residents, and the referential changes only when `territories_load` runs (once a
+    year, before a restart)."""
     seen: set[int] = set()
-    pending = [territory] if territory is not None else []
+    pending = [territory_id]
     while pending:
         current = pending.pop()
-        if current.pk == area.pk:
+        if current == area_id:
             return True
-        seen.add(current.pk)
-        for parent_id in (current.parent_id, current.epci_id):
-            if parent_id is not None and parent_id not in seen:
-                pending.append(Territory.objects.get(pk=parent_id))
+        seen.add(current)
+        parents = Territory.objects.filter(pk=current).values_list("parent_id", "epci_id").first() or ()
+        pending += [parent for parent in parents if parent is not None and parent not in seen]
     return False

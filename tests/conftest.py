@@ -41,6 +41,14 @@ def _fast_hashing_and_own_cache(settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_territory_walks():
+    """Territory ids come back after a rolled-back test (SQLite): forget the remembered walks."""
+    from accounts.territories import _within
+
+    _within.cache_clear()
+
+
 @pytest.fixture
 def consultation(db, organisation):
     return factories.consultation_create(organisation=organisation)
