@@ -1,28 +1,21 @@
 """Ideas in a report: the most supported, and groups of near-duplicates for moderators to merge.
 
 Plain Python over scikit-learn and scipy: no Django import. Two ideas are near-duplicates when the
-cosine similarity of their TF-IDF vectors (stemmed words of the title, counted twice, and of the start
-of the text) reaches `DUPLICATE_SIMILARITY`; groups are the connected components of that relation.
+cosine similarity of their TF-IDF vectors reaches `DUPLICATE_SIMILARITY`: the themes' stemmed words
+(`themes.stemmed_words`) of the title, counted twice, and of the start of the text. Groups are the
+connected components of that relation.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-import snowballstemmer
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .themes import stemmed_words
 
 DUPLICATE_SIMILARITY = 0.5
 TOP = 20
 TEXT_START = 500
-# Words too common to tell two ideas apart (French first, a few English ones).
-_STOP_WORDS_TEXT = """a au aux avec ce ces cet cette dans de des du elle en et il ils je la le les leur
-leurs mais ne nos notre nous on ou par pas plus pour qu que qui sa se ses son sur ta te tes un une
-vos votre vous y est sont etre avoir faire tres tout tous toutes the of and to in for on with is are"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-
-_stemmer = snowballstemmer.stemmer("french")
 
 
 @dataclass(frozen=True)
@@ -32,12 +25,6 @@ class IdeaRow:
     text: str
     supports: int
     status: str
-
-
-def _tokens(text: str) -> list[str]:
-    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    words = [word for word in re.findall(r"[a-z]{3,}", plain) if word not in STOP_WORDS]
-    return _stemmer.stemWords(words)
 
 
 def summarise_ideas(ideas: list[IdeaRow]) -> dict:
@@ -57,7 +44,8 @@ def near_duplicates(ideas: list[IdeaRow]) -> list[dict]:
     if len(ideas) < 2:
         return []
     documents = [f"{idea.title} {idea.title} {idea.text[:TEXT_START]}" for idea in ideas]
-    vectorizer = TfidfVectorizer(analyzer=_tokens)
+    cache: dict = {}
+    vectorizer = TfidfVectorizer(analyzer=lambda document: stemmed_words(document, cache))
     try:
         vectors = vectorizer.fit_transform(documents)
     except ValueError:  # no word left to compare (empty or only stop words)

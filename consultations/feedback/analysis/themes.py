@@ -205,6 +205,13 @@ def _words(text: str) -> tuple[list[str], bool]:
     return words, english > french
 
 
+def stemmed_words(text: str, cache: dict | None = None) -> list[str]:
+    """The meaningful words of a text as Snowball stems, in its language (French unless it reads as
+    English): what themes and near-duplicate ideas compare."""
+    words, english = _words(text)
+    return _stems(words, english, {} if cache is None else cache)
+
+
 def _stems(words: list[str], english: bool, cache: dict) -> list[str]:
     """Snowball stems, each word stemmed once per compile: stemming is most of the time spent, and
     answers repeat the same few hundred words."""
