@@ -56,9 +56,7 @@ def report_tables(snapshot: ReportSnapshot) -> list[Table]:
         [_("Caveat"), _("Self-selected participants, not a survey sample.")],
     ]
     method = data.get("method", {})
-    summary.rows += [
-        [key, _cell(value)] for key, value in method.items() if key not in ("opens_at", "closes_at")
-    ]
+    summary.rows += [[key, value] for key, value in method.items() if key not in ("opens_at", "closes_at")]
     tables = [summary, _questions_table(data.get("questions", []))]
     for key, value in data.items():
         if key in ("questions", "consultation", "method"):
@@ -100,7 +98,7 @@ def _questions_table(questions: list[dict]) -> Table:
 def _records_table(name: str, records: list[dict]) -> Table:
     keys = list(dict.fromkeys(key for record in records for key in record))
     table = Table(name[:31], [str(COLUMN_TITLES[key]()) if key in COLUMN_TITLES else key for key in keys])
-    table.rows = [[_cell(record.get(key)) for key in keys] for record in records]
+    table.rows = [[record.get(key) for key in keys] for record in records]
     return table
 
 
@@ -119,6 +117,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
+    """A value as a spreadsheet cell: records and lists as JSON, texts kept as text."""
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
