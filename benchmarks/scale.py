@@ -4,15 +4,17 @@ Part 1 (always): 33,000 participants × 800 statements, about 1.5 million votes,
 `analyse` (PCA, groups, statement statistics), and of building its input. BENCH_PARTICIPANTS,
 BENCH_STATEMENTS and BENCH_SEEN change its size (e.g. 1000000, 10000, 0.0028 for 28M votes in memory).
 
-Part 2 (`BENCH_PG=1`, the default; needs PostgreSQL): 1,000,000 participants × 10,000 statements, about
+Part 2 (needs PostgreSQL): 1,000,000 participants × 10,000 statements, about
 28M votes, end to end from PostgreSQL — a fresh database (`BENCH_SCALE_DATABASE_URL`, default
 postgres://postgres@127.0.0.1:5432/concerto_scale, dropped and recreated), the votes loaded by binary
 `COPY FROM` (the benchmark's own setup: foreign keys and indexes of the vote table are dropped first, as
 for a bulk load; not timed), then timed: a plain `COPY … TO` of the same rows for reference, our
 `loaders.vote_rows`, building the vote matrix and `analyse`.
 
-Part 3 (a Grand Débat questionnaire of 500,000 responses) is not written yet: the last line says
-`not-run` for it rather than a number nobody measured.
+Part 3 (needs PostgreSQL): a Grand Débat questionnaire, 500,000 responses × 20 questions with 1,000,000
+long free-text answers, compiled end to end from the same database (benchmarks/grand_debat.py).
+
+BENCH_PARTS (default 1,2,3) runs some parts only; a part not run reads `not-run` on the last line.
 
 The votes are drawn from three latent opinion groups (each statement has an agree probability per group),
 each participant seeing a random 5 % of the statements, so the method has something real to find.
@@ -59,10 +61,14 @@ SCALE_DATABASE_URL = os.environ.get(
 EPOCH_2000_US = 946_684_800_000_000  # PostgreSQL's binary timestamps count from 2000-01-01
 
 
-def from_postgresql() -> tuple[float, str]:
-    """Part 2: the 28M-vote consultation end to end from PostgreSQL; (seconds, report lines)."""
-    import psycopg
+_database_ready = False
 
+
+def scale_database() -> None:
+    """Django on a fresh, migrated benchmark database (once per run: parts 2 and 3 share it)."""
+    global _database_ready
+    if _database_ready:
+        return
     from benchmarks import votes as bench_votes
 
     bench_votes.DATABASE_URL = SCALE_DATABASE_URL
@@ -74,6 +80,14 @@ def from_postgresql() -> tuple[float, str]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    _database_ready = True
+
+
+def from_postgresql() -> tuple[float, str]:
+    """Part 2: the 28M-vote consultation end to end from PostgreSQL; (seconds, report lines)."""
+    import psycopg
+
+    scale_database()
     from accounts.models import Organisation
     from consultations.feedback import loaders
     from consultations.models import Statement
@@ -173,37 +187,50 @@ def _copy_in(connection, participants, statements, values, chunk=2_000_000) -> N
         copy.write((-1).to_bytes(2, "big", signed=True))
 
 
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
-    start = time.perf_counter()
-    participants, statements, values, truth = synthetic_votes(PARTICIPANTS, STATEMENTS, SEEN)
-    generated = time.perf_counter() - start
-    start = time.perf_counter()
-    votes = VoteMatrix.from_triples(participants, statements, values)
-    built = time.perf_counter() - start
-    start = time.perf_counter()
-    report = analyse(votes, seed=0)
-    analysed = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parts = set(os.environ.get("BENCH_PARTS", "1,2,3").split(","))
+    default_size = (PARTICIPANTS, STATEMENTS) == (33_000, 800)
+    results = {"votes_1_5m_s": "not-run", "votes_28m_s": "not-run", "grand_debat_s": "not-run"}
+    if "1" in parts:
+        start = time.perf_counter()
+        participants, statements, values, truth = synthetic_votes(PARTICIPANTS, STATEMENTS, SEEN)
+        generated = time.perf_counter() - start
+        start = time.perf_counter()
+        votes = VoteMatrix.from_triples(participants, statements, values)
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        report = analyse(votes, seed=0)
+        analysed = time.perf_counter() - start
 
-    from sklearn.metrics import adjusted_rand_score
+        from sklearn.metrics import adjusted_rand_score
 
-    grouped = report.labels >= 0 if report.labels is not None else np.zeros(len(truth), bool)
-    ari = adjusted_rand_score(truth[grouped], report.labels[grouped]) if grouped.any() else float("nan")
-    print(f"votes: {values.size:,} from {PARTICIPANTS:,} participants on {STATEMENTS:,} statements")
-    print(f"generate {generated:.2f} s, build the vote matrix {built:.2f} s, analyse {analysed:.2f} s")
-    print(f"groups found: {report.k}; ARI against the latent groups: {ari:.3f}")
-    part2 = "not-run"
-    if os.environ.get("BENCH_PG", "1") == "1" and (PARTICIPANTS, STATEMENTS) == (33_000, 800):
-        seconds, pg_lines = from_postgresql()
-        part2 = f"{seconds:.1f}"
-        print(pg_lines)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    key = (
-        "votes_1_5m_s"
-        if (PARTICIPANTS, STATEMENTS) == (33_000, 800)
-        else f"votes_{values.size / 1e6:.1f}m_in_memory_s"
-    )
-    print(f"{key}={built + analysed:.2f} votes_28m_s={part2} grand_debat_s=not-run peak_rss_mb={peak_mb:.0f}")
+        grouped = report.labels >= 0 if report.labels is not None else np.zeros(len(truth), bool)
+        ari = adjusted_rand_score(truth[grouped], report.labels[grouped]) if grouped.any() else float("nan")
+        print(f"votes: {values.size:,} from {PARTICIPANTS:,} participants on {STATEMENTS:,} statements")
+        print(f"generate {generated:.2f} s, build the vote matrix {built:.2f} s, analyse {analysed:.2f} s")
+        print(
+            f"groups found: {report.k}; ARI against the latent groups: {ari:.3f}; peak {peak_rss_mb():.0f} MB"
+        )
+        key = "votes_1_5m_s" if default_size else f"votes_{values.size / 1e6:.1f}m_in_memory_s"
+        results.pop("votes_1_5m_s")
+        results = {key: f"{built + analysed:.2f}", **results}
+        del participants, statements, values, truth, votes, report
+    if "2" in parts and default_size:
+        seconds, lines = from_postgresql()
+        results["votes_28m_s"] = f"{seconds:.1f}"
+        print(f"{lines}; peak {peak_rss_mb():.0f} MB")
+    if "3" in parts:
+        from benchmarks import grand_debat
+
+        scale_database()
+        seconds, lines = grand_debat.run(SCALE_DATABASE_URL)
+        results["grand_debat_s"] = f"{seconds:.1f}"
+        print(f"{lines}; peak {peak_rss_mb():.0f} MB")
+    print(" ".join(f"{key}={value}" for key, value in results.items()) + f" peak_rss_mb={peak_rss_mb():.0f}")
 
 
 if __name__ == "__main__":

@@ -83,18 +83,21 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.READING, percent=10
     )
     questions = loaders.question_specs(consultation)
-    data = summarise(questions, loaders.answer_rows(consultation.pk), participants=count)
+    # One read of the answers feeds both the questions' summaries and the cross-tabs.
+    collector = crosstabs.Collector(questions)
+    data = summarise(questions, collector.watch(loaders.answer_rows(consultation.pk)), participants=count)
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.ANALYSING, percent=50
     )
-    data["crosstabs"] = _crosstabs(consultation.pk, questions)
+    departements, names = loaders.response_departements(consultation.pk)
+    territory = crosstabs.Grouping(id="territory", label="", groups=departements, labels=names)
+    data["crosstabs"] = _crosstabs(questions, collector.collected(), territory)
     data["themes"] = _themes(consultation.pk, questions)
     data["consultation"] = {
         "title": consultation.title,
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
     }
-    departements, names = loaders.response_departements(consultation.pk)
     data["participation"] = {
         "timeline": participation.timeline(loaders.responses_per_day(consultation.pk)),
         "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
@@ -142,24 +145,19 @@ def _method_card(consultation: ConsultationPage, *, votes: int) -> dict:
     }
 
 
-def _crosstabs(consultation_id: int, questions: list) -> list[dict]:
-    """Single-answer questions, and each choice of multiple-choice ones, by département and by age band
-    (when asked), tests adjusted together."""
-    crossed = [q for q in questions if q.kind in crosstabs.CROSSED_KINDS]
+def _crosstabs(questions: list, collected: crosstabs.Collected, territory: crosstabs.Grouping) -> list[dict]:
+    """Single-answer questions, each choice of multiple-choice ones, the first choice of rankings, and
+    scales and numbers, by département (`territory`) and by age band (when asked), tests adjusted
+    together."""
+    crossed = [q for q in questions if q.kind in crosstabs.CROSSED_KINDS | crosstabs.NUMERIC_KINDS]
     multiple = [q for q in questions if q.kind == "multiple_choice"]
     if not crossed and not multiple:
         return []
-    # Only these questions' rows, one small tuple per person and question: kept in memory to be read twice.
-    rows = list(loaders.answer_rows(consultation_id, question_ids=[q.id for q in crossed + multiple]))
-    per_choice, per_choice_rows = crosstabs.one_question_per_choice(
-        multiple, rows, chosen=_("Chose it"), not_chosen=_("Did not choose it")
+    per_choice = crosstabs.one_question_per_choice(
+        multiple, collected, chosen=_("Chose it"), not_chosen=_("Did not choose it")
     )
-    departements, names = loaders.response_departements(consultation_id)
-    groupings = [
-        crosstabs.Grouping(id="territory", label="", groups=departements, labels=names),
-        *crosstabs.age_band_groupings(crossed, rows),
-    ]
-    return crosstabs.crosstabulate(crossed + per_choice, rows + per_choice_rows, groupings)
+    groupings = [territory, *crosstabs.age_band_groupings(crossed, collected)]
+    return crosstabs.crosstabulate(crossed + per_choice, collected, groupings)
 
 
 def _themes(consultation_id: int, questions: list) -> list[dict]:

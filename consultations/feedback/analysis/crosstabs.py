@@ -2,16 +2,25 @@
 
 Plain Python with numpy and scipy, no Django import, so it runs and is tested alone.
 
-Each table crosses one single-answer question (single choice, yes/no, age band) with one grouping of
-the participants (their département, their age band). Its rows are the groups, its cells how many
-people of the group gave each answer, and beside it Pearson's chi-square test of independence: is the
-spread of answers the same in every group, up to chance?
+Each table crosses one question with one grouping of the participants (their département, their age
+band). Its rows are the groups.
+
+- A single-answer question (single choice, yes/no, age band), a ranking (the choice each person put
+  first) and each choice of a multiple choice (chosen or not, see `one_question_per_choice`): the cells
+  count how many people of the group gave each answer, and Pearson's chi-square test of independence
+  says whether the spread of answers is the same in every group, up to chance.
+- A scale or a number: each group's count, mean and median, and the Kruskal–Wallis test, whether the
+  values of one group tend to be higher than another's, up to chance. A rank test rather than an
+  analysis of variance: a scale is ordinal (the step from 1 to 2 need not equal the step from 4 to 5)
+  and numbers people type have long tails (a few 300 km commutes), neither of which suits a test of
+  means.
 
 What officials must not read into it, and how the module guards against it:
 
-- A group of 1 to 4 people could be recognised, so such groups are pooled into one "other groups" row,
-  and any cell of 1 to 4 people is hidden, with a second cell hidden wherever one hidden cell could be
-  recomputed from a row total or from the question's overall counts (which the report shows).
+- A group of 1 to 4 people could be recognised, so such groups are pooled into one "other groups" row
+  (whose mean and median are hidden if it is still under 5 people), and any cell of 1 to 4 people is
+  hidden, with a second cell hidden wherever one hidden cell could be recomputed from a row total or
+  from the question's overall counts (which the report shows).
 - The chi-square approximation is poor when an expected count is under 5 (Cochran's rule), so the test
   is then skipped, and says so, rather than giving a p-value nobody should trust.
 - A report runs many tests; some would come out "significant" by chance alone. The p-values are
@@ -20,20 +29,22 @@ What officials must not read into it, and how the module guards against it:
   that the population does.
 """
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import chi2_contingency
+from scipy.stats import chi2_contingency, kruskal
 
 from .questionnaire import SMALL_CELL, AnswerRow, QuestionSpec
 
 ALPHA = 0.05
 MIN_EXPECTED = 5
 # Questions where each person gives one answer: the people of a group then split over the choices, as
-# the test of independence requires. (A multiple choice would need one test per choice.)
-CROSSED_KINDS = {"single_choice", "yes_no", "age_band"}
+# the test of independence requires. (A multiple choice would need one test per choice.) A ranking is
+# crossed by the choice each person ranked first.
+CROSSED_KINDS = {"single_choice", "yes_no", "age_band", "ranking"}
+NUMERIC_KINDS = {"scale", "number"}
 # Row keys of the rows that are not a group of their own.
 POOLED = "_pooled"
 UNKNOWN = "_unknown"
@@ -42,6 +53,7 @@ UNKNOWN = "_unknown"
 TOO_FEW_GROUPS = "too_few_groups"  # fewer than two groups of at least 5 people who answered
 TOO_FEW_CHOICES = "too_few_choices"  # fewer than two answers chosen among those groups
 EXPECTED_BELOW_5 = "expected_below_5"
+NO_VARIATION = "no_variation"  # every person compared gave the same value
 
 
 @dataclass(frozen=True)
@@ -57,46 +69,137 @@ class Grouping:
     question_id: str | None = None
 
 
-def age_band_groupings(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow]) -> list[Grouping]:
-    """One grouping per age-band question the consultation asks (usually none or one)."""
-    bands = [q for q in questions if q.kind == "age_band"]
-    wanted = {q.id for q in bands}
-    chosen: dict[str, dict[int, str]] = defaultdict(dict)
+@dataclass
+class Collected:
+    """The answers the cross-tabs read, kept as arrays: one pass over the rows, a few bytes per answer.
+
+    For each question, the response ids and what each gave: its choice's index in the question's
+    choices (single answers; the choice ranked first for a ranking), its value (scales and numbers);
+    for a multiple choice one entry per choice picked. One answer per response and question; a repeat
+    (which the database does not allow) keeps the first.
+    """
+
+    choices: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    picks: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def answered(self, question_id: str) -> tuple[np.ndarray, np.ndarray]:
+        found = self.choices.get(question_id) or self.numbers.get(question_id)
+        return found if found else (np.zeros(0, np.int64), np.zeros(0))
+
+
+class Collector:
+    """Gathers a `Collected` from answer rows as they stream past: `watch` hands every row on, so the
+    same read of the answers can feed the questions' summaries and the cross-tabs."""
+
+    def __init__(self, questions: Iterable[QuestionSpec]):
+        self.questions = [
+            q for q in questions if q.kind in CROSSED_KINDS | NUMERIC_KINDS | {"multiple_choice"}
+        ]
+        self._kinds = {q.id: q.kind for q in self.questions}
+        self._column = {
+            q.id: {choice_id: index for index, (choice_id, _label) in enumerate(q.choices)}
+            for q in self.questions
+        }
+        self._buffers = {q.id: (array("q"), array("d")) for q in self.questions}
+
+    def add(self, row: AnswerRow) -> None:
+        kind = self._kinds.get(row.question_id)
+        if kind is None:
+            return
+        if kind in NUMERIC_KINDS:
+            value = row.number
+        elif kind == "ranking":
+            value = self._column[row.question_id].get(row.choice_id) if row.position == 1 else None
+        elif row.position is None:
+            value = self._column[row.question_id].get(row.choice_id)
+        else:
+            value = None
+        if value is not None:
+            responses, values = self._buffers[row.question_id]
+            responses.append(row.response_id)
+            values.append(value)
+
+    def watch(self, answers: Iterable[AnswerRow]) -> Iterator[AnswerRow]:
+        for row in answers:
+            self.add(row)
+            yield row
+
+    def collected(self) -> Collected:
+        collected = Collected()
+        for question in self.questions:
+            responses, values = self._buffers[question.id]
+            responses = np.frombuffer(responses, dtype=np.int64) if responses else np.zeros(0, np.int64)
+            values = np.frombuffer(values, dtype=np.float64) if values else np.zeros(0)
+            if question.kind == "multiple_choice":
+                pairs = np.unique(np.stack([responses, values.astype(np.int64)]), axis=1)
+                collected.picks[question.id] = (pairs[0], pairs[1])
+                continue
+            responses, first = np.unique(responses, return_index=True)
+            if question.kind in NUMERIC_KINDS:
+                collected.numbers[question.id] = (responses, values[first])
+            else:
+                collected.choices[question.id] = (responses, values[first].astype(np.int64))
+        return collected
+
+
+def collect(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow]) -> Collected:
+    """What the cross-tabs of `questions` need from `answers` (an iterable read once, e.g. a stream)."""
+    collector = Collector(questions)
     for row in answers:
-        if row.question_id in wanted and row.choice_id:
-            chosen[row.question_id][row.response_id] = row.choice_id
-    return [
-        Grouping(
-            id=f"age_band:{q.id}",
-            label=q.label,
-            groups=chosen[q.id],
-            labels=dict(q.choices),
-            question_id=q.id,
+        collector.add(row)
+    return collector.collected()
+
+
+def age_band_groupings(questions: Iterable[QuestionSpec], collected: Collected) -> list[Grouping]:
+    """One grouping per age-band question the consultation asks (usually none or one)."""
+    groupings = []
+    for question in questions:
+        if question.kind != "age_band":
+            continue
+        responses, codes = collected.answered(question.id)
+        choice_ids = [choice_id for choice_id, _label in question.choices]
+        groups = {
+            response: choice_ids[code]
+            for response, code in zip(responses.tolist(), codes.tolist(), strict=True)
+        }
+        groupings.append(
+            Grouping(
+                id=f"age_band:{question.id}",
+                label=question.label,
+                groups=groups,
+                labels=dict(question.choices),
+                question_id=question.id,
+            )
         )
-        for q in bands
-    ]
+    return groupings
 
 
 def crosstabulate(
-    questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], groupings: Iterable[Grouping]
+    questions: Iterable[QuestionSpec],
+    answers: Collected | Iterable[AnswerRow],
+    groupings: Iterable[Grouping],
 ) -> list[dict]:
-    """Every single-answer question crossed with every grouping, with Holm-adjusted chi-square tests.
+    """Every crossed question with every grouping, with every test of the report Holm-adjusted together.
 
-    A table is present, with `skipped` set to a reason, when a grouping has too few people to compare;
-    so the report can say why a comparison is missing rather than leave it out silently.
+    `answers` is what `collect` gathered, or the answer rows themselves. A table is present, with
+    `skipped` set to a reason, when a grouping has too few people to compare; so the report can say
+    why a comparison is missing rather than leave it out silently.
     """
-    questions = [q for q in questions if q.kind in CROSSED_KINDS and q.choices]
-    wanted = {q.id for q in questions}
-    chosen: dict[str, dict[int, str]] = defaultdict(dict)
-    for row in answers:
-        if row.question_id in wanted and row.choice_id and row.position is None:
-            chosen[row.question_id][row.response_id] = row.choice_id
-    tables = [
-        crosstab(question, chosen[question.id], grouping)
-        for grouping in groupings
-        for question in questions
-        if question.id != grouping.question_id
-    ]
+    questions = [q for q in questions if (q.kind in CROSSED_KINDS and q.choices) or q.kind in NUMERIC_KINDS]
+    collected = answers if isinstance(answers, Collected) else collect(questions, answers)
+    tables = []
+    for grouping in groupings:
+        lookup = _GroupLookup(grouping)
+        for question in questions:
+            if question.id == grouping.question_id:
+                continue
+            responses, values = collected.answered(question.id)
+            groups = lookup.groups_of(responses)
+            if question.kind in NUMERIC_KINDS:
+                tables.append(numeric_crosstab(question, groups, values, lookup))
+            else:
+                tables.append(crosstab(question, groups, values.astype(np.int64), lookup))
     tested = [table["test"] for table in tables if table["test"]]
     for test, adjusted in zip(tested, holm([test["p_value"] for test in tested]), strict=True):
         test["p_adjusted"] = adjusted
@@ -105,43 +208,74 @@ def crosstabulate(
     return tables
 
 
-def crosstab(question: QuestionSpec, chosen: Mapping[int, str], grouping: Grouping) -> dict:
+class _GroupLookup:
+    """A grouping as arrays: each response id's group as an index into `keys`; -1 for "not stated"."""
+
+    def __init__(self, grouping: Grouping):
+        self.grouping = grouping
+        order = {key: index for index, key in enumerate(grouping.labels)}
+        self.keys = sorted(set(grouping.groups.values()), key=lambda key: (order.get(key, len(order)), key))
+        index = {key: position for position, key in enumerate(self.keys)}
+        responses = np.fromiter(grouping.groups.keys(), dtype=np.int64, count=len(grouping.groups))
+        codes = np.fromiter(
+            (index[key] for key in grouping.groups.values()), dtype=np.int64, count=len(grouping.groups)
+        )
+        order_by_response = np.argsort(responses, kind="stable")
+        self.responses, self.codes = responses[order_by_response], codes[order_by_response]
+
+    def groups_of(self, responses: np.ndarray) -> np.ndarray:
+        if not len(self.responses):
+            return np.full(len(responses), -1, dtype=np.int64)
+        position = np.searchsorted(self.responses, responses).clip(max=len(self.responses) - 1)
+        found = self.responses[position] == responses
+        return np.where(found, self.codes[position], -1)
+
+    def label(self, index: int) -> str:
+        key = self.keys[index]
+        return self.grouping.labels.get(key, key)
+
+
+def _table_rows(sizes: np.ndarray, lookup: _GroupLookup, unknown: int) -> tuple[list, list, list]:
+    """Which groups get a row of their own (5 people or more), which are pooled, and the row keys."""
+    present = [index for index in range(len(lookup.keys)) if sizes[index]]
+    large = [index for index in present if sizes[index] >= SMALL_CELL]
+    small = [index for index in present if sizes[index] < SMALL_CELL]
+    keys = [lookup.keys[index] for index in large]
+    if small:
+        keys.append(POOLED)
+    if unknown:
+        keys.append(UNKNOWN)
+    return large, small, keys
+
+
+def crosstab(question: QuestionSpec, groups: np.ndarray, codes: np.ndarray, lookup: _GroupLookup) -> dict:
     """One question by one grouping: counts per group and answer, small cells hidden, and the test.
 
-    `chosen` maps each response id to the choice it gave. The test compares the groups of 5 or more
-    people only: the pooled small groups mix places or ages that have nothing in common, and people who
-    did not state their group are no group.
+    `groups` and `codes` give, for each person who answered, their group's index (-1: not stated) and
+    their choice's index. The test compares the groups of 5 or more people only: the pooled small
+    groups mix places or ages that have nothing in common, and people who did not state their group are
+    no group.
     """
-    choice_ids = [choice_id for choice_id, _label in question.choices]
-    column = {choice_id: index for index, choice_id in enumerate(choice_ids)}
-    people: dict[str, Counter] = defaultdict(Counter)
-    for response_id, choice_id in chosen.items():
-        if choice_id in column:
-            people[grouping.groups.get(response_id, UNKNOWN)][choice_id] += 1
-
-    known = [key for key in people if key != UNKNOWN]
-    order = {key: index for index, key in enumerate(grouping.labels)}
-    known.sort(key=lambda key: (order.get(key, len(order)), key))
-    large = [key for key in known if sum(people[key].values()) >= SMALL_CELL]
-    pooled = Counter()
-    for key in known:
-        if key not in large:
-            pooled.update(people[key])
-
-    rows = [(key, grouping.labels.get(key, key), people[key]) for key in large]
-    if pooled:
-        rows.append((POOLED, None, pooled))
-    if people.get(UNKNOWN):
-        rows.append((UNKNOWN, None, people[UNKNOWN]))
-    counts = np.array([[row[choice_id] for choice_id in choice_ids] for _k, _l, row in rows], dtype=int)
-    counts = counts.reshape(len(rows), len(choice_ids))
-
-    rows_out = _rows(rows, counts)
+    width = len(question.choices)
+    stated = groups >= 0
+    by_group = np.bincount(groups[stated] * width + codes[stated], minlength=len(lookup.keys) * width)
+    by_group = by_group.reshape(len(lookup.keys), width)
+    unknown = np.bincount(codes[~stated], minlength=width)
+    large, small, keys = _table_rows(by_group.sum(axis=1), lookup, unknown.sum())
+    lines = [by_group[index] for index in large]
+    if small:
+        lines.append(by_group[small].sum(axis=0))
+    if unknown.sum():
+        lines.append(unknown)
+    counts = np.array(lines, dtype=int).reshape(len(lines), width)
+    labels = [lookup.label(index) for index in large] + [None] * (len(keys) - len(large))
+    rows_out = _rows(list(zip(keys, labels, strict=True)), counts)
     table = {
         "question_id": question.id,
         "question_label": question.label,
-        "grouping": grouping.id,
-        "grouping_label": grouping.label,
+        "kind": "first_choice" if question.kind == "ranking" else "choices",
+        "grouping": lookup.grouping.id,
+        "grouping_label": lookup.grouping.label,
         "choices": [{"id": choice_id, "label": label} for choice_id, label in question.choices],
         "rows": rows_out,
         "groups_compared": len(large),
@@ -158,6 +292,77 @@ def crosstab(question: QuestionSpec, chosen: Mapping[int, str], grouping: Groupi
     else:
         table["test"], table["skipped"] = chi_square(tested)
     return table
+
+
+def numeric_crosstab(
+    question: QuestionSpec, groups: np.ndarray, values: np.ndarray, lookup: _GroupLookup
+) -> dict:
+    """One scale or number question by one grouping: each group's count, mean and median, and the
+    Kruskal–Wallis test across the groups of 5 or more people.
+
+    `groups` and `values` give, for each person who answered, their group's index (-1: not stated) and
+    the value they gave. Groups of 1 to 4 people are pooled, as in `crosstab`; a row still under 5
+    people shows no count, mean or median (a person's value could be read from a mean of two).
+    """
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(-1, len(lookup.keys) + 1))
+    by_group = [values[order[bounds[i + 1] : bounds[i + 2]]] for i in range(len(lookup.keys))]
+    unknown = values[order[bounds[0] : bounds[1]]]
+    sizes = np.array([len(group) for group in by_group], dtype=np.int64)
+    large, small, keys = _table_rows(sizes, lookup, len(unknown))
+    rows = [by_group[index] for index in large]
+    if small:
+        rows.append(np.concatenate([by_group[index] for index in small]))
+    if len(unknown):
+        rows.append(unknown)
+    labels = [lookup.label(index) for index in large] + [None] * (len(keys) - len(large))
+
+    # A hidden row alone could be worked out from the question's overall count and mean (shown in the
+    # report) minus the other rows: then the smallest other row is hidden too.
+    hidden = {index for index, row in enumerate(rows) if len(row) < SMALL_CELL}
+    if len(hidden) == 1 and len(rows) > 1:
+        hidden.add(min((i for i in range(len(rows)) if i not in hidden), key=lambda i: len(rows[i])))
+
+    table = {
+        "question_id": question.id,
+        "question_label": question.label,
+        "kind": "numeric",
+        "grouping": lookup.grouping.id,
+        "grouping_label": lookup.grouping.label,
+        "rows": [
+            {
+                "key": key,
+                "label": label,
+                "total": None if index in hidden else len(row),
+                "mean": None if index in hidden else round(float(np.mean(row)), 2),
+                "median": None if index in hidden else float(np.median(row)),
+            }
+            for index, (key, label, row) in enumerate(zip(keys, labels, rows, strict=True))
+        ],
+        "groups_compared": len(large),
+        "hidden": bool(hidden),
+        "test": None,
+        "skipped": None,
+    }
+    if len(large) < 2:
+        table["skipped"] = TOO_FEW_GROUPS
+    else:
+        table["test"], table["skipped"] = kruskal_wallis([by_group[index] for index in large])
+    return table
+
+
+def kruskal_wallis(groups: list[np.ndarray]) -> tuple[dict | None, str | None]:
+    """The Kruskal–Wallis H test (ties corrected) of two or more groups of values, or why it is skipped."""
+    if len(np.unique(np.concatenate(groups))) < 2:
+        return None, NO_VARIATION
+    statistic, p_value = kruskal(*groups)
+    return {
+        "method": "kruskal_wallis",
+        "statistic": round(float(statistic), 3),
+        "dof": len(groups) - 1,
+        "p_value": float(p_value),
+        "people": sum(len(group) for group in groups),
+    }, None
 
 
 def chi_square(counts: np.ndarray) -> tuple[dict | None, str | None]:
@@ -206,7 +411,7 @@ def _rows(rows: list[tuple], counts: np.ndarray) -> list[dict]:
     total_shown = totals >= SMALL_CELL
     _secondary_suppression(counts, hidden, total_shown)
     out = []
-    for index, (key, label, _counter) in enumerate(rows):
+    for index, (key, label) in enumerate(rows):
         total = int(totals[index])
         cells = []
         for count, is_hidden in zip(counts[index], hidden[index], strict=True):
@@ -249,22 +454,23 @@ def _secondary_suppression(counts: np.ndarray, hidden: np.ndarray, total_shown: 
 
 
 def one_question_per_choice(
-    questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *, chosen: str, not_chosen: str
-) -> tuple[list[QuestionSpec], list[AnswerRow]]:
+    questions: Iterable[QuestionSpec], collected: Collected, *, chosen: str, not_chosen: str
+) -> list[QuestionSpec]:
     """Multiple-choice questions as one yes/no question per choice ("chose it" or not, among the people
     who answered the question), so that each choice can be crossed and tested like a single answer.
 
-    `chosen` and `not_chosen` are the labels of the two answers, in the report's language.
+    Adds the derived questions' answers to `collected` and returns the questions, each with the id
+    `<question id>:<choice id>`. `chosen` and `not_chosen` are the labels of the two answers, in the
+    report's language.
     """
-    multiple = {q.id: q for q in questions if q.kind == "multiple_choice" and q.choices}
-    picked: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in answers:
-        if row.question_id in multiple and row.choice_id:
-            picked[row.question_id][row.response_id].add(row.choice_id)
-    specs, rows = [], []
-    for question_id, question in multiple.items():
-        for choice_id, label in question.choices:
-            derived = f"{question_id}:{choice_id}"
+    specs = []
+    for question in questions:
+        if question.kind != "multiple_choice" or not question.choices:
+            continue
+        responses, picks = collected.picks.get(question.id, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        respondents = np.unique(responses)
+        for index, (choice_id, label) in enumerate(question.choices):
+            derived = f"{question.id}:{choice_id}"
             specs.append(
                 QuestionSpec(
                     id=derived,
@@ -273,8 +479,6 @@ def one_question_per_choice(
                     choices=(("chosen", chosen), ("not_chosen", not_chosen)),
                 )
             )
-            rows += [
-                AnswerRow(response_id, derived, "chosen" if choice_id in choices else "not_chosen", False)
-                for response_id, choices in picked[question_id].items()
-            ]
-    return specs, rows
+            picked = np.isin(respondents, responses[picks == index])
+            collected.choices[derived] = (respondents, np.where(picked, 0, 1))
+    return specs

@@ -129,8 +129,7 @@ def test_multiple_choice_and_open_questions_are_not_crossed():
 
 
 def test_a_multiple_choice_question_is_crossed_choice_by_choice():
-    from consultations.feedback.analysis.crosstabs import Grouping, crosstabulate, one_question_per_choice
-    from consultations.feedback.analysis.questionnaire import AnswerRow, QuestionSpec
+    from consultations.feedback.analysis.crosstabs import collect, one_question_per_choice
 
     question = QuestionSpec(
         "m", "multiple_choice", "Équipements", (("screen", "Écran"), ("headset", "Casque"))
@@ -139,15 +138,22 @@ def test_a_multiple_choice_question_is_crossed_choice_by_choice():
     for response_id in range(1, 21):  # Rhône (1–10) picks screens, Loire (11–20) headsets
         picked = "screen" if response_id <= 10 else "headset"
         answers.append(AnswerRow(response_id, "m", picked, False))
-    specs, rows = one_question_per_choice([question], answers, chosen="Oui", not_chosen="Non")
+    answers.append(AnswerRow(1, "m", "headset", False))  # and one person in the Rhône picks both
+    collected = collect([question], answers)
+    specs = one_question_per_choice([question], collected, chosen="Oui", not_chosen="Non")
     assert [spec.id for spec in specs] == ["m:screen", "m:headset"]
     assert specs[0].label == "Équipements — Écran"
-    assert sum(1 for row in rows if row.question_id == "m:screen" and row.choice_id == "chosen") == 10
+    assert specs[0].choices == (("chosen", "Oui"), ("not_chosen", "Non"))
 
     departements = {n: "69" if n <= 10 else "42" for n in range(1, 21)}
-    tables = crosstabulate(specs, rows, [Grouping(id="territory", label="", groups=departements, labels={})])
-    assert len(tables) == 2
-    assert all(table["test"] and table["test"]["significant"] for table in tables)
+    screen, headset = crosstabulate(specs, collected, [territory(departements)])
+    assert [row["label"] for row in screen["rows"]] == ["Rhône", "Loire"]
+    assert [[cell["count"] for cell in row["cells"]] for row in screen["rows"]] == [[10, 0], [0, 10]]
+    assert [row["total"] for row in headset["rows"]] == [10, 10]
+    assert headset["rows"][0]["cells"][0]["suppressed"], "the one person of the Rhône who chose both"
+    assert screen["test"]["people"] == 20, "everyone who answered the question, chose the choice or not"
+    assert screen["test"]["significant"]
+    assert headset["skipped"] == EXPECTED_BELOW_5, "9 people not choosing it: 4.5 expected in the Loire"
 
 
 def test_the_report_page_puts_each_choices_table_under_its_question():
@@ -160,3 +166,70 @@ def test_the_report_page_puts_each_choices_table_under_its_question():
     _attach_crosstabs(data)
     assert [table["question_id"] for table in data["questions"][0]["crosstab_tables"]] == ["m:screen"]
     assert [table["question_id"] for table in data["questions"][1]["crosstab_tables"]] == ["s"]
+
+
+# Scales, numbers and rankings ------------------------------------------------------------------------
+
+SCALE = QuestionSpec(id="s", kind="scale", label="Satisfait ?", min_value=1, max_value=5)
+
+
+def test_a_scale_is_crossed_by_mean_and_median_with_a_kruskal_wallis_test():
+    from scipy.stats import kruskal
+
+    rhone = [4, 5, 5, 4, 5, 3, 5]
+    loire = [1, 2, 2, 1, 3, 2]
+    values = {n: value for n, value in enumerate(rhone + loire, start=1)}
+    where = {n: "69" if n <= len(rhone) else "42" for n in values}
+    rows = [AnswerRow(n, "s", "", False, float(value)) for n, value in values.items()]
+    [table] = crosstabulate([SCALE], rows, [territory(where)])
+    assert table["kind"] == "numeric"
+    rhone_row, loire_row = table["rows"]  # in the labels' order
+    assert (loire_row["label"], loire_row["total"], loire_row["mean"], loire_row["median"]) == (
+        "Loire", 6, 1.83, 2.0
+    )
+    assert (rhone_row["total"], rhone_row["mean"], rhone_row["median"]) == (7, 4.43, 5.0)
+    expected = kruskal(rhone, loire)
+    assert table["test"]["method"] == "kruskal_wallis"
+    assert table["test"]["statistic"] == round(expected.statistic, 3)
+    assert table["test"]["p_value"] == pytest.approx(expected.pvalue)
+    assert (table["test"]["dof"], table["test"]["people"]) == (1, 13)
+    assert table["test"]["significant"]
+
+
+def test_a_small_group_of_values_is_hidden_with_the_row_that_would_give_it_away():
+    # Ain: 2 people, pooled and hidden; their sum would be the overall sum minus the others', so the
+    # smallest other row (Loire, 5 people) is hidden too.
+    groups = {"69": [3] * 8, "42": [2, 3, 4, 2, 3], "01": [1, 5]}
+    values, where, n = {}, {}, 0
+    for code, group in groups.items():
+        for value in group:
+            n += 1
+            values[n], where[n] = value, code
+    rows = [AnswerRow(n, "s", "", False, float(value)) for n, value in values.items()]
+    [table] = crosstabulate([SCALE], rows, [territory(where)])
+    shown = {row["key"]: (row["total"], row["mean"], row["median"]) for row in table["rows"]}
+    assert shown == {"69": (8, 3.0, 3.0), "42": (None, None, None), POOLED: (None, None, None)}
+    assert table["hidden"]
+    assert table["test"]["people"] == 13, "the test still compares the two groups of 5 or more"
+
+
+def test_identical_values_everywhere_skip_the_test_and_say_why():
+    from consultations.feedback.analysis.crosstabs import NO_VARIATION
+
+    rows = [AnswerRow(n, "s", "", False, 3.0) for n in range(1, 11)]
+    where = {n: "69" if n <= 5 else "42" for n in range(1, 11)}
+    [table] = crosstabulate([SCALE], rows, [territory(where)])
+    assert (table["test"], table["skipped"]) == (None, NO_VARIATION)
+
+
+def test_a_ranking_is_crossed_by_the_choice_ranked_first():
+    ranking = QuestionSpec(id="r", kind="ranking", label="Priorités", choices=(("a", "Bus"), ("b", "Vélo")))
+    rows, where = [], {}
+    for n in range(1, 21):  # Rhône (1–10) puts the bus first, Loire (11–20) the bike
+        first, second = ("a", "b") if n <= 10 else ("b", "a")
+        rows += [AnswerRow(n, "r", first, False, None, 1), AnswerRow(n, "r", second, False, None, 2)]
+        where[n] = "69" if n <= 10 else "42"
+    [table] = crosstabulate([ranking], rows, [territory(where)])
+    assert table["kind"] == "first_choice"
+    assert [[cell["count"] for cell in row["cells"]] for row in table["rows"]] == [[10, 0], [0, 10]]
+    assert table["test"]["people"] == 20, "each person counted once, by their first choice"

@@ -305,3 +305,35 @@ def test_a_single_participant_gets_figures_but_no_comparison_and_no_themes(clien
     assert "No comparison: fewer than two groups have at least 5 people who answered." in body
     assert "No themes: 1 written answer is too few to group (10 with meaningful words are needed)" in body
     assert "Rhône" not in body, "one person's département is not shown"
+
+
+def test_scales_numbers_and_rankings_are_crossed_by_departement_on_the_report(client, organisation):
+    from tests.factories import EVERY_KIND, consultation_create
+
+    consultation = consultation_create(organisation=organisation, questions=EVERY_KIND)
+    short, single, multiple, yes_no, scale, ranking, number, long = consultation.question_list
+    bus, bike, walk = (choice_id for choice_id, _label in ranking.choices)
+    for n in range(12):  # the Rhône is satisfied and puts the bus first; the Loire neither
+        rhone = n < 6
+        response_submit(
+            consultation=consultation,
+            participant=resident_of("69", "Rhône", "69123") if rhone else resident_of("42", "Loire", "42218"),
+            answers={
+                scale.id: "5" if rhone else "1",
+                number.id: str(10 + n),
+                ranking.id: [bus, bike, walk] if rhone else [walk, bike, bus],
+            },
+        )
+
+    snapshot = services.report_compile(consultation=consultation)
+    tables = {table["question_id"]: table for table in snapshot.data["crosstabs"]}
+    assert tables[scale.id]["test"]["method"] == "kruskal_wallis"
+    assert [(row["label"], row["mean"]) for row in tables[scale.id]["rows"]] == [("Loire", 1.0), ("Rhône", 5.0)]
+    assert tables[number.id]["rows"][1]["median"] == 12.5
+    assert tables[ranking.id]["kind"] == "first_choice"
+
+    client.force_login(OfficialFactory(organisation=organisation))
+    body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kruskal–Wallis test: H = " in body
+    assert "the choice each person ranked first" in body
+    assert body.count('data-crosstab="territory"') == len(snapshot.data["crosstabs"])
