@@ -188,7 +188,9 @@ def fixture_create(database_url: str, rng) -> object:
 
     territories_load()
     consultation = consultation_create(
-        organisation=Organisation.objects.create(name="Grand débat (banc d’essai)", slug="grand-debat-texts"),
+        organisation=Organisation.objects.create(
+            name="Grand débat, questionnaire (banc d’essai)", slug="grand-debat-questionnaire"
+        ),
         title="La transition écologique",
         questions=QUESTIONS,
         opens_in=timedelta(days=-60),
