@@ -178,14 +178,17 @@ def test_a_scale_is_crossed_by_mean_and_median_with_a_kruskal_wallis_test():
 
     rhone = [4, 5, 5, 4, 5, 3, 5]
     loire = [1, 2, 2, 1, 3, 2]
-    values = {n: value for n, value in enumerate(rhone + loire, start=1)}
+    values = dict(enumerate(rhone + loire, start=1))
     where = {n: "69" if n <= len(rhone) else "42" for n in values}
     rows = [AnswerRow(n, "s", "", False, float(value)) for n, value in values.items()]
     [table] = crosstabulate([SCALE], rows, [territory(where)])
     assert table["kind"] == "numeric"
     rhone_row, loire_row = table["rows"]  # in the labels' order
     assert (loire_row["label"], loire_row["total"], loire_row["mean"], loire_row["median"]) == (
-        "Loire", 6, 1.83, 2.0
+        "Loire",
+        6,
+        1.83,
+        2.0,
     )
     assert (rhone_row["total"], rhone_row["mean"], rhone_row["median"]) == (7, 4.43, 5.0)
     expected = kruskal(rhone, loire)

@@ -295,3 +295,17 @@ def test_two_clear_camps_are_found_with_representatives():
         assert group.representatives
         assert all(r.statement_id != 11 for r in group.representatives)
     assert result.extremity[-1] == 0.0
+
+
+@pytest.mark.parametrize("far", [40, 10**12], ids=["dense ids", "ids far apart"])
+def test_the_vote_matrix_is_the_same_whatever_the_spread_of_the_ids(far):
+    from consultations.feedback.analysis.opinion_groups import VoteMatrix
+
+    votes = VoteMatrix.from_triples([7, far, 7, 9], [3, 3, far + 1, 3], [1, -1, 0, 1])
+    assert list(votes.participant_ids) == [7, 9, far]
+    assert list(votes.statement_ids) == [3, far + 1]
+    dense = votes.indicator("agree").toarray() - votes.indicator("disagree").toarray()
+    assert dense.tolist() == [[1, 0], [1, 0], [-1, 0]]
+    assert votes.indicator("pass").toarray()[0].tolist() == [0, 1]
+    with pytest.raises(ValueError, match="one vote per participant and statement"):
+        VoteMatrix.from_triples([far, far], [3, 3], [1, 0])

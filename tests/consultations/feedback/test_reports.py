@@ -311,7 +311,7 @@ def test_scales_numbers_and_rankings_are_crossed_by_departement_on_the_report(cl
     from tests.factories import EVERY_KIND, consultation_create
 
     consultation = consultation_create(organisation=organisation, questions=EVERY_KIND)
-    short, single, multiple, yes_no, scale, ranking, number, long = consultation.question_list
+    *_before, scale, ranking, number, _long = consultation.question_list
     bus, bike, walk = (choice_id for choice_id, _label in ranking.choices)
     for n in range(12):  # the Rhône is satisfied and puts the bus first; the Loire neither
         rhone = n < 6
@@ -328,7 +328,8 @@ def test_scales_numbers_and_rankings_are_crossed_by_departement_on_the_report(cl
     snapshot = services.report_compile(consultation=consultation)
     tables = {table["question_id"]: table for table in snapshot.data["crosstabs"]}
     assert tables[scale.id]["test"]["method"] == "kruskal_wallis"
-    assert [(row["label"], row["mean"]) for row in tables[scale.id]["rows"]] == [("Loire", 1.0), ("Rhône", 5.0)]
+    means = [(row["label"], row["mean"]) for row in tables[scale.id]["rows"]]
+    assert means == [("Loire", 1.0), ("Rhône", 5.0)]
     assert tables[number.id]["rows"][1]["median"] == 12.5
     assert tables[ranking.id]["kind"] == "first_choice"
 
