@@ -172,6 +172,15 @@ class CallPage(Page):
         moment = moment or timezone.now()
         return self.opens_at <= moment < self.closes_at
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context["is_open"] = self.live and self.is_open(now)
+        context["not_yet"] = now < self.opens_at
+        labels = dict(ApplicantType.choices)
+        context["applicant_labels"] = [labels[kind] for kind in self.applicant_types]
+        return context
+
     @property
     def max_file_size(self) -> int:
         return self.max_file_size_mb * 1024 * 1024
