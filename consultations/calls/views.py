@@ -84,7 +84,7 @@ def _dossier_forms(request, call, project):
     instance = project or Project(call=call)
     form = ProjectForm(data, instance=instance, call=call)
     team_initial = budget_initial = None
-    if project is not None:
+    if project is not None and data is None:
         team_initial = list(project.team.values("name", "role", "organisation", "email", "co_applicant"))
         budget_initial = list(project.budget_lines.values("label", "amount"))
     team = TeamFormSet(data, initial=team_initial, prefix="team")
