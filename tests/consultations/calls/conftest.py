@@ -63,6 +63,8 @@ def call_create(
     revision = page.save_revision()
     if publish:
         revision.publish()
+    else:
+        page.unpublish()
     return CallPage.objects.get(pk=page.pk)
 
 
