@@ -220,6 +220,8 @@ def _project_change_refused(request, project):
 
 def _project_context(request, project):
     show_scores = permissions.can(request.user, "view_scores", project)
+    may_follow_up = permissions.can(request.user, "update_milestone", project)
+    milestones = list(project.milestones.all())
     return {
         "call": project.call,
         "project": project,
@@ -227,10 +229,14 @@ def _project_context(request, project):
         "attachments": project.attachments.select_related("document"),
         "team": project.team.all(),
         "budget_lines": project.budget_lines.all(),
-        "milestones": project.milestones.all(),
-        "milestone_form": MilestoneForm().described
-        if permissions.can(request.user, "update_milestone", project)
-        else None,
+        "milestones": milestones,
+        "milestone_form": MilestoneForm().described if may_follow_up else None,
+        "milestone_forms": [
+            (milestone, MilestoneForm(instance=milestone, prefix=f"m{milestone.pk}").described)
+            for milestone in milestones
+        ]
+        if may_follow_up
+        else [],
         "scores": selectors.project_scores(project=project) if show_scores else None,
         "is_applicant": permissions.is_applicant(request.user, project),
     }
@@ -330,10 +336,16 @@ def milestone_save(request, project_id: int, milestone_id: int | None = None):
             _project_context(request, project),
         )
     milestone = get_object_or_404(Milestone, pk=milestone_id, project=project) if milestone_id else None
-    form = MilestoneForm(request.POST, instance=milestone)
+    form = MilestoneForm(request.POST, instance=milestone, prefix=f"m{milestone.pk}" if milestone else None)
     if not form.is_valid():
         context = _project_context(request, project)
-        context["milestone_form"] = form.described
+        if milestone is None:
+            context["milestone_form"] = form.described
+        else:
+            context["milestone_forms"] = [
+                (item, form.described if item.pk == milestone.pk else other)
+                for item, other in context["milestone_forms"]
+            ]
         messages.error(request, _("Some answers need correcting: see the messages next to them."))
         return TemplateResponse(request, "calls/project_detail.html", context, status=400)
     services.milestone_save(project=project, milestone=milestone, **form.cleaned_data)

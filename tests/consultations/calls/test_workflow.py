@@ -251,12 +251,25 @@ def test_laureates_are_published_with_their_milestones(en, client, call, officia
         reverse("calls_milestone_add", args=[laureate.pk]), {"title": "Fin", "progress": "140"}
     )
     assert too_much.status_code == 400
+    milestone = laureate.milestones.get()
+    updated = client.post(
+        reverse("calls_milestone_change", args=[laureate.pk, milestone.pk]),
+        {f"m{milestone.pk}-title": "Ouverture du café", f"m{milestone.pk}-progress": "60"},
+    )
+    assert updated.status_code == 302
+    refused = client.post(
+        reverse("calls_milestone_change", args=[laureate.pk, milestone.pk]),
+        {f"m{milestone.pk}-title": "", f"m{milestone.pk}-progress": "-1"},
+    )
+    assert refused.status_code == 400
+    milestone.refresh_from_db()
+    assert milestone.progress == 60
     client.logout()
     page = client.get(reverse("calls_laureates", args=[call.pk])).content.decode()
     assert "Le tiers-lieu retenu" in page
     assert "Un autre projet" not in page
     assert "Ouverture du café" in page
-    assert 'value="40"' in page
+    assert 'value="60"' in page
 
 
 def test_only_selected_projects_have_milestones(client, submitted, applicant):
