@@ -378,3 +378,25 @@ class AssignForm(DescribedMixin, forms.Form):
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=Export.Format.choices)
+
+
+class ServiceForm(DescribedMixin, forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["organisation", "name"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AnswerTemplateForm(DescribedMixin, forms.ModelForm):
+    class Meta:
+        model = AnswerTemplate
+        fields = ["organisation", "name", "status", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["status"].choices = DECISIONS

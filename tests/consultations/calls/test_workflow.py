@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consultations.calls import selectors, services
 from consultations.calls.models import Assignment, CallPage, Project, Score, StatusChange
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 
 from .conftest import project_create
 
@@ -409,3 +409,40 @@ def test_an_official_reads_attachments_of_their_calls(en, submitted, official):
     page = en.get(reverse("calls_admin_project", args=[submitted.pk])).content.decode()
     assert submitted.title in page
     assert Decimal("5000") == submitted.amount_requested
+
+
+def test_officials_add_services_and_answer_templates(en, official):
+    from consultations.calls.models import AnswerTemplate, Service
+
+    organisation = official.memberships.get().organisation
+    en.force_login(official)
+    url = reverse("calls_admin_settings")
+    assert en.get(url).status_code == 200
+    added = en.post(
+        url, {"kind": "service", "service-organisation": organisation.pk, "service-name": "Culture"}
+    )
+    assert added.status_code == 302
+    twice = en.post(
+        url, {"kind": "service", "service-organisation": organisation.pk, "service-name": "Culture"}
+    )
+    assert twice.status_code == 400
+    assert Service.objects.count() == 1
+    template = {
+        "kind": "template",
+        "template-organisation": organisation.pk,
+        "template-name": "Hors sujet",
+        "template-status": "ineligible",
+        "template-body": "Le projet ne répond pas à l’objet de l’appel.",
+    }
+    assert en.post(url, template).status_code == 302
+    elsewhere = OrganisationFactory()
+    refused = en.post(url, {**template, "template-organisation": elsewhere.pk})
+    assert refused.status_code == 400
+    assert AnswerTemplate.objects.count() == 1
+    assert en.post(url, {"kind": "other"}).status_code == 400
+
+
+def test_participants_do_not_reach_the_officials_pages(en, applicant, call):
+    en.force_login(applicant)
+    assert en.get(reverse("calls_admin_settings")).status_code in (302, 403)
+    assert en.get(reverse("calls_admin_projects", args=[call.pk])).status_code in (302, 403)
