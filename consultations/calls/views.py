@@ -1,12 +1,14 @@
 """The applicants' and evaluators' pages of calls for projects: dossiers, attachments, receipts,
 laureates, and the evaluators' declarations and scores."""
 
+from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,11 +51,15 @@ def _project_or_404(request, project_id: int, action: str = "view_project") -> P
     return project
 
 
+def _localised(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def _apply_refusal(request, call: CallPage) -> str:
     if not call.is_open():
         return _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.") % {
-            "opens": call.opens_at.strftime("%d/%m/%Y %H:%M"),
-            "closes": call.closes_at.strftime("%d/%m/%Y %H:%M"),
+            "opens": _localised(call.opens_at),
+            "closes": _localised(call.closes_at),
         }
     if not is_verified(request.user):
         return _("Confirm your e-mail address before applying: follow the link in the e-mail we sent you.")
@@ -103,6 +109,8 @@ def project_create(request, call_id: int):
         return _refused(request, 403, _apply_refusal(request, call))
     form, team, budget = _dossier_forms(request, call, None)
     if request.method == "POST":
+        if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
+            return limited
         if form.is_valid() and team.is_valid() and budget.is_valid():
             try:
                 project = services.project_save(
@@ -271,6 +279,8 @@ def attachment_add(request, project_id: int):
     project = _project_or_404(request, project_id)
     if not permissions.can(request.user, "change_project", project):
         return _project_change_refused(request, project)
+    if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
+        return limited
     form = AttachmentForm(request.POST, request.FILES, call=project.call)
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)

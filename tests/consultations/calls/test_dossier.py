@@ -290,3 +290,12 @@ def test_a_territory_outside_the_call_is_refused_at_submission(en, organisation,
     project.refresh_from_db()
     assert project.territory == bourg
     assert project.status == Project.Status.SUBMITTED
+
+
+def test_attachments_are_rate_limited(en, draft, applicant, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "contribute_dossier": "2/m/user"}
+    en.force_login(applicant)
+    assert attach(en, draft).status_code == 302
+    assert attach(en, draft).status_code == 302
+    assert attach(en, draft).status_code == 429
+    assert draft.attachments.count() == 3, "the fixture's file and two more"

@@ -61,7 +61,17 @@ def test_the_whole_workflow_is_logged_and_emailed(
     client = Client()
     client.force_login(evaluator)
     assignment = Assignment.objects.get(project=submitted, evaluator=evaluator)
+    client.cookies["django_language"] = "en"
+    listed = client.get(reverse("calls_evaluations")).content.decode()
+    assert submitted.title in listed
+    assert "Declare your interests" in listed
+    page = client.get(reverse("calls_evaluation", args=[assignment.pk])).content.decode()
+    assert "Do you have a conflict of interest with this dossier?" in page
+    assert "Record my scores" not in page, "no scoring before the declaration"
     assert declare(client, assignment).status_code == 302
+    page = client.get(reverse("calls_evaluation", args=[assignment.pk])).content.decode()
+    assert "Record my scores" in page
+    assert "Utilité (0 to 10)" in page
     assert score(client, assignment, [8, 6]).status_code == 302
     assert Score.objects.filter(assignment=assignment).count() == 2
 
