@@ -281,6 +281,15 @@ def attachment_add(request, project_id: int):
         return _project_change_refused(request, project)
     if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
         return limited
+    # Refused before the upload is read and stored, from the size the browser announces.
+    announced = request.META.get("CONTENT_LENGTH", "")
+    if announced.isascii() and announced.isdigit() and int(announced) > project.call.max_file_size + 65536:
+        message = _("This file is too large: files of this call must weigh at most %(max)s MB.") % {
+            "max": project.call.max_file_size_mb
+        }
+        return _refused(
+            request, 400, message, "calls/project_detail.html", _project_context(request, project)
+        )
     form = AttachmentForm(request.POST, request.FILES, call=project.call)
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
@@ -388,13 +397,22 @@ def evaluations(request):
     )
 
 
+class NotYourAssignment(Exception):
+    pass
+
+
 def _assignment_or_404(request, assignment_id: int) -> Assignment:
-    # Evaluators reach only their own assignments: anyone else's is a 404, never a form.
-    return get_object_or_404(
-        Assignment.objects.select_related("project", "project__call", "project__territory"),
-        pk=assignment_id,
-        evaluator=request.user,
+    # Evaluators reach only their own assignments; anyone else's is refused with a reason (403).
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("project", "project__call", "project__territory"), pk=assignment_id
     )
+    if assignment.evaluator_id != request.user.pk:
+        raise NotYourAssignment
+    return assignment
+
+
+def _not_yours(request):
+    return _refused(request, 403, _("This dossier was not given to you to evaluate."))
 
 
 def _evaluation_context(request, assignment, conflict_form=None, score_form=None):
@@ -421,6 +439,13 @@ def _evaluation_context(request, assignment, conflict_form=None, score_form=None
 
 @login_required
 def evaluation(request, assignment_id: int):
+    try:
+        return _evaluation(request, assignment_id)
+    except NotYourAssignment:
+        return _not_yours(request)
+
+
+def _evaluation(request, assignment_id: int):
     """Declare one's interests, then score the dossier on the call's grid."""
     assignment = _assignment_or_404(request, assignment_id)
     return TemplateResponse(request, "calls/evaluation.html", _evaluation_context(request, assignment))
@@ -429,6 +454,13 @@ def evaluation(request, assignment_id: int):
 @login_required
 @require_POST
 def evaluation_declare(request, assignment_id: int):
+    try:
+        return _evaluation_declare(request, assignment_id)
+    except NotYourAssignment:
+        return _not_yours(request)
+
+
+def _evaluation_declare(request, assignment_id: int):
     assignment = _assignment_or_404(request, assignment_id)
     if not permissions.can(request.user, "declare_conflict", assignment.project):
         return _refused(
@@ -460,6 +492,13 @@ def evaluation_declare(request, assignment_id: int):
 @login_required
 @require_POST
 def evaluation_score(request, assignment_id: int):
+    try:
+        return _evaluation_score(request, assignment_id)
+    except NotYourAssignment:
+        return _not_yours(request)
+
+
+def _evaluation_score(request, assignment_id: int):
     assignment = _assignment_or_404(request, assignment_id)
     project = assignment.project
     if not permissions.can(request.user, "score_project", project):

@@ -220,6 +220,16 @@ def test_an_oversized_file_is_refused(en, draft, applicant):
     response = attach(en, draft, content=big)
     assert response.status_code == 400
     assert "files of this call must weigh at most 1 MB" in response.content.decode()
+    assert draft.attachments.count() == 1
+    # Just under the request limit, the stored size is what is checked.
+    from consultations.calls import services
+
+    with pytest.raises(services.CallRefused, match="at most 1 MB"):
+        services.attachment_add(
+            project=Project.objects.get(pk=draft.pk),
+            upload=SimpleUploadedFile("b.pdf", PDF + b"0" * (1024 * 1024 + 10)),
+            document=None,
+        )
 
 
 def test_a_png_is_accepted_by_its_content_and_served_only_to_those_allowed(

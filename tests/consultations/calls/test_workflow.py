@@ -142,8 +142,13 @@ def test_an_evaluator_cannot_score_outside_their_assignment(
     assignment = services.assignment_create(project=submitted, evaluator=other, actor=official)
     services.conflict_declare(assignment=assignment, has_conflict=False)
     client.force_login(evaluator)
-    assert score(client, assignment, [5, 5]).status_code == 404
-    assert client.get(reverse("calls_evaluation", args=[assignment.pk])).status_code == 404
+    client.cookies["django_language"] = "en"
+    refused = score(client, assignment, [5, 5])
+    assert refused.status_code == 403
+    assert "This dossier was not given to you to evaluate." in refused.content.decode()
+    assert declare(client, assignment).status_code == 403
+    assert client.get(reverse("calls_evaluation", args=[assignment.pk])).status_code == 403
+    assert client.get(reverse("calls_evaluation", args=[987654])).status_code == 404
     assert client.get(reverse("calls_project", args=[submitted.pk])).status_code == 404
     assert not Score.objects.exists()
 
