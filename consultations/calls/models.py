@@ -506,6 +506,7 @@ class Assignment(models.Model):
     declared_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(_("overall comment"), blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("assignment")

@@ -349,7 +349,27 @@ def assignment_create(*, project: Project, evaluator, actor) -> Assignment:
         _refuse(_("This evaluator already has this dossier."), "duplicate")
     if project.status == Status.ELIGIBLE:
         project_status_change(project=project, to_status=Status.IN_EVALUATION, reason="", actor=actor)
+    transaction.on_commit(lambda: _assignment_notify_schedule(assignment.pk))
     return assignment
+
+
+def _assignment_notify_schedule(assignment_id: int) -> None:
+    from .tasks import assignment_notify_task
+
+    try:
+        assignment_notify_task.delay(assignment_id)
+    except Exception:  # broker down: the assignment stands and is listed on the evaluator's page
+        logger.exception("assignment e-mail not queued assignment=%s", assignment_id)
+
+
+def assignment_notify(*, assignment: Assignment) -> None:
+    """Tell the evaluator a dossier was given to them, and where to declare their interests."""
+    email_send(
+        user=assignment.evaluator,
+        template="calls/email/assignment",
+        context={"assignment": assignment, "project": assignment.project, "call": assignment.project.call},
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(notified_at=timezone.now())
 
 
 @transaction.atomic

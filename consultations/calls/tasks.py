@@ -31,6 +31,22 @@ def status_change_notify_task(change_id: int) -> bool:
     return True
 
 
+@shared_task(**RELIABLE)
+def assignment_notify_task(assignment_id: int) -> bool:
+    """E-mail an evaluator the dossier given to them (once: safe to run twice)."""
+    from .models import Assignment
+
+    assignment = (
+        Assignment.objects.select_related("project", "project__call", "evaluator")
+        .filter(pk=assignment_id, notified_at=None, evaluator__isnull=False)
+        .first()
+    )
+    if assignment is None:
+        return False
+    services.assignment_notify(assignment=assignment)
+    return True
+
+
 @shared_task(ignore_result=True)
 def status_changes_sweep_task() -> int:
     """Daily: queue the e-mails of steps whose task never reached the broker (it was down)."""

@@ -81,8 +81,11 @@ def test_the_whole_workflow_is_logged_and_emailed(
     assert submitted.status == Status.SELECTED
     steps = list(StatusChange.objects.filter(project=submitted).values_list("to_status", flat=True))
     assert steps == ["eligible", "in_evaluation", "selected"]
-    assert len(mail.outbox) == 3, "each step is e-mailed to the applicant"
-    assert all(email.to == [submitted.applicant.email] for email in mail.outbox)
+    to_evaluator = [email for email in mail.outbox if email.to == [evaluator.email]]
+    assert len(to_evaluator) == 1, "the evaluator is told of the dossier given to them"
+    assert reverse("calls_evaluation", args=[assignment.pk]) in to_evaluator[0].body
+    to_applicant = [email for email in mail.outbox if email.to == [submitted.applicant.email]]
+    assert len(to_applicant) == 3, "each step is e-mailed to the applicant"
     assert "Un projet utile et faisable." in mail.outbox[-1].body
     assert StatusChange.objects.filter(notified_at=None).count() == 0
 
