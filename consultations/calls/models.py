@@ -16,6 +16,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 
+from .page_forms import CallPageForm
+
 
 def private_storage():
     return storages["private"]
@@ -135,6 +137,7 @@ class CallPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     template = "calls/call_page.html"
+    base_form_class = CallPageForm
 
     class Meta:
         verbose_name = _("call for projects")

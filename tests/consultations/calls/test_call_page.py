@@ -88,3 +88,49 @@ def test_a_call_with_dossiers_cannot_be_deleted(en, editor, call, applicant):
     response = en.post(reverse("wagtailadmin_pages:delete", args=[call.pk]))
     assert response.status_code == 302
     assert CallPage.objects.filter(pk=call.pk).exists()
+
+
+def test_a_scored_criterion_cannot_be_removed(en, editor, call, applicant, evaluator):
+    from consultations.calls import services
+    from consultations.calls.models import Assignment, Criterion, Project, Score
+
+    project = project_create(call, applicant, status=Project.Status.IN_EVALUATION)
+    assignment = Assignment.objects.create(project=project, evaluator=evaluator, has_conflict=False)
+    criteria = list(call.criteria.all())
+    services.scores_save(assignment=assignment, values={c.pk: (4, "") for c in criteria}, comment="")
+    en.force_login(editor)
+    edit = reverse("wagtailadmin_pages:edit", args=[call.pk])
+    form = call_form(
+        call.organisation,
+        title=call.title,
+        slug=call.slug,
+        criteria=inline_formset(
+            [
+                {
+                    "id": str(c.pk),
+                    "label": c.label,
+                    "description": "",
+                    "weight": "1",
+                    "max_score": "10",
+                    "DELETE": "1" if n == 0 else "",
+                }
+                for n, c in enumerate(criteria)
+            ],
+            initial=2,
+            min=1,
+        ),
+        documents=inline_formset(
+            [
+                {"id": str(d.pk), "label": d.label, "description": "", "required": "on"}
+                for d in call.documents.all()
+            ],
+            initial=1,
+        ),
+        fields=inline_formset([]),
+    )
+    form = {key: value for key, value in form.items() if value != ""}
+    response = en.post(edit, form)
+    assert response.status_code == 200
+    assert "This criterion has been scored by evaluators: keep it." in response.content.decode()
+    assert Criterion.objects.filter(call=call).count() == 2
+    assert Score.objects.count() == 2
