@@ -216,6 +216,15 @@ def _dossier_forms_get(call, project):
     return form, team, budget
 
 
+def _edit_page_refused(request, project, message: str, attachment_form=None):
+    """The dossier's form again, with the refusal of an attachment (400): the message at the top and
+    next to the file field."""
+    context = _dossier_context(project.call, project, *_dossier_forms_get(project.call, project))
+    if attachment_form is not None:
+        context["attachment_form"] = attachment_form.described
+    return _refused(request, 400, message, "calls/project_form.html", context)
+
+
 def _project_change_refused(request, project):
     if permissions.is_applicant(request.user, project) and not project.call.is_open():
         message = _(
@@ -287,23 +296,18 @@ def attachment_add(request, project_id: int):
         message = _("This file is too large: files of this call must weigh at most %(max)s MB.") % {
             "max": project.call.max_file_size_mb
         }
-        return _refused(
-            request, 400, message, "calls/project_detail.html", _project_context(request, project)
-        )
+        return _edit_page_refused(request, project, message)
     form = AttachmentForm(request.POST, request.FILES, call=project.call)
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
-        return _refused(
-            request, 400, message, "calls/project_detail.html", _project_context(request, project)
-        )
+        return _edit_page_refused(request, project, message, attachment_form=form)
     try:
         services.attachment_add(
             project=project, upload=form.cleaned_data["file"], document=form.cleaned_data["document"]
         )
     except services.CallRefused as refusal:
-        return _refused(
-            request, 400, refusal.message, "calls/project_detail.html", _project_context(request, project)
-        )
+        form.add_error("file", refusal.message)
+        return _edit_page_refused(request, project, refusal.message, attachment_form=form)
     messages.success(request, _("The file is attached."))
     return redirect(reverse("calls_project", args=[project.pk]) + "#attachments")
 
@@ -318,9 +322,7 @@ def attachment_delete(request, project_id: int, attachment_id: int):
     try:
         services.attachment_delete(attachment=attachment)
     except services.CallRefused as refusal:
-        return _refused(
-            request, 400, refusal.message, "calls/project_detail.html", _project_context(request, project)
-        )
+        return _edit_page_refused(request, project, refusal.message)
     messages.success(request, _("The file is removed."))
     return redirect(reverse("calls_project", args=[project.pk]) + "#attachments")
 

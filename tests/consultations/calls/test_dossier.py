@@ -209,7 +209,10 @@ def test_an_executable_renamed_pdf_is_refused(en, draft, applicant):
     before = draft.attachments.count()
     response = attach(en, draft, content=EXE, name="budget.pdf")
     assert response.status_code == 400
-    assert "not a document of an accepted type, whatever its name says" in response.content.decode()
+    page = response.content.decode()
+    assert "not a document of an accepted type, whatever its name says" in page
+    assert 'id="id_file_error"' in page, "the message is next to the file field"
+    assert 'aria-describedby="id_file_help id_file_error"' in page
     assert draft.attachments.count() == before
 
 
