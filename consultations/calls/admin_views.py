@@ -130,6 +130,10 @@ def project_manage(request, project_id: int, *, status_form=None, assign_form=No
         "team": project.team.all(),
         "budget_lines": project.budget_lines.all(),
         "assignments": selectors.project_scores(project=project),
+        "rank": next(
+            (rank for rank in selectors.ranking(call=project.call) if rank.project.pk == project.pk), None
+        ),
+        "threshold": selectors.DISAGREEMENT_SPREAD,
         "milestones": project.milestones.all(),
         "status_form": (status_form or StatusForm(organisation_id=project.call.organisation_id)).described,
         "assign_form": (assign_form or AssignForm()).described,

@@ -234,6 +234,9 @@ def test_the_ranking_is_the_weighted_mean_with_disagreement_shown(en, call, offi
     page = en.get(reverse("calls_admin_ranking", args=[call.pk])).content.decode()
     assert "95.0" in page
     assert "disagreement" in page
+    detail = en.get(reverse("calls_admin_project", args=[b.project.pk])).content.decode()
+    assert "the mean of 2 evaluators" in detail
+    assert "The evaluators disagree" in detail
 
 
 def test_laureates_are_published_with_their_milestones(en, client, call, official, applicant):
