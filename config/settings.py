@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "consultations",
     "consultations.feedback",
+    "consultations.calls",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -201,6 +202,8 @@ ACCOUNT_RATE_LIMITS = {
     "contribute_vote": env.str("RATE_LIMIT_VOTES", default="120/m/user"),
     "contribute_comment": env.str("RATE_LIMIT_COMMENTS", default="10/10m/user"),
     "contribute_report": env.str("RATE_LIMIT_REPORTS", default="20/h/user"),
+    # New dossiers and attachments of calls for projects (a dossier's saves are not limited).
+    "contribute_dossier": env.str("RATE_LIMIT_DOSSIERS", default="30/10m/user"),
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
@@ -327,6 +330,10 @@ CELERY_BEAT_SCHEDULE["clear-sessions"] = {
 }
 CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",
+    "schedule": 24 * 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["calls-status-emails"] = {
+    "task": "consultations.calls.tasks.status_changes_sweep_task",
     "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
