@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "consultations",
     "consultations.feedback",
+    "consultations.commons",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
