@@ -19,7 +19,12 @@ class HomePage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    subpage_types = ["consultations.ConsultationPage", "cms.OutcomePage", "cms.StandardPage"]
+    subpage_types = [
+        "consultations.ConsultationPage",
+        "calls.CallPage",
+        "cms.OutcomePage",
+        "cms.StandardPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "consultations",
     "consultations.feedback",
     "consultations.commons",
+    "consultations.calls",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
@@ -328,6 +329,10 @@ CELERY_BEAT_SCHEDULE["clear-sessions"] = {
 }
 CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",
+    "schedule": 24 * 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["calls-status-emails"] = {
+    "task": "consultations.calls.tasks.status_changes_sweep_task",
     "schedule": 24 * 60 * 60,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

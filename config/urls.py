@@ -14,6 +14,7 @@ urlpatterns = [
     path("profile/", include("accounts.urls")),
     path("consultations/", include("consultations.urls")),
     path("commons/", include("consultations.commons.urls")),
+    path("calls/", include("consultations.calls.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),

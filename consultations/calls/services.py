@@ -1,0 +1,465 @@
+"""Writes of calls for projects: every change to a dossier and its evaluation goes through one of these."""
+
+import logging
+import secrets
+from decimal import Decimal
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.notifications import email_send
+from accounts.territories import territory_within
+
+from .models import (
+    ApplicantType,
+    Assignment,
+    Attachment,
+    BudgetLine,
+    CallKind,
+    CallPage,
+    Criterion,
+    Milestone,
+    Project,
+    Score,
+    StatusChange,
+    TeamMember,
+)
+from .validators import validate_rna, validate_siret
+
+logger = logging.getLogger(__name__)
+Status = Project.Status
+
+
+class CallRefused(ValidationError):
+    """The call, the dossier or its state does not allow this change; the message says why."""
+
+
+# What may follow what, when an official decides (submission is `project_submit`'s own step).
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.ELIGIBLE, Status.INELIGIBLE, Status.CLOSED},
+    Status.ELIGIBLE: {
+        Status.IN_EVALUATION,
+        Status.INELIGIBLE,
+        Status.SELECTED,
+        Status.NOT_SELECTED,
+        Status.CLOSED,
+    },
+    Status.IN_EVALUATION: {Status.SELECTED, Status.NOT_SELECTED, Status.CLOSED},
+    Status.INELIGIBLE: {Status.ELIGIBLE},
+    Status.SELECTED: {Status.CLOSED},
+}
+NEEDS_REASON = {Status.INELIGIBLE, Status.SELECTED, Status.NOT_SELECTED, Status.CLOSED}
+
+# Attachments: the type is read from the first bytes of the file, never from its name or the browser.
+ACCEPTED_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+}
+MAX_ATTACHMENTS = 20
+
+
+def _refuse(message: str, code: str = "refused"):
+    raise CallRefused(message, code=code)
+
+
+def _deadline_check(call: CallPage) -> None:
+    now = timezone.now()
+    if not call.live or now < call.opens_at:
+        _refuse(_("This call is not open yet."), "not_open")
+    if now >= call.closes_at:
+        _refuse(
+            _("This call closed on %(date)s: dossiers can no longer be changed or submitted.")
+            % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            "closed",
+        )
+
+
+def _log(*, project: Project, from_status: str, to_status: str, reason: str, actor) -> StatusChange:
+    change = StatusChange.objects.create(
+        project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor
+    )
+    transaction.on_commit(lambda: _notify_schedule(change.pk))
+    return change
+
+
+def _notify_schedule(change_id: int) -> None:
+    from .tasks import status_change_notify_task
+
+    try:
+        status_change_notify_task.delay(change_id)
+    except Exception:  # broker down: the change stands; the daily sweep sends the e-mail later
+        logger.exception("status e-mail not queued change=%s", change_id)
+
+
+# The applicant's dossier -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_save(
+    *,
+    call: CallPage,
+    applicant,
+    project: Project | None,
+    fields: dict,
+    answers: dict,
+    team: list[dict],
+    budget: list[dict],
+) -> Project:
+    """Create or update a dossier with its team and budget lines, as a whole.
+
+    A draft may be incomplete. A submitted dossier stays complete: a change that would leave it
+    incomplete is refused and the saved version stays as it was.
+    """
+    _deadline_check(call)
+    if project is None:
+        project = Project(call=call, applicant=applicant)
+    elif project.status not in (Status.DRAFT, Status.SUBMITTED):
+        _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.answers = {key: value for key, value in answers.items() if value not in (None, "")}
+    project.save()
+    project.team.all().delete()
+    TeamMember.objects.bulk_create(TeamMember(project=project, **member) for member in team)
+    project.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(BudgetLine(project=project, **line) for line in budget)
+    if project.status == Status.SUBMITTED:
+        problems = project_problems(project)
+        if problems:
+            _refuse(
+                _("This dossier is submitted, so it must stay complete; nothing was changed: %(problems)s")
+                % {"problems": " ".join(problems)},
+                "incomplete",
+            )
+    return project
+
+
+def project_problems(project: Project) -> list[str]:
+    """What keeps the dossier from being submitted, in words the applicant can act on (empty: complete)."""
+    call = project.call
+    problems = []
+    if not project.title.strip():
+        problems.append(_("Give the project a title."))
+    if not project.summary.strip():
+        problems.append(_("Summarise the project."))
+    if project.applicant_type not in call.applicant_types:
+        problems.append(_("Say as whom you apply, among the kinds of applicants this call accepts."))
+    if (
+        project.applicant_type
+        in (
+            ApplicantType.ASSOCIATION,
+            ApplicantType.COMPANY,
+            ApplicantType.PUBLIC_BODY,
+        )
+        and not project.organisation_name.strip()
+    ):
+        problems.append(_("Give the name of the organisation that applies."))
+    if project.applicant_type == ApplicantType.COMPANY:
+        try:
+            validate_siret(project.siret)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if project.applicant_type == ApplicantType.ASSOCIATION:
+        try:
+            validate_rna(project.rna)
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if call.territory_id:
+        if project.territory_id is None:
+            problems.append(_("Say in which commune the project takes place."))
+        elif not territory_within(project.territory, call.territory):
+            problems.append(
+                _("The project must take place in %(territory)s.") % {"territory": call.territory}
+            )
+    problems.extend(_amount_problems(project))
+    answers = project.answers or {}
+    for field in call.fields.all():
+        if field.required and answers.get(field.key) in (None, ""):
+            problems.append(_("Answer the question “%(label)s”.") % {"label": field.label})
+    attached = set(project.attachments.values_list("document_id", flat=True))
+    for document in call.documents.all():
+        if document.required and document.pk not in attached:
+            problems.append(_("Attach the document “%(label)s”.") % {"label": document.label})
+    return problems
+
+
+def _amount_problems(project: Project) -> list[str]:
+    call = project.call
+    amount = project.amount_requested or Decimal("0")
+    lines = list(project.budget_lines.all())
+    problems = []
+    if call.kind == CallKind.FUNDING and amount <= 0:
+        problems.append(_("Say how much you ask for."))
+    if call.min_amount is not None and 0 < amount < call.min_amount:
+        problems.append(_("This call funds projects from %(amount)s €.") % {"amount": call.min_amount})
+    if call.max_amount is not None and amount > call.max_amount:
+        problems.append(_("This call funds projects up to %(amount)s €.") % {"amount": call.max_amount})
+    if amount > 0 or lines:
+        total = sum((line.amount for line in lines), Decimal("0"))
+        if total != amount:
+            problems.append(
+                _("The budget lines add up to %(total)s €, not to the %(amount)s € requested.")
+                % {"total": total, "amount": amount}
+            )
+    return problems
+
+
+@transaction.atomic
+def project_submit(*, project: Project, actor) -> Project:
+    """Submit a complete dossier before the deadline; the applicant gets a receipt by e-mail."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _deadline_check(project.call)
+    if project.status != Status.DRAFT:
+        _refuse(_("This dossier is already submitted."), "already_submitted")
+    problems = project_problems(project)
+    if problems:
+        _refuse(" ".join(problems), "incomplete")
+    project.status = Status.SUBMITTED
+    project.submitted_at = timezone.now()
+    project.reference = f"{project.call_id}-{project.pk:05d}-{secrets.token_hex(2).upper()}"
+    project.save(update_fields=["status", "submitted_at", "reference", "updated_at"])
+    _log(project=project, from_status=Status.DRAFT, to_status=Status.SUBMITTED, reason="", actor=actor)
+    return project
+
+
+def attachment_add(*, project: Project, upload, document=None) -> Attachment:
+    """Attach a file whose content is of an accepted type and whose size is within the call's limit."""
+    call = project.call
+    _deadline_check(call)
+    if project.status not in (Status.DRAFT, Status.SUBMITTED):
+        _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
+    if document is not None and document.call_id != call.pk:
+        _refuse(_("Choose one of the documents this call asks for."), "document")
+    if upload.size > call.max_file_size:
+        _refuse(
+            _("This file weighs %(size)s MB; files of this call must weigh at most %(max)s MB.")
+            % {"size": round(upload.size / 1024 / 1024, 1), "max": call.max_file_size_mb},
+            "too_large",
+        )
+    if upload.size == 0:
+        _refuse(_("This file is empty."), "empty")
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ACCEPTED_TYPES:
+        _refuse(
+            _("This file is not a document of an accepted type, whatever its name says. Accepted: %(types)s.")
+            % {"types": ", ".join(sorted(set(ACCEPTED_TYPES.values())))},
+            "type",
+        )
+    if project.attachments.count() >= MAX_ATTACHMENTS:
+        _refuse(_("A dossier has at most %(count)s attachments.") % {"count": MAX_ATTACHMENTS}, "too_many")
+    attachment = Attachment(
+        project=project,
+        document=document,
+        token=secrets.token_hex(16),
+        original_name=(upload.name or "document")[-200:],
+        content_type=kind.mime,
+        size=upload.size,
+    )
+    attachment.file.save(attachment.token, ContentFile(upload.read()), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    project = attachment.project
+    _deadline_check(project.call)
+    if project.status not in (Status.DRAFT, Status.SUBMITTED):
+        _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
+    if project.status == Status.SUBMITTED and attachment.document and attachment.document.required:
+        others = project.attachments.filter(document=attachment.document).exclude(pk=attachment.pk)
+        if not others.exists():
+            _refuse(
+                _("This document is required: attach its new version before removing this one."),
+                "required",
+            )
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.delete(save=False))
+
+
+# Officials' decisions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_status_change(*, project: Project, to_status: str, reason: str, actor) -> Project:
+    """Move a dossier one step on (eligibility, decision...), logged with its reason; the applicant is
+    told by e-mail."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    reason = (reason or "").strip()
+    if to_status not in TRANSITIONS.get(project.status, set()):
+        _refuse(
+            _("A dossier that is “%(from)s” cannot become “%(to)s”.")
+            % {
+                "from": project.get_status_display(),
+                "to": Status(to_status).label if to_status in Status.values else to_status,
+            },
+            "transition",
+        )
+    if to_status in NEEDS_REASON and not reason:
+        _refuse(_("Give the reason of this decision: the applicant will read it."), "reason")
+    from_status = project.status
+    project.status = to_status
+    project.status_reason = reason
+    project.save(update_fields=["status", "status_reason", "updated_at"])
+    _log(project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor)
+    return project
+
+
+def projects_status_change(*, projects, to_status: str, reason: str, actor) -> tuple[list, list]:
+    """The same decision for several dossiers; each is changed on its own, so one refusal does not
+    undo the others. Returns (changed, [(project, message)] refused)."""
+    changed, refused = [], []
+    for project in projects:
+        try:
+            changed.append(
+                project_status_change(project=project, to_status=to_status, reason=reason, actor=actor)
+            )
+        except CallRefused as refusal:
+            refused.append((project, refusal.message))
+    return changed, refused
+
+
+@transaction.atomic
+def assignment_create(*, project: Project, evaluator, actor) -> Assignment:
+    """Give a dossier to an evaluator; its first assignment puts an eligible dossier in evaluation."""
+    if project.status not in (Status.ELIGIBLE, Status.IN_EVALUATION):
+        _refuse(_("Only eligible dossiers are given to evaluators."), "not_eligible")
+    if evaluator.pk == project.applicant_id:
+        _refuse(_("The applicant cannot evaluate their own dossier."), "own")
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(project=project, evaluator=evaluator, assigned_by=actor)
+    except IntegrityError:
+        _refuse(_("This evaluator already has this dossier."), "duplicate")
+    if project.status == Status.ELIGIBLE:
+        project_status_change(project=project, to_status=Status.IN_EVALUATION, reason="", actor=actor)
+    return assignment
+
+
+@transaction.atomic
+def conflict_declare(*, assignment: Assignment, has_conflict: bool, note: str = "") -> Assignment:
+    """The evaluator says whether they have a conflict of interest; with one, they cannot score."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.has_conflict is not None:
+        _refuse(_("You have already declared your interests for this dossier."), "declared")
+    assignment.has_conflict = has_conflict
+    assignment.conflict_note = (note or "").strip()[:2000]
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["has_conflict", "conflict_note", "declared_at"])
+    return assignment
+
+
+@transaction.atomic
+def scores_save(*, assignment: Assignment, values: dict[int, tuple[int, str]], comment: str) -> Assignment:
+    """Record an evaluator's scores on every criterion of the grid (all at once), with comments."""
+    assignment = Assignment.objects.select_for_update().select_related("project").get(pk=assignment.pk)
+    project = assignment.project
+    if assignment.has_conflict is not False:
+        _refuse(_("Declare that you have no conflict of interest before scoring this dossier."), "conflict")
+    if project.status not in (Status.ELIGIBLE, Status.IN_EVALUATION):
+        _refuse(_("This dossier is no longer being evaluated."), "not_in_evaluation")
+    criteria = {criterion.pk: criterion for criterion in Criterion.objects.filter(call_id=project.call_id)}
+    if set(values) != set(criteria):
+        _refuse(_("The scoring grid has changed; reload the page and score again."), "grid")
+    for criterion_id, (value, text) in values.items():
+        criterion = criteria[criterion_id]
+        if not 0 <= value <= criterion.max_score:
+            _refuse(
+                _("Scores for “%(label)s” go from 0 to %(max)s.")
+                % {"label": criterion.label, "max": criterion.max_score},
+                "range",
+            )
+        Score.objects.update_or_create(
+            assignment=assignment, criterion=criterion, defaults={"value": value, "comment": text.strip()}
+        )
+    assignment.comment = comment.strip()
+    assignment.scored_at = timezone.now()
+    assignment.save(update_fields=["comment", "scored_at"])
+    return assignment
+
+
+@transaction.atomic
+def laureates_publish(*, call: CallPage, actor) -> int:
+    """Publish the list of selected projects on the call's laureates page."""
+    if timezone.now() < call.closes_at:
+        _refuse(_("Laureates are published after the call closes."), "open")
+    undecided = call.projects.filter(status__in=[Status.SUBMITTED, Status.ELIGIBLE, Status.IN_EVALUATION])
+    if undecided.exists():
+        _refuse(
+            _("%(count)s dossiers are still waiting for a decision.") % {"count": undecided.count()},
+            "undecided",
+        )
+    CallPage.objects.filter(pk=call.pk).update(laureates_published_at=timezone.now())
+    return call.projects.filter(status=Status.SELECTED).count()
+
+
+def milestone_save(
+    *, project: Project, milestone: Milestone | None, title: str, due_on, progress: int, note: str
+):
+    """Add or update a follow-up milestone of a selected project."""
+    if project.status != Status.SELECTED:
+        _refuse(_("Only selected projects have follow-up milestones."), "not_selected")
+    if milestone is None:
+        milestone = Milestone(project=project)
+    milestone.title, milestone.due_on, milestone.progress, milestone.note = title, due_on, progress, note
+    milestone.save()
+    return milestone
+
+
+def status_change_notify(*, change: StatusChange) -> None:
+    """E-mail the applicant what happened to their dossier (the receipt, on submission)."""
+    project = change.project
+    if project.applicant is not None:
+        email_send(
+            user=project.applicant,
+            template="calls/email/status_change",
+            context={"project": project, "call": project.call, "change": change},
+        )
+    StatusChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
+
+
+def tags_set(*, projects, tags, add: bool) -> None:
+    for project in projects:
+        if add:
+            project.tags.add(*tags)
+        else:
+            project.tags.remove(*tags)
+
+
+def service_set(*, projects, service) -> None:
+    Project.objects.filter(pk__in=[project.pk for project in projects]).update(service=service)
+
+
+@transaction.atomic
+def export_request(*, call: CallPage, requested_by, file_format: str):
+    """Ask for a file of a call's dossiers; a background task builds it."""
+    from .models import Export
+
+    if file_format not in Export.Format.values:
+        _refuse(_("Choose CSV, XLSX or ODS."), "format")
+    export = Export.objects.create(call=call, requested_by=requested_by, format=file_format)
+    transaction.on_commit(lambda: _export_schedule(export.pk))
+    return export
+
+
+def _export_schedule(export_id: int) -> None:
+    from .tasks import export_build_task
+
+    try:
+        export_build_task.delay(export_id)
+    except Exception:  # broker down: the request stays listed as in progress; asking again works
+        logger.exception("export not queued export=%s", export_id)

@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from . import services
+
+RELIABLE = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "ignore_result": True,
+}
+
+
+@shared_task(**RELIABLE)
+def status_change_notify_task(change_id: int) -> bool:
+    """E-mail the applicant one step of their dossier's life (once: safe to run twice)."""
+    from .models import StatusChange
+
+    change = (
+        StatusChange.objects.select_related("project", "project__call", "project__applicant")
+        .filter(pk=change_id, notified_at=None)
+        .first()
+    )
+    if change is None:  # already sent, or gone
+        return False
+    services.status_change_notify(change=change)
+    return True
+
+
+@shared_task(ignore_result=True)
+def status_changes_sweep_task() -> int:
+    """Daily: queue the e-mails of steps whose task never reached the broker (it was down)."""
+    from .models import StatusChange
+
+    pending = StatusChange.objects.filter(
+        notified_at=None, created_at__lt=timezone.now() - timedelta(minutes=15)
+    ).values_list("pk", flat=True)
+    count = 0
+    for change_id in pending[:1000]:
+        status_change_notify_task.delay(change_id)
+        count += 1
+    return count
+
+
+@shared_task(**RELIABLE)
+def export_build_task(export_id: int) -> bool:
+    """Build the file of an export of a call's dossiers (once: safe to run twice)."""
+    from . import exports
+    from .models import Export
+
+    export = Export.objects.select_related("call").filter(pk=export_id, finished_at=None).first()
+    if export is None:
+        return False
+    content = exports.write(export.call, export.format)
+    export.file.save(f"call-{export.call_id}-{export.pk}.{export.format}", ContentFile(content), save=False)
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "finished_at"])
+    return True

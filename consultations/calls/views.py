@@ -1,0 +1,471 @@
+"""The applicants' and evaluators' pages of calls for projects: dossiers, attachments, receipts,
+laureates, and the evaluators' declarations and scores."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_verified
+
+from . import permissions, selectors, services
+from .forms import (
+    AttachmentForm,
+    BudgetFormSet,
+    ConflictForm,
+    MilestoneForm,
+    ProjectForm,
+    ScoreForm,
+    TeamFormSet,
+)
+from .models import Assignment, Attachment, CallPage, Criterion, Milestone, Project
+
+
+def _refused(request, status: int, message: str, template: str | None = None, context: dict | None = None):
+    """A refusal the person can read, with a 4xx status: the page they were on when given, else a
+    page with the message alone."""
+    messages.error(request, message)
+    return TemplateResponse(request, template or f"{status}.html", context or {}, status=status)
+
+
+def _call_or_404(call_id: int) -> CallPage:
+    return get_object_or_404(CallPage.objects.live().select_related("organisation", "territory"), pk=call_id)
+
+
+def _project_or_404(request, project_id: int, action: str = "view_project") -> Project:
+    project = get_object_or_404(
+        Project.objects.select_related(
+            "call", "call__organisation", "call__territory", "territory", "applicant"
+        ),
+        pk=project_id,
+    )
+    # Someone else's dossier does not exist as far as they can tell.
+    if not permissions.can(request.user, action, project):
+        raise Http404
+    return project
+
+
+def _apply_refusal(request, call: CallPage) -> str:
+    if not call.is_open():
+        return _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.") % {
+            "opens": call.opens_at.strftime("%d/%m/%Y %H:%M"),
+            "closes": call.closes_at.strftime("%d/%m/%Y %H:%M"),
+        }
+    if not is_verified(request.user):
+        return _("Confirm your e-mail address before applying: follow the link in the e-mail we sent you.")
+    return _("You cannot apply to this call.")
+
+
+def _dossier_context(call, project, form, team, budget, **extra):
+    problems = services.project_problems(project) if project is not None and project.pk else []
+    return {
+        "call": call,
+        "project": project,
+        "form": form.described,
+        "team": team,
+        "budget": budget,
+        "problems": problems,
+        "attachment_form": AttachmentForm(call=call).described
+        if project is not None and project.pk
+        else None,
+        "attachments": project.attachments.select_related("document")
+        if project is not None and project.pk
+        else [],
+        **extra,
+    }
+
+
+def _dossier_forms(request, call, project):
+    data = request.POST if request.method == "POST" else None
+    instance = project or Project(call=call)
+    form = ProjectForm(data, instance=instance, call=call)
+    team_initial = budget_initial = None
+    if project is not None:
+        team_initial = list(project.team.values("name", "role", "organisation", "email", "co_applicant"))
+        budget_initial = list(project.budget_lines.values("label", "amount"))
+    team = TeamFormSet(data, initial=team_initial, prefix="team")
+    budget = BudgetFormSet(data, initial=budget_initial, prefix="budget")
+    for formset in (team, budget):
+        for subform in formset.forms:
+            subform.describe()
+    return form, team, budget
+
+
+@login_required
+def project_create(request, call_id: int):
+    """Start a dossier: saved as a draft, to be resumed and submitted before the deadline."""
+    call = _call_or_404(call_id)
+    if not permissions.can(request.user, "apply", call):
+        return _refused(request, 403, _apply_refusal(request, call))
+    form, team, budget = _dossier_forms(request, call, None)
+    if request.method == "POST":
+        if form.is_valid() and team.is_valid() and budget.is_valid():
+            try:
+                project = services.project_save(
+                    call=call,
+                    applicant=request.user,
+                    project=None,
+                    fields=form.project_fields(),
+                    answers=form.answers(),
+                    team=team.rows(),
+                    budget=budget.rows(),
+                )
+            except services.CallRefused as refusal:
+                return _refused(
+                    request,
+                    403,
+                    refusal.message,
+                    "calls/project_form.html",
+                    _dossier_context(call, None, form, team, budget),
+                )
+            messages.success(
+                request, _("Your draft is saved. You can come back to it until the call closes.")
+            )
+            return redirect("calls_project", project.pk)
+        messages.error(request, _("Some answers need correcting: see the messages next to them."))
+        return TemplateResponse(
+            request, "calls/project_form.html", _dossier_context(call, None, form, team, budget), status=400
+        )
+    return TemplateResponse(
+        request, "calls/project_form.html", _dossier_context(call, None, form, team, budget)
+    )
+
+
+@login_required
+def project_detail(request, project_id: int):
+    """The dossier: an editable form for its applicant while the call is open, else a read-only page."""
+    project = _project_or_404(request, project_id)
+    call = project.call
+    if not permissions.can(request.user, "change_project", project):
+        if request.method == "POST":
+            return _project_change_refused(request, project)
+        return _project_page(request, project)
+    form, team, budget = _dossier_forms(request, call, project)
+    if request.method == "POST":
+        if not (form.is_valid() and team.is_valid() and budget.is_valid()):
+            messages.error(request, _("Some answers need correcting: see the messages next to them."))
+            project.refresh_from_db()
+            return TemplateResponse(
+                request,
+                "calls/project_form.html",
+                _dossier_context(call, project, form, team, budget),
+                status=400,
+            )
+        try:
+            services.project_save(
+                call=call,
+                applicant=request.user,
+                project=project,
+                fields=form.project_fields(),
+                answers=form.answers(),
+                team=team.rows(),
+                budget=budget.rows(),
+            )
+        except services.CallRefused as refusal:
+            project.refresh_from_db()
+            return _refused(
+                request,
+                400,
+                refusal.message,
+                "calls/project_form.html",
+                _dossier_context(call, project, form, team, budget),
+            )
+        if "submit" in request.POST and project.status == Project.Status.DRAFT:
+            try:
+                services.project_submit(project=project, actor=request.user)
+            except services.CallRefused as refusal:
+                messages.warning(request, _("Your draft is saved, but it cannot be submitted yet."))
+                return _refused(
+                    request,
+                    400,
+                    refusal.message,
+                    "calls/project_form.html",
+                    _dossier_context(call, project, *_dossier_forms_get(call, project)),
+                )
+            messages.success(
+                request, _("Your dossier is submitted. A receipt is on its way to your mailbox.")
+            )
+            return redirect("calls_project_receipt", project.pk)
+        messages.success(request, _("Your changes are saved."))
+        return redirect("calls_project", project.pk)
+    return TemplateResponse(
+        request, "calls/project_form.html", _dossier_context(call, project, form, team, budget)
+    )
+
+
+def _dossier_forms_get(call, project):
+    project.refresh_from_db()
+    form = ProjectForm(instance=project, call=call)
+    team = TeamFormSet(
+        initial=list(project.team.values("name", "role", "organisation", "email", "co_applicant")),
+        prefix="team",
+    )
+    budget = BudgetFormSet(initial=list(project.budget_lines.values("label", "amount")), prefix="budget")
+    return form, team, budget
+
+
+def _project_change_refused(request, project):
+    if permissions.is_applicant(request.user, project) and not project.call.is_open():
+        message = _(
+            "This call is closed: the dossier can no longer be changed or submitted. Nothing was lost."
+        )
+    else:
+        message = _("This dossier can no longer be changed.")
+    return _refused(request, 403, message, "calls/project_detail.html", _project_context(request, project))
+
+
+def _project_context(request, project):
+    show_scores = permissions.can(request.user, "view_scores", project)
+    return {
+        "call": project.call,
+        "project": project,
+        "log": selectors.status_log(project=project),
+        "attachments": project.attachments.select_related("document"),
+        "team": project.team.all(),
+        "budget_lines": project.budget_lines.all(),
+        "milestones": project.milestones.all(),
+        "milestone_form": MilestoneForm().described
+        if permissions.can(request.user, "update_milestone", project)
+        else None,
+        "scores": selectors.project_scores(project=project) if show_scores else None,
+        "is_applicant": permissions.is_applicant(request.user, project),
+    }
+
+
+def _project_page(request, project, status=200):
+    return TemplateResponse(
+        request, "calls/project_detail.html", _project_context(request, project), status=status
+    )
+
+
+@login_required
+def project_receipt(request, project_id: int):
+    """The receipt of a submitted dossier: its reference and the date it was received."""
+    project = _project_or_404(request, project_id)
+    if not permissions.is_applicant(request.user, project) or project.submitted_at is None:
+        raise Http404
+    return TemplateResponse(request, "calls/project_receipt.html", {"project": project, "call": project.call})
+
+
+@login_required
+def projects_mine(request):
+    """The person's dossiers, drafts first to resume them."""
+    return TemplateResponse(
+        request, "calls/projects_mine.html", {"projects": selectors.projects_of_applicant(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request, project_id: int):
+    project = _project_or_404(request, project_id)
+    if not permissions.can(request.user, "change_project", project):
+        return _project_change_refused(request, project)
+    form = AttachmentForm(request.POST, request.FILES, call=project.call)
+    if not form.is_valid():
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        return _refused(
+            request, 400, message, "calls/project_detail.html", _project_context(request, project)
+        )
+    try:
+        services.attachment_add(
+            project=project, upload=form.cleaned_data["file"], document=form.cleaned_data["document"]
+        )
+    except services.CallRefused as refusal:
+        return _refused(
+            request, 400, refusal.message, "calls/project_detail.html", _project_context(request, project)
+        )
+    messages.success(request, _("The file is attached."))
+    return redirect(reverse("calls_project", args=[project.pk]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_delete(request, project_id: int, attachment_id: int):
+    project = _project_or_404(request, project_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, project=project)
+    if not permissions.can(request.user, "change_project", project):
+        return _project_change_refused(request, project)
+    try:
+        services.attachment_delete(attachment=attachment)
+    except services.CallRefused as refusal:
+        return _refused(
+            request, 400, refusal.message, "calls/project_detail.html", _project_context(request, project)
+        )
+    messages.success(request, _("The file is removed."))
+    return redirect(reverse("calls_project", args=[project.pk]) + "#attachments")
+
+
+@login_required
+def attachment_download(request, project_id: int, attachment_id: int):
+    """An attachment, served only to those who may read the dossier, never from a public address."""
+    project = _project_or_404(request, project_id, "view_attachment")
+    attachment = get_object_or_404(Attachment, pk=attachment_id, project=project)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def milestone_save(request, project_id: int, milestone_id: int | None = None):
+    """The applicant (or an official) records a follow-up milestone and its progress."""
+    project = _project_or_404(request, project_id)
+    if not permissions.can(request.user, "update_milestone", project):
+        return _refused(
+            request,
+            403,
+            _("Only selected projects have follow-up milestones."),
+            "calls/project_detail.html",
+            _project_context(request, project),
+        )
+    milestone = get_object_or_404(Milestone, pk=milestone_id, project=project) if milestone_id else None
+    form = MilestoneForm(request.POST, instance=milestone)
+    if not form.is_valid():
+        context = _project_context(request, project)
+        context["milestone_form"] = form.described
+        messages.error(request, _("Some answers need correcting: see the messages next to them."))
+        return TemplateResponse(request, "calls/project_detail.html", context, status=400)
+    services.milestone_save(project=project, milestone=milestone, **form.cleaned_data)
+    messages.success(request, _("The milestone is saved."))
+    return redirect(reverse("calls_project", args=[project.pk]) + "#milestones")
+
+
+def laureates(request, call_id: int):
+    """The published list of a call's selected projects and their progress."""
+    call = _call_or_404(call_id)
+    if call.laureates_published_at is None:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "calls/laureates.html",
+        {"call": call, "page": call, "projects": selectors.laureates(call=call)},
+    )
+
+
+# Evaluators ---------------------------------------------------------------------------------------
+
+
+@login_required
+def evaluations(request):
+    """The dossiers given to the person to evaluate."""
+    return TemplateResponse(
+        request,
+        "calls/evaluations.html",
+        {"assignments": selectors.assignments_of_evaluator(user=request.user)},
+    )
+
+
+def _assignment_or_404(request, assignment_id: int) -> Assignment:
+    # Evaluators reach only their own assignments: anyone else's is a 404, never a form.
+    return get_object_or_404(
+        Assignment.objects.select_related("project", "project__call", "project__territory"),
+        pk=assignment_id,
+        evaluator=request.user,
+    )
+
+
+def _evaluation_context(request, assignment, conflict_form=None, score_form=None):
+    project = assignment.project
+    criteria = Criterion.objects.filter(call_id=project.call_id)
+    scores = {score.criterion_id: score for score in assignment.scores.all()}
+    return {
+        "assignment": assignment,
+        "project": project,
+        "call": project.call,
+        "attachments": project.attachments.select_related("document")
+        if assignment.has_conflict is not True
+        else [],
+        "budget_lines": project.budget_lines.all(),
+        "team": project.team.all(),
+        "conflict_form": (conflict_form or ConflictForm()).described,
+        "score_form": (
+            score_form or ScoreForm(criteria=criteria, scores=scores, initial={"comment": assignment.comment})
+        ).described,
+        "may_declare": permissions.can(request.user, "declare_conflict", project),
+        "may_score": permissions.can(request.user, "score_project", project),
+    }
+
+
+@login_required
+def evaluation(request, assignment_id: int):
+    """Declare one's interests, then score the dossier on the call's grid."""
+    assignment = _assignment_or_404(request, assignment_id)
+    return TemplateResponse(request, "calls/evaluation.html", _evaluation_context(request, assignment))
+
+
+@login_required
+@require_POST
+def evaluation_declare(request, assignment_id: int):
+    assignment = _assignment_or_404(request, assignment_id)
+    if not permissions.can(request.user, "declare_conflict", assignment.project):
+        return _refused(
+            request,
+            403,
+            _("Your declaration for this dossier is already recorded."),
+            "calls/evaluation.html",
+            _evaluation_context(request, assignment),
+        )
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whether you have a conflict of interest."))
+        return TemplateResponse(
+            request,
+            "calls/evaluation.html",
+            _evaluation_context(request, assignment, conflict_form=form),
+            status=400,
+        )
+    try:
+        services.conflict_declare(assignment=assignment, **form.cleaned_data)
+    except services.CallRefused as refusal:
+        return _refused(
+            request, 400, refusal.message, "calls/evaluation.html", _evaluation_context(request, assignment)
+        )
+    messages.success(request, _("Your declaration is recorded."))
+    return redirect("calls_evaluation", assignment.pk)
+
+
+@login_required
+@require_POST
+def evaluation_score(request, assignment_id: int):
+    assignment = _assignment_or_404(request, assignment_id)
+    project = assignment.project
+    if not permissions.can(request.user, "score_project", project):
+        if assignment.has_conflict:
+            message = _("You declared a conflict of interest with this dossier, so you cannot score it.")
+        elif assignment.has_conflict is None:
+            message = _("Declare whether you have a conflict of interest before scoring this dossier.")
+        else:
+            message = _("This dossier is no longer being evaluated.")
+        return _refused(
+            request, 403, message, "calls/evaluation.html", _evaluation_context(request, assignment)
+        )
+    form = ScoreForm(request.POST, criteria=Criterion.objects.filter(call_id=project.call_id))
+    if not form.is_valid():
+        messages.error(request, _("Some scores need correcting: see the messages next to them."))
+        return TemplateResponse(
+            request,
+            "calls/evaluation.html",
+            _evaluation_context(request, assignment, score_form=form),
+            status=400,
+        )
+    try:
+        services.scores_save(
+            assignment=assignment, values=form.values(), comment=form.cleaned_data["comment"]
+        )
+    except services.CallRefused as refusal:
+        return _refused(
+            request, 400, refusal.message, "calls/evaluation.html", _evaluation_context(request, assignment)
+        )
+    messages.success(request, _("Your scores are recorded."))
+    return redirect("calls_evaluations")
