@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "consultations.feedback",
     "consultations.commons",
     "consultations.calls",
+    "consultations.budgets",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("commons/", include("consultations.commons.urls")),
     path("calls/", include("consultations.calls.urls")),
+    path("budgets/", include("consultations.budgets.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
