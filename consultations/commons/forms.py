@@ -72,6 +72,15 @@ class TerritoryField(forms.CharField):
             return territory_label(territory) if territory else ""
         return value
 
+    def has_changed(self, initial, data):
+        """Compared by the territory named, not by the text (`69` and `Rhône [DEP-69]` are the same)."""
+        initial_pk = initial.pk if isinstance(initial, Territory) else initial
+        try:
+            territory = self.clean(data)
+        except forms.ValidationError:
+            return True
+        return (territory.pk if territory else None) != (initial_pk or None)
+
     def clean(self, value):
         text = super().clean(value)
         if not text:
