@@ -114,6 +114,12 @@ class BallotForm(forms.Form):
             return Decimal(0)
         return sum((self.projects[pk].amount_requested for pk in self.chosen_ids()), Decimal(0))
 
+    def budget_left(self) -> Decimal:
+        return (self.vote.budget_limit or Decimal(0)) - self.chosen_total()
+
+    def budget_over(self) -> Decimal:
+        return -self.budget_left()
+
     def chosen_ids(self) -> set[int]:
         """The projects ticked (sent, or stored), to show them ticked again."""
         if "projects" not in self.fields:

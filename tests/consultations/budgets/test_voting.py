@@ -258,3 +258,13 @@ def test_a_burst_of_ballots_from_one_person_leaves_one_ballot(organisation, plac
     assert 302 in statuses
     assert Ballot.objects.filter(voter=person).count() == 1
     assert BallotChoice.objects.filter(ballot__voter=person).count() == 1
+
+
+def test_my_data_lists_my_ballots(en, user, vote, projects, places):
+    from accounts.services import account_export
+
+    en.force_login(user)
+    assert en.post(url(vote), ballot(projects.garden)).status_code == 302
+    exported = account_export(user=user)["budget_ballots"]
+    assert exported[0]["choices"] == [{"project": "Jardin partagé"}]
+    assert (exported[0]["birth_year"], exported[0]["commune"]) == (1990, "Lyon")

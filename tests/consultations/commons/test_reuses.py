@@ -117,3 +117,12 @@ def test_a_deleted_account_leaves_its_reuses_without_author(en, user, initiative
     reuse = Reuse.objects.get()
     assert reuse.person is None
     assert "Deleted participant" in en.get(initiative.get_absolute_url()).content.decode()
+
+
+def test_my_data_lists_my_reuses(user, initiative, places):
+    from accounts.services import account_export
+
+    Reuse.objects.create(initiative=initiative, person=user, territory=places.lyon, comment="Chez nous")
+    exported = account_export(user=user)["initiative_reuses"]
+    assert exported[0]["initiative"] == initiative.title
+    assert exported[0]["territory"] == "Lyon"
