@@ -131,7 +131,9 @@ def _choice_rows(vote: PublicVote, ballot: Ballot, choices: dict) -> list[Ballot
 
 
 def _checked(vote: PublicVote, *, choices: dict, birth_year: int, commune: Territory) -> PublicVote:
-    vote = PublicVote.objects.select_related("call", "residence_territory").get(pk=vote.pk)
+    vote = PublicVote.objects.select_related("call", "residence_territory").filter(pk=vote.pk).first()
+    if vote is None:  # removed from the back office since the page was shown
+        raise VoteNotOpen(_("This vote no longer exists."))
     phase_check(vote)
     eligibility_check(vote=vote, birth_year=birth_year, commune=commune)
     projects = {project.pk: project for project in selectors.ballot_projects(vote)}

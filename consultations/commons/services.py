@@ -25,8 +25,8 @@ class AlreadyDeclared(ReuseRefused):
 def reuse_declare(*, initiative: Initiative, person, territory: Territory, comment: str = "") -> Reuse:
     """Record that `person` reuses `initiative` in `territory`: once per person, initiative and territory
     (the database's unique constraint decides between two simultaneous declarations)."""
-    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if not initiative.published:
+    initiative = Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+    if initiative is None or not initiative.published:
         raise ReuseRefused(_("This initiative is no longer published: reuses cannot be declared."))
     try:
         with transaction.atomic():
