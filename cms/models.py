@@ -7,6 +7,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage
 
 from .blocks import OutcomeBodyBlock, ReportFigureBlock
@@ -35,6 +36,9 @@ class HomePage(Page):
         now = timezone.now()
         context["open_consultations"] = (
             ConsultationPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
+        )
+        context["open_calls"] = (
+            CallPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
         )
         context["outcomes"] = OutcomePage.objects.live().order_by("-first_published_at")[:6]
         return context

@@ -204,6 +204,8 @@ ACCOUNT_RATE_LIMITS = {
     "contribute_vote": env.str("RATE_LIMIT_VOTES", default="120/m/user"),
     "contribute_comment": env.str("RATE_LIMIT_COMMENTS", default="10/10m/user"),
     "contribute_report": env.str("RATE_LIMIT_REPORTS", default="20/h/user"),
+    # New dossiers and attachments of calls for projects (a dossier's saves are not limited).
+    "contribute_dossier": env.str("RATE_LIMIT_DOSSIERS", default="30/10m/user"),
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by

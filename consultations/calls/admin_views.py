@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import AssignForm, BulkForm, ExportForm, StatusForm
-from .models import Export, Project, Service, Tag
+from .forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
+from .models import AnswerTemplate, Export, Project, Service, Tag
 
 
 def _managed_call_or_404(request, call_id: int):
@@ -214,3 +214,44 @@ def call_laureates_publish(request, call_id: int):
         ngettext("%(count)s laureate published.", "%(count)s laureates published.", count) % {"count": count},
     )
     return redirect("calls_admin_projects", call.pk)
+
+
+def _organisations(user):
+    from accounts.models import Organisation
+
+    if permissions.is_administrator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(memberships__user=user, memberships__role="official").distinct()
+
+
+def call_settings(request):
+    """The services dossiers are assigned to, and the answer templates of bulk decisions."""
+    if not permissions.manages_some_call(request.user):
+        raise PermissionDenied
+    organisations = _organisations(request.user)
+    forms = {
+        "service": ServiceForm(organisations=organisations, prefix="service"),
+        "template": AnswerTemplateForm(organisations=organisations, prefix="template"),
+    }
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind in forms:
+            form_class = ServiceForm if kind == "service" else AnswerTemplateForm
+            form = form_class(request.POST, organisations=organisations, prefix=kind)
+            if form.is_valid():  # a duplicate name is a form error (the model's unique constraint)
+                form.save()
+                messages.success(request, _("Saved."))
+                return redirect("calls_admin_settings")
+            forms[kind] = form
+        messages.error(request, _("It could not be saved: see the messages next to the fields."))
+        status = 400
+    context = {
+        "service_form": forms["service"].described,
+        "template_form": forms["template"].described,
+        "services": Service.objects.filter(organisation__in=organisations).select_related("organisation"),
+        "templates": AnswerTemplate.objects.filter(organisation__in=organisations).select_related(
+            "organisation"
+        ),
+    }
+    return TemplateResponse(request, "calls/admin/settings.html", context, status=status)

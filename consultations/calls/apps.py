@@ -6,3 +6,6 @@ class CallsConfig(AppConfig):
     name = "consultations.calls"
     label = "calls"
     verbose_name = _("Calls for projects")
+
+    def ready(self):
+        from . import permissions, privacy  # noqa: F401  (register the rules and the data export)

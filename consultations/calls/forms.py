@@ -71,6 +71,20 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
         max_length=200,
         help_text=_("Its name, postal code or INSEE code."),
     )
+    # Longer than the stored values: people type spaces and dots between groups of digits.
+    siret = forms.CharField(
+        label=_("SIRET number"),
+        required=False,
+        max_length=30,
+        help_text=_("For a company: 14 digits, on your INSEE notice."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    rna = forms.CharField(
+        label=_("RNA number"),
+        required=False,
+        max_length=20,
+        help_text=_("For an association: W followed by 9 digits, on your receipt from the prefecture."),
+    )
 
     class Meta:
         model = Project
@@ -85,8 +99,6 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
-            "siret": _("For a company: 14 digits, on your INSEE notice."),
-            "rna": _("For an association: W followed by 9 digits, on your receipt from the prefecture."),
             "amount_requested": _("The budget lines below must add up to this amount."),
         }
 
@@ -98,12 +110,6 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
             ("", "---------"),
             *[(value, label) for value, label in ApplicantType.choices if value in accepted],
         ]
-        self.fields["siret"].max_length = 20
-        self.fields["siret"].widget.attrs.update(maxlength=20, inputmode="numeric", autocomplete="off")
-        self.fields["rna"].max_length = 14
-        self.fields["rna"].widget.attrs["maxlength"] = 14
-        self.fields["amount_requested"].max_digits = 12
-        self.fields["amount_requested"].min_value = Decimal("0")
         if self.instance.territory_id:
             self.fields["commune"].initial = str(self.instance.territory)
         answers = self.instance.answers or {}
@@ -174,6 +180,17 @@ class BudgetLineForm(DescribedMixin, forms.Form):
 
 
 class RowsFormSet(forms.BaseFormSet):
+    """Rows shown filled with what was saved, all optional: a row left empty is dropped (no JavaScript
+    needed to remove one). The saved rows are replaced as a whole on each save."""
+
+    def initial_form_count(self):
+        return 0
+
+    def total_form_count(self):
+        if self.is_bound:
+            return super().total_form_count()
+        return min(len(self.initial or []) + self.extra, self.absolute_max)
+
     def rows(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data]
 
@@ -361,3 +378,25 @@ class AssignForm(DescribedMixin, forms.Form):
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=Export.Format.choices)
+
+
+class ServiceForm(DescribedMixin, forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["organisation", "name"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AnswerTemplateForm(DescribedMixin, forms.ModelForm):
+    class Meta:
+        model = AnswerTemplate
+        fields = ["organisation", "name", "status", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["status"].choices = DECISIONS

@@ -492,8 +492,9 @@ class Assignment(models.Model):
     """A dossier given to an evaluator, who first declares any conflict of interest."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    # An evaluator's deleted account leaves their scores in the ranking (nothing is lost).
     evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="call_assignments"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
     assigned_by = models.ForeignKey(

@@ -297,8 +297,8 @@ def attachment_delete(*, attachment: Attachment) -> None:
 @transaction.atomic
 def project_status_change(*, project: Project, to_status: str, reason: str, actor) -> Project:
     """Move a dossier one step on (eligibility, decision...), logged with its reason; the applicant is
-    told by e-mail."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    told by e-mail. The given instance is updated too."""
+    given, project = project, Project.objects.select_for_update().get(pk=project.pk)
     reason = (reason or "").strip()
     if to_status not in TRANSITIONS.get(project.status, set()):
         _refuse(
@@ -316,6 +316,7 @@ def project_status_change(*, project: Project, to_status: str, reason: str, acto
     project.status_reason = reason
     project.save(update_fields=["status", "status_reason", "updated_at"])
     _log(project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor)
+    given.status, given.status_reason = project.status, project.status_reason
     return project
 
 
@@ -336,6 +337,7 @@ def projects_status_change(*, projects, to_status: str, reason: str, actor) -> t
 @transaction.atomic
 def assignment_create(*, project: Project, evaluator, actor) -> Assignment:
     """Give a dossier to an evaluator; its first assignment puts an eligible dossier in evaluation."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
     if project.status not in (Status.ELIGIBLE, Status.IN_EVALUATION):
         _refuse(_("Only eligible dossiers are given to evaluators."), "not_eligible")
     if evaluator.pk == project.applicant_id:

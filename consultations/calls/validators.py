@@ -4,22 +4,10 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret
 
 SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
 RNA_PATTERN = re.compile(r"^W[0-9]{9}$")
-LA_POSTE_SIREN = "356000000"  # its establishments' SIRETs have a digit sum divisible by 5, not Luhn
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 def normalise_identifier(value: str) -> str:
@@ -31,11 +19,8 @@ def validate_siret(value: str) -> None:
     # ASCII digits only: "[0-9]", not "\d", which lets other scripts' digits through.
     if not SIRET_PATTERN.fullmatch(value):
         raise ValidationError(_("A SIRET number has 14 digits."), code="siret_format")
-    if value.startswith(LA_POSTE_SIREN):
-        valid = sum(int(char) for char in value) % 5 == 0
-    else:
-        valid = luhn_valid(value)
-    if not valid:
+    # python-stdnum knows the Luhn check and its exceptions (La Poste's establishments).
+    if not siret.is_valid(value):
         raise ValidationError(
             _("This SIRET number is not valid: check it against your INSEE notice."), code="siret_checksum"
         )

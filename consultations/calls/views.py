@@ -1,12 +1,14 @@
 """The applicants' and evaluators' pages of calls for projects: dossiers, attachments, receipts,
 laureates, and the evaluators' declarations and scores."""
 
+from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,11 +51,15 @@ def _project_or_404(request, project_id: int, action: str = "view_project") -> P
     return project
 
 
+def _localised(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def _apply_refusal(request, call: CallPage) -> str:
     if not call.is_open():
         return _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.") % {
-            "opens": call.opens_at.strftime("%d/%m/%Y %H:%M"),
-            "closes": call.closes_at.strftime("%d/%m/%Y %H:%M"),
+            "opens": _localised(call.opens_at),
+            "closes": _localised(call.closes_at),
         }
     if not is_verified(request.user):
         return _("Confirm your e-mail address before applying: follow the link in the e-mail we sent you.")
@@ -84,7 +90,7 @@ def _dossier_forms(request, call, project):
     instance = project or Project(call=call)
     form = ProjectForm(data, instance=instance, call=call)
     team_initial = budget_initial = None
-    if project is not None:
+    if project is not None and data is None:
         team_initial = list(project.team.values("name", "role", "organisation", "email", "co_applicant"))
         budget_initial = list(project.budget_lines.values("label", "amount"))
     team = TeamFormSet(data, initial=team_initial, prefix="team")
@@ -103,6 +109,8 @@ def project_create(request, call_id: int):
         return _refused(request, 403, _apply_refusal(request, call))
     form, team, budget = _dossier_forms(request, call, None)
     if request.method == "POST":
+        if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
+            return limited
         if form.is_valid() and team.is_valid() and budget.is_valid():
             try:
                 project = services.project_save(
@@ -220,6 +228,8 @@ def _project_change_refused(request, project):
 
 def _project_context(request, project):
     show_scores = permissions.can(request.user, "view_scores", project)
+    may_follow_up = permissions.can(request.user, "update_milestone", project)
+    milestones = list(project.milestones.all())
     return {
         "call": project.call,
         "project": project,
@@ -227,10 +237,14 @@ def _project_context(request, project):
         "attachments": project.attachments.select_related("document"),
         "team": project.team.all(),
         "budget_lines": project.budget_lines.all(),
-        "milestones": project.milestones.all(),
-        "milestone_form": MilestoneForm().described
-        if permissions.can(request.user, "update_milestone", project)
-        else None,
+        "milestones": milestones,
+        "milestone_form": MilestoneForm().described if may_follow_up else None,
+        "milestone_forms": [
+            (milestone, MilestoneForm(instance=milestone, prefix=f"m{milestone.pk}").described)
+            for milestone in milestones
+        ]
+        if may_follow_up
+        else [],
         "scores": selectors.project_scores(project=project) if show_scores else None,
         "is_applicant": permissions.is_applicant(request.user, project),
     }
@@ -265,6 +279,8 @@ def attachment_add(request, project_id: int):
     project = _project_or_404(request, project_id)
     if not permissions.can(request.user, "change_project", project):
         return _project_change_refused(request, project)
+    if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
+        return limited
     form = AttachmentForm(request.POST, request.FILES, call=project.call)
     if not form.is_valid():
         message = " ".join(error for errors in form.errors.values() for error in errors)
@@ -330,10 +346,16 @@ def milestone_save(request, project_id: int, milestone_id: int | None = None):
             _project_context(request, project),
         )
     milestone = get_object_or_404(Milestone, pk=milestone_id, project=project) if milestone_id else None
-    form = MilestoneForm(request.POST, instance=milestone)
+    form = MilestoneForm(request.POST, instance=milestone, prefix=f"m{milestone.pk}" if milestone else None)
     if not form.is_valid():
         context = _project_context(request, project)
-        context["milestone_form"] = form.described
+        if milestone is None:
+            context["milestone_form"] = form.described
+        else:
+            context["milestone_forms"] = [
+                (item, form.described if item.pk == milestone.pk else other)
+                for item, other in context["milestone_forms"]
+            ]
         messages.error(request, _("Some answers need correcting: see the messages next to them."))
         return TemplateResponse(request, "calls/project_detail.html", context, status=400)
     services.milestone_save(project=project, milestone=milestone, **form.cleaned_data)

@@ -14,6 +14,7 @@ from .models import CallPage
 def register_calls_urls():
     return [
         path("calls/", admin_views.calls_index, name="calls_admin_index"),
+        path("calls/settings/", admin_views.call_settings, name="calls_admin_settings"),
         path("calls/<id:call_id>/", admin_views.call_projects, name="calls_admin_projects"),
         path("calls/<id:call_id>/bulk/", admin_views.call_bulk, name="calls_admin_bulk"),
         path("calls/<id:call_id>/ranking/", admin_views.call_ranking, name="calls_admin_ranking"),

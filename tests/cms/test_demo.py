@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import Organisation, User
 from cms.models import OutcomePage
+from consultations.calls.models import CallPage, Project, StatusChange
 from consultations.feedback.models import ReportSnapshot
 from consultations.models import Answer, ConsultationPage, Idea, Response, Statement, Support, Vote
 
@@ -23,6 +24,9 @@ MODELS = [
     Vote,
     Idea,
     Support,
+    CallPage,
+    Project,
+    StatusChange,
 ]
 
 
@@ -39,6 +43,8 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
     assert first["OutcomePage"] == 1
     assert (first["Statement"], first["Idea"]) == (5, 3)
     assert first["Vote"] > 50
+    assert (first["CallPage"], first["Project"]) == (1, 3)
+    assert set(Project.objects.values_list("status", flat=True)) == {"submitted", "eligible", "in_evaluation"}
     assert "admin@concerto.localhost / concerto-demo-2026" in capsys.readouterr().out
 
     consultation = ConsultationPage.objects.get()

@@ -17,6 +17,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.permissions import has_two_factor
 from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
 from consultations.blocks import OTHER
+from consultations.calls.demo import demo_call_load
 from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
 from consultations.services import (
@@ -278,6 +279,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._outcome(home, consultation, snapshot)
             self._privacy_page(home)
+        with transaction.atomic():
+            demo_call_load(
+                home=home, organisation=organisation, official=official, applicant_password=password
+            )
 
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
         self.stdout.write(
