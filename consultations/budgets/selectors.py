@@ -10,6 +10,16 @@ from . import tally as counting
 from .models import Ballot, Phase, PublicVote
 
 
+def votes_published():
+    """Every vote of a published call, with its call, soonest closing first (a short list: one vote per
+    call)."""
+    return list(
+        PublicVote.objects.filter(call__live=True)
+        .select_related("call", "call__organisation")
+        .order_by("closes_at", "pk")
+    )
+
+
 def ballot_projects(vote: PublicVote):
     """The projects on the ballot: the call's dossiers with the status "selected" (laureates of the
     call's evaluation), by title."""

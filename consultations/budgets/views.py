@@ -22,6 +22,19 @@ from .forms import BallotForm, PaperBallotForm
 from .models import Ballot, Grade, Method, Phase, PublicVote
 
 
+def vote_list(request):
+    """The public votes of published calls: open ones first, then those to come, then the closed ones
+    with their results."""
+    votes = selectors.votes_published()
+    now = timezone.now()
+    context = {
+        "open": [vote for vote in votes if vote.opens_at <= now < vote.closes_at],
+        "upcoming": [vote for vote in votes if now < vote.opens_at],
+        "closed": [vote for vote in votes if vote.closes_at <= now],
+    }
+    return TemplateResponse(request, "budgets/vote_list.html", context)
+
+
 def _vote_or_404(request, vote_id: int) -> PublicVote:
     vote = get_object_or_404(
         PublicVote.objects.select_related("call", "call__organisation", "residence_territory"), pk=vote_id

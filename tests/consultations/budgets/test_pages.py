@@ -73,3 +73,19 @@ def test_majority_judgment_grades_are_radio_groups(en, user, call, projects, pla
     assert body.count('type="radio"') == 3 * 7
     assert "Excellent" in body
     assert "To reject" in body
+
+
+def test_the_list_of_votes_shows_published_calls_votes_by_phase(en, organisation, places):
+    for title, phase, publish in (
+        ("Ouvert", "open", True),
+        ("Bientôt", "upcoming", True),
+        ("Fini", "closed", True),
+        ("Caché", "open", False),
+    ):
+        vote_create(call_create(organisation=organisation, title=title, publish=publish), phase=phase)
+    with CaptureQueriesContext(connection) as captured:
+        body = en.get("/budgets/").content.decode()
+    assert len(captured) < 10
+    assert body.index("Open now") < body.index("Ouvert") < body.index("Coming") < body.index("Bientôt")
+    assert body.index("Closed") < body.index("Fini")
+    assert "Caché" not in body
