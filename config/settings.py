@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "accounts",
     "consultations",
     "consultations.feedback",
+    "consultations.commons",
     "consultations.calls",
+    "consultations.budgets",
     "cms",
     # Wagtail
     "wagtail.contrib.forms",

@@ -1,0 +1,133 @@
+"""The open data of a closed vote: a Pabulib `.pb` file (pabulib.org/format; META, PROJECTS, VOTES).
+
+Each ballot is a random `public_id`, never the voter; its channel is `voting_method` (internet or
+paper). Ages and communes declared on the ballots are not exported (with a small commune they would
+point at people). Running our count (`tally.py`) on this file gives the published result.
+"""
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db import connection
+from django.utils import timezone
+
+from .models import Grade, Method, PublicVote
+from .selectors import ballot_projects, vote_results
+
+CHUNK = 10_000
+
+
+def _number(value) -> str:
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def _text(value: str) -> str:
+    return " ".join(str(value).split())  # one line per row
+
+
+def _date(moment) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y")
+
+
+def _ballots(vote: PublicVote) -> Iterator[tuple[str, str, list[tuple[int, int | None]]]]:
+    """(public id, channel, [(project id, grade)]) per ballot, read with a server-side cursor."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT b.public_id, b.channel, c.project_id, c.grade FROM budgets_ballot b "
+            "JOIN budgets_ballotchoice c ON c.ballot_id = b.id WHERE b.vote_id = %s "
+            "ORDER BY b.id, c.project_id",
+            [vote.pk],
+        )
+        current, channel, choices = None, None, []
+        while rows := cursor.fetchmany(CHUNK):
+            for public_id, row_channel, project_id, grade in rows:
+                if public_id != current:
+                    if current is not None:
+                        yield current, channel, choices
+                    current, channel, choices = public_id, row_channel, []
+                choices.append((project_id, grade))
+        if current is not None:
+            yield current, channel, choices
+
+
+def pabulib_write(vote: PublicVote, out) -> None:
+    """Write the vote's Pabulib file to the text stream `out`."""
+    results = vote_results(vote)
+    by_id = {result.id: result for result in results.projects}
+    projects = list(ballot_projects(vote).order_by("pk"))
+    graded = vote.method == Method.MAJORITY_JUDGMENT
+    call = vote.call
+    # Ballots first: Pabulib has no empty vote, so a ballot that chose nothing is left out, and
+    # `num_votes` counts the rows written.
+    votes = []
+    on_ballot = set(by_id)
+    for public_id, channel, choices in _ballots(vote):
+        choices = [(pk, grade) for pk, grade in choices if pk in on_ballot]
+        if not choices:
+            continue
+        method = "paper" if channel == "paper" else "internet"
+        if graded:
+            # Decreasing order of points; ungraded projects take the default score (0).
+            choices.sort(key=lambda choice: (-(choice[1] or 0), choice[0]))
+            points = ",".join(str(grade or 0) for _pk, grade in choices)
+            votes.append([public_id, ",".join(str(pk) for pk, _g in choices), points, method])
+        else:
+            votes.append([public_id, ",".join(str(pk) for pk, _g in choices), method])
+    writer = csv.writer(out, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    budget = vote.budget_limit
+    meta = [
+        ("description", _text(f"{call.title} — vote")),
+        ("country", "France"),
+        ("unit", _text(call.organisation.name)),
+        ("instance", str(timezone.localtime(vote.closes_at).year)),
+        ("num_projects", str(len(projects))),
+        ("num_votes", str(len(votes))),
+        ("budget", _number(budget) if budget is not None else "0"),
+        ("vote_type", "scoring" if graded else "approval"),
+        ("rule", "unknown" if graded else "greedy"),
+        ("date_begin", _date(vote.opens_at)),
+        ("date_end", _date(vote.closes_at)),
+        ("language", "fr"),
+        ("currency", "EUR"),
+    ]
+    if graded:
+        meta += [
+            ("min_points", str(Grade.REJECT.value)),
+            ("max_points", str(Grade.EXCELLENT.value)),
+            ("default_score", str(Grade.REJECT.value)),
+            (
+                "comment",
+                "#1: majority judgment, grades 0 (to reject) to 6 (excellent); winners taken in the majority "
+                "judgment order (majority grade, then majority gauge, then majority value) while they fit "
+                "the budget",
+            ),
+        ]
+    else:
+        meta.append(("min_length", str(vote.min_projects)))
+        if vote.max_projects is not None:
+            meta.append(("max_length", str(vote.max_projects)))
+        if vote.method == Method.BASKET:
+            meta.append(("max_sum_cost", _number(vote.budget_limit)))
+    out.write("META\n")
+    writer.writerow(["key", "value"])
+    writer.writerows(meta)
+    out.write("PROJECTS\n")
+    writer.writerow(
+        ["project_id", "cost", "votes", "score", "name", "selected"]
+        if graded
+        else ["project_id", "cost", "votes", "name", "selected"]
+    )
+    for project in projects:
+        result = by_id[project.pk]
+        row = [str(project.pk), _number(project.amount_requested), str(result.votes)]
+        if graded:
+            row.append(str(sum(grade * count for grade, count in enumerate(result.grades))))
+        row += [_text(project.title), "1" if result.selected else "0"]
+        writer.writerow(row)
+    out.write("VOTES\n")
+    writer.writerow(
+        ["voter_id", "vote", "points", "voting_method"] if graded else ["voter_id", "vote", "voting_method"]
+    )
+    writer.writerows(votes)
