@@ -94,6 +94,15 @@ class Initiative(ClusterableModel):
     themes = ClusterTaggableManager(
         verbose_name=_("themes"), through=InitiativeTheme, blank=True, help_text=_("Words to find it by.")
     )
+    project = models.OneToOneField(
+        "calls.Project",
+        verbose_name=_("selected project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiative",
+        help_text=_("The dossier selected in a call that this initiative comes from, if any."),
+    )
     published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown in the public catalogue.")
     )

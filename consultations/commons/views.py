@@ -43,9 +43,9 @@ def initiative_list(request):
 
 def _initiative_or_404(request, slug: str) -> Initiative:
     initiative = get_object_or_404(
-        Initiative.objects.select_related("territory", "territory__parent", "organisation").prefetch_related(
-            "themes", "links"
-        ),
+        Initiative.objects.select_related(
+            "territory", "territory__parent", "organisation", "project__call"
+        ).prefetch_related("themes", "links"),
         slug=slug,
     )
     if not permissions.can(request.user, "view_initiative", initiative):

@@ -1,13 +1,14 @@
 """The initiatives in the back office: officials manage their organisation's, editors and
 administrators all of them (permissions.InitiativePermissionPolicy)."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import permissions
+from . import admin_views, permissions
 from .forms import InitiativeAdminForm
 from .models import Initiative
 
@@ -53,3 +54,14 @@ class InitiativeViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_initiative_viewset():
     return InitiativeViewSet("commons_initiatives")
+
+
+@hooks.register("register_admin_urls")
+def register_commons_urls():
+    return [
+        path(
+            "commons/from-dossier/<int:project_id>/",
+            admin_views.initiative_from_project,
+            name="commons_initiative_from_project",
+        )
+    ]

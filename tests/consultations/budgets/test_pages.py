@@ -89,3 +89,11 @@ def test_the_list_of_votes_shows_published_calls_votes_by_phase(en, organisation
     assert body.index("Open now") < body.index("Ouvert") < body.index("Coming") < body.index("Bientôt")
     assert body.index("Closed") < body.index("Fini")
     assert "Caché" not in body
+
+
+def test_the_call_page_leads_to_its_public_vote(client, call, projects):
+    from django.urls import reverse
+
+    assert "/budgets/" not in client.get(call.url).content.decode(), "no vote yet: no link"
+    vote = vote_create(call)
+    assert reverse("budgets_vote", args=[vote.pk]) in client.get(call.url).content.decode()
