@@ -329,6 +329,10 @@ CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",
     "schedule": 24 * 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
+    "task": "cms.tasks.outcome_announcements_resume_task",
+    "schedule": 60 * 60,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Wagtail --------------------------------------------------------------------------------------------
