@@ -281,6 +281,9 @@ def outcome_create(
         **fields,
     )
     HomePage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
     if publish:
-        page.save_revision().publish()
+        revision.publish()
+    else:
+        page.unpublish()
     return page
