@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
+        from . import privacy  # noqa: F401  (register the data export)
         from .models import OutcomePage
 
         # The one way to hear of every publication, from the admin, a scheduled publication or code;

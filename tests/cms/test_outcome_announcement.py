@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from accounts.privacy import exporters
 from accounts.services import account_delete
 from cms import tasks
 from cms.models import OutcomeNotification
@@ -19,6 +20,10 @@ def queued(monkeypatch):
     ids = []
     monkeypatch.setattr(tasks.outcome_announce_task, "delay", ids.append)
     return ids
+
+
+def export_data(user) -> dict:
+    return {key: export(user) for key, export in exporters().items()}
 
 
 def participants(consultation):
@@ -77,6 +82,8 @@ def test_the_first_publication_emails_each_participant_once(
         page.save_revision().publish()
     assert queued == [page.pk]
     assert len(mail.outbox) == 4
+    data = export_data(people["responder"])
+    assert [item["outcome_page"] for item in data["outcome_emails"]] == [page.title]
 
 
 def test_a_failed_email_is_sent_by_the_retry_and_only_that_one(consultation, queued, monkeypatch):
