@@ -87,6 +87,10 @@ class OutcomePage(Page):
         help_text=_("Dates, who does what, and how participants will hear of it (follow-up updates)."),
     )
 
+    # What the page quotes from its report version, by id ({"statements": [...], "answers": [...]}),
+    # worked out on each save: each participant's contributions page says which of theirs are quoted.
+    cited = models.JSONField(default=dict, blank=True, editable=False)
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("consultation"),
@@ -133,15 +137,26 @@ class OutcomePage(Page):
                     errors[name] = StreamBlockValidationError(block_errors=block_errors)
         if errors:
             raise ValidationError(errors)
+        self.cited = self._citations()
 
-    def quoted_statement_ids(self) -> set[int]:
-        """Statements this page quotes (for the "what happened to my input" page)."""
-        return {
-            block.value["statement_id"]
-            for stream in (self.body, self.decisions)
-            for block in stream
-            if block.block_type == "quote" and block.value.get("source") == "statement"
-        }
+    def _citations(self) -> dict:
+        cited = {"statements": [], "answers": []}
+        if not self.report_version:
+            return cited
+        for stream in (self.body, self.decisions):
+            for block in stream:
+                if block.block_type == "quote":
+                    quote = block.block.quote(block.value, self.report_version)
+                    if quote and quote["id"] is not None:
+                        cited["statements" if quote["kind"] == "statement" else "answers"].append(quote["id"])
+        return cited
+
+    def cites(self, *, statement_ids=(), answer_ids=()) -> bool:
+        """Whether this page quotes one of these statements or written answers."""
+        cited = self.cited or {}
+        return bool(set(cited.get("statements", [])) & set(statement_ids)) or bool(
+            set(cited.get("answers", [])) & set(answer_ids)
+        )
 
 
 class OutcomeAnnouncement(models.Model):

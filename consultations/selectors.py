@@ -9,7 +9,18 @@ from django.db.models.functions import Coalesce
 from accounts.territories import search_key
 
 from .blocks import OTHER, Question
-from .models import Comment, ConsultationPage, Idea, Report, Response, Stance, Statement, Support, Vote
+from .models import (
+    Answer,
+    Comment,
+    ConsultationPage,
+    Idea,
+    Report,
+    Response,
+    Stance,
+    Statement,
+    Support,
+    Vote,
+)
 
 # Words too common to tell two ideas apart.
 STOP_WORDS = {
@@ -347,7 +358,8 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
     """Everything a person contributed, by consultation (latest closing first), with what became of it.
 
     A fixed number of queries whatever the number of contributions: one per kind, one for the
-    consultations, one for their outcome pages.
+    consultations, one for their outcome pages, one for the ids of their written answers (which the
+    outcome pages' `cited` ids are compared with).
     """
     by_consultation: dict[int, ConsultationContributions] = {}
     rows = {
@@ -391,9 +403,20 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
                 entry.response = item
             else:
                 getattr(entry, name).append(item)
+    # Written answers of theirs that an outcome page may quote (the themes quote answers by id).
+    answer_ids: dict[int, list[int]] = {}
+    for answer_id, response_id in (
+        Answer.objects.filter(response__participant=user, response__status=Response.Status.SUBMITTED)
+        .exclude(text="")
+        .values_list("id", "response_id")
+    ):
+        answer_ids.setdefault(response_id, []).append(answer_id)
     for entry in by_consultation.values():
         for statement in entry.statements:
             statement.quoted_by = [
-                page for page in entry.outcomes if statement.pk in page.quoted_statement_ids()
+                page for page in entry.outcomes if page.cites(statement_ids=[statement.pk])
             ]
+        if entry.response is not None:
+            mine = answer_ids.get(entry.response.pk, [])
+            entry.response.quoted_by = [page for page in entry.outcomes if page.cites(answer_ids=mine)]
     return sorted(by_consultation.values(), key=lambda entry: entry.consultation.closes_at, reverse=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from consultations.feedback.models import ReportSnapshot
 from consultations.models import Comment, Idea, Response, Statement, Vote
+from tests.consultations.feedback.test_reports import answer
 from tests.factories import UserFactory, consultation_create, outcome_create
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,47 @@ def test_the_page_costs_the_same_queries_whatever_the_contributions(client, user
             assert client.get(URL).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_an_outcome_page_quoting_my_written_answer_says_so(en, user, organisation):
+    en.force_login(user)
+    consultation = consultation_create(organisation=organisation)
+    single, open_text = consultation.question_list
+    response = answer(consultation, user, text="Un second écran à la maison")
+    written = response.answers.get(question_id=open_text.id)
+    snapshot = ReportSnapshot.objects.create(
+        consultation=consultation,
+        version=1,
+        response_count=1,
+        responses_updated_at=None,
+        data={
+            "questions": [
+                {"id": single.id, "label": single.label},
+                {"id": open_text.id, "label": open_text.label},
+            ],
+            "themes": [
+                {
+                    "question_id": open_text.id,
+                    "question_label": open_text.label,
+                    "themes": [
+                        {
+                            "id": "t-1",
+                            "keywords": ["écran"],
+                            "quotes": [{"answer_id": written.pk, "text": written.text}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    quote = {"source": "answer", "question_number": 2, "theme_number": 1, "quote_number": 1}
+    page = outcome_create(
+        consultation, title="Bilan d’étape", snapshot=snapshot, body=[{"type": "quote", "value": quote}]
+    )
+    assert page.cited == {"statements": [], "answers": [written.pk]}
+    body = en.get(URL).content.decode()
+    assert "One of your written answers is quoted in" in body
+    assert page.url in body
+
+    en.force_login(UserFactory())
+    assert "quoted in" not in en.get(URL).content.decode()
