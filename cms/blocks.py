@@ -6,6 +6,8 @@ changes silently. Each of them says what it cannot find in that version (`snapsh
 page's `clean()` shows against the block before anything is saved.
 """
 
+from types import SimpleNamespace
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -38,10 +40,122 @@ def statement_texts(snapshot) -> dict[int, str]:
     return texts
 
 
+def sample_snapshot():
+    """A small report version in the documented format, for the previews of the editor's block chooser."""
+    return SimpleNamespace(
+        version=1,
+        data={
+            "participants": 240,
+            "open_answers": 180,
+            "questions": [
+                {
+                    "id": "q1",
+                    "kind": "single_choice",
+                    "label": _("How many days a week would you like to work from home?"),
+                    "respondents": 240,
+                    "choices": [
+                        {
+                            "id": "a",
+                            "label": "0",
+                            "count": 36,
+                            "percent": 15.0,
+                            "ci_low": 11.0,
+                            "ci_high": 20.1,
+                        },
+                        {
+                            "id": "b",
+                            "label": "1",
+                            "count": 84,
+                            "percent": 35.0,
+                            "ci_low": 29.2,
+                            "ci_high": 41.2,
+                        },
+                        {
+                            "id": "c",
+                            "label": "2+",
+                            "count": 120,
+                            "percent": 50.0,
+                            "ci_low": 43.7,
+                            "ci_high": 56.3,
+                        },
+                    ],
+                },
+                {"id": "q2", "kind": "open_text", "label": _("What should change?"), "answers": 180},
+            ],
+            "themes": [
+                {
+                    "question_id": "q2",
+                    "question_label": _("What should change?"),
+                    "analysed": 180,
+                    "themes": [
+                        {
+                            "id": "t-1",
+                            "keywords": [_("screen"), _("desk")],
+                            "count": 70,
+                            "share": 0.39,
+                            "quotes": [
+                                {
+                                    "answer_id": 1,
+                                    "text": _("A second screen at home would change everything."),
+                                }
+                            ],
+                        },
+                        {
+                            "id": "t-2",
+                            "keywords": [_("hours")],
+                            "count": 50,
+                            "share": 0.28,
+                            "quotes": [{"answer_id": 2, "text": _("Flexible hours, agreed with the team.")}],
+                        },
+                    ],
+                }
+            ],
+            "statements": {
+                "participants": 120,
+                "groups": [
+                    {
+                        "id": 1,
+                        "size": 70,
+                        "representatives": [
+                            {
+                                "id": 1,
+                                "text": _("Fridays should be remote."),
+                                "direction": "agree",
+                                "percent": 85,
+                                "rest_percent": 30,
+                            },
+                        ],
+                    },
+                    {
+                        "id": 2,
+                        "size": 50,
+                        "representatives": [
+                            {
+                                "id": 2,
+                                "text": _("The whole team should meet on a fixed day."),
+                                "direction": "agree",
+                                "percent": 80,
+                                "rest_percent": 25,
+                            },
+                        ],
+                    },
+                ],
+                "consensus": [
+                    {"id": 3, "text": _("The public desk should stay open every day."), "score": 0.8}
+                ],
+            },
+        },
+    )
+
+
 class SnapshotBlock(blocks.StructBlock):
     """A block that shows something from the pinned report version."""
 
     needs_snapshot = True
+
+    def get_preview_context(self, value, parent_context=None):
+        # The chooser's preview has no page: show the block on a sample report version.
+        return {**(parent_context or {}), "page": SimpleNamespace(report_version=sample_snapshot())}
 
     def snapshot_error(self, value, snapshot) -> str | None:
         """Why this block cannot be shown from `snapshot`, or None when it can."""
@@ -374,8 +488,32 @@ class AccountabilityBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["items"] = self.items(value, (parent_context or {}).get("page"))
+        parent_context = parent_context or {}
+        if "preview_items" in parent_context:
+            context["items"] = parent_context["preview_items"]
+        else:
+            context["items"] = self.items(value, parent_context.get("page"))
         return context
+
+    def get_preview_context(self, value, parent_context=None):
+        # The chooser's preview has no consultation: two sample ideas, never saved.
+        samples = [
+            Idea(
+                pk=1,
+                consultation_id=1,
+                title=_("A second screen for everyone"),
+                status=Idea.Status.ACCEPTED,
+                answer=_("Ordered for September."),
+            ),
+            Idea(
+                pk=2,
+                consultation_id=1,
+                title=_("A four-day week"),
+                status=Idea.Status.REJECTED,
+                answer=_("Not possible under the current rules on working time."),
+            ),
+        ]
+        return {**(parent_context or {}), "preview_items": samples}
 
 
 class OutcomeBodyBlock(blocks.StreamBlock):

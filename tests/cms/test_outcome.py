@@ -443,3 +443,21 @@ def test_outcome_pages_render_in_a_constant_number_of_queries(
             assert client.get(page.url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_block_chooser_previews_each_block_on_sample_data(en, editor):
+    en.force_login(editor)
+    url = reverse("wagtailadmin_block_preview")
+    shown = {
+        "report_figure": "240",
+        "choice_chart": "How many days a week would you like to work from home?",
+        "themes": "A second screen at home would change everything.",
+        "opinion_groups": "Fridays should be remote.",
+        "quote": "A second screen at home would change everything.",
+        "accountability": "Ordered for September.",
+    }
+    blocks = {**OutcomeBodyBlock().child_blocks, **OutcomeDecisionsBlock().child_blocks}
+    for name, text in shown.items():
+        response = en.get(url, {"id": blocks[name].definition_prefix})
+        assert response.status_code == 200, name
+        assert text in response.content.decode(), name
