@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.notifications import email_send
+from consultations.models import Idea, Response, Statement, Vote
 
 from .models import OutcomeAnnouncement, OutcomeNotification, OutcomePage
 
@@ -38,17 +39,18 @@ def outcome_recipients(*, page: OutcomePage):
     """Active accounts that took part in the page's consultation: sent a response, wrote or voted on a
     statement, proposed an idea. Deleted accounts are gone from the contributions, so never reached."""
     consultation_id = page.consultation_id
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(responses__consultation_id=consultation_id, responses__status="submitted")
-            | Q(statements__consultation_id=consultation_id)
-            | Q(votes__statement__consultation_id=consultation_id)
-            | Q(ideas__consultation_id=consultation_id)
+    # Subqueries rather than joins: a person with many votes is one row, not one per vote.
+    took_part = (
+        Q(
+            pk__in=Response.objects.submitted()
+            .filter(consultation_id=consultation_id)
+            .values("participant_id")
         )
-        .distinct()
+        | Q(pk__in=Statement.objects.filter(consultation_id=consultation_id).values("author_id"))
+        | Q(pk__in=Vote.objects.filter(statement__consultation_id=consultation_id).values("participant_id"))
+        | Q(pk__in=Idea.objects.filter(consultation_id=consultation_id).values("author_id"))
     )
+    return get_user_model().objects.filter(took_part, is_active=True)
 
 
 def outcome_announce(*, page: OutcomePage) -> int:

@@ -118,6 +118,7 @@ def test_an_unpublished_page_announces_nothing_until_published(consultation, que
     page = outcome_create(consultation, publish=False)
     assert queued == []
     assert tasks.outcome_announce_task(page.pk) == 0
+    assert tasks.outcome_announce_task(page.pk + 1000) == 0, "a deleted page: nothing, no error"
     assert mail.outbox == []
     page.save_revision().publish()
     assert tasks.outcome_announcements_resume_task() == 1, "the beat task queues what never finished"
