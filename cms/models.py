@@ -139,6 +139,12 @@ class OutcomePage(Page):
             raise ValidationError(errors)
         self.cited = self._citations()
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Dated follow-up updates of the consultation, newest first, under "what happens next".
+        context["updates"] = self.consultation.updates.order_by("-published_on", "-pk")
+        return context
+
     def _citations(self) -> dict:
         cited = {"statements": [], "answers": []}
         if not self.report_version:

@@ -1,6 +1,8 @@
 """Outcome pages: three guided sections, blocks that quote a pinned report version (so a published page
 never changes silently), and what became of each idea."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -9,7 +11,7 @@ from cms.blocks import OutcomeBodyBlock, OutcomeDecisionsBlock
 from cms.models import HomePage, OutcomePage
 from consultations.feedback.models import ReportSnapshot
 from consultations.feedback.services import report_compile
-from consultations.models import Idea
+from consultations.models import ConsultationUpdate, Idea
 from tests.consultations.feedback.test_reports import answer
 from tests.factories import UserFactory, consultation_create, outcome_create
 
@@ -180,6 +182,19 @@ def test_the_page_answers_the_three_questions_in_order(en, consultation):
     )
     assert heard < body.index("Une majorité télétravaille") < decided
     assert decided < body.index("pas le lundi") < upcoming < body.index("Un bilan en décembre")
+
+    ConsultationUpdate.objects.create(
+        consultation=consultation,
+        published_on=date(2026, 9, 1),
+        title="Écrans livrés",
+        text="Dans tous les services.",
+    )
+    ConsultationUpdate.objects.create(
+        consultation=consultation, published_on=date(2026, 10, 1), title="Premier bilan", text="…"
+    )
+    body = en.get(page.url).content.decode()
+    assert body.index("Un bilan en décembre") < body.index("Since then") < body.index("Premier bilan")
+    assert body.index("Premier bilan") < body.index("Écrans livrés"), "the dated updates, newest first"
 
 
 def test_every_block_shows_the_pinned_version_and_ignores_later_ones(en, consultation):
