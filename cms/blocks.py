@@ -1,10 +1,179 @@
-"""StreamField blocks of the public site's pages."""
+"""StreamField blocks of the public site's pages.
+
+The outcome page's blocks that show figures, themes, opinion groups or quotes read them from the report
+version the page pins (`OutcomePage.report_version`), never from live data, so a published page never
+changes silently. Each of them says what it cannot find in that version (`snapshot_error`), which the
+page's `clean()` shows against the block before anything is saved.
+"""
+
+from types import SimpleNamespace
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from consultations.models import Idea
 
-class ReportFigureBlock(blocks.StructBlock):
+
+def page_snapshot(parent_context):
+    """The report version pinned by the page being rendered (or previewed), if any."""
+    page = (parent_context or {}).get("page")
+    return getattr(page, "report_version", None)
+
+
+def nth_question(snapshot, position):
+    questions = snapshot.data.get("questions", [])
+    if not position or position < 1 or position > len(questions):
+        return None
+    return questions[position - 1]
+
+
+def statement_texts(snapshot) -> dict[int, str]:
+    """Every statement the version's statements section quotes, by id."""
+    section = snapshot.data.get("statements") or {}
+    texts = {}
+    lists = [section.get(key, []) for key in ("majority_agree", "majority_disagree", "uncertain")]
+    lists += [section.get("consensus", []), section.get("divisive", [])]
+    lists += [group.get("representatives", []) for group in section.get("groups", [])]
+    for items in lists:
+        for item in items:
+            texts[int(item["id"])] = item.get("text", "")
+    return texts
+
+
+def sample_snapshot():
+    """A small report version in the documented format, for the previews of the editor's block chooser."""
+    return SimpleNamespace(
+        version=1,
+        data={
+            "participants": 240,
+            "open_answers": 180,
+            "questions": [
+                {
+                    "id": "q1",
+                    "kind": "single_choice",
+                    "label": _("How many days a week would you like to work from home?"),
+                    "respondents": 240,
+                    "choices": [
+                        {
+                            "id": "a",
+                            "label": "0",
+                            "count": 36,
+                            "percent": 15.0,
+                            "ci_low": 11.0,
+                            "ci_high": 20.1,
+                        },
+                        {
+                            "id": "b",
+                            "label": "1",
+                            "count": 84,
+                            "percent": 35.0,
+                            "ci_low": 29.2,
+                            "ci_high": 41.2,
+                        },
+                        {
+                            "id": "c",
+                            "label": "2+",
+                            "count": 120,
+                            "percent": 50.0,
+                            "ci_low": 43.7,
+                            "ci_high": 56.3,
+                        },
+                    ],
+                },
+                {"id": "q2", "kind": "open_text", "label": _("What should change?"), "answers": 180},
+            ],
+            "themes": [
+                {
+                    "question_id": "q2",
+                    "question_label": _("What should change?"),
+                    "analysed": 180,
+                    "themes": [
+                        {
+                            "id": "t-1",
+                            "keywords": [_("screen"), _("desk")],
+                            "count": 70,
+                            "share": 0.39,
+                            "quotes": [
+                                {
+                                    "answer_id": 1,
+                                    "text": _("A second screen at home would change everything."),
+                                }
+                            ],
+                        },
+                        {
+                            "id": "t-2",
+                            "keywords": [_("hours")],
+                            "count": 50,
+                            "share": 0.28,
+                            "quotes": [{"answer_id": 2, "text": _("Flexible hours, agreed with the team.")}],
+                        },
+                    ],
+                }
+            ],
+            "statements": {
+                "participants": 120,
+                "groups": [
+                    {
+                        "id": 1,
+                        "size": 70,
+                        "representatives": [
+                            {
+                                "id": 1,
+                                "text": _("Fridays should be remote."),
+                                "direction": "agree",
+                                "percent": 85,
+                                "rest_percent": 30,
+                            },
+                        ],
+                    },
+                    {
+                        "id": 2,
+                        "size": 50,
+                        "representatives": [
+                            {
+                                "id": 2,
+                                "text": _("The whole team should meet on a fixed day."),
+                                "direction": "agree",
+                                "percent": 80,
+                                "rest_percent": 25,
+                            },
+                        ],
+                    },
+                ],
+                "consensus": [
+                    {"id": 3, "text": _("The public desk should stay open every day."), "score": 0.8}
+                ],
+            },
+        },
+    )
+
+
+class SnapshotBlock(blocks.StructBlock):
+    """A block that shows something from the pinned report version."""
+
+    needs_snapshot = True
+
+    def get_preview_context(self, value, parent_context=None):
+        # The chooser's preview has no page: show the block on a sample report version.
+        return {**(parent_context or {}), "page": SimpleNamespace(report_version=sample_snapshot())}
+
+    def snapshot_error(self, value, snapshot) -> str | None:
+        """Why this block cannot be shown from `snapshot`, or None when it can."""
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        raise NotImplementedError
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        snapshot = page_snapshot(parent_context)
+        context["snapshot"] = snapshot
+        available = snapshot is not None and self.snapshot_error(value, snapshot) is None
+        context["data"] = self.snapshot_data(value, snapshot) if available else None
+        return context
+
+
+class ReportFigureBlock(SnapshotBlock):
     """A figure quoted from the report version that the outcome page pins, so it never changes silently."""
 
     figure = blocks.ChoiceBlock(
@@ -42,30 +211,347 @@ class ReportFigureBlock(blocks.StructBlock):
             return {"kind": "number", "number": snapshot.data.get("participants", 0)}
         if value["figure"] == "open_answers":
             return {"kind": "number", "number": snapshot.data.get("open_answers", 0)}
-        position = value.get("question_number")
-        questions = snapshot.data.get("questions", [])
-        if not position or position > len(questions) or not questions[position - 1].get("choices"):
+        question = nth_question(snapshot, value.get("question_number"))
+        if question is None or not question.get("choices"):
             return None
-        return {"kind": "distribution", "question": questions[position - 1]}
+        return {"kind": "distribution", "question": question}
+
+    def snapshot_error(self, value, snapshot):
+        if self.figure_data(value, snapshot) is None:
+            return _("Question %(number)s is not a choice question of this report version.") % {
+                "number": value.get("question_number") or "?"
+            }
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        return self.figure_data(value, snapshot)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        page = (parent_context or {}).get("page")
-        snapshot = getattr(page, "report_version", None)
-        context["snapshot"] = snapshot
-        context["figure"] = self.figure_data(value, snapshot)
+        context["figure"] = context["data"]
         return context
 
 
+class ChoiceChartBlock(SnapshotBlock):
+    """The answers to one choice question as a bar chart, with the same figures in a table."""
+
+    question_number = blocks.IntegerBlock(
+        label=_("Question number"),
+        min_value=1,
+        help_text=_("The choice question's position in the questionnaire (1 for the first)."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Chart of a choice question")
+        template = "cms/blocks/choice_chart.html"
+        preview_value = {"question_number": 1, "caption": ""}
+        description = _(
+            "The share of each answer to a choice question, with its margin of error, as a chart and a "
+            "table, from the pinned report version."
+        )
+
+    def snapshot_error(self, value, snapshot):
+        question = nth_question(snapshot, value.get("question_number"))
+        if question is None or not question.get("choices"):
+            return _("Question %(number)s is not a choice question of this report version.") % {
+                "number": value.get("question_number")
+            }
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        return nth_question(snapshot, value["question_number"])
+
+
+class ThemesBlock(SnapshotBlock):
+    """The themes found in the written answers to one open question: keywords, counts and quotes."""
+
+    question_number = blocks.IntegerBlock(
+        label=_("Question number"),
+        min_value=1,
+        help_text=_("The open (long text) question's position in the questionnaire (1 for the first)."),
+    )
+    quotes = blocks.IntegerBlock(
+        label=_("Quotes per theme"),
+        min_value=0,
+        max_value=3,
+        default=1,
+        help_text=_("How many of each theme's most typical answers to quote (0 to 3)."),
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Themes of an open question")
+        template = "cms/blocks/themes.html"
+        preview_value = {"question_number": 2, "quotes": 1}
+        description = _(
+            "The themes of the written answers to an open question (their words, how many answers, "
+            "typical quotes), from the pinned report version."
+        )
+
+    @staticmethod
+    def section(value, snapshot):
+        question = nth_question(snapshot, value.get("question_number"))
+        if question is None:
+            return None
+        for section in snapshot.data.get("themes", []):
+            if section.get("question_id") == question.get("id"):
+                return section
+        return None
+
+    def snapshot_error(self, value, snapshot):
+        section = self.section(value, snapshot)
+        if section is None:
+            return _("Question %(number)s has no themes in this report version (not an open question).") % {
+                "number": value.get("question_number")
+            }
+        if not section.get("themes"):
+            return _("This report version found no themes in the answers to question %(number)s.") % {
+                "number": value.get("question_number")
+            }
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        section = self.section(value, snapshot)
+        limit = value.get("quotes") or 0
+        themes = [
+            {
+                **theme,
+                "quotes": theme.get("quotes", [])[:limit],
+                "percent": round(100 * theme.get("share", 0)),
+            }
+            for theme in section["themes"]
+        ]
+        return {**section, "themes": themes}
+
+
+class OpinionGroupsBlock(SnapshotBlock):
+    """The opinion groups of the statements vote: their size, what sets each apart, and consensus."""
+
+    show_consensus = blocks.BooleanBlock(
+        label=_("Show the statements every group agrees on"), required=False, default=True
+    )
+
+    class Meta:
+        icon = "group"
+        label = _("Opinion groups")
+        template = "cms/blocks/opinion_groups.html"
+        preview_value = {"show_consensus": True}
+        description = _(
+            "The groups of people who voted alike on the statements, what sets each group apart, and what "
+            "they all agree on, from the pinned report version."
+        )
+
+    def snapshot_error(self, value, snapshot):
+        section = snapshot.data.get("statements") or {}
+        if not section.get("groups"):
+            return _("This report version has no opinion groups.")
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        section = snapshot.data["statements"]
+        return {
+            "participants": section.get("participants"),
+            "groups": section["groups"],
+            "consensus": section.get("consensus", []) if value.get("show_consensus") else [],
+        }
+
+
+class QuoteBlock(SnapshotBlock):
+    """A written answer or a statement quoted from the pinned report version (never from live data)."""
+
+    source = blocks.ChoiceBlock(
+        label=_("Quote"),
+        choices=[("answer", _("A written answer quoted by a theme")), ("statement", _("A statement"))],
+        default="answer",
+    )
+    question_number = blocks.IntegerBlock(
+        label=_("Question number"),
+        required=False,
+        min_value=1,
+        help_text=_("For a written answer: the open question's position in the questionnaire."),
+    )
+    theme_number = blocks.IntegerBlock(
+        label=_("Theme number"),
+        required=False,
+        min_value=1,
+        help_text=_("For a written answer: the theme's position on the report page (1 for the first)."),
+    )
+    quote_number = blocks.IntegerBlock(
+        label=_("Quote number"),
+        required=False,
+        min_value=1,
+        max_value=3,
+        help_text=_("For a written answer: which of the theme's quotes (1 to 3)."),
+    )
+    statement_id = blocks.IntegerBlock(
+        label=_("Statement number"),
+        required=False,
+        min_value=1,
+        help_text=_("For a statement: its number, as in the address of its page (…/statements/<number>/)."),
+    )
+    comment = blocks.CharBlock(
+        label=_("What it illustrates"), required=False, max_length=300, help_text=_("Shown under the quote.")
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "cms/blocks/quote.html"
+        preview_value = {"source": "answer", "question_number": 2, "theme_number": 1, "quote_number": 1}
+        description = _(
+            "A participant's words — a written answer quoted by a theme or a statement — as the pinned "
+            "report version holds them."
+        )
+
+    def quote(self, value, snapshot) -> dict | None:
+        if value.get("source") == "statement":
+            texts = statement_texts(snapshot)
+            statement_id = value.get("statement_id")
+            if statement_id not in texts:
+                return None
+            return {"kind": "statement", "id": statement_id, "text": texts[statement_id]}
+        section = ThemesBlock.section(value, snapshot)
+        themes = (section or {}).get("themes", [])
+        theme_number, quote_number = value.get("theme_number") or 0, value.get("quote_number") or 1
+        if not 1 <= theme_number <= len(themes):
+            return None
+        quotes = themes[theme_number - 1].get("quotes", [])
+        if not 1 <= quote_number <= len(quotes):
+            return None
+        quote = quotes[quote_number - 1]
+        return {
+            "kind": "answer",
+            "id": quote.get("answer_id"),
+            "text": quote.get("text", ""),
+            "question": section.get("question_label", ""),
+        }
+
+    def snapshot_error(self, value, snapshot):
+        if self.quote(value, snapshot) is not None:
+            return None
+        if value.get("source") == "statement":
+            return _(
+                "Statement %(number)s is not quoted in this report version (only statements the report "
+                "lists can be quoted)."
+            ) % {"number": value.get("statement_id") or "?"}
+        return _(
+            "This report version has no quote %(quote)s in theme %(theme)s of question %(question)s."
+        ) % {
+            "quote": value.get("quote_number") or 1,
+            "theme": value.get("theme_number") or "?",
+            "question": value.get("question_number") or "?",
+        }
+
+    def snapshot_data(self, value, snapshot):
+        return self.quote(value, snapshot)
+
+
+class AccountabilityBlock(blocks.StructBlock):
+    """Each idea of the consultation with its status and the organisation's answer: what became of it.
+
+    Statuses and answers are the current ones (they are decisions, kept up to date by officials), not
+    the report version's. `source` leaves room for the projects of a call for projects.
+    """
+
+    needs_snapshot = False
+    SOURCES = [("ideas", _("Ideas of the consultation"))]
+
+    source = blocks.ChoiceBlock(label=_("List"), choices=SOURCES, default="ideas")
+    statuses = blocks.MultipleChoiceBlock(
+        label=_("Statuses shown"),
+        required=False,
+        choices=Idea.Status.choices,
+        help_text=_("Leave empty to list every idea."),
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("What became of each idea")
+        template = "cms/blocks/accountability.html"
+        preview_value = {"source": "ideas", "statuses": []}
+        description = _(
+            "Lists each idea of the consultation with its status and the organisation's answer, kept "
+            "up to date."
+        )
+
+    def items(self, value, page):
+        if page is None or not getattr(page, "consultation_id", None):
+            return []
+        ideas = Idea.objects.published().filter(consultation_id=page.consultation_id, merged_into=None)
+        if value.get("statuses"):
+            ideas = ideas.filter(status__in=value["statuses"])
+        return list(
+            ideas.order_by("status", "title").only("id", "consultation_id", "title", "status", "answer")
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        if "preview_items" in parent_context:
+            context["items"] = parent_context["preview_items"]
+        else:
+            context["items"] = self.items(value, parent_context.get("page"))
+        return context
+
+    def get_preview_context(self, value, parent_context=None):
+        # The chooser's preview has no consultation: two sample ideas, never saved.
+        samples = [
+            Idea(
+                pk=1,
+                consultation_id=1,
+                title=_("A second screen for everyone"),
+                status=Idea.Status.ACCEPTED,
+                answer=_("Ordered for September."),
+            ),
+            Idea(
+                pk=2,
+                consultation_id=1,
+                title=_("A four-day week"),
+                status=Idea.Status.REJECTED,
+                answer=_("Not possible under the current rules on working time."),
+            ),
+        ]
+        return {**(parent_context or {}), "preview_items": samples}
+
+
 class OutcomeBodyBlock(blocks.StreamBlock):
+    """What we heard: headings, text, and what the pinned report version shows."""
+
     heading = blocks.CharBlock(
         label=_("Heading"),
         max_length=200,
         form_classname="title",
         icon="title",
-        template="cms/blocks/heading.html",
+        template="cms/blocks/section_heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
     )
     report_figure = ReportFigureBlock()
+    choice_chart = ChoiceChartBlock()
+    themes = ThemesBlock()
+    opinion_groups = OpinionGroupsBlock()
+    quote = QuoteBlock()
+
+
+class OutcomeDecisionsBlock(blocks.StreamBlock):
+    """What we decided and why: text, what became of each idea, and quotes."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=200,
+        form_classname="title",
+        icon="title",
+        template="cms/blocks/section_heading.html",
+    )
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
+    )
+    accountability = AccountabilityBlock()
+    quote = QuoteBlock()
+    report_figure = ReportFigureBlock()
+
+    class Meta:
+        min_num = 1

@@ -338,6 +338,10 @@ CELERY_BEAT_SCHEDULE["calls-status-emails"] = {
     "task": "consultations.calls.tasks.status_changes_sweep_task",
     "schedule": 24 * 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
+    "task": "cms.tasks.outcome_announcements_resume_task",
+    "schedule": 60 * 60,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Wagtail --------------------------------------------------------------------------------------------

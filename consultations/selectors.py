@@ -9,7 +9,18 @@ from django.db.models.functions import Coalesce
 from accounts.territories import search_key
 
 from .blocks import OTHER, Question
-from .models import Comment, ConsultationPage, Idea, Report, Response, Stance, Statement, Support, Vote
+from .models import (
+    Answer,
+    Comment,
+    ConsultationPage,
+    Idea,
+    Report,
+    Response,
+    Stance,
+    Statement,
+    Support,
+    Vote,
+)
 
 # Words too common to tell two ideas apart.
 STOP_WORDS = {
@@ -328,3 +339,84 @@ def reported(queryset):
         .prefetch_related(open_reports_prefetch())
         .order_by("-report_count", "-created_at")
     )
+
+
+@dataclass
+class ConsultationContributions:
+    """One person's contributions to one consultation, and the published outcome pages of it."""
+
+    consultation: ConsultationPage
+    response: Response | None = None
+    statements: list[Statement] = field(default_factory=list)
+    ideas: list[Idea] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    votes: int = 0
+    outcomes: list = field(default_factory=list)
+
+
+def contributions_of(*, user) -> list[ConsultationContributions]:
+    """Everything a person contributed, by consultation (latest closing first), with what became of it.
+
+    A fixed number of queries whatever the number of contributions: one per kind, one for the
+    consultations, one for their outcome pages, one for the ids of their written answers (which the
+    outcome pages' `cited` ids are compared with).
+    """
+    by_consultation: dict[int, ConsultationContributions] = {}
+    rows = {
+        "response": Response.objects.filter(participant=user).order_by("-updated_at"),
+        "statements": Statement.objects.filter(author=user).order_by("-created_at"),
+        "ideas": Idea.objects.filter(author=user).select_related("merged_into").order_by("-created_at"),
+        "comments": Comment.objects.filter(author=user)
+        .exclude(status=Comment.Status.DELETED)
+        .select_related("idea", "statement")
+        .order_by("-created_at"),
+    }
+    found: dict[str, list] = {name: list(queryset) for name, queryset in rows.items()}
+    votes = dict(
+        Vote.objects.filter(participant=user)
+        .values_list("statement__consultation_id")
+        .annotate(count=Count("id"))
+        .values_list("statement__consultation_id", "count")
+    )
+    ids = {item.consultation_id for items in found.values() for item in items} | set(votes)
+    # The outcome pages' model belongs to the site (cms), reached through the relation it declares.
+    outcome_model = ConsultationPage._meta.get_field("outcome_pages").related_model
+    consultations = ConsultationPage.objects.filter(pk__in=ids).prefetch_related(
+        Prefetch(
+            "outcome_pages",
+            queryset=outcome_model.objects.live().order_by("-first_published_at"),
+            to_attr="published_outcomes",
+        )
+    )
+    for consultation in consultations:
+        by_consultation[consultation.pk] = ConsultationContributions(
+            consultation=consultation,
+            votes=votes.get(consultation.pk, 0),
+            outcomes=consultation.published_outcomes,
+        )
+    for name, items in found.items():
+        for item in items:
+            entry = by_consultation.get(item.consultation_id)
+            if entry is None:  # a consultation deleted from the page tree
+                continue
+            if name == "response":
+                entry.response = item
+            else:
+                getattr(entry, name).append(item)
+    # Written answers of theirs that an outcome page may quote (the themes quote answers by id).
+    answer_ids: dict[int, list[int]] = {}
+    for answer_id, response_id in (
+        Answer.objects.filter(response__participant=user, response__status=Response.Status.SUBMITTED)
+        .exclude(text="")
+        .values_list("id", "response_id")
+    ):
+        answer_ids.setdefault(response_id, []).append(answer_id)
+    for entry in by_consultation.values():
+        for statement in entry.statements:
+            statement.quoted_by = [
+                page for page in entry.outcomes if page.cites(statement_ids=[statement.pk])
+            ]
+        if entry.response is not None:
+            mine = answer_ids.get(entry.response.pk, [])
+            entry.response.quoted_by = [page for page in entry.outcomes if page.cites(answer_ids=mine)]
+    return sorted(by_consultation.values(), key=lambda entry: entry.consultation.closes_at, reverse=True)

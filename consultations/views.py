@@ -725,3 +725,14 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
             request, "consultations/report_form.html", {**context, "form": form}, status=400
         )
     return TemplateResponse(request, "consultations/report_form.html", {**context, "form": form})
+
+
+@login_required
+def my_contributions(request):
+    """What happened to my input: each contribution with its status and answer, and the outcome pages."""
+    entries = selectors.contributions_of(user=request.user)
+    return TemplateResponse(
+        request,
+        "consultations/my_contributions.html",
+        {"entries": entries, "now": timezone.now(), "open_phase": Phase.OPEN},
+    )

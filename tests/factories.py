@@ -254,3 +254,36 @@ def _join(user, organisation, role, group):
     """Make `user` a member of `organisation` (a new one if None) in `role`, in its back-office group."""
     Membership.objects.create(user=user, organisation=organisation or OrganisationFactory(), role=role)
     user.groups.add(Group.objects.get(name=group))
+
+
+def outcome_create(
+    consultation: ConsultationPage,
+    *,
+    title="Ce que vous nous avez dit",
+    snapshot=None,
+    body=(),
+    decisions=None,
+    publish=True,
+    **fields,
+):
+    """An outcome page of `consultation` under the home page (published unless asked otherwise), with its
+    three sections: what we heard (`body`), what we decided and why (`decisions`), what happens next."""
+    from cms.models import OutcomePage
+
+    page = OutcomePage(
+        title=title,
+        consultation=consultation,
+        report_version=snapshot,
+        summary=fields.pop("summary", "Une majorité télétravaille deux jours."),
+        body=list(body),
+        decisions=decisions or [{"type": "paragraph", "value": "<p>Deux jours par semaine.</p>"}],
+        next_steps=fields.pop("next_steps", "<p>Mise en œuvre en septembre.</p>"),
+        **fields,
+    )
+    HomePage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    else:
+        page.unpublish()
+    return page

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import unsubscribe_url
-from cms.models import HomePage, OutcomePage
 from consultations.models import Follow
 from consultations.tasks import digest_send_task, weekly_digest_task
-from tests.factories import UserFactory, consultation_create, form_data
+from tests.factories import UserFactory, consultation_create, form_data, outcome_create
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +52,7 @@ def test_answering_follows_the_consultation(client, consultation, participant):
 
 
 def publish_outcome(consultation, title):
-    page = OutcomePage(title=title, consultation=consultation, summary="…", body=[])
-    HomePage.objects.get().add_child(instance=page)
-    page.save_revision().publish()
+    return outcome_create(consultation, title=title)
 
 
 def test_the_digest_speaks_each_persons_language(organisation):

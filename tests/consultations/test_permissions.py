@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership
-from cms.models import HomePage, OutcomePage
 from consultations.models import Response, Statement
 from consultations.permissions import can
 from tests.factories import (
@@ -16,6 +15,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
     consultation_create,
+    outcome_create,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +83,7 @@ def test_permission_matrix(role, phase):
     organisation = OrganisationFactory()
     consultation = consultation_create(organisation=organisation, statements_enabled=True, **PHASES[phase])
     if phase == "outcome_published":
-        outcome = OutcomePage(title="Bilan", consultation=consultation, summary="…", body=[])
-        HomePage.objects.get().add_child(instance=outcome)
-        outcome.save_revision().publish()
+        outcome_create(consultation, title="Bilan")
     user = make_user(role, organisation)
     # The response the author wrote (stored directly: in some phases nobody may answer).
     author = user if role == "author" else UserFactory()

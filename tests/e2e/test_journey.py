@@ -79,6 +79,15 @@ def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noq
     editing.get_by_role("option", name="Chiffre de la synthèse").click()
     editing.locator("select[name='body-0-value-figure']").select_option("question")
     editing.locator("input[name='body-0-value-question_number']").fill("1")
+    # What we decided and why, and what happens next: required sections.
+    editing.locator("section[id$='-next_steps-section'] [contenteditable='true']").click()
+    editing.keyboard.type("Mise en œuvre en septembre.")
+    decisions = editing.locator("section[id$='-decisions-section']")
+    decisions.locator(".c-sf-add-button").first.click()
+    editing.get_by_role("option", name="Paragraphe").click()
+    decisions.get_by_role("textbox").first.click()
+    editing.keyboard.type("Deux jours de télétravail par semaine.")
+    editing.locator("#id_summary").click()  # the rich text editors keep what was typed on leaving them
     editing.get_by_role("button", name="Plus d’actions").or_(
         editing.get_by_role("button", name="Plus d'actions")
     ).click()

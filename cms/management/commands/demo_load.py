@@ -452,29 +452,26 @@ class Command(BaseCommand):
                 "semaine et jugent que le service aux usagers n’en a pas souffert."
             ),
             body=[
-                {"type": "heading", "value": "Ce que nous avons entendu"},
                 {
                     "type": "report_figure",
                     "value": {"figure": "participants", "caption": "agents ont répondu"},
                 },
                 {
-                    "type": "report_figure",
-                    "value": {"figure": "question", "question_number": 2, "caption": ""},
+                    "type": "choice_chart",
+                    "value": {"question_number": 2, "caption": ""},
                 },
-                {"type": "heading", "value": "Ce que nous avons décidé, et pourquoi"},
+            ],
+            decisions=[
                 {
                     "type": "paragraph",
                     "value": "<p>L’accueil physique des usagers sera maintenu tous les jours ouvrés : "
                     "c’est la "
                     "demande la plus fréquente des réponses écrites.</p>",
                 },
-                {"type": "heading", "value": "Et maintenant ?"},
-                {
-                    "type": "paragraph",
-                    "value": "<p>La consultation reste ouverte. Une synthèse complète sera publiée à sa "
-                    "clôture.</p>",
-                },
+                {"type": "accountability", "value": {"source": "ideas", "statuses": []}},
             ],
+            next_steps="<p>La consultation reste ouverte. Une synthèse complète sera publiée à sa "
+            "clôture.</p>",
         )
         home.add_child(instance=page)
         page.save_revision().publish()

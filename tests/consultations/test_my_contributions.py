@@ -1,0 +1,172 @@
+"""What happened to my input: each contribution with its status and answer, and the outcome pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.feedback.models import ReportSnapshot
+from consultations.models import Comment, Idea, Response, Statement, Vote
+from tests.consultations.feedback.test_reports import answer
+from tests.factories import UserFactory, consultation_create, outcome_create
+
+pytestmark = pytest.mark.django_db
+URL = "/consultations/mine/"
+
+
+def closed(organisation, title="Consultation close"):
+    return consultation_create(
+        organisation=organisation, title=title, opens_in=timedelta(days=-20), closes_in=timedelta(days=-2)
+    )
+
+
+def contribute(consultation, person):
+    """A sent response, a hidden statement, an answered idea, a comment and a vote."""
+    Response.objects.create(
+        consultation=consultation, participant=person, status="submitted", submitted_at=timezone.now()
+    )
+    statement = Statement.objects.create(
+        consultation=consultation,
+        author=person,
+        text=f"Le vendredi en télétravail ({consultation.pk})",
+        status=Statement.Status.HIDDEN,
+        moderation_reason="Hors sujet",
+    )
+    idea = Idea.objects.create(
+        consultation=consultation,
+        author=person,
+        title=f"Un second écran ({consultation.pk})",
+        text="…",
+        status=Idea.Status.ACCEPTED,
+        answer="Commandés pour septembre.",
+    )
+    Comment.objects.create(
+        consultation=consultation, idea=idea, author=person, text="Bonne idée", stance="for"
+    )
+    other = Statement.objects.create(consultation=consultation, author=UserFactory(), text="Autre")
+    Vote.objects.create(statement=other, participant=person, value=1)
+    return statement
+
+
+def quoting(consultation, statement, title):
+    """A published outcome page that quotes `statement` from a report version listing it."""
+    snapshot = ReportSnapshot.objects.create(
+        consultation=consultation,
+        version=1,
+        response_count=1,
+        responses_updated_at=None,
+        data={"statements": {"consensus": [{"id": statement.pk, "text": statement.text, "score": 0.8}]}},
+    )
+    return outcome_create(
+        consultation,
+        title=title,
+        snapshot=snapshot,
+        decisions=[{"type": "quote", "value": {"source": "statement", "statement_id": statement.pk}}],
+    )
+
+
+def test_signing_in_is_required(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_each_contribution_shows_what_became_of_it(en, user, organisation):
+    en.force_login(user)
+    open_one = consultation_create(organisation=organisation, title="Consultation ouverte")
+    contribute(open_one, user)
+    done = closed(organisation)
+    quoted = Statement.objects.create(consultation=done, author=user, text="Garder l’accueil du public")
+    outcome = quoting(done, quoted, "Ce que nous avons retenu")
+    stranger = UserFactory()
+    Idea.objects.create(consultation=open_one, author=stranger, title="L’idée de quelqu’un d’autre", text="…")
+
+    body = en.get(URL).content.decode()
+    assert "Consultation ouverte" in body
+    assert "Sent on" in body
+    assert "Change your answers" in body, "answers can be changed while the consultation is open"
+    assert "Hidden by moderation" in body
+    assert "Reason: Hors sujet" in body
+    assert "Accepted" in body
+    assert "Commandés pour septembre." in body
+    assert "Bonne idée" in body
+    assert "You voted on 1 statement." in body
+    assert "No outcome page yet." in body
+    assert "L’idée de quelqu’un d’autre" not in body, "only one's own contributions"
+    # The closed consultation: its outcome page, and the statement it quotes.
+    assert outcome.url in body
+    assert "Quoted in" in body
+    assert body.index("Consultation ouverte") < body.index(done.title), "latest closing first"
+
+
+def test_the_account_menu_links_to_it(en, user):
+    en.force_login(user)
+    assert URL in en.get("/").content.decode()
+
+
+def test_nothing_yet_says_so(en, user):
+    en.force_login(user)
+    assert "You have not taken part in a consultation yet." in en.get(URL).content.decode()
+
+
+def test_the_page_costs_the_same_queries_whatever_the_contributions(client, user, organisation):
+    client.force_login(user)
+    client.get(URL)
+    counts = []
+    for size in (1, 6):
+        for n in range(size):
+            consultation = closed(organisation, title=f"Consultation {size}-{n}")
+            statement = contribute(consultation, user)
+            quoting(consultation, statement, f"Bilan {size}-{n}")
+        client.get(URL)  # new pages empty the cache of the site's root paths: refilled once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_an_outcome_page_quoting_my_written_answer_says_so(en, user, organisation):
+    en.force_login(user)
+    consultation = consultation_create(organisation=organisation)
+    single, open_text = consultation.question_list
+    response = answer(consultation, user, text="Un second écran à la maison")
+    written = response.answers.get(question_id=open_text.id)
+    snapshot = ReportSnapshot.objects.create(
+        consultation=consultation,
+        version=1,
+        response_count=1,
+        responses_updated_at=None,
+        data={
+            "questions": [
+                {"id": single.id, "label": single.label},
+                {"id": open_text.id, "label": open_text.label},
+            ],
+            "themes": [
+                {
+                    "question_id": open_text.id,
+                    "question_label": open_text.label,
+                    "themes": [
+                        {
+                            "id": "t-1",
+                            "keywords": ["écran"],
+                            "quotes": [{"answer_id": written.pk, "text": written.text}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    quote = {"source": "answer", "question_number": 2, "theme_number": 1, "quote_number": 1}
+    page = outcome_create(
+        consultation, title="Bilan d’étape", snapshot=snapshot, body=[{"type": "quote", "value": quote}]
+    )
+    assert page.cited == {"statements": [], "answers": [written.pk]}
+    body = en.get(URL).content.decode()
+    assert "One of your written answers is quoted in" in body
+    assert page.url in body
+
+    en.force_login(UserFactory())
+    assert "quoted in" not in en.get(URL).content.decode()
