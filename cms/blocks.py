@@ -8,9 +8,11 @@ page's `clean()` shows against the block before anything is saved.
 
 from types import SimpleNamespace
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from consultations.calls.models import Project
 from consultations.models import Idea
 
 
@@ -449,42 +451,81 @@ class QuoteBlock(SnapshotBlock):
 
 
 class AccountabilityBlock(blocks.StructBlock):
-    """Each idea of the consultation with its status and the organisation's answer: what became of it.
+    """What became of each contribution: the consultation's ideas with their status and the
+    organisation's answer, or the decided projects of a call with their status and its reason.
 
     Statuses and answers are the current ones (they are decisions, kept up to date by officials), not
-    the report version's. `source` leaves room for the projects of a call for projects.
+    the report version's. A call's projects are listed once its laureates are published: before, a
+    decision may still change and applicants hear of it first.
     """
 
     needs_snapshot = False
-    SOURCES = [("ideas", _("Ideas of the consultation"))]
+    SOURCES = [("ideas", _("Ideas of the consultation")), ("projects", _("Projects of a call"))]
+    DECIDED = (Project.Status.SELECTED, Project.Status.NOT_SELECTED, Project.Status.CLOSED)
 
     source = blocks.ChoiceBlock(label=_("List"), choices=SOURCES, default="ideas")
+    call = blocks.PageChooserBlock(
+        label=_("Call for projects"),
+        page_type="calls.CallPage",
+        required=False,
+        help_text=_("For “projects of a call”: the call whose decided projects are listed."),
+    )
     statuses = blocks.MultipleChoiceBlock(
         label=_("Statuses shown"),
         required=False,
         choices=Idea.Status.choices,
-        help_text=_("Leave empty to list every idea."),
+        help_text=_("Ideas only. Leave empty to list every idea."),
     )
 
     class Meta:
         icon = "tasks"
-        label = _("What became of each idea")
+        label = _("What became of each idea or project")
         template = "cms/blocks/accountability.html"
         preview_value = {"source": "ideas", "statuses": []}
         description = _(
-            "Lists each idea of the consultation with its status and the organisation's answer, kept "
-            "up to date."
+            "Lists each idea of the consultation with its status and the organisation's answer, or each "
+            "decided project of a call with its status and reason, kept up to date."
         )
 
-    def items(self, value, page):
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("source") == "projects":
+            call = value.get("call")
+            if call is None:
+                raise blocks.StructBlockValidationError(
+                    block_errors={"call": ValidationError(_("Choose the call whose projects are listed."))}
+                )
+            if not call.specific.laureates_published_at:
+                raise blocks.StructBlockValidationError(
+                    block_errors={
+                        "call": ValidationError(
+                            _("Publish this call's laureates first: its decisions are not public yet.")
+                        )
+                    }
+                )
+        return value
+
+    def items(self, value, page) -> list[dict]:
+        if value.get("source") == "projects":
+            return self._projects(value.get("call"))
         if page is None or not getattr(page, "consultation_id", None):
             return []
         ideas = Idea.objects.published().filter(consultation_id=page.consultation_id, merged_into=None)
         if value.get("statuses"):
             ideas = ideas.filter(status__in=value["statuses"])
-        return list(
-            ideas.order_by("status", "title").only("id", "consultation_id", "title", "status", "answer")
-        )
+        ideas = ideas.order_by("status", "title").only("id", "consultation_id", "title", "status", "answer")
+        return [_row(idea, idea.get_absolute_url(), idea.answer) for idea in ideas]
+
+    def _projects(self, call) -> list[dict]:
+        if call is None:
+            return []
+        projects = Project.objects.filter(
+            call_id=call.pk, call__laureates_published_at__isnull=False, status__in=self.DECIDED
+        ).order_by("status", "title")
+        return [
+            _row(project, "", project.status_reason)
+            for project in projects.only("id", "title", "status", "status_reason")
+        ]
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -493,6 +534,7 @@ class AccountabilityBlock(blocks.StructBlock):
             context["items"] = parent_context["preview_items"]
         else:
             context["items"] = self.items(value, parent_context.get("page"))
+        context["projects"] = value.get("source") == "projects"
         return context
 
     def get_preview_context(self, value, parent_context=None):
@@ -513,7 +555,17 @@ class AccountabilityBlock(blocks.StructBlock):
                 answer=_("Not possible under the current rules on working time."),
             ),
         ]
-        return {**(parent_context or {}), "preview_items": samples}
+        return {**(parent_context or {}), "preview_items": [_row(idea, "", idea.answer) for idea in samples]}
+
+
+def _row(item, url: str, answer: str) -> dict:
+    return {
+        "pk": item.pk,
+        "title": item.title,
+        "url": url,
+        "status": item.get_status_display(),
+        "answer": answer,
+    }
 
 
 class OutcomeBodyBlock(blocks.StreamBlock):

@@ -270,6 +270,49 @@ def test_the_accountability_block_lists_each_idea_with_its_status_and_answer(en,
     assert "Un second écran" not in body
 
 
+def test_the_accountability_block_lists_the_decided_projects_of_a_call_with_their_reasons(en, consultation):
+    from django.utils import timezone
+    from wagtail.blocks import StructBlockValidationError
+
+    from cms.blocks import AccountabilityBlock
+    from consultations.calls.models import Project
+    from tests.consultations.calls.conftest import call_create
+
+    call = call_create(organisation=consultation.organisation)
+    {
+        status: Project.objects.create(
+            call=call,
+            title=f"Projet {status}",
+            amount_requested=1000,
+            status=status,
+            status_reason=reason,
+            submitted_at=None if status == Project.Status.DRAFT else timezone.now(),
+        )
+        for status, reason in [
+            (Project.Status.SELECTED, "Utile et faisable."),
+            (Project.Status.NOT_SELECTED, "Hors du territoire de l’appel."),
+            (Project.Status.SUBMITTED, ""),
+            (Project.Status.DRAFT, ""),
+        ]
+    }
+    value = {"source": "projects", "call": call.pk, "statuses": []}
+    block = AccountabilityBlock()
+    with pytest.raises(StructBlockValidationError) as refused:
+        block.clean(block.to_python(value))
+    assert "Publish this call's laureates first" in str(refused.value.block_errors["call"])
+    page = outcome_create(consultation, decisions=[{"type": "accountability", "value": value}])
+    assert "Projet selected" not in en.get(page.url).content.decode(), "nothing listed before publication"
+
+    type(call).objects.filter(pk=call.pk).update(laureates_published_at=timezone.now())
+    block.clean(block.to_python(value))  # the call's decisions are public now
+    body = en.get(page.url).content.decode()
+    assert "What became of each project" in body
+    assert "Utile et faisable." in body
+    assert "Hors du territoire de l’appel." in body
+    assert "Projet submitted" not in body, "a dossier still under evaluation is not listed"
+    assert "Projet draft" not in body
+
+
 def test_an_outcome_must_quote_a_version_of_its_own_consultation(consultation, organisation):
     answer(consultation)
     other = consultation_create(organisation=organisation, title="Autre consultation")
