@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.blocks import OutcomeBodyBlock, OutcomeDecisionsBlock
@@ -434,6 +435,11 @@ def test_a_block_the_pinned_version_cannot_show_is_refused_on_it(
     snapshot = crafted_snapshot(consultation)
     snapshot.data = {**snapshot.data, "statements": {}}
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(data=snapshot.data)
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"  # the messages below are the English ones
+    profile.save()
     client.force_login(editor)
     fields = {stream: streamfield([("paragraph", rich_text("<p>Intro</p>")), block])}
     refused = client.post(
@@ -442,7 +448,8 @@ def test_a_block_the_pinned_version_cannot_show_is_refused_on_it(
     assert refused.status_code == 200
     error = refused.context["form"].errors.as_data()[stream][0]
     assert list(error.block_errors) == [1], "the error is shown on the block itself"
-    assert expected in " ".join(error.block_errors[1].messages)
+    with translation.override("en"):  # a message without placeholders is still lazy here
+        assert expected in " ".join(error.block_errors[1].messages)
     assert not OutcomePage.objects.exists()
 
 

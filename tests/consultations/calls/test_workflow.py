@@ -119,7 +119,7 @@ def test_an_ineligible_dossier_gets_its_reason(
     assert "Le projet est hors du territoire." in email.body
 
 
-def test_an_evaluator_with_a_conflict_cannot_score(client, submitted, evaluator, official):
+def test_an_evaluator_with_a_conflict_cannot_score(en, client, submitted, evaluator, official):
     services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
     assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
     client.force_login(evaluator)

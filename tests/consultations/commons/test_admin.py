@@ -97,11 +97,11 @@ def test_officials_see_and_edit_only_their_organisation_s_initiatives(client, of
     mine = initiative_create(
         organisation=official.memberships.get().organisation, territory=places.lyon, title="Mienne"
     )
-    theirs = initiative_create(organisation=OrganisationFactory(), territory=places.lyon, title="Autre")
+    theirs = initiative_create(organisation=OrganisationFactory(), territory=places.lyon, title="Ailleurs")
     client.force_login(official)
     listing = client.get(INDEX).content.decode()
     assert "Mienne" in listing
-    assert "Autre" not in listing
+    assert "Ailleurs" not in listing
     assert client.get(reverse("commons_initiatives:edit", args=[mine.pk])).status_code == 200
     assert client.get(reverse("commons_initiatives:edit", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("commons_initiatives:delete", args=[theirs.pk])).status_code == 404
@@ -109,7 +109,7 @@ def test_officials_see_and_edit_only_their_organisation_s_initiatives(client, of
 
 
 def test_editors_manage_every_initiative(client, places):
-    theirs = initiative_create(organisation=OrganisationFactory(), territory=places.lyon, title="Autre")
+    theirs = initiative_create(organisation=OrganisationFactory(), territory=places.lyon, title="Ailleurs")
     client.force_login(EditorFactory())
     assert "Autre" in client.get(INDEX).content.decode()
     response = client.post(
