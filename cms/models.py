@@ -294,9 +294,7 @@ class SitemapPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         root = self.get_site().root_page if self.get_site() else self.get_parent()
-        pages = [root, *root.get_descendants().live().public().in_menu().order_by("path")]
-        if len(pages) == 1:  # no page is marked "show in menus": list them all
-            pages = [root, *root.get_descendants().live().public().order_by("path")]
+        pages = [root, *root.get_descendants().live().public().order_by("path")]
         context["sitemap"] = sitemap_tree(pages, request)
         return context
 
