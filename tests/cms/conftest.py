@@ -6,8 +6,8 @@ from cms.models import (
     ContactPage,
     HomePage,
     NewsIndexPage,
-    SiteSettings,
     SitemapPage,
+    SiteSettings,
     StandardPage,
 )
 

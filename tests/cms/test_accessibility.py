@@ -207,7 +207,8 @@ def test_the_editors_checker_runs_the_rgaa_rules():
     items = [ContentCheckerItem(in_editor=True)]
     use_rgaa_content_checker(None, items, None)
     checker = items[0]
-    assert isinstance(checker, RgaaContentCheckerItem) and checker.in_editor
+    assert isinstance(checker, RgaaContentCheckerItem)
+    assert checker.in_editor
     rules = checker.get_axe_configuration(None)["options"]["runOnly"]
     assert {"image-alt", "color-contrast", "valid-lang", "link-name", "heading-order"} <= set(rules)
 
@@ -234,7 +235,8 @@ def test_the_default_theme_meets_the_contrast_ratios():
     assert contrast(colours["focus-ring"], colours["paper"]) >= 3, "focus outline"
     css = (ROOT / "config" / "static" / "css" / "concerto.css").read_text()
     assert ":focus-visible { outline: 3px solid var(--focus-ring)" in css
-    assert "outline: none" not in css and "outline: 0" not in css
+    assert "outline: none" not in css
+    assert "outline: 0" not in css
 
 
 def test_the_theme_stylesheet_can_be_replaced(client, settings, home):
