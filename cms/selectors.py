@@ -35,7 +35,6 @@ def site_footer(request) -> dict:
     kinds = {ContentType.objects.get_for_model(model).pk: name for model, name in FOUND_BY_TYPE.items()}
     pages = (
         Page.objects.live()
-        .public()
         .filter(Q(pk__in=[pk for pk in ids.values() if pk]) | Q(content_type_id__in=kinds))
         .only("id", "url_path", "title", "depth", "path", "content_type")
     )
