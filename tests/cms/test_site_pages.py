@@ -159,3 +159,13 @@ def test_the_site_map_lists_the_public_pages_nested(client, site_pages, consulta
     assert nested.index("<ul>") < nested.index("Une nouvelle"), "news under their index"
     xml = client.get("/sitemap.xml").content.decode()
     assert "/accessibilite/</loc>" in xml
+
+
+def test_editors_read_the_messages_in_the_admin_but_cannot_write_them(editor):
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="view_sitemessage").exists()
+    assert editor.has_perm("cms.view_sitemessage")
+    assert not editor.has_perm("cms.add_sitemessage")
+    assert not editor.has_perm("cms.change_sitemessage")
