@@ -243,3 +243,35 @@ def test_the_theme_stylesheet_can_be_replaced(client, settings, home):
     assert 'href="/static/css/theme.css"' in client.get("/").content.decode()
     settings.CONCERTO_THEME_CSS = "https://static.ville.example/concerto-theme.css"
     assert 'href="https://static.ville.example/concerto-theme.css"' in client.get("/").content.decode()
+
+
+def test_editors_create_the_statement_and_an_incomplete_audit_is_refused(client, editor, home):
+    from django.urls import reverse
+    from wagtail.test.utils.form_data import nested_form_data, rich_text
+
+    from cms.models import AccessibilityStatementPage
+
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:add", args=["cms", "accessibilitystatementpage", home.pk])
+    assert client.get(url).status_code == 200
+    fields = {
+        "title": "Accessibilité",
+        "slug": "accessibilite",
+        "organisation_name": "Ville d’Exemple",
+        "service_name": "le site de participation",
+        "rgaa_version": "4.1.2",
+        "technologies": "HTML5, CSS",
+        "test_environment": "Firefox et NVDA",
+        "audit_rate": "80",
+        "action-publish": "publish",
+        **{name: rich_text("") for name in ("sample_pages", "non_conformities", "derogations", "exemptions")},
+        "contact_details": rich_text(""),
+    }
+    refused = client.post(url, nested_form_data(fields))
+    assert "audit_date" in refused.context["form"].errors
+    assert not AccessibilityStatementPage.objects.exists()
+    fields.update(audit_date="2026-10-01", auditor="En interne")
+    assert client.post(url, nested_form_data(fields)).status_code == 302
+    assert AccessibilityStatementPage.objects.get().status == AccessibilityStatus.PARTIAL
+    again = reverse("wagtailadmin_pages:add", args=["cms", "accessibilitystatementpage", home.pk])
+    assert client.get(again).status_code in (302, 403), "one statement per site"
