@@ -45,13 +45,20 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
+        # Only what the cards show: the pages' questionnaires and texts are large.
+        card = ("title", "url_path", "path", "depth", "closes_at", "organisation__name")
         context["open_consultations"] = (
-            ConsultationPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
+            ConsultationPage.objects.open_at(now)
+            .select_related("organisation")
+            .only(*card)
+            .order_by("closes_at")
         )
         context["open_calls"] = (
-            CallPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
+            CallPage.objects.open_at(now).select_related("organisation").only(*card).order_by("closes_at")
         )
-        context["outcomes"] = OutcomePage.objects.live().order_by("-first_published_at")[:6]
+        context["outcomes"] = (
+            OutcomePage.objects.live().defer_streamfields().order_by("-first_published_at")[:6]
+        )
         return context
 
 
@@ -294,7 +301,8 @@ class SitemapPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         root = self.get_site().root_page if self.get_site() else self.get_parent()
-        pages = [root, *root.get_descendants().live().public().order_by("path")]
+        descendants = root.get_descendants().live().public().only("title", "url_path", "path", "depth")
+        pages = [root, *descendants.order_by("path")]
         context["sitemap"] = sitemap_tree(pages, request)
         return context
 
