@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report bench-scale bench-tally
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -96,6 +96,11 @@ bench-scale: $(STAMP)
 # Counting a participatory-budget vote: 5,000 dossiers, 50,000 ballots, from PostgreSQL.
 bench-tally: $(STAMP)
 	$(BIN)/python benchmarks/tally.py
+
+# The public pages (home, consultation, call, outcome, news, accessibility, site map) with the demo ×100,
+# served by gunicorn in production mode on PostgreSQL and Redis.
+bench-pages: $(STAMP) messages
+	$(BIN)/python benchmarks/pages.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

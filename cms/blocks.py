@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.images.blocks import ImageBlock
 
 from consultations.calls.models import Project
 from consultations.models import Idea
@@ -607,3 +608,50 @@ class OutcomeDecisionsBlock(blocks.StreamBlock):
 
     class Meta:
         min_num = 1
+
+
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("ar", "العربية"),
+    ("br", "Brezhoneg"),
+    ("ca", "Català"),
+    ("co", "Corsu"),
+    ("eu", "Euskara"),
+    ("oc", "Occitan"),
+    ("fr", "Français"),
+]
+
+
+class OtherLanguageBlock(blocks.StructBlock):
+    """A passage in another language than the page's, marked with its `lang` so that screen readers
+    pronounce it right (RGAA 8.7)."""
+
+    language = blocks.ChoiceBlock(label=_("Language"), choices=LANGUAGES, default="en")
+    text = blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "globe"
+        label = _("Passage in another language")
+        template = "cms/blocks/other_language.html"
+        description = _("Text in another language, marked so that screen readers read it correctly.")
+        preview_value = {"language": "en", "text": "<p>A passage in English.</p>"}
+
+
+class NewsBodyBlock(blocks.StreamBlock):
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        max_length=200,
+        form_classname="title",
+        icon="title",
+        template="cms/blocks/heading.html",
+    )
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
+    )
+    # Wagtail's ImageBlock refuses an image without a text alternative unless marked decorative.
+    image = ImageBlock(label=_("Image"), template="cms/blocks/image.html")
+    other_language = OtherLanguageBlock()

@@ -1,18 +1,25 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.blocks import StreamBlockValidationError
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage
 
-from .blocks import OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
+from .blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
 from .forms import OutcomePageForm
 
 
@@ -27,6 +34,10 @@ class HomePage(Page):
         "calls.CallPage",
         "cms.OutcomePage",
         "cms.StandardPage",
+        "cms.NewsIndexPage",
+        "cms.ContactPage",
+        "cms.SitemapPage",
+        "cms.AccessibilityStatementPage",
     ]
     max_count = 1
 
@@ -36,13 +47,20 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
+        # Only what the cards show: the pages' questionnaires and texts are large.
+        card = ("title", "url_path", "path", "depth", "closes_at", "organisation__name")
         context["open_consultations"] = (
-            ConsultationPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
+            ConsultationPage.objects.open_at(now)
+            .select_related("organisation")
+            .only(*card)
+            .order_by("closes_at")
         )
         context["open_calls"] = (
-            CallPage.objects.open_at(now).select_related("organisation").order_by("closes_at")
+            CallPage.objects.open_at(now).select_related("organisation").only(*card).order_by("closes_at")
         )
-        context["outcomes"] = OutcomePage.objects.live().order_by("-first_published_at")[:6]
+        context["outcomes"] = (
+            OutcomePage.objects.live().defer_streamfields().order_by("-first_published_at")[:6]
+        )
         return context
 
 
@@ -219,9 +237,372 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+RICH_TEXT = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
+
+
+class NewsIndexPage(Page):
+    """The news: its children, newest first, a page at a time."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = (
+            NewsPage.objects.child_of(self).live().public().select_related("image").order_by("-date", "-pk")
+        )
+        context["page_obj"] = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+        return context
+
+
+NEWS_PER_PAGE = 10
+
+
+class NewsPage(Page):
+    """A piece of news: a date, a short introduction, an optional image (with its text alternative)
+    and a body."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    introduction = models.TextField(_("introduction"), max_length=500)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image text alternative"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what the image shows, for people who cannot see it (RGAA 1.1)."),
+    )
+    body = StreamField(NewsBodyBlock(), verbose_name=_("body"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        FieldPanel("introduction"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Image")),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news page")
+        verbose_name_plural = _("news pages")
+
+    def clean(self):
+        super().clean()
+        if self.image_id and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": _("Describe the image: a page's images need a text alternative.")}
+            )
+
+
+class SiteMessage(models.Model):
+    """A message sent through the contact form or the accessibility-problem form, kept for the team and
+    forwarded to the site's contact address."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Contact")
+        ACCESSIBILITY = "accessibility", _("Accessibility problem")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    page_url = models.URLField(_("page address"), max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    language = models.CharField(_("language"), max_length=10)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class SiteMessageFormPageMixin:
+    """Serves a page with a message form: GET shows it, POST records the message (400 with the errors
+    on bad input, 429 when sent too often) and redirects to the page with a thank-you message."""
+
+    message_kind: str
+    form_template: str
+
+    def message_form_serve(self, request, *, extra_context=None, initial=None):
+        from django.contrib import messages as flash
+        from django.shortcuts import redirect
+
+        from . import services
+        from .forms import SiteMessageForm
+        from .views import rate_limited
+
+        form = SiteMessageForm(
+            request.POST if request.method == "POST" else None, kind=self.message_kind, initial=initial
+        )
+        context = {**self.get_context(request), **(extra_context or {}), "form": form}
+        if request.method == "POST":
+            if limited := rate_limited(request):
+                return limited
+            if form.is_valid():
+                services.site_message_submit(
+                    kind=self.message_kind, language=request.LANGUAGE_CODE, **form.cleaned_message
+                )
+                flash.success(request, form.thanks)
+                return redirect(self.get_url(request))
+            return TemplateResponse(request, self.form_template, context, status=400)
+        return TemplateResponse(request, self.form_template, context)
+
+
+class ContactPage(SiteMessageFormPageMixin, Page):
+    """The contact page: an introduction and a form whose messages go to the site's contact address."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    message_kind = SiteMessage.Kind.CONTACT
+    form_template = "cms/contact_page.html"
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def serve(self, request, *args, **kwargs):
+        return self.message_form_serve(request)
+
+
+class SitemapPage(Page):
+    """The site map: every public page of the site, as nested lists."""
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("site map page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        root = self.get_site().root_page if self.get_site() else self.get_parent()
+        descendants = root.get_descendants().live().public().only("title", "url_path", "path", "depth")
+        pages = [root, *descendants.order_by("path")]
+        context["sitemap"] = sitemap_tree(pages, request)
+        return context
+
+
+def sitemap_tree(pages, request) -> list[dict]:
+    """Pages ordered by tree path, as nested {"page", "url", "children"} dicts."""
+    tree: list[dict] = []
+    stack: list[tuple[int, list]] = [(pages[0].depth - 1, tree)] if pages else []
+    for page in pages:
+        while stack and stack[-1][0] >= page.depth:
+            stack.pop()
+        node = {"title": page.title, "url": page.get_url(request), "children": []}
+        stack[-1][1].append(node)
+        stack.append((page.depth, node["children"]))
+    return tree
+
+
+class AccessibilityStatus(models.TextChoices):
+    """The three levels of the RGAA, in the words the law uses."""
+
+    FULL = "full", _("fully compliant")
+    PARTIAL = "partial", _("partially compliant")
+    NONE = "none", _("not compliant")
+
+
+class AccessibilityStatementPage(SiteMessageFormPageMixin, RoutablePageMixin, Page):
+    """The "Accessibilité" page: the accessibility statement in the RGAA's official layout, and the
+    form to report an accessibility problem (at `report/`).
+
+    The compliance status is computed from the audit result the editors enter: "not compliant" until
+    an audit date and rate exist.
+    """
+
+    organisation_name = models.CharField(
+        _("organisation"), max_length=200, help_text=_("The body that commits to accessibility.")
+    )
+    service_name = models.CharField(
+        _("site or service"),
+        max_length=200,
+        help_text=_("The site the statement applies to, e.g. “the participation site of the city of …”."),
+    )
+    multi_year_plan_url = models.URLField(_("multi-year plan (address)"), blank=True)
+    action_plan_url = models.URLField(_("current year's action plan (address)"), blank=True)
+    # The audit result.
+    rgaa_version = models.CharField(_("RGAA version"), max_length=20, default="4.1.2")
+    audit_date = models.DateField(_("audit date"), null=True, blank=True)
+    audit_rate = models.DecimalField(
+        _("rate of RGAA criteria met (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Criteria met ÷ applicable criteria over the whole sample, as the audit reports it."),
+    )
+    average_rate = models.DecimalField(
+        _("average conformance rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Optional: the mean of the pages' rates."),
+    )
+    auditor = models.CharField(
+        _("audit carried out by"), max_length=200, blank=True, help_text=_("“In-house” or the company.")
+    )
+    audit_report_url = models.URLField(_("audit report or grid (address)"), blank=True)
+    sample_pages = RichTextField(
+        _("pages checked"),
+        blank=True,
+        features=["ul", "link"],
+        help_text=_("The pages of the audit's sample."),
+    )
+    # Non-accessible content.
+    non_conformities = RichTextField(_("non-conformities"), blank=True, features=RICH_TEXT)
+    derogations = RichTextField(
+        _("derogations for disproportionate burden"),
+        blank=True,
+        features=RICH_TEXT,
+        help_text=_("Each derogation explained and justified, with the accessible alternative offered."),
+    )
+    exemptions = RichTextField(_("content not subject to the obligation"), blank=True, features=RICH_TEXT)
+    # Establishment of the statement.
+    established_on = models.DateField(_("statement established on"), null=True, blank=True)
+    updated_on = models.DateField(_("statement updated on"), null=True, blank=True)
+    technologies = models.CharField(_("technologies used"), max_length=300, default="HTML5, CSS, JavaScript")
+    test_environment = models.TextField(
+        _("test environment"),
+        blank=True,
+        default="Firefox et NVDA ; Safari et VoiceOver",
+        help_text=_("The browsers and assistive technologies used together."),
+    )
+    evaluation_tools = models.TextField(_("tools used for the evaluation"), blank=True)
+    # Feedback and contact.
+    contact_details = RichTextField(
+        _("responsible entity and contact details"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Who answers reports, and how to reach them (e-mail, postal address)."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("service_name"),
+                FieldPanel("multi_year_plan_url"),
+                FieldPanel("action_plan_url"),
+            ],
+            heading=_("Commitment"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("rgaa_version"),
+                FieldPanel("audit_date"),
+                FieldPanel("audit_rate"),
+                FieldPanel("average_rate"),
+                FieldPanel("auditor"),
+                FieldPanel("audit_report_url"),
+                FieldPanel("sample_pages"),
+            ],
+            heading=_("Audit result (the status is “not compliant” until one is entered)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("non_conformities"), FieldPanel("derogations"), FieldPanel("exemptions")],
+            heading=_("Non-accessible content"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("established_on"),
+                FieldPanel("updated_on"),
+                FieldPanel("technologies"),
+                FieldPanel("test_environment"),
+                FieldPanel("evaluation_tools"),
+            ],
+            heading=_("Establishment of this statement"),
+        ),
+        FieldPanel("contact_details"),
+    ]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+    message_kind = SiteMessage.Kind.ACCESSIBILITY
+    form_template = "cms/accessibility_report.html"
+
+    class Meta:
+        verbose_name = _("accessibility statement")
+
+    @property
+    def status(self) -> str:
+        return accessibility_status(audit_date=self.audit_date, audit_rate=self.audit_rate)
+
+    def get_status_display(self) -> str:
+        return AccessibilityStatus(self.status).label
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.audit_rate is not None and self.audit_date is None:
+            errors["audit_date"] = _("Enter the date of the audit that gave this rate.")
+        if self.audit_date is not None and self.audit_rate is None:
+            errors["audit_rate"] = _("Enter the rate of criteria met that the audit found.")
+        if self.audit_date and self.audit_date > timezone.localdate():
+            errors["audit_date"] = _("The audit date cannot be in the future.")
+        if self.audit_date and not self.auditor.strip():
+            errors["auditor"] = _("Say who carried out the audit (“in-house” or the company).")
+        if errors:
+            raise ValidationError(errors)
+
+    @path("")
+    def statement(self, request):
+        return self.render(request)
+
+    @path("report/", name="report")
+    def report(self, request):
+        page_url = request.GET.get("page", "")
+        return self.message_form_serve(
+            request,
+            extra_context={"statement": self},
+            initial={"page_url": page_url} if page_url.startswith(("http://", "https://")) else None,
+        )
+
+
+def accessibility_status(*, audit_date, audit_rate) -> str:
+    """The RGAA status: all criteria met, at least half, or less (or no valid audit)."""
+    if audit_date is None or audit_rate is None:
+        return AccessibilityStatus.NONE
+    if audit_rate >= 100:
+        return AccessibilityStatus.FULL
+    if audit_rate >= 50:
+        return AccessibilityStatus.PARTIAL
+    return AccessibilityStatus.NONE
+
+
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    """Pages every page links to, chosen by editors."""
+    """Pages every page links to, and the address the site's messages go to, chosen by editors."""
 
     privacy_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -232,8 +613,34 @@ class SiteSettings(BaseSiteSetting):
         related_name="+",
         help_text=_("The site-wide privacy notice, linked from the footer of every page."),
     )
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("legal notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    help_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("help page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_email = models.EmailField(
+        _("contact address"),
+        blank=True,
+        help_text=_("Messages from the contact and accessibility forms are sent here."),
+    )
 
-    panels = [FieldPanel("privacy_page")]
+    panels = [
+        FieldPanel("privacy_page"),
+        FieldPanel("legal_notice_page"),
+        FieldPanel("help_page"),
+        FieldPanel("contact_email"),
+    ]
 
     class Meta:
         verbose_name = _("site settings")

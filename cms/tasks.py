@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .models import OutcomeAnnouncement, OutcomePage
+from .models import OutcomeAnnouncement, OutcomePage, SiteMessage
 
 RELIABLE = {
     "acks_late": True,
@@ -32,3 +32,18 @@ def outcome_announcements_resume_task() -> int:
         outcome_announce_task.delay(page_id)
         count += 1
     return count
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+def site_message_send_task(site_message_id: int) -> None:
+    """Forward a site message to the contact address and acknowledge it to its sender, each once (a
+    retry after a failure sends only what is still missing)."""
+    from . import services
+
+    site_message = SiteMessage.objects.filter(pk=site_message_id).first()
+    if site_message is None:
+        return
+    if site_message.forwarded_at is None:
+        services.site_message_forward(site_message=site_message)
+    if site_message.acknowledged_at is None:
+        services.site_message_acknowledge(site_message=site_message)

@@ -206,6 +206,8 @@ ACCOUNT_RATE_LIMITS = {
     "contribute_report": env.str("RATE_LIMIT_REPORTS", default="20/h/user"),
     # New dossiers and attachments of calls for projects (a dossier's saves are not limited).
     "contribute_dossier": env.str("RATE_LIMIT_DOSSIERS", default="30/10m/user"),
+    # The contact and accessibility-problem forms, open to everyone: per address IP.
+    "site_message": env.str("RATE_LIMIT_SITE_MESSAGES", default="5/10m/ip"),
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
@@ -257,6 +259,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
+# The theme's stylesheet (colours, fonts, focus style): a static path or an address (docs/cms.md).
+CONCERTO_THEME_CSS = env.str("CONCERTO_THEME_CSS", default="css/theme.css")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Files only the platform hands out, after a permission check (report exports, dossier attachments):

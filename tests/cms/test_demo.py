@@ -1,11 +1,13 @@
 """`manage.py demo_load` builds the French demo, and a second run creates nothing twice."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from wagtail.models import Page
 
 from accounts.models import Organisation, User
-from cms.models import OutcomePage
+from cms.models import AccessibilityStatementPage, NewsPage, OutcomePage, StandardPage
 from consultations.calls.models import CallPage, Project, StatusChange
 from consultations.feedback.models import ReportSnapshot
 from consultations.models import Answer, ConsultationPage, Idea, Response, Statement, Support, Vote
@@ -27,6 +29,9 @@ MODELS = [
     CallPage,
     Project,
     StatusChange,
+    StandardPage,
+    NewsPage,
+    AccessibilityStatementPage,
 ]
 
 
@@ -73,6 +78,14 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
     assert 'data-figure="participants">24<' in page
     assert "Le télétravail dans les services publics après la crise" in client.get("/").content.decode()
     assert client.login(email="agente@demo.concerto.localhost", password="concerto-demo-2026")
+
+    # Every page type of the public site is in the demo, and renders.
+    for model in apps.get_app_config("cms").get_models():
+        if issubclass(model, Page):
+            pages = model.objects.live()
+            assert pages.exists(), model.__name__
+            assert client.get(pages.first().url).status_code == 200, model.__name__
+    assert NewsPage.objects.filter(image__isnull=False).exclude(image_alt="").exists()
 
 
 def test_the_demo_refuses_to_run_in_production(settings):

@@ -15,7 +15,17 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.permissions import has_two_factor
-from cms.models import HomePage, OutcomePage, SiteSettings, StandardPage
+from cms.models import (
+    AccessibilityStatementPage,
+    ContactPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    OutcomePage,
+    SitemapPage,
+    SiteSettings,
+    StandardPage,
+)
 from consultations.blocks import OTHER
 from consultations.calls.demo import demo_call_load
 from consultations.feedback.services import report_compile
@@ -175,6 +185,67 @@ données et supprimer votre compte : vos contributions restent, sans lien avec v
 pendant trois ans est supprimé après un avertissement. Vous pouvez saisir la CNIL (cnil.fr).</p>
 """
 
+LEGAL_NOTICE = """
+<h2>Éditeur</h2>
+<p>Direction de la transformation publique (démo). Directrice de la publication : la directrice de la
+transformation publique.</p>
+<h2>Hébergement</h2>
+<p>Le nom, l’adresse et le téléphone de l’hébergeur figurent ici.</p>
+<h2>Logiciel</h2>
+<p>Ce site utilise Concerto, logiciel libre sous licence GNU AGPL 3.0 ou ultérieure.</p>
+"""
+
+HELP = """
+<h2>Participer à une consultation</h2>
+<p>Créez un compte avec votre adresse e-mail, confirmez-la, puis ouvrez une consultation en cours depuis
+l’accueil. Vous pouvez modifier vos réponses jusqu’à la clôture.</p>
+<h2>Naviguer au clavier</h2>
+<p>Le premier lien de chaque page, « Aller au contenu », mène directement au contenu principal. Tous les
+formulaires se remplissent au clavier.</p>
+"""
+
+NEWS = [
+    (
+        "La consultation sur le télétravail est ouverte",
+        "Agents des services publics, donnez votre avis sur le prochain accord-cadre.",
+        [
+            {"type": "paragraph", "value": "<p>La consultation reste ouverte un mois.</p>"},
+            {
+                "type": "other_language",
+                "value": {
+                    "language": "en",
+                    "text": "<p>The consultation is open to all public-service staff for one month.</p>",
+                },
+            },
+        ],
+    ),
+    (
+        "Un premier bilan publié",
+        "Trois semaines après l’ouverture, un bilan d’étape présente les premières réponses.",
+        [{"type": "paragraph", "value": "<p>Le bilan complet suivra la clôture.</p>"}],
+    ),
+]
+
+
+def demo_image():
+    """A small generated picture for the demo news (no file shipped with the code)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PillowImage
+    from wagtail.images.models import Image
+
+    existing = Image.objects.filter(title="Poste de travail (démo)").first()
+    if existing:
+        return existing
+    picture = PillowImage.new("RGB", (800, 450), (31, 79, 163))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return Image.objects.create(
+        title="Poste de travail (démo)", file=ImageFile(buffer, name="poste-de-travail.png")
+    )
+
+
 PRIORITIES = [
     "Un deuxième écran et un siège correct à la maison.",
     "Des règles claires sur les jours de présence commune dans l’équipe.",
@@ -279,6 +350,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._outcome(home, consultation, snapshot)
             self._privacy_page(home)
+            self._site_pages(home)
         with transaction.atomic():
             demo_call_load(
                 home=home, organisation=organisation, official=official, applicant_password=password
@@ -437,6 +509,60 @@ class Command(BaseCommand):
         if site_settings.privacy_page_id is None:
             site_settings.privacy_page = page
             site_settings.save()
+
+    def _site_pages(self, home):
+        """The pages every site has: legal notice, help, accessibility, contact, site map, news."""
+
+        def child(model, slug, **fields):
+            page = model.objects.filter(slug=slug).first()
+            if page is None:
+                page = model(slug=slug, show_in_menus=True, **fields)
+                home.add_child(instance=page)
+                page.save_revision().publish()
+            return page
+
+        legal = child(StandardPage, "mentions-legales", title="Mentions légales", body=LEGAL_NOTICE)
+        help_page = child(StandardPage, "aide", title="Aide", body=HELP)
+        child(
+            AccessibilityStatementPage,
+            "accessibilite",
+            title="Accessibilité",
+            organisation_name="La Direction de la transformation publique (démo)",
+            service_name="le site de participation Concerto (démo)",
+            contact_details=(
+                "<p>Direction de la transformation publique (démo), accessibilite@concerto.localhost</p>"
+            ),
+        )
+        child(
+            ContactPage,
+            "contact",
+            title="Contact",
+            introduction="<p>Une question sur une consultation ou sur la plateforme ? Écrivez-nous.</p>",
+        )
+        child(SitemapPage, "plan-du-site", title="Plan du site")
+        news_index = NewsIndexPage.objects.filter(slug="actualites").first()
+        if news_index is None:
+            news_index = child(NewsIndexPage, "actualites", title="Actualités")
+            for index, (title, introduction, body) in enumerate(NEWS):
+                news = NewsPage(
+                    title=title,
+                    slug=f"actualite-{index + 1}",
+                    date=timezone.localdate() - timedelta(days=7 * index),
+                    introduction=introduction,
+                    body=body,
+                )
+                if index == 0:
+                    news.image = demo_image()
+                    news.image_alt = (
+                        "Un poste de travail à domicile : un ordinateur portable et un second écran."
+                    )
+                news_index.add_child(instance=news)
+                news.save_revision().publish()
+        site_settings = SiteSettings.for_site(home.get_site())
+        site_settings.legal_notice_page = site_settings.legal_notice_page or legal
+        site_settings.help_page = site_settings.help_page or help_page
+        site_settings.contact_email = site_settings.contact_email or f"contact@{DEMO_DOMAIN}"
+        site_settings.save()
 
     def _outcome(self, home, consultation, snapshot):
         if OutcomePage.objects.filter(slug=OUTCOME_SLUG).exists():

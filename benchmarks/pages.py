@@ -1,0 +1,197 @@
+"""`make bench-pages`: how fast the public pages render, with the demo content ×100.
+
+Setup (not timed): a fresh database (BENCH_PAGES_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/concerto_pages, dropped and recreated) gets the migrations and
+`manage.py demo_load`; then each of the demo's consultation, call, outcome and news pages is copied
+BENCH_COPIES − 1 times (default 100 in all), so the home page lists 100 open consultations and 100 open
+calls, the news index pages through 200 news, and the site map lists every page.
+
+Timed: the pages served as in production — gunicorn (BENCH_WORKERS workers, default 3) with
+`DJANGO_ENV=production` on PostgreSQL and Redis (BENCH_PAGES_REDIS_URL, default
+redis://127.0.0.1:6379/10, flushed), static files collected, a proxy's `X-Forwarded-Proto: https`
+header — for an anonymous visitor. Per page type, BENCH_REQUESTS requests (default 200, after 20 of
+warm-up) one at a time, each to one of the copies in turn, so the measure is the latency of one page
+on an idle server rather than under load. One line per page type reads
+`page=<type> p50_ms=<..> p95_ms=<..>`; target: p50 under 50 ms.
+"""
+
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_pages")
+REDIS_URL = os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/10")
+COPIES = int(os.environ.get("BENCH_COPIES", "100"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+WARM_UP = 20
+
+COMMON = {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    "LOG_LEVEL": "WARNING",
+}
+PRODUCTION = {
+    **COMMON,
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "bench-pages-" + "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+}
+
+
+def main() -> None:
+    database_recreate()
+    subprocess.run([sys.executable, __file__, "--setup"], cwd=ROOT, env={**os.environ, **COMMON}, check=True)
+    production = {**os.environ, **PRODUCTION}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=production,
+        check=True,
+    )
+    urls = page_urls()
+    port = free_port()
+    with gunicorn(port, production):
+        for kind, addresses in urls.items():
+            for index in range(WARM_UP):
+                fetch(port, addresses[index % len(addresses)])
+            timings = sorted(fetch(port, addresses[index % len(addresses)]) for index in range(REQUESTS))
+            p50 = statistics.median(timings)
+            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+            print(f"page={kind} p50_ms={p50:.1f} p95_ms={p95:.1f}  ({len(addresses)} pages)", flush=True)
+
+
+def database_recreate() -> None:
+    import psycopg
+    import redis
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def setup() -> None:
+    """Migrations, the demo, and its pages copied (development settings: demo_load refuses production)."""
+    os.environ["DJANGO_ENV"] = "development"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from cms.models import NewsPage, OutcomePage
+    from consultations.calls.models import CallPage
+    from consultations.models import ConsultationPage
+
+    call_command("migrate", verbosity=0)
+    call_command("demo_load", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    started = time.monotonic()
+    for model in (ConsultationPage, CallPage, OutcomePage, NewsPage):
+        for original in list(model.objects.live()):
+            for copy in range(1, COPIES):
+                original.copy(
+                    update_attrs={"slug": f"{original.slug}-{copy}", "title": f"{original.title} ({copy})"},
+                    keep_live=True,
+                    copy_revisions=False,
+                    log_action=None,
+                )
+    print(f"setup: demo content ×{COPIES} in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def page_urls() -> dict[str, list[str]]:
+    """The addresses to request, per page type, read from the database in production settings."""
+    code = (
+        "import json\n"
+        "from cms.models import AccessibilityStatementPage, NewsIndexPage, NewsPage, OutcomePage\n"
+        "from cms.models import SitemapPage\n"
+        "from consultations.calls.models import CallPage\n"
+        "from consultations.models import ConsultationPage\n"
+        "def urls(model): return [page.url for page in model.objects.live().order_by('pk')]\n"
+        "print(json.dumps({'home': ['/'], 'consultation': urls(ConsultationPage), 'call': urls(CallPage),\n"
+        "  'outcome': urls(OutcomePage), 'news_index': urls(NewsIndexPage), 'news': urls(NewsPage),\n"
+        "  'accessibility': urls(AccessibilityStatementPage), 'sitemap': urls(SitemapPage)}))\n"
+    )
+    import json
+
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **COMMON, "DJANGO_ENV": "development"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def fetch(port: int, path: str) -> float:
+    """Milliseconds to get the whole page; stops the benchmark on anything but a 200."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
+    response = connection.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    if response.status != 200:
+        sys.exit(f"GET {path} answered {response.status}")
+    return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class gunicorn:
+    """gunicorn serving the platform in production mode for the duration of a `with` block."""
+
+    def __init__(self, port: int, environment: dict):
+        self.port = port
+        self.environment = environment
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={WORKERS}",
+            ],
+            cwd=ROOT,
+            env=self.environment,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        sys.exit("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--setup"]:
+        setup()
+    else:
+        main()

@@ -1,0 +1,25 @@
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+
+from ..selectors import site_footer
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def footer(context) -> dict:
+    """The footer's links and accessibility status (computed once per request)."""
+    request = context.get("request")
+    if request is None:
+        return {"links": {}, "statement_url": None, "status": "none", "audited": False}
+    return site_footer(request)
+
+
+@register.simple_tag
+def theme_stylesheet() -> str:
+    """The theme's stylesheet: `CONCERTO_THEME_CSS`, a static path or an absolute address."""
+    theme = settings.CONCERTO_THEME_CSS
+    if theme.startswith(("https://", "http://", "/")):
+        return theme
+    return static(theme)

@@ -1,0 +1,71 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import SiteMessage
+
+# Rules of axe-core that the editors' checker runs, on top of Wagtail's own: those an editor's content
+# can break (RGAA themes 1 images, 3 colours, 6 links, 8 language, 9 structure, 11 forms).
+RGAA_EDITOR_RULES = [
+    "image-alt",
+    "role-img-alt",
+    "input-image-alt",
+    "color-contrast",
+    "link-name",
+    "valid-lang",
+    "html-has-lang",
+    "document-title",
+    "list",
+    "listitem",
+    "table-duplicate-name",
+    "th-has-data-cells",
+    "label",
+    "duplicate-id-aria",
+]
+
+
+class RgaaContentCheckerItem(ContentCheckerItem):
+    """Wagtail's accessibility checker ("Checks" in the editor and the userbar), with the rules above."""
+
+    axe_run_only = [*ContentCheckerItem.axe_run_only, *RGAA_EDITOR_RULES]
+    axe_messages = {
+        **ContentCheckerItem.axe_messages,
+        "image-alt": {
+            "error_name": _("Image without a text alternative"),
+            "help_text": _("Describe the image, or mark it as decorative"),
+        },
+        "color-contrast": {
+            "error_name": _("Text contrast too low"),
+            "help_text": _("Text needs a contrast ratio of at least 4.5:1 with its background"),
+        },
+        "valid-lang": {
+            "error_name": _("Unknown language code"),
+            "help_text": _("Use a language code such as “en” or “de”"),
+        },
+    }
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_rgaa_content_checker(request, items, page):
+    """Keep the checker on for editors, configured for the RGAA."""
+    for index, item in enumerate(items):
+        if type(item) is ContentCheckerItem:
+            items[index] = RgaaContentCheckerItem(in_editor=item.in_editor)
+
+
+class SiteMessageViewSet(SnippetViewSet):
+    """Messages of the contact and accessibility forms, for the team to read and answer."""
+
+    model = SiteMessage
+    icon = "mail"
+    menu_label = _("Messages")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["__str__", "kind", "created_at", "forwarded_at"]
+    list_filter = ["kind"]
+    inspect_view_enabled = True
+
+
+register_snippet(SiteMessageViewSet)
