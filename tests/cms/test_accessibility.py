@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.admin.userbar import ContentCheckerItem
 
-from cms.models import AccessibilityStatus, NewsPage, OutcomePage, accessibility_status
+from cms.models import AccessibilityStatus, NewsPage, accessibility_status
 from cms.wagtail_hooks import RgaaContentCheckerItem, use_rgaa_content_checker
-from tests.factories import consultation_create
+from tests.factories import consultation_create, outcome_create
 
 from .conftest import page_add
 
@@ -185,20 +185,12 @@ def test_the_home_page_costs_the_same_queries_with_more_calls_outcomes_and_site_
         return len(context)
 
     consultation = consultation_create(organisation=organisation, title="Première")
-    page_add(
-        site_pages["news"].get_parent(), OutcomePage, title="Bilan 0", consultation=consultation, summary="s"
-    )
+    outcome_create(consultation, title="Bilan 0")
     queries()  # the first request also fills the site's caches
     one = queries()
     for index in range(4):
         other = consultation_create(organisation=organisation, title=f"Autre {index}")
-        page_add(
-            site_pages["news"].get_parent(),
-            OutcomePage,
-            title=f"Bilan {index + 1}",
-            consultation=other,
-            summary="s",
-        )
+        outcome_create(other, title=f"Bilan {index + 1}")
     audit(site_pages["statement"], rate="60")
     assert queries() == one
 
