@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage
@@ -77,6 +78,7 @@ class OutcomePage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     base_form_class = OutcomePageForm
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
     class Meta:
         verbose_name = _("outcome page")
@@ -111,6 +113,7 @@ class StandardPage(Page):
     body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
 
