@@ -14,7 +14,7 @@ from accounts.models import Organisation
 from cms.models import OutcomePage, SiteSettings
 from consultations.budgets.models import BallotChoice
 from consultations.calls.models import CallPage
-from consultations.models import ConsultationPage, Idea, Statement
+from consultations.models import ConsultationPage, Idea, Response, Statement
 from tests.consultations.budgets.conftest import call_create as budget_call_create
 from tests.consultations.budgets.conftest import project_create as budget_project_create
 from tests.consultations.budgets.conftest import vote_create
@@ -22,7 +22,7 @@ from tests.consultations.calls.conftest import call_create as calls_call_create
 from tests.consultations.commons.conftest import initiative_create, territory
 from tests.e2e.test_journey import admin_sign_in
 from tests.e2e.test_voting_in_place import sign_in
-from tests.factories import OfficialFactory, UserFactory, consultation_create
+from tests.factories import PASSWORD, OfficialFactory, UserFactory, consultation_create
 
 pytestmark = pytest.mark.e2e
 
@@ -38,9 +38,9 @@ def violations(page) -> list[str]:
     page.wait_for_load_state("load")
     found = AXE.run(page, options=WCAG_21_AA).response["violations"]
     return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — {node['target']} {node['html'][:200]}"
-        for violation in found
-        for node in violation["nodes"]
+        f"{rule['id']} ({rule['impact']}): {rule['help']}: {node['target']} {node['html'][:160]}"
+        for rule in found
+        for node in rule["nodes"]
     ]
 
 
@@ -222,3 +222,66 @@ def test_each_step_of_the_flows_has_no_violation(
     audit.check("voting: counted")
     assert BallotChoice.objects.count() == 1
     audit.assert_clean()
+
+
+FOCUSED = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow !== "none";
+  const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+  return {
+    tag: element.tagName.toLowerCase(), name: element.name || "", type: element.type || "",
+    text: (element.innerText || element.value || "").trim().slice(0, 80), label: label.trim(),
+    checked: !!element.checked, visible: visible, path: element.outerHTML.slice(0, 120),
+  };
+}"""
+
+
+def tab_to(page, matches, *, limit: int = 80, key: str = "Tab") -> dict:
+    """Press Tab until the focused element `matches`; each stop must show where the focus is."""
+    previous = None
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = page.evaluate(FOCUSED)
+        assert focused["visible"], f"no visible focus on {focused['path']}"
+        assert focused != previous, "the focus moved"
+        if matches(focused):
+            return focused
+        previous = focused
+    raise AssertionError(f"never reached by {key}: last focus on {previous}")
+
+
+def test_signing_in_and_answering_with_the_keyboard_only(
+    transactional_db, django_db_serialized_rollback, live_server, new_page
+):
+    consultation = consultation_create(title="Le télétravail après la crise")
+    person = UserFactory()
+    page = new_page()
+    page.goto(f"{live_server.url}{reverse('account_login')}?next={consultation.url}")
+
+    focused = tab_to(page, lambda f: True)
+    assert focused["tag"] == "a", "the first stop is the skip link"
+    tab_to(page, lambda f: f["name"] == "login")
+    page.keyboard.type(person.email)
+    tab_to(page, lambda f: f["name"] == "password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}{consultation.url}")
+
+    # The single choice: Tab reaches the group, the arrow keys choose; then the open question.
+    tab_to(page, lambda f: f["type"] == "radio")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate(FOCUSED)
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate(FOCUSED)
+    assert (focused["label"], focused["checked"]) == ("Deux ou plus", True)
+    tab_to(page, lambda f: f["tag"] == "textarea")
+    page.keyboard.type("Des écrans et des horaires souples.")
+    # Shift+Tab goes back to the choice made, Tab returns.
+    assert tab_to(page, lambda f: f["type"] == "radio", key="Shift+Tab")["label"] == "Deux ou plus"
+    tab_to(page, lambda f: f["tag"] == "textarea")
+    tab_to(page, lambda f: f["text"] == "Envoyer mes réponses")
+    page.keyboard.press("Enter")
+    page.get_by_text("Merci, vos réponses sont enregistrées.").wait_for()
+    assert Response.objects.get().status == Response.Status.SUBMITTED
