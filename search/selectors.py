@@ -5,6 +5,7 @@ stemming, SQLite FTS5 on the embedded default), always within an ORM queryset of
 matches the filters, so nothing private can come out even if the index still held it.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from accounts.models import Territory
@@ -59,22 +61,26 @@ class Hit:
 def search_themes() -> list[str]:
     """The themes one can filter by: those of published ideas and initiatives (dossier tags are
     officials' internal labels, never shown)."""
-    idea_themes = Idea.objects.filter(_public_ideas()).exclude(theme="").values_list("theme", flat=True)
+    private = Page.objects.private_q()
+    ideas = Idea.objects.filter(_public_ideas(private)).exclude(theme="")
+    idea_themes = ideas.values_list("theme", flat=True)
     initiative_themes = Tag.objects.filter(
         pk__in=InitiativeTheme.objects.filter(content_object__published=True).values("tag_id")
     ).values_list("name", flat=True)
     return sorted({*idea_themes, *initiative_themes}, key=str.casefold)
 
 
-def _public_pages(model):
-    return model.objects.live().public()
+def _public_pages(model, private: Q):
+    """Live pages outside any section with a view restriction (`private` is read once per search:
+    `PageQuerySet.public()` would read the restrictions again for each kind)."""
+    return model.objects.live().exclude(private)
 
 
-def _public_ideas() -> Q:
+def _public_ideas(private: Q) -> Q:
     return Q(
         moderation_status="published",
         merged_into=None,
-        consultation__in=_public_pages(ConsultationPage).values("pk"),
+        consultation__in=_public_pages(ConsultationPage, private).values("pk"),
     )
 
 
@@ -85,13 +91,14 @@ def _calendar(status: str, now) -> Q:
 def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
     """For each kind the filters allow, the public rows matching them (an ORM queryset)."""
     now = timezone.now()
+    private = Page.objects.private_q()
     idea_status = status.removeprefix("idea-") if status.startswith("idea-") else ""
     calendar_status = status if status in (OPEN, CLOSED) else ""
     wanted = {}
 
     if not theme and not idea_status:
-        consultations = _public_pages(ConsultationPage)
-        calls = _public_pages(CallPage)
+        consultations = _public_pages(ConsultationPage, private)
+        calls = _public_pages(CallPage, private)
         if area:
             consultations = consultations.filter(within(area, "audience_territory"))
             calls = calls.filter(within(area))
@@ -101,7 +108,7 @@ def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
         wanted["consultation"] = consultations
         wanted["call"] = calls
     if not calendar_status:
-        ideas = Idea.objects.filter(_public_ideas())
+        ideas = Idea.objects.filter(_public_ideas(private))
         if area:
             ideas = ideas.filter(within(area))
         if theme:
@@ -110,8 +117,8 @@ def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
             ideas = ideas.filter(status=idea_status)
         wanted["idea"] = ideas
     if not status and not theme:
-        projects = Project.objects.laureates().filter(call__in=_public_pages(CallPage).values("pk"))
-        outcomes = _public_pages(OutcomePage)
+        projects = Project.objects.laureates().filter(call__in=_public_pages(CallPage, private).values("pk"))
+        outcomes = _public_pages(OutcomePage, private)
         if area:
             projects = projects.filter(within(area))
             outcomes = outcomes.filter(within(area, "consultation__audience_territory"))
@@ -125,7 +132,7 @@ def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
             initiatives = initiatives.filter(themes__name__iexact=theme)
         wanted["initiative"] = initiatives
     if not status and not theme and not area:
-        wanted["page"] = _public_pages(StandardPage)
+        wanted["page"] = _public_pages(StandardPage, private)
     return {name: queryset for name, queryset in wanted.items() if not kind or kind == name}
 
 
@@ -159,6 +166,11 @@ def site_search(
     *, text: str, kind: str = "", area: Territory | None = None, theme: str = "", status: str = ""
 ):
     """Public results for `text`, the most relevant first, each kind limited to its best matches."""
+    # Words only: quotes, operators and other signs mean something to SQLite's FTS5 query syntax
+    # (`"` alone is an error there); PostgreSQL's parser ignores them anyway.
+    text = " ".join(re.findall(r"\w+", text.lower()))
+    if not text:
+        return []
     backend = get_search_backend()
     hits = []
     for name, public in _querysets(kind=kind, area=area, theme=theme, status=status).items():

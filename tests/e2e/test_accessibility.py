@@ -124,6 +124,7 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
     ]:
         visitor.visit(path)
     visitor.visit("/no-such-page/", status=404)
+    visitor.visit(reverse("search") + "?q=&territory=Atlantide", status=400)
     # The audit itself sees a fault when there is one (an image with no text alternative).
     visitor.page.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert any(line.startswith("image-alt") for line in violations(visitor.page))

@@ -19,19 +19,13 @@ from consultations.calls import services as call_services
 from consultations.calls.models import CallPage, Project
 from consultations.models import Idea, Visibility
 from tests.consultations.calls.conftest import call_create, project_create
-from tests.consultations.commons.conftest import initiative_create, places  # noqa: F401  (fixture)
+from tests.consultations.commons.conftest import initiative_create
 from tests.factories import OfficialFactory, UserFactory, consultation_create
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="French stemming is PostgreSQL's full-text search"
 )
-
-
-@pytest.fixture
-def en(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def found(client, **params) -> list[str]:
@@ -68,7 +62,7 @@ def test_the_search_page_is_linked_from_every_page_and_has_a_labelled_form(en):
     assert en.get("/recherche/", {"q": "vélo"}).url == "/search/?q=v%C3%A9lo"
 
 
-def test_every_public_kind_is_found(en, organisation, places):  # noqa: F811
+def test_every_public_kind_is_found(en, organisation, places):
     consultation = consultation_create(organisation=organisation, title="Le vélo en ville")
     call_create(title="Appel pour le vélo partagé")
     idea_create(consultation, "Des arceaux à vélo")
@@ -93,7 +87,7 @@ def test_every_public_kind_is_found(en, organisation, places):  # noqa: F811
     assert "Initiative of the commons" in page
 
 
-def test_nothing_private_is_ever_found(en, organisation, places):  # noqa: F811
+def test_nothing_private_is_ever_found(en, organisation, places):
     consultation = consultation_create(organisation=organisation, title="Consultation publique")
     draft_consultation = consultation_create(title="Consultation brouillon zèbre", publish=False)
     idea_create(draft_consultation, "Idée zèbre d’une consultation non publiée")
@@ -142,7 +136,7 @@ def test_french_stemming_finds_other_forms_of_a_word(en, consultation):
     assert found(en, q="garages") == ["Un garage à vélo"]
 
 
-def test_filters_by_type_status_theme_and_territory(en, organisation, places):  # noqa: F811
+def test_filters_by_type_status_theme_and_territory(en, organisation, places):
     consultation = consultation_create(
         organisation=organisation,
         title="Mobilité : ouverte",
@@ -261,3 +255,28 @@ print("ok")
         timeout=300,
     )
     assert result.stdout.strip().endswith("ok"), result.stderr[-3000:]
+
+
+def test_a_search_takes_the_same_number_of_queries_however_many_results(
+    en,
+    organisation,
+    places,
+    django_assert_max_num_queries,
+):
+    def search():
+        with django_assert_max_num_queries(25) as captured:
+            en.get(reverse("search"), {"q": "compost"})
+        return len(captured)
+
+    consultation = consultation_create(organisation=organisation, title="Le compost en ville")
+    idea_create(consultation, "Un compost au square", territory=places.lyon)
+    initiative_create(organisation=organisation, territory=places.lyon_4, title="Compost partagé")
+    search()  # the first request of the site creates its settings row
+    few = search()
+    for number in range(5):
+        consultation_create(organisation=organisation, title=f"Compost, quartier {number}")
+        idea_create(consultation, f"Compost numéro {number}", territory=places.villeurbanne)
+        initiative_create(
+            organisation=organisation, territory=places.lyon, title=f"Compost collectif {number}"
+        )
+    assert search() == few
