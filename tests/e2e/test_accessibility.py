@@ -15,6 +15,7 @@ from cms.models import OutcomePage, SiteSettings
 from consultations.budgets.models import BallotChoice
 from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage, Idea, Response, Statement
+from consultations.services import comment_post
 from tests.consultations.budgets.conftest import call_create as budget_call_create
 from tests.consultations.budgets.conftest import project_create as budget_project_create
 from tests.consultations.budgets.conftest import vote_create
@@ -74,9 +75,15 @@ class Audit:
 
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback):
-    """The French demo (consultation with statements, ideas, comments and an outcome page; a call with
-    dossiers; the privacy page), plus a participatory budget vote and an initiative of the commons."""
+    """The French demo (consultation with statements, ideas and an outcome page; a call with dossiers;
+    the privacy page), plus comments and replies, a participatory budget vote and an initiative."""
     call_command("demo_load", verbosity=0)
+    consultation = ConsultationPage.objects.get()
+    idea = Idea.objects.filter(consultation=consultation).first()
+    statement = Statement.objects.filter(consultation=consultation).first()
+    first = comment_post(target=idea, author=UserFactory(), text="Oui, à la gare d’abord.", stance="for")
+    comment_post(target=idea, author=UserFactory(), text="Et au marché ?", stance="neutral", parent=first)
+    comment_post(target=statement, author=UserFactory(), text="Pas partout.", stance="against")
     lyon = territory("commune", "69123", "Lyon")
     organisation = Organisation.objects.create(name="Ville de Lyon", slug="ville-de-lyon")
     budget = budget_call_create(organisation=organisation, title="Budget participatif 2026")
@@ -87,7 +94,7 @@ def demo(transactional_db, django_db_serialized_rollback):
         organisation=organisation, territory=lyon, title="Repair café municipal", themes=["réparation"]
     )
     return {
-        "consultation": ConsultationPage.objects.get(),
+        "consultation": consultation,
         "call": CallPage.objects.get(slug__contains="tiers-lieux"),
         "vote": vote,
         "initiative": initiative,
