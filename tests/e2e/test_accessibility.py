@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation
 from cms.models import OutcomePage, SiteSettings
@@ -90,6 +91,7 @@ def demo(transactional_db, django_db_serialized_rollback):
     budget_project_create(budget, "Jardin partagé", "60000")
     budget_project_create(budget, "Boîte à livres", "30000")
     vote = vote_create(budget, method="approval", budget=Decimal("100000"))
+    CallPage.objects.filter(pk=budget.pk).update(laureates_published_at=timezone.now())
     initiative = initiative_create(
         organisation=organisation, territory=lyon, title="Repair café municipal", themes=["réparation"]
     )
@@ -97,6 +99,7 @@ def demo(transactional_db, django_db_serialized_rollback):
         "consultation": consultation,
         "call": CallPage.objects.get(slug__contains="tiers-lieux"),
         "vote": vote,
+        "laureates": reverse("calls_laureates", args=[budget.pk]),
         "initiative": initiative,
         "lyon": lyon,
     }
@@ -119,6 +122,7 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         OutcomePage.objects.get().url,
         privacy.url,
         call.url,
+        demo["laureates"],
         reverse("commons_initiative_list"),
         demo["initiative"].get_absolute_url(),
         reverse("budgets_votes_list"),
