@@ -130,6 +130,7 @@ class OutcomePage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
     base_form_class = OutcomePageForm
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
     class Meta:
         verbose_name = _("outcome page")
@@ -230,6 +231,7 @@ class StandardPage(Page):
     body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
 

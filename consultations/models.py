@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
+from wagtail.search import index
 
 from .blocks import Question, QuestionsBlock, questions_from_stream
 
@@ -134,6 +135,15 @@ class ConsultationPage(Page):
     )
 
     objects = PageManager.from_queryset(ConsultationQuerySet)()
+
+    # Found by the site search (search/); what a participant would type to find it.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("decision_at_stake"),
+        index.SearchField("what_can_change"),
+        index.RelatedFields("organisation", [index.SearchField("name")]),
+    ]
 
     content_panels = [
         *Page.content_panels,
@@ -513,7 +523,7 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(models.Q(moderation_status=Visibility.PUBLISHED) | models.Q(author=user))
 
 
-class Idea(models.Model):
+class Idea(index.Indexed, models.Model):
     """An idea proposed by a participant, supported by others, answered by the organisation."""
 
     class Status(models.TextChoices):
@@ -555,6 +565,15 @@ class Idea(models.Model):
 
     objects = IdeaQuerySet.as_manager()
 
+    # Found by the site search (search/) while published and not merged into another idea.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("text"),
+        index.SearchField("theme"),
+        index.SearchField("answer"),
+        index.FilterField("id"),
+    ]
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -570,6 +589,10 @@ class Idea(models.Model):
 
     def get_absolute_url(self):
         return reverse("idea_detail", args=[self.consultation_id, self.pk])
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return cls.objects.published().filter(merged_into=None)
 
 
 class Support(models.Model):

@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
+from wagtail.search import index
 
 from .page_forms import CallPageForm
 
@@ -95,6 +96,15 @@ class CallPage(Page):
     )
 
     objects = PageManager.from_queryset(CallQuerySet)()
+
+    # Found by the site search (search/).
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("objectives"),
+        index.SearchField("eligibility"),
+        index.RelatedFields("organisation", [index.SearchField("name")]),
+    ]
 
     content_panels = [
         *Page.content_panels,
@@ -319,7 +329,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(status=Project.Status.SELECTED, call__laureates_published_at__isnull=False)
 
 
-class Project(models.Model):
+class Project(index.Indexed, models.Model):
     """A dossier submitted to a call ("dossier de candidature")."""
 
     class Status(models.TextChoices):
@@ -378,6 +388,15 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
 
+    # Found by the site search (search/) once published as a laureate; drafts and the dossiers still
+    # being examined are never indexed (the applicant's answers and documents never are).
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("organisation_name"),
+        index.FilterField("id"),
+    ]
+
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
@@ -395,6 +414,10 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return cls.objects.laureates()
 
     @property
     def is_draft(self) -> bool:

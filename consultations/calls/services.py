@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.search import index
 
 from accounts.notifications import email_send
 from accounts.territories import territory_within
@@ -426,7 +427,10 @@ def laureates_publish(*, call: CallPage, actor) -> int:
             "undecided",
         )
     CallPage.objects.filter(pk=call.pk).update(laureates_published_at=timezone.now())
-    return call.projects.filter(status=Status.SELECTED).count()
+    laureates = list(call.projects.filter(status=Status.SELECTED))
+    for project in laureates:  # now public: the site search finds them
+        index.insert_or_update_object(project)
+    return len(laureates)
 
 
 def milestone_save(

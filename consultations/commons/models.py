@@ -12,6 +12,7 @@ from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
+from wagtail.search import index
 
 
 class Licence(models.TextChoices):
@@ -44,7 +45,7 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class Initiative(ClusterableModel):
+class Initiative(index.Indexed, ClusterableModel):
     """A selected initiative published as a commons: what it is, under which licence, where, who to ask."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -111,6 +112,14 @@ class Initiative(ClusterableModel):
 
     objects = InitiativeQuerySet.as_manager()
 
+    # Found by the site search (search/) once published.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("description"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.FilterField("id"),
+    ]
+
     panels = [
         FieldPanel("title"),
         FieldPanel("slug"),
@@ -140,6 +149,10 @@ class Initiative(ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return cls.objects.published()
 
     def get_absolute_url(self):
         return reverse("commons_initiative_detail", args=[self.slug])
