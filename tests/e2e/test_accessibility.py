@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
-from cms.models import OutcomePage, SiteSettings
+from cms.models import (
+    AccessibilityStatementPage,
+    ContactPage,
+    NewsIndexPage,
+    NewsPage,
+    OutcomePage,
+    SitemapPage,
+    SiteSettings,
+    StandardPage,
+)
 from consultations.budgets.models import BallotChoice
 from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage, Idea, Response, Statement
@@ -129,6 +138,13 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         demo["vote"].get_absolute_url(),
         reverse("budgets_paper", args=[demo["vote"].pk]),
         reverse("search") + "?q=t%C3%A9l%C3%A9travail",
+        NewsIndexPage.objects.get().url,
+        *[news.url for news in NewsPage.objects.live()],  # one with an image, one with an English passage
+        ContactPage.objects.get().url,
+        SitemapPage.objects.get().url,
+        AccessibilityStatementPage.objects.get().url,
+        AccessibilityStatementPage.objects.get().url + "report/",
+        *[standard.url for standard in StandardPage.objects.live()],  # legal notice, help, privacy
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
@@ -150,6 +166,7 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         idea.get_absolute_url(),
         reverse("calls_project_create", args=[call.pk]),
         reverse("calls_projects_mine"),
+        reverse("my_contributions"),
         demo["vote"].get_absolute_url(),
         reverse("account_profile"),
         reverse("account_delete"),
