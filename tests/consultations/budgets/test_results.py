@@ -121,3 +121,14 @@ def test_a_name_with_a_semicolon_is_quoted_in_the_pabulib_file(client, call, pro
     set_phase(vote, "closed")
     text = client.get(f"/budgets/{vote.pk}/results.pb").content.decode()
     assert f'{projects.books.pk};30000;1;"Livres; ""partagés""";1' in text.splitlines()
+
+
+def test_a_majority_judgment_vote_without_any_ballot_shows_its_results_and_file(en, call, projects):
+    vote = vote_create(call, method="majority_judgment")
+    set_phase(vote, "closed")
+    page = en.get(f"/budgets/{vote.pk}/results/")
+    assert page.status_code == 200
+    assert "0 ballots" in page.content.decode()
+    export = en.get(f"/budgets/{vote.pk}/results.pb")
+    assert export.status_code == 200
+    assert "num_votes;0" in export.content.decode()
