@@ -312,3 +312,20 @@ def test_attachments_are_rate_limited(en, draft, applicant, settings):
     assert attach(en, draft).status_code == 302
     assert attach(en, draft).status_code == 429
     assert draft.attachments.count() == 3, "the fixture's file and two more"
+
+
+def test_the_call_s_officials_cannot_read_a_draft_or_its_files_until_it_is_submitted(
+    en, draft, applicant, call
+):
+    from tests.factories import OfficialFactory
+
+    attachment = draft.attachments.first()
+    official = OfficialFactory(organisation=call.organisation)
+    en.force_login(official)
+    dossier = reverse("calls_project", args=[draft.pk])
+    document = reverse("calls_attachment", args=[draft.pk, attachment.pk])
+    assert en.get(dossier).status_code == 404
+    assert en.get(document).status_code == 404
+    Project.objects.filter(pk=draft.pk).update(status=Project.Status.SUBMITTED, submitted_at=timezone.now())
+    assert en.get(dossier).status_code == 200
+    assert en.get(document).status_code == 200
