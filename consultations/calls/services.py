@@ -118,16 +118,25 @@ def project_save(
 
     A draft may be incomplete. A submitted dossier stays complete: a change that would leave it
     incomplete is refused and the saved version stays as it was.
+
+    The given `project` may be stale (loaded before a concurrent submission or an official's
+    decision): the dossier is read again under a row lock, its status checked on that fresh copy, and
+    only the fields the form changes are written — never its status, reference or submission date.
+    Returns the fresh dossier (use it, not the given instance, to decide what comes next).
     """
     _deadline_check(call)
+    answers = {key: value for key, value in answers.items() if value not in (None, "")}
     if project is None:
-        project = Project(call=call, applicant=applicant)
-    elif project.status not in (Status.DRAFT, Status.SUBMITTED):
-        _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.answers = {key: value for key, value in answers.items() if value not in (None, "")}
-    project.save()
+        project = Project(call=call, applicant=applicant, answers=answers, **fields)
+        project.save()
+    else:
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in (Status.DRAFT, Status.SUBMITTED):
+            _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.answers = answers
+        project.save(update_fields=[*fields, "answers", "updated_at"])
     project.team.all().delete()
     TeamMember.objects.bulk_create(TeamMember(project=project, **member) for member in team)
     project.budget_lines.all().delete()
@@ -231,8 +240,13 @@ def project_submit(*, project: Project, actor) -> Project:
     return project
 
 
+@transaction.atomic
 def attachment_add(*, project: Project, upload, document=None) -> Attachment:
-    """Attach a file whose content is of an accepted type and whose size is within the call's limit."""
+    """Attach a file whose content is of an accepted type and whose size is within the call's limit.
+
+    The dossier is read again under a row lock (the given instance may be stale): its status is checked
+    on the fresh copy, and two uploads at once cannot pass the limit on the number of attachments."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
     call = project.call
     _deadline_check(call)
     if project.status not in (Status.DRAFT, Status.SUBMITTED):
@@ -275,8 +289,9 @@ def attachment_add(*, project: Project, upload, document=None) -> Attachment:
     return attachment
 
 
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    project = attachment.project
+    project = Project.objects.select_for_update().get(pk=attachment.project_id)
     _deadline_check(project.call)
     if project.status not in (Status.DRAFT, Status.SUBMITTED):
         _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")

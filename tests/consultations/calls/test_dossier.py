@@ -329,3 +329,71 @@ def test_the_call_s_officials_cannot_read_a_draft_or_its_files_until_it_is_submi
     Project.objects.filter(pk=draft.pk).update(status=Project.Status.SUBMITTED, submitted_at=timezone.now())
     assert en.get(dossier).status_code == 200
     assert en.get(document).status_code == 200
+
+
+def _save(project, applicant, title="Un tiers-lieu à Bourg, version 2"):
+    from consultations.calls import services
+
+    return services.project_save(
+        call=project.call,
+        applicant=applicant,
+        project=project,
+        fields={"title": title},
+        answers={},
+        team=[],
+        budget=[
+            {"label": "Travaux", "amount": Decimal("4000")},
+            {"label": "Mobilier", "amount": Decimal("1000")},
+        ],
+    )
+
+
+def test_a_second_save_and_submit_from_a_stale_copy_does_not_submit_twice(draft, applicant):
+    """A double click on "Save and submit": the second request loaded the dossier as a draft."""
+    from consultations.calls import services
+
+    stale = Project.objects.get(pk=draft.pk)
+    services.project_submit(project=_save(draft, applicant), actor=applicant)
+    first = Project.objects.get(pk=draft.pk)
+    assert first.status == Project.Status.SUBMITTED
+    assert first.reference
+
+    saved = _save(stale, applicant, title="Cliqué deux fois")
+    assert saved.status == Project.Status.SUBMITTED, "the fresh status, for the view to skip submitting"
+    again = Project.objects.get(pk=draft.pk)
+    assert (again.status, again.reference, again.submitted_at) == (
+        Project.Status.SUBMITTED,
+        first.reference,
+        first.submitted_at,
+    )
+    assert again.title == "Cliqué deux fois"
+    with pytest.raises(services.CallRefused):
+        services.project_submit(project=stale, actor=applicant)
+    assert StatusChange.objects.filter(project=draft, to_status=Project.Status.SUBMITTED).count() == 1
+
+
+def test_an_applicant_s_save_from_a_stale_copy_does_not_undo_an_official_s_decision(
+    submitted, applicant, organisation
+):
+    from consultations.calls import services
+    from tests.factories import OfficialFactory
+
+    stale = Project.objects.get(pk=submitted.pk)
+    services.project_status_change(
+        project=submitted,
+        to_status=Project.Status.INELIGIBLE,
+        reason="Hors du territoire.",
+        actor=OfficialFactory(organisation=organisation),
+    )
+    with pytest.raises(services.CallRefused):
+        _save(stale, applicant)
+    with pytest.raises(services.CallRefused):
+        services.attachment_add(
+            project=stale,
+            document=stale.call.documents.first(),
+            upload=SimpleUploadedFile("budget.pdf", PDF, "application/pdf"),
+        )
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.status_reason) == (Project.Status.INELIGIBLE, "Hors du territoire.")
+    assert submitted.title == "Un tiers-lieu à Bourg"
+    assert submitted.attachments.count() == 1
