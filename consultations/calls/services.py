@@ -309,6 +309,16 @@ def attachment_delete(*, attachment: Attachment) -> None:
 # Officials' decisions ----------------------------------------------------------------------------
 
 
+def _ballot_frozen(call_id: int) -> bool:
+    """Whether the call's public vote (budgets app) has opened on its published laureates: from then on
+    its ballot — the call's selected dossiers — must not change (ballots and the count rely on it)."""
+    return CallPage.objects.filter(
+        pk=call_id,
+        laureates_published_at__isnull=False,
+        public_vote__opens_at__lte=timezone.now(),
+    ).exists()
+
+
 @transaction.atomic
 def project_status_change(*, project: Project, to_status: str, reason: str, actor) -> Project:
     """Move a dossier one step on (eligibility, decision...), logged with its reason; the applicant is
@@ -326,6 +336,14 @@ def project_status_change(*, project: Project, to_status: str, reason: str, acto
         )
     if to_status in NEEDS_REASON and not reason:
         _refuse(_("Give the reason of this decision: the applicant will read it."), "reason")
+    if Status.SELECTED in (project.status, to_status) and _ballot_frozen(project.call_id):
+        _refuse(
+            _(
+                "The public vote on this call's selected projects has opened: a dossier can no longer "
+                "enter or leave the selection."
+            ),
+            "ballot_frozen",
+        )
     from_status = project.status
     project.status = to_status
     project.status_reason = reason
