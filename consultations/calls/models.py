@@ -531,7 +531,8 @@ class Score(models.Model):
     """An evaluator's score on one criterion, private until the decision."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    # PROTECT: a criterion evaluators have scored cannot be deleted (see page_forms.CallPageForm).
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
