@@ -168,3 +168,14 @@ def test_a_vote_cannot_open_before_the_call_s_laureates_are_published(client, or
     assert "Publish the call's laureates before voting opens" in errors[0]
     response = client.post(ADD, form(call, opens_at="2099-01-01 09:00"))
     assert response.status_code == 302, "set up ahead, to open once the laureates are published"
+
+
+def test_another_organisation_s_vote_has_no_history_or_usage_page_for_an_official(
+    client, organisation, places
+):
+    mine = vote_create(call_create(organisation=organisation))
+    theirs = vote_create(call_create(organisation=OrganisationFactory(), title="Ailleurs"))
+    client.force_login(OfficialFactory(organisation=organisation))
+    for view in ("history", "usage"):
+        assert client.get(reverse(f"budgets_votes:{view}", args=[mine.pk])).status_code == 200
+        assert client.get(reverse(f"budgets_votes:{view}", args=[theirs.pk])).status_code == 404
