@@ -177,11 +177,21 @@ def project_problems(project: Project) -> list[str]:
             validate_siret(project.siret)
         except ValidationError as error:
             problems.extend(error.messages)
-    if project.applicant_type == ApplicantType.ASSOCIATION:
+    # An RNA number, or for an Alsace-Moselle association (no RNA) its local register entry.
+    if project.applicant_type == ApplicantType.ASSOCIATION and (
+        project.rna or not project.local_register.strip()
+    ):
         try:
             validate_rna(project.rna)
         except ValidationError as error:
             problems.extend(error.messages)
+            if not project.rna:
+                problems.append(
+                    _(
+                        "An association registered in Moselle, Bas-Rhin or Haut-Rhin has no RNA number: "
+                        "give its entry in the register of associations of its local court instead."
+                    )
+                )
     if call.territory_id:
         if project.territory_id is None:
             problems.append(_("Say in which commune the project takes place."))

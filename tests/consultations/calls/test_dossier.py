@@ -397,3 +397,32 @@ def test_an_applicant_s_save_from_a_stale_copy_does_not_undo_an_official_s_decis
     assert (submitted.status, submitted.status_reason) == (Project.Status.INELIGIBLE, "Hors du territoire.")
     assert submitted.title == "Un tiers-lieu à Bourg"
     assert submitted.attachments.count() == 1
+
+
+def test_an_alsace_moselle_association_gives_its_register_entry_instead_of_an_rna_number(
+    en, call, draft, applicant
+):
+    en.force_login(applicant)
+    url = reverse("calls_project", args=[draft.pk])
+    association = {
+        "applicant_type": "association",
+        "organisation_name": "Les Amis du Kougelhopf",
+        "siret": "",
+        "rna": "",
+    }
+    response = en.post(url, dossier_data(**association, submit="1"))
+    assert response.status_code == 400
+    assert "give its entry in the register of associations of its local court" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.DRAFT
+    response = en.post(
+        url,
+        dossier_data(
+            **association, local_register="Tribunal judiciaire de Strasbourg, vol. 12 n° 345", submit="1"
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.SUBMITTED
+    assert draft.local_register == "Tribunal judiciaire de Strasbourg, vol. 12 n° 345"
+    assert draft.rna == ""
