@@ -2,7 +2,11 @@
 
 Each ballot is a random `public_id`, never the voter; its channel is `voting_method` (internet or
 paper). Ages and communes declared on the ballots are not exported (with a small commune they would
-point at people). Running our count (`tally.py`) on this file gives the published result.
+point at people). Ballots are listed by `public_id` (random), never in the order they were cast.
+Running our count (`tally.py`) on this file gives the published result: every ballot is written and
+`num_votes` counts them all, as the site's count does — a majority-judgment ballot with every project's
+points (ungraded: 0, "to reject", as counted), an approval ballot that chose nothing with an empty
+`vote` (possible only when the vote's minimum is 0).
 """
 
 import csv
@@ -32,12 +36,13 @@ def _date(moment) -> str:
 
 
 def _ballots(vote: PublicVote) -> Iterator[tuple[str, str, list[tuple[int, int | None]]]]:
-    """(public id, channel, [(project id, grade)]) per ballot, read with a server-side cursor."""
+    """(public id, channel, [(project id, grade)]) per ballot (a ballot without choices too), in the order
+    of their random public ids (not the order they were cast), read in chunks."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT b.public_id, b.channel, c.project_id, c.grade FROM budgets_ballot b "
-            "JOIN budgets_ballotchoice c ON c.ballot_id = b.id WHERE b.vote_id = %s "
-            "ORDER BY b.id, c.project_id",
+            "LEFT JOIN budgets_ballotchoice c ON c.ballot_id = b.id WHERE b.vote_id = %s "
+            "ORDER BY b.public_id, c.project_id",
             [vote.pk],
         )
         current, channel, choices = None, None, []
@@ -47,7 +52,8 @@ def _ballots(vote: PublicVote) -> Iterator[tuple[str, str, list[tuple[int, int |
                     if current is not None:
                         yield current, channel, choices
                     current, channel, choices = public_id, row_channel, []
-                choices.append((project_id, grade))
+                if project_id is not None:
+                    choices.append((project_id, grade))
         if current is not None:
             yield current, channel, choices
 
@@ -59,17 +65,16 @@ def pabulib_write(vote: PublicVote, out) -> None:
     projects = list(ballot_projects(vote).order_by("pk"))
     graded = vote.method == Method.MAJORITY_JUDGMENT
     call = vote.call
-    # Ballots first: Pabulib has no empty vote, so a ballot that chose nothing is left out, and
-    # `num_votes` counts the rows written.
+    # Every ballot, as the site counts them (see the module's docstring).
     votes = []
     on_ballot = set(by_id)
     for public_id, channel, choices in _ballots(vote):
         choices = [(pk, grade) for pk, grade in choices if pk in on_ballot]
-        if not choices:
-            continue
         method = "paper" if channel == "paper" else "internet"
         if graded:
-            # Decreasing order of points; ungraded projects take the default score (0).
+            # Every project, ungraded ones with the default score (0), in decreasing order of points.
+            graded_ids = {pk for pk, _grade in choices}
+            choices += [(pk, 0) for pk in sorted(on_ballot - graded_ids)]
             choices.sort(key=lambda choice: (-(choice[1] or 0), choice[0]))
             points = ",".join(str(grade or 0) for _pk, grade in choices)
             votes.append([public_id, ",".join(str(pk) for pk, _g in choices), points, method])

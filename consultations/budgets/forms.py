@@ -9,7 +9,7 @@ from accounts.territories import communes_matching
 from consultations.commons.forms import TerritoryField
 
 from . import services
-from .models import Grade, Method, PublicVote
+from .models import Grade, Method, Phase, PublicVote
 
 
 class CommuneField(forms.CharField):
@@ -161,7 +161,21 @@ class PaperBallotForm(BallotForm):
         return value
 
 
-LOCKED_ONCE_VOTED = ["method", "min_projects", "max_projects", "budget", "minimum_age", "residence_territory"]
+LOCKED_ONCE_VOTED = [
+    "call",
+    "method",
+    "min_projects",
+    "max_projects",
+    "budget",
+    "minimum_age",
+    "residence_territory",
+]
+DATES = ("opens_at", "closes_at")
+
+
+def _minute(moment):
+    """Dates as the admin shows and sends them (to the minute): re-sending one is not a change."""
+    return moment.replace(second=0, microsecond=0) if moment else moment
 
 
 class PublicVoteAdminForm(WagtailAdminModelForm):
@@ -180,16 +194,65 @@ class PublicVoteAdminForm(WagtailAdminModelForm):
         if self.for_user is not None:
             self.fields["call"].queryset = calls_managed_by(self.for_user)
 
+    def _changed(self, stored: PublicVote | None, name: str) -> bool:
+        if name in DATES:
+            new = self.cleaned_data.get(name)
+            return new is not None and (stored is None or _minute(new) != _minute(getattr(stored, name)))
+        return name in self.changed_data
+
     def clean(self):
+        """Once ballots exist, the rules and the call are locked; once voting has opened, its opening
+        date and call are locked and its closing date may only move later (the results stay hidden
+        until the vote closes: it cannot be closed early to peek, then reopened); once closed,
+        everything is final."""
         cleaned = super().clean()
-        if self.instance.pk and self.instance.ballots.exists():
+        stored = (
+            PublicVote.objects.select_related("call").get(pk=self.instance.pk) if self.instance.pk else None
+        )
+        now = timezone.now()
+        phase = stored.phase(now) if stored else Phase.UPCOMING
+        if phase == Phase.CLOSED:
+            for name in self.fields:
+                if self._changed(stored, name):
+                    self.add_error(
+                        name,
+                        _("Voting has closed: the vote and its results are final and can no longer change."),
+                    )
+            return cleaned
+        if stored and stored.ballots.exists():
             for name in LOCKED_ONCE_VOTED:
                 if name in self.changed_data:
                     self.add_error(
                         name,
                         _(
                             "Ballots have been cast: the rules of the vote can no longer change (only its "
-                            "dates)."
+                            "closing date may be pushed later)."
                         ),
                     )
+        if phase == Phase.OPEN:
+            if self._changed(stored, "opens_at"):
+                self.add_error("opens_at", _("Voting has opened: its opening date can no longer change."))
+            if "call" in self.changed_data and "call" not in self.errors:
+                self.add_error("call", _("Voting has opened: the vote can no longer move to another call."))
+            closes_at = cleaned.get("closes_at")
+            if self._changed(stored, "closes_at") and closes_at < max(stored.closes_at, now):
+                self.add_error(
+                    "closes_at",
+                    _("Voting is open: its closing date can only be pushed later, never brought forward."),
+                )
+        call, opens_at = cleaned.get("call"), cleaned.get("opens_at")
+        if (
+            call is not None
+            and opens_at is not None
+            and opens_at <= now
+            and call.laureates_published_at is None
+            and "opens_at" not in self.errors
+        ):
+            self.add_error(
+                "opens_at",
+                _(
+                    "Publish the call's laureates before voting opens: they are the projects on the ballot. "
+                    "Until then, choose an opening date to come."
+                ),
+            )
         return cleaned

@@ -26,6 +26,12 @@ def is_open(user, vote) -> bool:
 
 
 @rules.predicate
+def laureates_published(user, vote) -> bool:
+    """The call's selected projects (the ballot) are published: no vote on an unpublished list."""
+    return vote.call.laureates_published_at is not None
+
+
+@rules.predicate
 def is_closed(user, vote) -> bool:
     return vote.phase() == Phase.CLOSED
 
@@ -43,9 +49,9 @@ def has_no_ballot(user, vote) -> bool:
 is_manager = is_administrator | is_official_of_vote
 
 rules.add_perm("budgets.view_vote", is_published | is_manager)
-rules.add_perm("budgets.cast_ballot", is_published & is_open & is_verified)
+rules.add_perm("budgets.cast_ballot", is_published & laureates_published & is_open & is_verified)
 # Agents of the organisation type paper ballots in while the vote is open, into the same register.
-rules.add_perm("budgets.enter_paper_ballot", is_published & is_open & is_manager)
+rules.add_perm("budgets.enter_paper_ballot", is_published & laureates_published & is_open & is_manager)
 # Results are kept from everyone, officials included, until the vote closes: nobody steers it.
 rules.add_perm("budgets.view_results", is_published & is_closed)
 rules.add_perm("budgets.change_vote", is_manager)

@@ -47,6 +47,10 @@ def _money(amount) -> str:
 
 
 def phase_check(vote: PublicVote) -> None:
+    if vote.call.laureates_published_at is None:
+        raise VoteNotOpen(
+            _("The projects put to the vote are not published yet: voting opens once they are.")
+        )
     phase = vote.phase()
     when = formats.date_format(
         timezone.localtime(vote.opens_at if phase == Phase.UPCOMING else vote.closes_at), "DATETIME_FORMAT"

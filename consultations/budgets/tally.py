@@ -7,7 +7,9 @@ the same count and find the same result.
 Winners, for every method: projects are ranked (below), then taken in that order while they fit in
 what is left of the budget ("greedy", Pabulib's `rule;greedy`); a project too expensive for what is
 left is skipped and the next ones are still considered. Without a budget, nobody is marked a winner:
-the ranking is the result.
+the ranking is the result; without any ballot, nobody wins either (and majority judgment gives no
+majority grade). Amounts are compared in whole cents (integers), never as floats: projects whose costs
+add up exactly to the budget all fit.
 
 Ranking:
 - approval and basket: most ballots choosing the project first; equal counts: the cheaper project first,
@@ -56,7 +58,7 @@ class Tally:
 
     @property
     def spent(self) -> float:
-        return float(sum(project.cost for project in self.projects if project.selected))
+        return sum(_cents(project.cost) for project in self.projects if project.selected) / 100
 
     @property
     def winners(self) -> list[ProjectResult]:
@@ -84,7 +86,8 @@ def tally(
         results = _approval(project_ids, costs, ballots, choice_projects)
     for rank, result in enumerate(results, start=1):
         result.rank = rank
-    _greedy(results, budget)
+    if ballots:
+        _greedy(results, budget)
     return Tally(method=method, ballots=ballots, budget=budget, projects=results)
 
 
@@ -138,6 +141,12 @@ def _majority_value_compare(a: np.ndarray, b: np.ndarray) -> int:
 
 
 def _majority_judgment(project_ids, costs, ballots, choice_projects, choice_grades) -> list[ProjectResult]:
+    if not ballots:
+        # Nothing to count: no majority grade, the projects in id order (and no winner, see `tally`).
+        return [
+            ProjectResult(id=int(pk), cost=float(cost), grades=[0] * GRADES)
+            for pk, cost in sorted(zip(project_ids, costs, strict=True))
+        ]
     counts = grade_counts(len(project_ids), ballots, choice_projects, choice_grades)
     cumulative = np.cumsum(counts, axis=1)
     median_rank = (ballots - 1) // 2 if ballots else 0
@@ -193,14 +202,20 @@ def _majority_judgment(project_ids, costs, ballots, choice_projects, choice_grad
     return final
 
 
+def _cents(amount) -> int:
+    """An amount in euros (at most two decimals, as stored) as a whole number of cents."""
+    return round(float(amount) * 100)
+
+
 def _greedy(results: list[ProjectResult], budget: float | None) -> None:
     if budget is None:
         return
-    left = float(budget)
+    left = _cents(budget)
     for result in results:
-        if result.cost <= left + 1e-9:
+        cost = _cents(result.cost)
+        if cost <= left:
             result.selected = True
-            left -= result.cost
+            left -= cost
 
 
 def pabulib_inputs(lines) -> dict:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import permissions
@@ -31,6 +32,21 @@ class PublicVoteDeleteView(ManagedOnly, generic.DeleteView):
     pass
 
 
+class ManagedObjectOnly:
+    """The history and usage views look their object up here: other organisations' votes are a 404."""
+
+    def get_base_object_queryset(self):
+        return permissions.votes_managed_by(self.request.user)
+
+
+class PublicVoteHistoryView(ManagedObjectOnly, history.HistoryView):
+    pass
+
+
+class PublicVoteUsageView(ManagedObjectOnly, usage.UsageView):
+    pass
+
+
 class PublicVoteViewSet(ModelViewSet):
     model = PublicVote
     icon = "tasks"
@@ -44,6 +60,8 @@ class PublicVoteViewSet(ModelViewSet):
     index_view_class = PublicVoteIndexView
     edit_view_class = PublicVoteEditView
     delete_view_class = PublicVoteDeleteView
+    history_view_class = PublicVoteHistoryView
+    usage_view_class = PublicVoteUsageView
     edit_handler = ObjectList(PublicVote.panels, base_form_class=PublicVoteAdminForm)
     inspect_view_enabled = False
     copy_view_enabled = False

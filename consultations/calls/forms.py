@@ -85,6 +85,15 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
         max_length=20,
         help_text=_("For an association: W followed by 9 digits, on your receipt from the prefecture."),
     )
+    local_register = forms.CharField(
+        label=_("Alsace-Moselle association: register entry"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Instead of an RNA number, for an association registered in Moselle, Bas-Rhin or Haut-Rhin: "
+            "its court and entry in the register of associations, e.g. Strasbourg, volume 12 no. 345."
+        ),
+    )
 
     class Meta:
         model = Project
@@ -95,6 +104,7 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
             "organisation_name",
             "siret",
             "rna",
+            "local_register",
             "amount_requested",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
@@ -144,6 +154,9 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
         if value:
             validate_rna(value)
         return value
+
+    def clean_local_register(self):
+        return " ".join(self.cleaned_data["local_register"].split())
 
     def clean_commune(self):
         return commune_clean(self.cleaned_data["commune"])

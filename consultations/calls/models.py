@@ -370,6 +370,11 @@ class Project(index.Indexed, models.Model):
     organisation_name = models.CharField(_("name of the organisation"), max_length=200, blank=True)
     siret = models.CharField(_("SIRET number"), max_length=14, blank=True)
     rna = models.CharField(_("RNA number"), max_length=10, blank=True)
+    # Associations of Moselle, Bas-Rhin and Haut-Rhin (local law of 1908) have no RNA number: they are
+    # entered in the register of associations of their local court, and give that entry instead.
+    local_register = models.CharField(
+        _("Alsace-Moselle association: register entry"), max_length=100, blank=True
+    )
     answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(_("reason of the last decision"), blank=True)
@@ -554,7 +559,8 @@ class Score(models.Model):
     """An evaluator's score on one criterion, private until the decision."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    # PROTECT: a criterion evaluators have scored cannot be deleted (see page_forms.CallPageForm).
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.PositiveSmallIntegerField(_("score"))
     comment = models.TextField(_("comment"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)

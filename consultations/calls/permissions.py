@@ -42,6 +42,12 @@ def is_editable(user, project) -> bool:
 
 
 @rules.predicate
+def is_submitted(user, project) -> bool:
+    """Sent by its applicant: a draft is the applicant's alone (as `Project.objects.submitted()`)."""
+    return project.status != Status.DRAFT
+
+
+@rules.predicate
 def is_decided(user, project) -> bool:
     return project.status in DECIDED
 
@@ -86,8 +92,9 @@ manages = is_administrator | is_official_of_call
 rules.add_perm("calls.apply", call_is_open & is_verified)
 rules.add_perm("calls.change_project", is_applicant & is_editable & call_is_open)
 rules.add_perm("calls.submit_project", is_applicant & is_editable & call_is_open)
-rules.add_perm("calls.view_project", is_applicant | manages | is_assigned)
-rules.add_perm("calls.view_attachment", is_applicant | manages | is_assigned)
+# Officials read dossiers once submitted, as the back office lists them: never an applicant's draft.
+rules.add_perm("calls.view_project", is_applicant | (manages & is_submitted) | is_assigned)
+rules.add_perm("calls.view_attachment", is_applicant | (manages & is_submitted) | is_assigned)
 rules.add_perm("calls.manage_call", manages)
 rules.add_perm("calls.manage_project", manages)
 rules.add_perm("calls.declare_conflict", is_assigned_undeclared & in_evaluation)

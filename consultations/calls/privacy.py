@@ -29,6 +29,7 @@ def dossiers_export(user) -> list[dict]:
             "organisation_name": project.organisation_name,
             "siret": project.siret,
             "rna": project.rna,
+            "local_register": project.local_register,
             "territory": str(project.territory or ""),
             "amount_requested": str(project.amount_requested),
             "answers": project.answers,

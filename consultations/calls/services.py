@@ -119,16 +119,25 @@ def project_save(
 
     A draft may be incomplete. A submitted dossier stays complete: a change that would leave it
     incomplete is refused and the saved version stays as it was.
+
+    The given `project` may be stale (loaded before a concurrent submission or an official's
+    decision): the dossier is read again under a row lock, its status checked on that fresh copy, and
+    only the fields the form changes are written — never its status, reference or submission date.
+    Returns the fresh dossier (use it, not the given instance, to decide what comes next).
     """
     _deadline_check(call)
+    answers = {key: value for key, value in answers.items() if value not in (None, "")}
     if project is None:
-        project = Project(call=call, applicant=applicant)
-    elif project.status not in (Status.DRAFT, Status.SUBMITTED):
-        _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.answers = {key: value for key, value in answers.items() if value not in (None, "")}
-    project.save()
+        project = Project(call=call, applicant=applicant, answers=answers, **fields)
+        project.save()
+    else:
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if project.status not in (Status.DRAFT, Status.SUBMITTED):
+            _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.answers = answers
+        project.save(update_fields=[*fields, "answers", "updated_at"])
     project.team.all().delete()
     TeamMember.objects.bulk_create(TeamMember(project=project, **member) for member in team)
     project.budget_lines.all().delete()
@@ -169,11 +178,21 @@ def project_problems(project: Project) -> list[str]:
             validate_siret(project.siret)
         except ValidationError as error:
             problems.extend(error.messages)
-    if project.applicant_type == ApplicantType.ASSOCIATION:
+    # An RNA number, or for an Alsace-Moselle association (no RNA) its local register entry.
+    if project.applicant_type == ApplicantType.ASSOCIATION and (
+        project.rna or not project.local_register.strip()
+    ):
         try:
             validate_rna(project.rna)
         except ValidationError as error:
             problems.extend(error.messages)
+            if not project.rna:
+                problems.append(
+                    _(
+                        "An association registered in Moselle, Bas-Rhin or Haut-Rhin has no RNA number: "
+                        "give its entry in the register of associations of its local court instead."
+                    )
+                )
     if call.territory_id:
         if project.territory_id is None:
             problems.append(_("Say in which commune the project takes place."))
@@ -232,8 +251,13 @@ def project_submit(*, project: Project, actor) -> Project:
     return project
 
 
+@transaction.atomic
 def attachment_add(*, project: Project, upload, document=None) -> Attachment:
-    """Attach a file whose content is of an accepted type and whose size is within the call's limit."""
+    """Attach a file whose content is of an accepted type and whose size is within the call's limit.
+
+    The dossier is read again under a row lock (the given instance may be stale): its status is checked
+    on the fresh copy, and two uploads at once cannot pass the limit on the number of attachments."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
     call = project.call
     _deadline_check(call)
     if project.status not in (Status.DRAFT, Status.SUBMITTED):
@@ -276,8 +300,9 @@ def attachment_add(*, project: Project, upload, document=None) -> Attachment:
     return attachment
 
 
+@transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
-    project = attachment.project
+    project = Project.objects.select_for_update().get(pk=attachment.project_id)
     _deadline_check(project.call)
     if project.status not in (Status.DRAFT, Status.SUBMITTED):
         _refuse(_("This dossier is being examined and can no longer be changed."), "not_editable")
@@ -293,6 +318,16 @@ def attachment_delete(*, attachment: Attachment) -> None:
 
 
 # Officials' decisions ----------------------------------------------------------------------------
+
+
+def _ballot_frozen(call_id: int) -> bool:
+    """Whether the call's public vote (budgets app) has opened on its published laureates: from then on
+    its ballot — the call's selected dossiers — must not change (ballots and the count rely on it)."""
+    return CallPage.objects.filter(
+        pk=call_id,
+        laureates_published_at__isnull=False,
+        public_vote__opens_at__lte=timezone.now(),
+    ).exists()
 
 
 @transaction.atomic
@@ -312,6 +347,14 @@ def project_status_change(*, project: Project, to_status: str, reason: str, acto
         )
     if to_status in NEEDS_REASON and not reason:
         _refuse(_("Give the reason of this decision: the applicant will read it."), "reason")
+    if Status.SELECTED in (project.status, to_status) and _ballot_frozen(project.call_id):
+        _refuse(
+            _(
+                "The public vote on this call's selected projects has opened: a dossier can no longer "
+                "enter or leave the selection."
+            ),
+            "ballot_frozen",
+        )
     from_status = project.status
     project.status = to_status
     project.status_reason = reason

@@ -164,7 +164,7 @@ def project_detail(request, project_id: int):
                 status=400,
             )
         try:
-            services.project_save(
+            project = services.project_save(
                 call=call,
                 applicant=request.user,
                 project=project,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views, permissions
@@ -33,6 +34,21 @@ class InitiativeDeleteView(ManagedOnly, generic.DeleteView):
     pass
 
 
+class ManagedObjectOnly:
+    """The history and usage views look their object up here: other organisations' initiatives are a 404."""
+
+    def get_base_object_queryset(self):
+        return permissions.initiatives_managed_by(self.request.user)
+
+
+class InitiativeHistoryView(ManagedObjectOnly, history.HistoryView):
+    pass
+
+
+class InitiativeUsageView(ManagedObjectOnly, usage.UsageView):
+    pass
+
+
 class InitiativeViewSet(ModelViewSet):
     model = Initiative
     icon = "globe"
@@ -46,6 +62,8 @@ class InitiativeViewSet(ModelViewSet):
     index_view_class = InitiativeIndexView
     edit_view_class = InitiativeEditView
     delete_view_class = InitiativeDeleteView
+    history_view_class = InitiativeHistoryView
+    usage_view_class = InitiativeUsageView
     edit_handler = ObjectList(Initiative.panels, base_form_class=InitiativeAdminForm)
     inspect_view_enabled = False
     copy_view_enabled = False

@@ -33,8 +33,14 @@ def places(db):
 
 
 def call_create(
-    *, organisation, title="Budget participatif 2026", publish=True, total_budget=Decimal("100000")
+    *,
+    organisation,
+    title="Budget participatif 2026",
+    publish=True,
+    total_budget=Decimal("100000"),
+    laureates_published=True,
 ) -> CallPage:
+    """A call whose evaluation is over; its laureates (the ballot) published unless asked otherwise."""
     now = timezone.now()
     page = CallPage(
         title=title,
@@ -50,6 +56,8 @@ def call_create(
         revision.publish()
     else:
         page.unpublish()
+    if laureates_published:
+        CallPage.objects.filter(pk=page.pk).update(laureates_published_at=now - timedelta(days=1))
     return CallPage.objects.get(pk=page.pk)
 
 

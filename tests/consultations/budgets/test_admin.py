@@ -3,21 +3,27 @@ locked once ballots are cast."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data
 
 from consultations.budgets.models import Ballot, PublicVote
 from tests.factories import OfficialFactory, OrganisationFactory, UserFactory
 
-from .conftest import call_create, vote_create
+from .conftest import call_create, set_phase, vote_create
 
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("budgets_votes:add")
 
 
-def form(call, **changes):
+def shown(moment) -> str:
+    """A date as the admin form shows it (local time, to the minute)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def form(call_page, **changes):
     data = {
-        "call": str(call.pk),
+        "call": str(call_page.pk),
         "method": "basket",
         "min_projects": "1",
         "max_projects": "",
@@ -89,8 +95,87 @@ def test_the_rules_are_locked_once_ballots_are_cast(client, organisation, places
     assert "method" in response.context["form"].errors
     response = client.post(
         edit,
-        form(call, budget="100000.00", residence_territory="Rhône [DEP-69]", closes_at="2099-02-28 18:00"),
+        form(
+            call,
+            budget="100000.00",
+            residence_territory="Rhône [DEP-69]",
+            opens_at=shown(vote.opens_at),
+            closes_at="2099-02-28 18:00",
+        ),
     )
     assert response.status_code == 302, response.context["form"].errors
     vote.refresh_from_db()
     assert (vote.method, vote.closes_at.month) == ("basket", 2)
+
+
+def _open_vote_with_a_ballot(organisation, places):
+    call = call_create(organisation=organisation)
+    vote = vote_create(
+        call, method="basket", budget="100000", minimum_age=16, residence_territory=places.rhone
+    )
+    Ballot.objects.create(vote=vote, voter=UserFactory(), birth_year=1990, commune=places.lyon)
+    return call, vote
+
+
+def _same(call_page, vote, **changes):
+    data = {
+        "budget": "100000.00",
+        "residence_territory": "Rhône [DEP-69]",
+        "opens_at": shown(vote.opens_at),
+        "closes_at": shown(vote.closes_at),
+    }
+    data.update(changes)
+    return form(call_page, **data)
+
+
+def test_once_voting_opened_it_cannot_be_moved_nor_closed_early(client, organisation, places):
+    call, vote = _open_vote_with_a_ballot(organisation, places)
+    client.force_login(OfficialFactory(organisation=organisation))
+    edit = reverse("budgets_votes:edit", args=[vote.pk])
+    before = (vote.opens_at, vote.closes_at)
+    earlier = shown(timezone.now() - timezone.timedelta(minutes=5))
+    for changes, field in [
+        ({"opens_at": "2099-01-01 09:00", "closes_at": "2099-02-01 09:00"}, "opens_at"),
+        ({"closes_at": earlier}, "closes_at"),
+        ({"call": str(call_create(organisation=organisation, title="Autre").pk)}, "call"),
+    ]:
+        response = client.post(edit, _same(call, vote, **changes))
+        assert response.status_code == 200
+        assert field in response.context["form"].errors, changes
+    vote.refresh_from_db()
+    assert (vote.opens_at, vote.closes_at) == before
+    response = client.post(edit, _same(call, vote, closes_at="2099-03-01 18:00"))
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def test_a_closed_vote_is_final_and_cannot_be_reopened(client, organisation, places):
+    call, vote = _open_vote_with_a_ballot(organisation, places)
+    set_phase(vote, "closed")
+    client.force_login(OfficialFactory(organisation=organisation))
+    edit = reverse("budgets_votes:edit", args=[vote.pk])
+    response = client.post(edit, _same(call, vote, closes_at="2099-03-01 18:00"))
+    assert response.status_code == 200
+    assert "Voting has closed" in response.context["form"].errors["closes_at"][0]
+    vote.refresh_from_db()
+    assert vote.phase() == "closed"
+
+
+def test_a_vote_cannot_open_before_the_call_s_laureates_are_published(client, organisation, places):
+    client.force_login(OfficialFactory(organisation=organisation))
+    call = call_create(organisation=organisation, laureates_published=False)
+    response = client.post(ADD, form(call))
+    errors = response.context["form"].errors["opens_at"]
+    assert "Publish the call's laureates before voting opens" in errors[0]
+    response = client.post(ADD, form(call, opens_at="2099-01-01 09:00"))
+    assert response.status_code == 302, "set up ahead, to open once the laureates are published"
+
+
+def test_another_organisation_s_vote_has_no_history_or_usage_page_for_an_official(
+    client, organisation, places
+):
+    mine = vote_create(call_create(organisation=organisation))
+    theirs = vote_create(call_create(organisation=OrganisationFactory(), title="Ailleurs"))
+    client.force_login(OfficialFactory(organisation=organisation))
+    for view in ("history", "usage"):
+        assert client.get(reverse(f"budgets_votes:{view}", args=[mine.pk])).status_code == 200
+        assert client.get(reverse(f"budgets_votes:{view}", args=[theirs.pk])).status_code == 404

@@ -10,7 +10,7 @@ from consultations.budgets.selectors import vote_tally
 from consultations.budgets.tally import pabulib_inputs, tally
 from tests.factories import UserFactory
 
-from .conftest import set_phase, vote_create
+from .conftest import call_create, set_phase, vote_create
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,63 @@ def test_a_name_with_a_semicolon_is_quoted_in_the_pabulib_file(client, call, pro
     set_phase(vote, "closed")
     text = client.get(f"/budgets/{vote.pk}/results.pb").content.decode()
     assert f'{projects.books.pk};30000;1;"Livres; ""partagés""";1' in text.splitlines()
+
+
+def test_a_majority_judgment_vote_without_any_ballot_shows_its_results_and_file(en, call, projects):
+    vote = vote_create(call, method="majority_judgment")
+    set_phase(vote, "closed")
+    page = en.get(f"/budgets/{vote.pk}/results/")
+    assert page.status_code == 200
+    assert "0 ballots" in page.content.decode()
+    export = en.get(f"/budgets/{vote.pk}/results.pb")
+    assert export.status_code == 200
+    assert "num_votes;0" in export.content.decode()
+
+
+def _recounts_alike(client, vote):
+    text = client.get(f"/budgets/{vote.pk}/results.pb").content.decode()
+    lines = text.splitlines()
+    recount = tally(**pabulib_inputs(lines))
+    stored = vote_tally(vote)
+    fields = ("id", "votes", "share", "majority_grade", "grades", "above", "below", "selected")
+    assert recount.ballots == stored.ballots == Ballot.objects.filter(vote=vote).count()
+    assert [[getattr(p, f) for f in fields] for p in recount.projects] == [
+        [getattr(p, f) for f in fields] for p in stored.projects
+    ]
+    return lines
+
+
+def test_every_ballot_is_in_the_file_and_the_recount_gives_the_full_result(client, call, projects, places):
+    graded = vote_create(call, method="majority_judgment")
+    cast(graded, places.lyon, (projects.garden, 6), (projects.books, 5), (projects.skate, 4))
+    cast(graded, places.lyon, (projects.garden, 2))  # the other two ungraded: "to reject"
+    cast(graded, places.lyon)  # nothing graded at all
+    set_phase(graded, "closed")
+    lines = _recounts_alike(client, graded)
+    votes = lines[lines.index("VOTES") + 2 :]
+    assert len(votes) == 3
+    assert all(len(line.split(";")[2].split(",")) == 3 for line in votes), "every project's points"
+
+    other = call_create(organisation=call.organisation, title="Autre appel")
+    from .conftest import project_create
+
+    a, b = project_create(other, "A", "100"), project_create(other, "B", "200")
+    approval = vote_create(other, method="approval", min_projects=0)
+    cast(approval, places.lyon, (a, None), (b, None))
+    cast(approval, places.lyon)  # chose nothing: still a ballot, in the shares
+    set_phase(approval, "closed")
+    lines = _recounts_alike(client, approval)
+    assert "num_votes;2" in lines
+
+
+def test_the_file_lists_ballots_by_their_random_id_not_in_the_order_they_were_cast(
+    client, call, projects, places
+):
+    vote = vote_create(call)
+    for public_id in ("ffff000000000000", "0000000000000000", "8888000000000000"):
+        ballot = cast(vote, places.lyon, (projects.garden, None))
+        Ballot.objects.filter(pk=ballot.pk).update(public_id=public_id)
+    set_phase(vote, "closed")
+    lines = client.get(f"/budgets/{vote.pk}/results.pb").content.decode().splitlines()
+    ids = [line.split(";")[0] for line in lines[lines.index("VOTES") + 2 :]]
+    assert ids == sorted(ids) == ["0000000000000000", "8888000000000000", "ffff000000000000"]

@@ -109,3 +109,29 @@ def test_an_ungraded_project_counts_as_to_reject():
 def test_majority_judgment_winners_fit_the_budget():
     result = mj([[6, 5, 4], [6, 5, 4]], budget=100, costs=[80, 30, 20])
     assert [(p.id, p.selected) for p in result.projects] == [(1, True), (2, False), (3, True)]
+
+
+def test_majority_judgment_without_any_ballot_has_no_majority_grade_and_no_winner():
+    result = tally(
+        method="majority_judgment",
+        project_ids=[1, 2],
+        costs=[10, 20],
+        ballots=0,
+        choice_projects=[],
+        choice_grades=[],
+        budget=100,
+    )
+    assert [(p.id, p.majority_grade, p.selected) for p in result.projects] == [
+        (1, None, False),
+        (2, None, False),
+    ]
+    assert result.spent == 0
+
+
+def test_costs_adding_up_exactly_to_the_budget_all_win_counted_in_cents():
+    costs = [612.98, 9049816.64, 643935.08, 547.57]
+    # Ranked in this order (4, 3, 2 and 1 votes): as floats, the last one no longer "fits".
+    result = approval([[1, 2, 3, 4], [1, 2, 3], [1, 2], [1]], costs, 9694912.27)
+    assert [p.id for p in result.projects] == [1, 2, 3, 4]
+    assert all(p.selected for p in result.projects)
+    assert result.spent == 9694912.27

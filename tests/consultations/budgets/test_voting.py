@@ -268,3 +268,45 @@ def test_my_data_lists_my_ballots(en, user, vote, projects, places):
     exported = account_export(user=user)["budget_ballots"]
     assert exported[0]["choices"] == [{"project": "Jardin partagé"}]
     assert (exported[0]["birth_year"], exported[0]["commune"]) == (1990, "Lyon")
+
+
+def test_no_project_is_shown_nor_ballot_taken_before_the_laureates_are_published(
+    en, user, call, projects, places
+):
+    from consultations.calls.models import CallPage
+
+    CallPage.objects.filter(pk=call.pk).update(laureates_published_at=None)
+    vote = vote_create(call, method="approval")
+    en.force_login(user)
+    page = en.get(url(vote)).content.decode()
+    assert "Jardin partagé" not in page, "a selection not yet published stays unpublished"
+    response = en.post(url(vote), ballot(projects.garden))
+    assert response.status_code == 403
+    assert "The projects put to the vote are not published yet" in response.content.decode()
+    assert not Ballot.objects.exists()
+
+
+def test_the_ballot_is_frozen_once_voting_opens(call, projects, places):
+    from consultations.calls import services as calls_services
+    from consultations.calls.models import Project
+    from tests.factories import OfficialFactory
+
+    official = OfficialFactory(organisation=call.organisation)
+    eligible = project_create(call, "Fresque", "5000", status=Project.Status.ELIGIBLE)
+    vote = vote_create(call, phase="upcoming")
+    # Before the opening, the selection may still change.
+    calls_services.project_status_change(
+        project=projects.skate, to_status=Project.Status.CLOSED, reason="Abandonné.", actor=official
+    )
+    set_phase(vote, "open")
+    with pytest.raises(calls_services.CallRefused, match="can no longer enter or leave the selection"):
+        calls_services.project_status_change(
+            project=projects.garden, to_status=Project.Status.CLOSED, reason="Abandonné.", actor=official
+        )
+    with pytest.raises(calls_services.CallRefused):
+        calls_services.project_status_change(
+            project=eligible, to_status=Project.Status.SELECTED, reason="", actor=official
+        )
+    from consultations.budgets.selectors import ballot_projects
+
+    assert [p.title for p in ballot_projects(vote)] == ["Boîte à livres", "Jardin partagé"]

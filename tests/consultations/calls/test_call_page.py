@@ -134,3 +134,109 @@ def test_a_scored_criterion_cannot_be_removed(en, editor, call, applicant, evalu
     assert "This criterion has been scored by evaluators: keep it." in response.content.decode()
     assert Criterion.objects.filter(call=call).count() == 2
     assert Score.objects.count() == 2
+
+
+@pytest.fixture
+def scored_and_answered(call, applicant, evaluator):
+    """A call whose question is answered and whose criteria are scored."""
+    from consultations.calls import services
+    from consultations.calls.models import Assignment, CallField, Project
+
+    question = CallField.objects.create(call=call, label="Depuis quand ?", kind="short_text", required=False)
+    project = project_create(call, applicant, status=Project.Status.IN_EVALUATION)
+    Project.objects.filter(pk=project.pk).update(answers={question.key: "2019"})
+    assignment = Assignment.objects.create(project=project, evaluator=evaluator, has_conflict=False)
+    services.scores_save(
+        assignment=assignment, values={c.pk: (10, "") for c in call.criteria.all()}, comment=""
+    )
+    return question
+
+
+def edit_form(call, *, criteria=None, fields=None):
+    criteria = criteria if criteria is not None else [{} for _c in call.criteria.all()]
+    rows = [
+        {"id": str(c.pk), "label": c.label, "description": "", "weight": "1", "max_score": str(c.max_score)}
+        | changes
+        for c, changes in zip(call.criteria.all(), criteria, strict=False)
+    ]
+    question_rows = [
+        {"id": str(q.pk), "label": q.label, "help_text": "", "kind": q.kind, "required": ""} | changes
+        for q, changes in zip(call.fields.all(), fields or [{} for _q in call.fields.all()], strict=True)
+    ]
+    form = call_form(
+        call.organisation,
+        title=call.title,
+        slug=call.slug,
+        criteria=inline_formset(rows, initial=len(rows), min=1),
+        fields=inline_formset(question_rows, initial=len(question_rows)),
+        documents=inline_formset(
+            [
+                {"id": str(d.pk), "label": d.label, "description": "", "required": "on"}
+                for d in call.documents.all()
+            ],
+            initial=call.documents.count(),
+        ),
+    )
+    return {key: value for key, value in form.items() if value != ""}
+
+
+def test_an_answered_question_cannot_be_removed(en, editor, call, scored_and_answered):
+    en.force_login(editor)
+    response = en.post(
+        reverse("wagtailadmin_pages:edit", args=[call.pk]), edit_form(call, fields=[{"DELETE": "1"}])
+    )
+    assert response.status_code == 200
+    assert "Applicants have answered this question: keep it." in response.content.decode()
+    assert call.fields.filter(pk=scored_and_answered.pk).exists()
+
+
+def test_a_scored_criterion_keeps_its_highest_score(en, editor, call, scored_and_answered):
+    from consultations.calls.models import Criterion
+
+    en.force_login(editor)
+    response = en.post(
+        reverse("wagtailadmin_pages:edit", args=[call.pk]), edit_form(call, criteria=[{"max_score": "100"}])
+    )
+    assert response.status_code == 200
+    assert "its highest score can no longer change" in response.content.decode()
+    assert set(Criterion.objects.filter(call=call).values_list("max_score", flat=True)) == {10}
+
+
+def test_a_version_without_a_scored_criterion_cannot_be_saved(en, editor, call, scored_and_answered):
+    """As when restoring a revision from before the criterion existed: it is missing from the form."""
+    from django.db.models.deletion import ProtectedError
+
+    from consultations.calls.models import Criterion, Score
+
+    en.force_login(editor)
+    first, *_others = call.criteria.all()
+    form = edit_form(call)
+    form = {k: v for k, v in form.items() if not k.startswith("criteria-")}
+    form |= {
+        k: v
+        for k, v in nested_form_data(
+            {
+                "criteria": inline_formset(
+                    [
+                        {
+                            "id": str(first.pk),
+                            "label": first.label,
+                            "description": "",
+                            "weight": "1",
+                            "max_score": "10",
+                        }
+                    ],
+                    initial=1,
+                    min=1,
+                )
+            }
+        ).items()
+        if v != ""
+    }
+    response = en.post(reverse("wagtailadmin_pages:edit", args=[call.pk]), form)
+    assert response.status_code == 200
+    assert "missing from this version" in response.content.decode()
+    assert Criterion.objects.filter(call=call).count() == 2
+    with pytest.raises(ProtectedError):
+        Criterion.objects.exclude(pk=first.pk).get(call=call).delete()
+    assert Score.objects.count() == 2

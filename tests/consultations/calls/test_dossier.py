@@ -312,3 +312,117 @@ def test_attachments_are_rate_limited(en, draft, applicant, settings):
     assert attach(en, draft).status_code == 302
     assert attach(en, draft).status_code == 429
     assert draft.attachments.count() == 3, "the fixture's file and two more"
+
+
+def test_the_call_s_officials_cannot_read_a_draft_or_its_files_until_it_is_submitted(
+    en, draft, applicant, call
+):
+    from tests.factories import OfficialFactory
+
+    attachment = draft.attachments.first()
+    official = OfficialFactory(organisation=call.organisation)
+    en.force_login(official)
+    dossier = reverse("calls_project", args=[draft.pk])
+    document = reverse("calls_attachment", args=[draft.pk, attachment.pk])
+    assert en.get(dossier).status_code == 404
+    assert en.get(document).status_code == 404
+    Project.objects.filter(pk=draft.pk).update(status=Project.Status.SUBMITTED, submitted_at=timezone.now())
+    assert en.get(dossier).status_code == 200
+    assert en.get(document).status_code == 200
+
+
+def _save(project, applicant, title="Un tiers-lieu à Bourg, version 2"):
+    from consultations.calls import services
+
+    return services.project_save(
+        call=project.call,
+        applicant=applicant,
+        project=project,
+        fields={"title": title},
+        answers={},
+        team=[],
+        budget=[
+            {"label": "Travaux", "amount": Decimal("4000")},
+            {"label": "Mobilier", "amount": Decimal("1000")},
+        ],
+    )
+
+
+def test_a_second_save_and_submit_from_a_stale_copy_does_not_submit_twice(draft, applicant):
+    """A double click on "Save and submit": the second request loaded the dossier as a draft."""
+    from consultations.calls import services
+
+    stale = Project.objects.get(pk=draft.pk)
+    services.project_submit(project=_save(draft, applicant), actor=applicant)
+    first = Project.objects.get(pk=draft.pk)
+    assert first.status == Project.Status.SUBMITTED
+    assert first.reference
+
+    saved = _save(stale, applicant, title="Cliqué deux fois")
+    assert saved.status == Project.Status.SUBMITTED, "the fresh status, for the view to skip submitting"
+    again = Project.objects.get(pk=draft.pk)
+    assert (again.status, again.reference, again.submitted_at) == (
+        Project.Status.SUBMITTED,
+        first.reference,
+        first.submitted_at,
+    )
+    assert again.title == "Cliqué deux fois"
+    with pytest.raises(services.CallRefused):
+        services.project_submit(project=stale, actor=applicant)
+    assert StatusChange.objects.filter(project=draft, to_status=Project.Status.SUBMITTED).count() == 1
+
+
+def test_an_applicant_s_save_from_a_stale_copy_does_not_undo_an_official_s_decision(
+    submitted, applicant, organisation
+):
+    from consultations.calls import services
+    from tests.factories import OfficialFactory
+
+    stale = Project.objects.get(pk=submitted.pk)
+    services.project_status_change(
+        project=submitted,
+        to_status=Project.Status.INELIGIBLE,
+        reason="Hors du territoire.",
+        actor=OfficialFactory(organisation=organisation),
+    )
+    with pytest.raises(services.CallRefused):
+        _save(stale, applicant)
+    with pytest.raises(services.CallRefused):
+        services.attachment_add(
+            project=stale,
+            document=stale.call.documents.first(),
+            upload=SimpleUploadedFile("budget.pdf", PDF, "application/pdf"),
+        )
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.status_reason) == (Project.Status.INELIGIBLE, "Hors du territoire.")
+    assert submitted.title == "Un tiers-lieu à Bourg"
+    assert submitted.attachments.count() == 1
+
+
+def test_an_alsace_moselle_association_gives_its_register_entry_instead_of_an_rna_number(
+    en, call, draft, applicant
+):
+    en.force_login(applicant)
+    url = reverse("calls_project", args=[draft.pk])
+    association = {
+        "applicant_type": "association",
+        "organisation_name": "Les Amis du Kougelhopf",
+        "siret": "",
+        "rna": "",
+    }
+    response = en.post(url, dossier_data(**association, submit="1"))
+    assert response.status_code == 400
+    assert "give its entry in the register of associations of its local court" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.DRAFT
+    response = en.post(
+        url,
+        dossier_data(
+            **association, local_register="Tribunal judiciaire de Strasbourg, vol. 12 n° 345", submit="1"
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    draft.refresh_from_db()
+    assert draft.status == Project.Status.SUBMITTED
+    assert draft.local_register == "Tribunal judiciaire de Strasbourg, vol. 12 n° 345"
+    assert draft.rna == ""

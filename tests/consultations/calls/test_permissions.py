@@ -52,12 +52,14 @@ OPEN = {"draft_open", "submitted_open"}
 MANAGERS = {"official", "administrator"}
 READERS = {"applicant", "evaluator", "evaluator_undeclared", *MANAGERS}
 VERIFIED = set(ROLES) - {"anonymous", "unverified"}
+DRAFTS_OF_MANAGERS = {(role, phase) for role in MANAGERS for phase in ("draft_open", "draft_closed")}
 
 EXPECTED = {
     "change_project": {("applicant", phase) for phase in OPEN},
     "submit_project": {("applicant", phase) for phase in OPEN},
-    "view_project": {(role, phase) for role in READERS for phase in ALL_PHASES},
-    "view_attachment": {(role, phase) for role in READERS for phase in ALL_PHASES},
+    # Officials never read a draft (only its applicant does); assigned evaluators read what they evaluate.
+    "view_project": {(role, phase) for role in READERS for phase in ALL_PHASES} - DRAFTS_OF_MANAGERS,
+    "view_attachment": {(role, phase) for role in READERS for phase in ALL_PHASES} - DRAFTS_OF_MANAGERS,
     "manage_project": {(role, phase) for role in MANAGERS for phase in ALL_PHASES},
     "declare_conflict": {("evaluator_undeclared", "in_evaluation")},
     "score_project": {("evaluator", "in_evaluation")},

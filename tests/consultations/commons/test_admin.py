@@ -124,3 +124,16 @@ def test_editors_manage_every_initiative(client, places):
 def test_participants_have_no_back_office(client, user):
     client.force_login(user)
     assert client.get(INDEX).status_code in (302, 403)
+
+
+def test_another_organisation_s_initiative_has_no_history_or_usage_page_for_an_official(
+    client, official, places
+):
+    mine = initiative_create(
+        organisation=official.memberships.get().organisation, territory=places.lyon, title="Mienne"
+    )
+    theirs = initiative_create(organisation=OrganisationFactory(), territory=places.lyon, title="Autre")
+    client.force_login(official)
+    for view in ("history", "usage"):
+        assert client.get(reverse(f"commons_initiatives:{view}", args=[mine.pk])).status_code == 200
+        assert client.get(reverse(f"commons_initiatives:{view}", args=[theirs.pk])).status_code == 404
