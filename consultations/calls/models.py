@@ -587,6 +587,8 @@ class Milestone(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the changes that reached followers: each revision is e-mailed to each follower once.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("milestone")
@@ -600,6 +602,47 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ProjectFollow(models.Model):
+    """A person follows a published laureate: each new or changed milestone is e-mailed to them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project follow")
+        verbose_name_plural = _("project follows")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="calls_project_follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.project_id}"
+
+
+class MilestoneNotification(models.Model):
+    """One revision of a milestone e-mailed to one follower: written before sending, removed if the
+    sending fails, so that a task run twice never sends twice."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    progress = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "user", "revision"], name="calls_milestone_notification_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone_id}@{self.revision} → {self.user_id}"
 
 
 class AnswerTemplate(models.Model):

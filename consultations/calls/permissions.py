@@ -58,6 +58,16 @@ def is_selected(user, project) -> bool:
 
 
 @rules.predicate
+def is_published_laureate(user, project) -> bool:
+    """Selected, on the public laureates page of a live call."""
+    return (
+        project.status == Status.SELECTED
+        and project.call.laureates_published_at is not None
+        and project.call.live
+    )
+
+
+@rules.predicate
 def in_evaluation(user, project) -> bool:
     return project.status in (Status.ELIGIBLE, Status.IN_EVALUATION)
 
@@ -103,6 +113,8 @@ rules.add_perm("calls.score_project", is_assigned_without_conflict & in_evaluati
 # (services.assignment_scores), the applicant once the dossier is decided.
 rules.add_perm("calls.view_scores", manages | (is_applicant & is_decided))
 rules.add_perm("calls.update_milestone", is_selected & (is_applicant | manages))
+# Anyone with a confirmed address may follow a published laureate (its applicant too), by choice.
+rules.add_perm("calls.follow_project", is_verified & is_published_laureate)
 
 
 def can(user, action: str, obj) -> bool:

@@ -1,12 +1,13 @@
 """What calls for projects hold about a person, for "Download my data" and for deleting the account.
 
 Submitted dossiers are administrative records of the call: they stay without their author when the
-account is deleted. Drafts, never sent, are deleted with their files.
+account is deleted. Drafts, never sent, are deleted with their files. The projects a person follows
+(and the record of the milestone e-mails sent to them) go with the account (the database cascades).
 """
 
 from accounts.privacy import register_eraser, register_exporter
 
-from .models import Assignment, Project
+from .models import Assignment, Project, ProjectFollow
 
 
 @register_exporter("call_dossiers")
@@ -68,6 +69,15 @@ def evaluations_export(user) -> list[dict]:
             "scores": {score.criterion.label: score.value for score in assignment.scores.all()},
         }
         for assignment in assignments
+    ]
+
+
+@register_exporter("followed_projects")
+def followed_projects_export(user) -> list[dict]:
+    follows = ProjectFollow.objects.filter(user=user).select_related("project__call").order_by("created_at")
+    return [
+        {"project": f.project.title, "call": f.project.call.title, "since": f.created_at.isoformat()}
+        for f in follows
     ]
 
 

@@ -6,7 +6,7 @@ from statistics import mean, pstdev
 
 from django.db.models import Count, Prefetch, Q
 
-from .models import Assignment, Criterion, Milestone, Project, Score, StatusChange
+from .models import Assignment, Criterion, Milestone, Project, ProjectFollow, Score, StatusChange
 
 # Evaluators' marks (out of 100) further apart than this are shown as a disagreement.
 DISAGREEMENT_SPREAD = 20
@@ -43,6 +43,15 @@ def laureates(*, call):
         .select_related("territory")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")))
         .order_by("title")
+    )
+
+
+def followed_laureates(*, call, user) -> set[int]:
+    """The ids of the call's projects `user` follows (none for a visitor)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        ProjectFollow.objects.filter(user=user, project__call=call).values_list("project_id", flat=True)
     )
 
 

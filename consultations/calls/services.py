@@ -24,7 +24,9 @@ from .models import (
     CallPage,
     Criterion,
     Milestone,
+    MilestoneNotification,
     Project,
+    ProjectFollow,
     Score,
     StatusChange,
     TeamMember,
@@ -476,17 +478,93 @@ def laureates_publish(*, call: CallPage, actor) -> int:
     return len(laureates)
 
 
+MILESTONE_FIELDS = ("title", "due_on", "progress", "note")
+
+
+@transaction.atomic
 def milestone_save(
-    *, project: Project, milestone: Milestone | None, title: str, due_on, progress: int, note: str
+    *,
+    project: Project,
+    milestone: Milestone | None,
+    title: str,
+    due_on,
+    progress: int,
+    note: str,
+    actor=None,
 ):
-    """Add or update a follow-up milestone of a selected project."""
+    """Add or update a follow-up milestone of a selected project; a real change reaches the project's
+    followers by e-mail (but not `actor`, who made it)."""
     if project.status != Status.SELECTED:
         _refuse(_("Only selected projects have follow-up milestones."), "not_selected")
+    # Read what is saved: a model form has already changed the instance it was given.
+    before = (
+        Milestone.objects.select_for_update()
+        .filter(pk=milestone.pk)
+        .values("revision", *MILESTONE_FIELDS)
+        .first()
+        if milestone is not None and milestone.pk
+        else None
+    )
     if milestone is None:
         milestone = Milestone(project=project)
     milestone.title, milestone.due_on, milestone.progress, milestone.note = title, due_on, progress, note
+    changed = before is None or any(before[field] != getattr(milestone, field) for field in MILESTONE_FIELDS)
+    if changed:
+        milestone.revision = (before["revision"] if before else 0) + 1
     milestone.save()
+    if changed and project.follows.exists():
+        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+        transaction.on_commit(lambda: _milestone_notify_schedule(milestone.pk, actor_id))
     return milestone
+
+
+def _milestone_notify_schedule(milestone_id: int, actor_id: int | None) -> None:
+    from .tasks import milestone_notify_task
+
+    try:
+        milestone_notify_task.delay(milestone_id, actor_id)
+    except Exception:  # broker down: the milestone is saved; its e-mail is lost, never sent twice
+        logger.exception("milestone e-mail not queued milestone=%s", milestone_id)
+
+
+def milestone_notify(*, milestone: Milestone, actor_id: int | None = None) -> int:
+    """E-mail the current revision of a milestone to each follower of its project, in their language,
+    once each: a notification is recorded before sending and removed if the sending fails."""
+    project = milestone.project
+    if project.status != Status.SELECTED or project.call.laureates_published_at is None:
+        return 0
+    follows = ProjectFollow.objects.filter(project=project, user__is_active=True).exclude(user_id=actor_id)
+    sent = 0
+    for follow in follows.select_related("user").order_by("pk"):
+        try:
+            with transaction.atomic():
+                record = MilestoneNotification.objects.create(
+                    milestone=milestone,
+                    user=follow.user,
+                    revision=milestone.revision,
+                    progress=milestone.progress,
+                )
+        except IntegrityError:  # already sent to this person (a task run twice)
+            continue
+        try:
+            email_send(
+                user=follow.user,
+                template="calls/email/milestone",
+                context={"project": project, "call": project.call, "milestone": milestone},
+            )
+        except Exception:
+            record.delete()  # not sent: the retry sends it
+            raise
+        sent += 1
+    return sent
+
+
+def project_follow_set(*, project: Project, user, following: bool) -> None:
+    """Follow or stop following a published laureate (idempotent)."""
+    if following:
+        ProjectFollow.objects.get_or_create(project=project, user=user)
+    else:
+        ProjectFollow.objects.filter(project=project, user=user).delete()
 
 
 def status_change_notify(*, change: StatusChange) -> None:

@@ -47,6 +47,18 @@ def assignment_notify_task(assignment_id: int) -> bool:
     return True
 
 
+@shared_task(**RELIABLE)
+def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int:
+    """E-mail a new or changed milestone to the followers of its project (each revision once to each
+    follower: safe to run twice)."""
+    from .models import Milestone
+
+    milestone = Milestone.objects.select_related("project", "project__call").filter(pk=milestone_id).first()
+    if milestone is None:  # deleted since
+        return 0
+    return services.milestone_notify(milestone=milestone, actor_id=actor_id)
+
+
 @shared_task(ignore_result=True)
 def status_changes_sweep_task() -> int:
     """Daily: queue the e-mails of steps whose task never reached the broker (it was down)."""

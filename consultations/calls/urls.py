@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("<id:call_id>/apply/", views.project_create, name="calls_project_create"),
     path("<id:call_id>/laureates/", views.laureates, name="calls_laureates"),
+    path("laureates/<id:project_id>/follow/", views.project_follow, name="calls_project_follow"),
     path("dossiers/", views.projects_mine, name="calls_projects_mine"),
     path("dossiers/<id:project_id>/", views.project_detail, name="calls_project"),
     path("dossiers/<id:project_id>/receipt/", views.project_receipt, name="calls_project_receipt"),

@@ -369,7 +369,7 @@ def milestone_save(request, project_id: int, milestone_id: int | None = None):
             ]
         messages.error(request, _("Some answers need correcting: see the messages next to them."))
         return TemplateResponse(request, "calls/project_detail.html", context, status=400)
-    services.milestone_save(project=project, milestone=milestone, **form.cleaned_data)
+    services.milestone_save(project=project, milestone=milestone, actor=request.user, **form.cleaned_data)
     messages.success(request, _("The milestone is saved."))
     return redirect(reverse("calls_project", args=[project.pk]) + "#milestones")
 
@@ -382,8 +382,39 @@ def laureates(request, call_id: int):
     return TemplateResponse(
         request,
         "calls/laureates.html",
-        {"call": call, "page": call, "projects": selectors.laureates(call=call)},
+        {
+            "call": call,
+            "page": call,
+            "projects": selectors.laureates(call=call),
+            "followed": selectors.followed_laureates(call=call, user=request.user),
+        },
     )
+
+
+@require_POST
+def project_follow(request, project_id: int):
+    """Follow or stop following a published laureate (`following=1` or `0`), then back to its call's
+    laureates page."""
+    project = (
+        Project.objects.laureates().select_related("call").filter(pk=project_id, call__live=True).first()
+    )
+    if project is None:
+        return _refused(request, 404, _("Only the published laureates of a call can be followed."))
+    if not request.user.is_authenticated:
+        return _refused(request, 403, _("Sign in to follow this project."))
+    if not permissions.can(request.user, "follow_project", project):
+        return _refused(request, 403, _("Confirm your e-mail address to follow this project."))
+    following = request.POST.get("following")
+    if following not in ("0", "1"):
+        return _refused(request, 400, _("Choose whether to follow this project or not."))
+    services.project_follow_set(project=project, user=request.user, following=following == "1")
+    if following == "1":
+        messages.success(
+            request, _("You follow this project: each change of its milestones will be e-mailed to you.")
+        )
+    else:
+        messages.success(request, _("You no longer follow this project."))
+    return redirect(reverse("calls_laureates", args=[project.call_id]) + f"#project-{project.pk}")
 
 
 # Evaluators ---------------------------------------------------------------------------------------
