@@ -210,7 +210,7 @@ def test_a_failed_sending_is_retried_and_sent_once(monkeypatch, laureate):
         mail.outbox.append(user.email)
 
     monkeypatch.setattr(services, "email_send", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="SMTP down"):
         tasks.milestone_notify_task.run(milestone.pk)
     assert not MilestoneNotification.objects.filter(user=second).exists(), "not sent: not recorded"
     assert tasks.milestone_notify_task.run(milestone.pk) == 1
@@ -230,6 +230,23 @@ def test_the_milestone_form_notifies_followers(
     assert response.status_code == 302
     assert [message.to for message in mail.outbox] == [[follower.email]]
     assert "Travaux finis" in mail.outbox[0].body
+
+
+def test_an_official_updating_a_milestone_notifies_followers(
+    en, django_capture_on_commit_callbacks, run_milestone_tasks, laureate
+):
+    follower, official = UserFactory(language="en"), OfficialFactory(organisation=laureate.call.organisation)
+    ProjectFollow.objects.create(project=laureate, user=follower)
+    milestone = milestone_save(laureate)
+    en.force_login(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = en.post(
+            reverse("calls_milestone_change", args=[laureate.pk, milestone.pk]),
+            {f"m{milestone.pk}-title": "Ouverture du café", f"m{milestone.pk}-progress": "60"},
+        )
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [[follower.email]]
+    assert "Progress: 60 %" in mail.outbox[0].body
 
 
 def test_follows_are_exported_and_deleted_with_the_account(laureate):
