@@ -730,9 +730,31 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
 @login_required
 def my_contributions(request):
     """What happened to my input: each contribution with its status and answer, and the outcome pages."""
-    entries = selectors.contributions_of(user=request.user)
+    # Calls for projects and public votes live in sub-apps that build on this one: read them here only.
+    from consultations.budgets import permissions as vote_permissions
+    from consultations.budgets import selectors as vote_selectors
+    from consultations.budgets.models import Phase as VotePhase
+    from consultations.calls import permissions as call_permissions
+    from consultations.calls import selectors as call_selectors
+
+    user = request.user
+    entries = selectors.contributions_of(user=user)
+    dossiers = list(call_selectors.projects_of_applicant(user=user))
+    for project in dossiers:
+        project.can_change = call_permissions.can(user, "change_project", project)
+    ballots = list(vote_selectors.ballots_of(user=user))
+    for ballot in ballots:
+        ballot.can_change = vote_permissions.can(user, "cast_ballot", ballot.vote)
+        ballot.can_see_results = vote_permissions.can(user, "view_results", ballot.vote)
+        ballot.is_closed = ballot.vote.phase() == VotePhase.CLOSED
     return TemplateResponse(
         request,
         "consultations/my_contributions.html",
-        {"entries": entries, "now": timezone.now(), "open_phase": Phase.OPEN},
+        {
+            "entries": entries,
+            "dossiers": dossiers,
+            "ballots": ballots,
+            "now": timezone.now(),
+            "open_phase": Phase.OPEN,
+        },
     )

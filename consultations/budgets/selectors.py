@@ -40,6 +40,16 @@ def ballot_of(*, vote: PublicVote, voter) -> Ballot | None:
     )
 
 
+def ballots_of(*, user):
+    """The person's own ballots (online: paper ballots have no voter), latest changed first, with their
+    vote and call, in one query."""
+    if not user.is_authenticated:
+        return Ballot.objects.none()
+    return (
+        Ballot.objects.filter(voter=user).select_related("vote", "vote__call").order_by("-updated_at", "-pk")
+    )
+
+
 def tally_inputs(vote: PublicVote) -> dict:
     """What `tally.tally` needs, read as rows (no model instance per ballot or choice)."""
     projects = list(ballot_projects(vote).order_by("pk").values_list("pk", "amount_requested"))

@@ -8,8 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Territory
+from consultations.budgets.models import Ballot
+from consultations.calls.models import CallPage, Project
 from consultations.feedback.models import ReportSnapshot
 from consultations.models import Comment, Idea, Response, Statement, Vote
+from tests.consultations.budgets.conftest import call_create as voted_call_create
+from tests.consultations.budgets.conftest import territory, vote_create
+from tests.consultations.calls.conftest import call_create, project_create
 from tests.consultations.feedback.test_reports import answer
 from tests.factories import UserFactory, consultation_create, outcome_create
 
@@ -112,6 +118,16 @@ def test_nothing_yet_says_so(en, user):
     assert "You have not taken part in a consultation yet." in en.get(URL).content.decode()
 
 
+def lyon():
+    return Territory.objects.filter(code="69123").first() or territory(
+        Territory.Kind.COMMUNE, "69123", "Lyon"
+    )
+
+
+def ballot_cast(vote, voter):
+    return Ballot.objects.create(vote=vote, voter=voter, birth_year=1990, commune=lyon())
+
+
 def test_the_page_costs_the_same_queries_whatever_the_contributions(client, user, organisation):
     client.force_login(user)
     client.get(URL)
@@ -121,6 +137,17 @@ def test_the_page_costs_the_same_queries_whatever_the_contributions(client, user
             consultation = closed(organisation, title=f"Consultation {size}-{n}")
             statement = contribute(consultation, user)
             quoting(consultation, statement, f"Bilan {size}-{n}")
+            call = call_create(organisation=organisation, title=f"Appel {size}-{n}")
+            project_create(call, user, title=f"Dossier brouillon {size}-{n}")
+            project_create(
+                call,
+                user,
+                title=f"Dossier décidé {size}-{n}",
+                status=Project.Status.NOT_SELECTED,
+                status_reason="Budget épuisé",
+            )
+            voted = voted_call_create(organisation=organisation, title=f"Budget {size}-{n}")
+            ballot_cast(vote_create(voted, phase="open" if n % 2 else "closed"), user)
         client.get(URL)  # new pages empty the cache of the site's root paths: refilled once
         with CaptureQueriesContext(connection) as captured:
             assert client.get(URL).status_code == 200
@@ -170,3 +197,68 @@ def test_an_outcome_page_quoting_my_written_answer_says_so(en, user, organisatio
 
     en.force_login(UserFactory())
     assert "quoted in" not in en.get(URL).content.decode()
+
+
+def test_my_dossiers_show_their_status_and_answer(en, user, organisation):
+    en.force_login(user)
+    open_call = call_create(organisation=organisation, title="Appel ouvert")
+    draft = project_create(open_call, user, title="Mon brouillon")
+    sent = project_create(open_call, user, title="Mon dossier envoyé", status=Project.Status.SUBMITTED)
+    past = call_create(organisation=organisation, title="Appel clos")
+    decided = project_create(
+        past,
+        user,
+        title="Mon dossier refusé",
+        status=Project.Status.NOT_SELECTED,
+        status_reason="Le budget de l’appel est épuisé.",
+    )
+    forgotten = project_create(past, user, title="Mon brouillon oublié")
+    CallPage.objects.filter(pk=past.pk).update(closes_at=timezone.now() - timedelta(days=10))
+    someone_else = project_create(open_call, UserFactory(), title="Le dossier d’un autre")
+
+    body = en.get(URL).content.decode()
+    assert "Your dossiers" in body
+    assert reverse("calls_project", args=[draft.pk]) in body
+    assert "Resume your dossier" in body, "a draft can be resumed while its call is open"
+    assert "The call closed before it was sent." in body, "a draft of a closed call cannot be"
+    assert reverse("calls_project", args=[forgotten.pk]) in body
+    assert f"Reference {sent.reference}" in body
+    assert "Submitted" in body
+    assert "Change your dossier" in body, "a sent dossier can be changed until the call closes"
+    assert reverse("calls_project", args=[decided.pk]) in body
+    assert "Not selected" in body
+    assert "Le budget de l’appel est épuisé." in body, "the reason the applicant sees on the dossier"
+    assert open_call.url in body
+    assert "Le dossier d’un autre" not in body
+    assert reverse("calls_project", args=[someone_else.pk]) not in body
+
+
+def test_my_ballots_say_whether_they_can_change_or_where_the_results_are(en, user, organisation):
+    en.force_login(user)
+    running = vote_create(voted_call_create(organisation=organisation, title="Budget en cours"), phase="open")
+    over = vote_create(voted_call_create(organisation=organisation, title="Budget terminé"), phase="closed")
+    ballot_cast(running, user)
+    ballot_cast(over, user)
+    others = vote_create(voted_call_create(organisation=organisation, title="Budget d’un autre"))
+    ballot_cast(others, UserFactory())
+
+    body = en.get(URL).content.decode()
+    assert "Your ballots" in body
+    assert "Budget en cours" in body
+    assert "Cast on" in body
+    assert "Change your ballot" in body
+    assert reverse("budgets_vote", args=[running.pk]) in body
+    assert reverse("budgets_results", args=[running.pk]) not in body, "no results while voting is open"
+    assert "Budget terminé" in body
+    assert "Voting closed on" in body
+    assert reverse("budgets_results", args=[over.pk]) in body
+    assert body.count("Change your ballot") == 1, "a closed vote's ballot can no longer be changed"
+    assert "Budget d’un autre" not in body, "only one's own ballots"
+
+
+def test_without_dossiers_or_ballots_the_sections_are_left_out(en, user, organisation):
+    en.force_login(user)
+    project_create(call_create(organisation=organisation), UserFactory(), title="Le dossier d’un autre")
+    body = en.get(URL).content.decode()
+    assert "Your dossiers" not in body
+    assert "Your ballots" not in body
