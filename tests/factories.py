@@ -287,3 +287,28 @@ def outcome_create(
     else:
         page.unpublish()
     return page
+
+
+def person_in_role(role: str, organisation):
+    """Someone in `role` towards `organisation`, for the permission matrices of every app: anonymous,
+    unverified, participant (or author), official, official_elsewhere, moderator, editor, administrator."""
+    from django.contrib.auth.models import AnonymousUser
+
+    match role:
+        case "anonymous":
+            return AnonymousUser()
+        case "unverified":
+            return UserFactory(verified=False)
+        case "participant" | "author":
+            return UserFactory()
+        case "official":
+            return OfficialFactory(organisation=organisation)
+        case "official_elsewhere":
+            return OfficialFactory(organisation=OrganisationFactory())
+        case "moderator":
+            return ModeratorFactory(organisation=organisation)
+        case "editor":
+            return EditorFactory()
+        case "administrator":
+            return AdministratorFactory()
+    raise AssertionError(role)

@@ -3,19 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Membership
 from consultations.models import Response, Statement
 from consultations.permissions import can
 from tests.factories import (
-    AdministratorFactory,
-    EditorFactory,
-    OfficialFactory,
     OrganisationFactory,
     UserFactory,
     consultation_create,
     outcome_create,
+    person_in_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,29 +50,6 @@ EXPECTED = {
 }
 
 
-def make_user(role, organisation):
-    match role:
-        case "anonymous":
-            return AnonymousUser()
-        case "unverified":
-            return UserFactory(verified=False)
-        case "participant" | "author":
-            return UserFactory()
-        case "official":
-            return OfficialFactory(organisation=organisation)
-        case "official_elsewhere":
-            return OfficialFactory(organisation=OrganisationFactory())
-        case "moderator":
-            user = UserFactory()
-            Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MODERATOR)
-            return user
-        case "editor":
-            return EditorFactory()
-        case "administrator":
-            return AdministratorFactory()
-    raise AssertionError(role)
-
-
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, phase):
@@ -84,7 +57,7 @@ def test_permission_matrix(role, phase):
     consultation = consultation_create(organisation=organisation, statements_enabled=True, **PHASES[phase])
     if phase == "outcome_published":
         outcome_create(consultation, title="Bilan")
-    user = make_user(role, organisation)
+    user = person_in_role(role, organisation)
     # The response the author wrote (stored directly: in some phases nobody may answer).
     author = user if role == "author" else UserFactory()
     response = Response.objects.create(consultation=consultation, participant=author)
@@ -133,9 +106,9 @@ def test_contribution_permission_matrix(role, phase):
     organisation = OrganisationFactory()
     consultation = consultation_create(organisation=organisation, ideas_enabled=True, **PHASES[phase])
     if role == "moderator_elsewhere":
-        user = make_user("moderator", OrganisationFactory())
+        user = person_in_role("moderator", OrganisationFactory())
     else:
-        user = make_user(role, organisation)
+        user = person_in_role(role, organisation)
     author = user if role == "author" else UserFactory()
     idea = Idea.objects.create(consultation=consultation, author=author, title="Deux écrans", text="…")
     comment = Comment.objects.create(

@@ -1,17 +1,13 @@
 """Who may do what in public votes: the matrix of role × phase × action (budgets/permissions.py)."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Membership
 from consultations.budgets.models import Ballot, PublicVote
 from consultations.budgets.permissions import PublicVotePermissionPolicy, can, votes_managed_by
 from tests.factories import (
-    AdministratorFactory,
-    EditorFactory,
-    OfficialFactory,
     OrganisationFactory,
     UserFactory,
+    person_in_role,
 )
 
 from .conftest import call_create, vote_create
@@ -46,29 +42,6 @@ EXPECTED = {
 }
 
 
-def make_user(role, organisation):
-    match role:
-        case "anonymous":
-            return AnonymousUser()
-        case "unverified":
-            return UserFactory(verified=False)
-        case "participant":
-            return UserFactory()
-        case "official":
-            return OfficialFactory(organisation=organisation)
-        case "official_elsewhere":
-            return OfficialFactory(organisation=OrganisationFactory())
-        case "moderator":
-            user = UserFactory()
-            Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MODERATOR)
-            return user
-        case "editor":
-            return EditorFactory()
-        case "administrator":
-            return AdministratorFactory()
-    raise AssertionError(role)
-
-
 @pytest.mark.parametrize("phase", PHASES)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, phase, places):
@@ -77,7 +50,7 @@ def test_permission_matrix(role, phase, places):
     vote = vote_create(call, phase={"unpublished": "open", "open_with_ballots": "open"}.get(phase, phase))
     if phase == "open_with_ballots":
         Ballot.objects.create(vote=vote, voter=UserFactory(), birth_year=1990, commune=places.lyon)
-    user = make_user(role, organisation)
+    user = person_in_role(role, organisation)
     for action, allowed in EXPECTED.items():
         assert can(user, action, vote) == ((role, phase) in allowed), (action, role, phase)
     policy = PublicVotePermissionPolicy(PublicVote)

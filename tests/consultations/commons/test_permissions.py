@@ -2,17 +2,13 @@
 (consultations/commons/permissions.py), and the back office's policy built on it."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import Membership
 from consultations.commons.models import Initiative, Reuse
 from consultations.commons.permissions import InitiativePermissionPolicy, can, initiatives_managed_by
 from tests.factories import (
-    AdministratorFactory,
-    EditorFactory,
-    OfficialFactory,
     OrganisationFactory,
     UserFactory,
+    person_in_role,
 )
 
 from .conftest import initiative_create
@@ -44,29 +40,6 @@ EXPECTED = {
 }
 
 
-def make_user(role, organisation):
-    match role:
-        case "anonymous":
-            return AnonymousUser()
-        case "unverified":
-            return UserFactory(verified=False)
-        case "participant":
-            return UserFactory()
-        case "official":
-            return OfficialFactory(organisation=organisation)
-        case "official_elsewhere":
-            return OfficialFactory(organisation=OrganisationFactory())
-        case "moderator":
-            user = UserFactory()
-            Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.MODERATOR)
-            return user
-        case "editor":
-            return EditorFactory()
-        case "administrator":
-            return AdministratorFactory()
-    raise AssertionError(role)
-
-
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, state, places):
@@ -76,7 +49,7 @@ def test_permission_matrix(role, state, places):
     )
     if state == "published_with_reuses":
         Reuse.objects.create(initiative=initiative, person=UserFactory(), territory=places.lyon)
-    user = make_user(role, organisation)
+    user = person_in_role(role, organisation)
     for action, allowed in EXPECTED.items():
         assert can(user, action, initiative) == ((role, state) in allowed), (action, role, state)
     # The back office asks the same rules through Wagtail's permission policy.
