@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_verified
@@ -25,6 +26,8 @@ from .forms import (
     TeamFormSet,
 )
 from .models import Assignment, Attachment, CallPage, Criterion, Milestone, Project
+
+TOO_MANY = _lazy("Too many contributions in a short time: wait a minute, then try again.")
 
 
 def _refused(request, status: int, message: str, template: str | None = None, context: dict | None = None):
@@ -109,8 +112,10 @@ def project_create(request, call_id: int):
         return _refused(request, 403, _apply_refusal(request, call))
     form, team, budget = _dossier_forms(request, call, None)
     if request.method == "POST":
-        if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
-            return limited
+        if consume_or_429(request, action="contribute_dossier", user=request.user):
+            # The dossier's form comes back as it was filled in: nothing typed is lost.
+            context = _dossier_context(call, None, form, team, budget)
+            return _refused(request, 429, TOO_MANY, "calls/project_form.html", context)
         if form.is_valid() and team.is_valid() and budget.is_valid():
             try:
                 project = services.project_save(
@@ -216,13 +221,13 @@ def _dossier_forms_get(call, project):
     return form, team, budget
 
 
-def _edit_page_refused(request, project, message: str, attachment_form=None):
-    """The dossier's form again, with the refusal of an attachment (400): the message at the top and
-    next to the file field."""
+def _edit_page_refused(request, project, message: str, attachment_form=None, *, status: int = 400):
+    """The dossier's form again, with the refusal of an attachment (400, or 429 when too many): the
+    message at the top and next to the file field."""
     context = _dossier_context(project.call, project, *_dossier_forms_get(project.call, project))
     if attachment_form is not None:
         context["attachment_form"] = attachment_form.described
-    return _refused(request, 400, message, "calls/project_form.html", context)
+    return _refused(request, status, message, "calls/project_form.html", context)
 
 
 def _project_change_refused(request, project):
@@ -288,8 +293,8 @@ def attachment_add(request, project_id: int):
     project = _project_or_404(request, project_id)
     if not permissions.can(request.user, "change_project", project):
         return _project_change_refused(request, project)
-    if limited := consume_or_429(request, action="contribute_dossier", user=request.user):
-        return limited
+    if consume_or_429(request, action="contribute_dossier", user=request.user):
+        return _edit_page_refused(request, project, TOO_MANY, status=429)
     # Refused before the upload is read and stored, from the size the browser announces.
     announced = request.META.get("CONTENT_LENGTH", "")
     if announced.isascii() and announced.isdigit() and int(announced) > project.call.max_file_size + 65536:

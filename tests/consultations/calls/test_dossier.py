@@ -426,3 +426,16 @@ def test_an_alsace_moselle_association_gives_its_register_entry_instead_of_an_rn
     assert draft.status == Project.Status.SUBMITTED
     assert draft.local_register == "Tribunal judiciaire de Strasbourg, vol. 12 n° 345"
     assert draft.rna == ""
+
+
+def test_a_dossier_refused_for_too_many_attempts_comes_back_as_typed(en, call, applicant, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "contribute_dossier": "1/m/user"}
+    en.force_login(applicant)
+    url = reverse("calls_project_create", args=[call.pk])
+    assert en.post(url, dossier_data()).status_code == 302
+    refused = en.post(url, dossier_data(title="Un second tiers-lieu, à Nantua"))
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "Too many contributions in a short time" in body
+    assert 'value="Un second tiers-lieu, à Nantua"' in body, "what was typed is still in the form"
+    assert Project.objects.count() == 1
