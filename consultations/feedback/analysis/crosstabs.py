@@ -302,7 +302,8 @@ def numeric_crosstab(
 
     `groups` and `values` give, for each person who answered, their group's index (-1: not stated) and
     the value they gave. Groups of 1 to 4 people are pooled, as in `crosstab`; a row still under 5
-    people shows no count, mean or median (a person's value could be read from a mean of two).
+    people shows no count, mean or median (a person's value could be read from a mean of two), nor
+    does any row hidden with it (`small` is False for those).
     """
     order = np.argsort(groups, kind="stable")
     bounds = np.searchsorted(groups[order], np.arange(-1, len(lookup.keys) + 1))
@@ -317,10 +318,11 @@ def numeric_crosstab(
         rows.append(unknown)
     labels = [lookup.label(index) for index in large] + [None] * (len(keys) - len(large))
 
-    # A hidden row alone could be worked out from the question's overall count and mean (shown in the
-    # report) minus the other rows: then the smallest other row is hidden too.
+    # The hidden rows together could be worked out from the question's overall count and mean (shown
+    # in the report) minus the rows shown: so rows are hidden, smallest first, until the hidden ones
+    # hold at least 5 people (or every row is hidden).
     hidden = {index for index, row in enumerate(rows) if len(row) < SMALL_CELL}
-    if len(hidden) == 1 and len(rows) > 1:
+    while hidden and len(hidden) < len(rows) and sum(len(rows[i]) for i in hidden) < SMALL_CELL:
         hidden.add(min((i for i in range(len(rows)) if i not in hidden), key=lambda i: len(rows[i])))
 
     table = {
@@ -336,6 +338,8 @@ def numeric_crosstab(
                 "total": None if index in hidden else len(row),
                 "mean": None if index in hidden else round(float(np.mean(row)), 2),
                 "median": None if index in hidden else float(np.median(row)),
+                # Hidden although 5 people or more: so that the small ones cannot be worked out.
+                "small": len(row) < SMALL_CELL,
             }
             for index, (key, label, row) in enumerate(zip(keys, labels, rows, strict=True))
         ],

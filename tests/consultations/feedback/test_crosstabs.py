@@ -216,6 +216,28 @@ def test_a_small_group_of_values_is_hidden_with_the_row_that_would_give_it_away(
     assert table["test"]["people"] == 13, "the test still compares the two groups of 5 or more"
 
 
+def test_small_hidden_rows_are_never_fewer_than_5_people_together():
+    # Ain (2 people, pooled) and one person with no département are hidden; 3 people together could
+    # still be worked out from the overall figures, so the smallest group shown (Loire) goes too.
+    groups = {"69": [3] * 8, "42": [2, 3, 4, 2, 3, 2], "01": [1, 300], UNKNOWN: [4]}
+    values, where, n = {}, {}, 0
+    for code, group in groups.items():
+        for value in group:
+            n += 1
+            values[n] = value
+            if code != UNKNOWN:
+                where[n] = code
+    rows = [AnswerRow(n, "s", "", False, float(value)) for n, value in values.items()]
+    [table] = crosstabulate([SCALE], rows, [territory(where)])
+    shown = {row["key"]: (row["total"], row["mean"], row["small"]) for row in table["rows"]}
+    assert shown == {
+        "69": (8, 3.0, False),
+        "42": (None, None, False),
+        POOLED: (None, None, True),
+        UNKNOWN: (None, None, True),
+    }
+
+
 def test_identical_values_everywhere_skip_the_test_and_say_why():
     from consultations.feedback.analysis.crosstabs import NO_VARIATION
 
