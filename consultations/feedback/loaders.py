@@ -37,14 +37,11 @@ def _sent_answers(consultation_id: int):
     )
 
 
-def answer_rows(consultation_id: int, *, question_ids: Iterable[str] | None = None) -> Iterator[AnswerRow]:
-    """The answers of sent responses (drafts are not contributions yet), of some questions only if
-    `question_ids` is given."""
-    answers = _sent_answers(consultation_id)
-    if question_ids is not None:
-        answers = answers.filter(question_id__in=list(question_ids))
+def answer_rows(consultation_id: int) -> Iterator[AnswerRow]:
+    """The answers of sent responses (drafts are not contributions yet), read once per compile."""
     rows = (
-        answers.values_list("response_id", "question_id", "choice_id", "text", "number", "position")
+        _sent_answers(consultation_id)
+        .values_list("response_id", "question_id", "choice_id", "text", "number", "position")
         .order_by()
         .iterator(chunk_size=CHUNK_SIZE)
     )
