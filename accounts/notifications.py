@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 
@@ -56,6 +57,12 @@ def email_send_to(*, address: str, language: str, template: str, context: dict, 
     """Render the two templates of an e-mail in `language` and send it to `address`."""
     with translation.override(language):
         context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = _render_text(f"{template}_subject.txt", context).strip()
+        body = _render_text(f"{template}_body.txt", context)
     EmailMultiAlternatives(subject, body, to=[address], headers=headers or {}).send()
+
+
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template, not HTML-escaped: "Plan d'urbanisme & mobilité" stays as written, rather
+    than reaching the reader as "Plan d&#x27;urbanisme &amp; mobilité"."""
+    return get_template(name).template.render(Context(context, autoescape=False))

@@ -124,3 +124,40 @@ def test_an_unpublished_page_announces_nothing_until_published(consultation, que
     assert tasks.outcome_announcements_resume_task() == 1, "the beat task queues what never finished"
     assert tasks.outcome_announce_task(page.pk) == 4
     assert tasks.outcome_announcements_resume_task() == 0
+
+
+def test_pages_published_before_announcements_existed_are_not_announced_when_republished(
+    consultation, queued, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    from cms.models import OutcomeAnnouncement
+
+    answer(consultation, UserFactory())
+    page = outcome_create(consultation)
+    OutcomeAnnouncement.objects.all().delete()  # as a page published before the table existed
+    importlib.import_module("cms.migrations.0010_announce_existing_outcomes").announced_already(apps, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    assert queued == []
+    assert not mail.outbox
+
+
+def test_titles_reach_the_reader_as_written_not_html_escaped(consultation, queued):
+    from django.utils import translation
+
+    from consultations.models import ConsultationPage
+
+    ConsultationPage.objects.filter(pk=consultation.pk).update(title="Plan d'urbanisme & mobilité")
+    person = UserFactory(language="en")
+    answer(consultation, person)
+    page = outcome_create(consultation, title="L'essentiel & la suite")
+    with translation.override("en"):
+        tasks.outcome_announce_task(page.pk)
+    [message] = mail.outbox
+    assert message.subject == "What came of “Plan d'urbanisme & mobilité”"
+    assert "L'essentiel & la suite" in message.body
+    assert "&amp;" not in message.body
+    assert "&#x27;" not in message.body
