@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.models import Page
@@ -40,7 +41,11 @@ OPEN, CLOSED = "open", "closed"
 STATUS_LABELS = {
     OPEN: _("Open (consultations and calls)"),
     CLOSED: _("Closed (consultations and calls)"),
-    **{f"idea-{value}": _("Idea: %(status)s") % {"status": label} for value, label in Idea.Status.choices},
+    # Lazy both ways: the labels follow the language of each request, not the one at import time.
+    **{
+        f"idea-{value}": format_lazy(_("Idea: {status}"), status=label)
+        for value, label in Idea.Status.choices
+    },
 }
 
 

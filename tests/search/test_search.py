@@ -280,3 +280,10 @@ def test_a_search_takes_the_same_number_of_queries_however_many_results(
             organisation=organisation, territory=places.lyon, title=f"Compost collectif {number}"
         )
     assert search() == few
+
+
+def test_the_status_filter_speaks_the_visitor_s_language(client):
+    english = client.get(reverse("search"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Idea: Received" in english
+    french = client.get(reverse("search"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Idée : Reçue" in french
