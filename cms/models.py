@@ -348,20 +348,24 @@ class SiteMessageFormPageMixin:
     form_template: str
 
     def message_form_serve(self, request, *, extra_context=None, initial=None):
+        from allauth.core.ratelimit import consume_or_429
         from django.contrib import messages as flash
         from django.shortcuts import redirect
 
         from . import services
         from .forms import SiteMessageForm
-        from .views import rate_limited
 
         form = SiteMessageForm(
             request.POST if request.method == "POST" else None, kind=self.message_kind, initial=initial
         )
         context = {**self.get_context(request), **(extra_context or {}), "form": form}
         if request.method == "POST":
-            if limited := rate_limited(request):
-                return limited
+            # Only a message that would be sent counts against the limit: correcting a field does not.
+            if form.is_valid() and consume_or_429(request, action="site_message"):
+                form.add_error(
+                    None, _("Too many messages from this address: wait a few minutes, then send again.")
+                )
+                return TemplateResponse(request, self.form_template, context, status=429)
             if form.is_valid():
                 services.site_message_submit(
                     kind=self.message_kind, language=request.LANGUAGE_CODE, **form.cleaned_message

@@ -106,8 +106,19 @@ def test_the_forms_are_rate_limited_per_address(en, site_pages, queued, settings
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "site_message": "2/10m/ip"}
     assert en.post(REPORT, GOOD_REPORT).status_code == 302
     assert en.post(site_pages["contact"].url, {**GOOD_REPORT, "subject": "Bonjour"}).status_code == 302
-    assert en.post(REPORT, GOOD_REPORT).status_code == 429
+    refused = en.post(REPORT, {**GOOD_REPORT, "message": "Le lecteur d’écran saute le menu."})
+    assert refused.status_code == 429
+    body = refused.content.decode()
+    assert "Too many messages from this address" in body
+    assert "Le lecteur d’écran saute le menu." in body, "the message typed is still in the form"
     assert SiteMessage.objects.count() == 2
+
+
+def test_correcting_a_field_does_not_count_against_the_limit(en, site_pages, queued, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "site_message": "1/10m/ip"}
+    for _attempt in range(3):
+        assert en.post(REPORT, {**GOOD_REPORT, "email": "pas une adresse"}).status_code == 400
+    assert en.post(REPORT, GOOD_REPORT).status_code == 302
 
 
 def test_the_contact_form_needs_a_subject_but_no_page(en, site_pages, queued):
