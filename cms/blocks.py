@@ -154,8 +154,6 @@ def sample_snapshot():
 class SnapshotBlock(blocks.StructBlock):
     """A block that shows something from the pinned report version."""
 
-    needs_snapshot = True
-
     def get_preview_context(self, value, parent_context=None):
         # The chooser's preview has no page: show the block on a sample report version.
         return {**(parent_context or {}), "page": SimpleNamespace(report_version=sample_snapshot())}
@@ -460,7 +458,6 @@ class AccountabilityBlock(blocks.StructBlock):
     decision may still change and applicants hear of it first.
     """
 
-    needs_snapshot = False
     SOURCES = [("ideas", _("Ideas of the consultation")), ("projects", _("Projects of a call"))]
     DECIDED = (Project.Status.SELECTED, Project.Status.NOT_SELECTED, Project.Status.CLOSED)
 

@@ -69,7 +69,6 @@ class SiteMessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import SiteMessage
 
-        self.kind = kind
         if kind == SiteMessage.Kind.ACCESSIBILITY:
             del self.fields["subject"]
             self.fields["message"].label = _("Describe the problem")

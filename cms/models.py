@@ -347,7 +347,7 @@ class SiteMessageFormPageMixin:
     message_kind: str
     form_template: str
 
-    def message_form_serve(self, request, *, extra_context=None, initial=None):
+    def message_form_serve(self, request, *, initial=None):
         from allauth.core.ratelimit import consume_or_429
         from django.contrib import messages as flash
         from django.shortcuts import redirect
@@ -358,7 +358,7 @@ class SiteMessageFormPageMixin:
         form = SiteMessageForm(
             request.POST if request.method == "POST" else None, kind=self.message_kind, initial=initial
         )
-        context = {**self.get_context(request), **(extra_context or {}), "form": form}
+        context = {**self.get_context(request), "form": form}
         if request.method == "POST":
             # Only a message that would be sent counts against the limit: correcting a field does not.
             if form.is_valid() and consume_or_429(request, action="site_message"):
@@ -590,7 +590,6 @@ class AccessibilityStatementPage(SiteMessageFormPageMixin, RoutablePageMixin, Pa
         page_url = request.GET.get("page", "")
         return self.message_form_serve(
             request,
-            extra_context={"statement": self},
             initial={"page_url": page_url} if page_url.startswith(("http://", "https://")) else None,
         )
 

@@ -5,7 +5,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from ..feedback.exports import _cell
+from ..feedback.exports import ILLEGAL_CHARACTERS, Table, spreadsheet_cell, write_xlsx
 from .selectors import projects_for_officials, ranking
 
 
@@ -57,24 +57,21 @@ def projects_table(call) -> tuple[list[str], list[list]]:
 
 def write(call, file_format: str) -> bytes:
     header, rows = projects_table(call)
-    table = [[_cell(value) for value in header], *[[_cell(value) for value in row] for row in rows]]
     if file_format == "csv":
         text = io.StringIO()
-        csv.writer(text).writerows(table)
+        csv.writer(text).writerows([spreadsheet_cell(value) for value in row] for row in [header, *rows])
         return ("\ufeff" + text.getvalue()).encode()
     if file_format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=_("Dossiers"))
-        for row in table:
-            sheet.append(row)
-        output = io.BytesIO()
-        workbook.save(output)
-        return output.getvalue()
+        return write_xlsx([Table(_("Dossiers"), header, rows)])
     if file_format == "ods":
-        return _write_ods(table)
+        # An ODS text cell is never read as a formula: the values go in as they are, minus the
+        # characters XML cannot hold (no apostrophe before "- Jardin partagé").
+        return _write_ods([[_xml_safe(value) for value in row] for row in [header, *rows]])
     raise ValueError(file_format)
+
+
+def _xml_safe(value):
+    return ILLEGAL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 def _write_ods(table: list[list]) -> bytes:

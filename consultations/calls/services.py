@@ -8,7 +8,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.search import index
 
@@ -81,7 +81,7 @@ def _deadline_check(call: CallPage) -> None:
     if now >= call.closes_at:
         _refuse(
             _("This call closed on %(date)s: dossiers can no longer be changed or submitted.")
-            % {"date": timezone.localtime(call.closes_at).strftime("%d/%m/%Y %H:%M")},
+            % {"date": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")},
             "closed",
         )
 

@@ -112,16 +112,16 @@ def _without(record: dict, *keys: str) -> dict:
 
 # Characters XML (so XLSX) cannot hold, and the first characters that make a spreadsheet read a cell
 # as a formula: participants' texts must stay text ("=HYPERLINK(…)" typed as a statement included).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value):
+def spreadsheet_cell(value):
     """A value as a spreadsheet cell: records and lists as JSON, texts kept as text."""
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
+        value = ILLEGAL_CHARACTERS.sub("", value)
         if value.startswith(_FORMULA_START):
             value = "'" + value
     return value
@@ -133,9 +133,9 @@ def write_xlsx(tables: list[Table]) -> bytes:
     workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(title=_sheet_title(table.name))
-        sheet.append([_cell(value) for value in table.header])
+        sheet.append([spreadsheet_cell(value) for value in table.header])
         for row in table.rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append([spreadsheet_cell(value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -148,8 +148,8 @@ def write_csv_zip(tables: list[Table]) -> bytes:
         for number, table in enumerate(tables, start=1):
             text = io.StringIO()
             writer = csv.writer(text)
-            writer.writerow([_cell(value) for value in table.header])
-            writer.writerows([_cell(value) for value in row] for row in table.rows)
+            writer.writerow([spreadsheet_cell(value) for value in table.header])
+            writer.writerows([spreadsheet_cell(value) for value in row] for row in table.rows)
             archive.writestr(f"{number:02d}-{_file_name(table.name)}.csv", "\ufeff" + text.getvalue())
     return output.getvalue()
 

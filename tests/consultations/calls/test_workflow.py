@@ -404,6 +404,14 @@ def test_exports_are_built_in_the_background(
 
         sheet = load_workbook(io.BytesIO(content)).active
         assert sheet["B2"].value == '\'=HYPERLINK("x")'
+    if file_format == "ods":
+        import io
+        import zipfile
+
+        cells = zipfile.ZipFile(io.BytesIO(content)).read("content.xml").decode()
+        assert 'office:value-type="string"><text:p>=HYPERLINK("x")</text:p>' in cells, "a text cell"
+        assert "'=HYPERLINK" not in cells, "kept as typed: an ODS text cell is never a formula"
+        assert "table:formula" not in cells
     bad = en.post(reverse("calls_admin_export", args=[call.pk]), {"format": "exe"})
     assert bad.status_code == 400
 
