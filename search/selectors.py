@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from accounts.models import Territory
-from cms.models import OutcomePage, StandardPage
+from cms.models import NewsPage, OutcomePage, StandardPage
 from consultations.calls.models import CallPage, Project
 from consultations.commons.models import Initiative, InitiativeTheme
 from consultations.commons.selectors import within
@@ -35,6 +36,7 @@ KIND_LABELS = {
     "project": _("Selected project"),
     "initiative": _("Initiative of the commons"),
     "outcome": _("Outcome page"),
+    "news": _("News"),
     "page": _("Page"),
 }
 OPEN, CLOSED = "open", "closed"
@@ -137,6 +139,7 @@ def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
             initiatives = initiatives.filter(themes__name__iexact=theme)
         wanted["initiative"] = initiatives
     if not status and not theme and not area:
+        wanted["news"] = _public_pages(NewsPage, private)
         wanted["page"] = _public_pages(StandardPage, private)
     return {name: queryset for name, queryset in wanted.items() if not kind or kind == name}
 
@@ -149,6 +152,8 @@ def _hit(kind: str, obj, score) -> Hit:
         return Hit(kind, obj.title, obj.url, obj.objectives, obj.organisation.name, score)
     if kind == "outcome":
         return Hit(kind, obj.title, obj.url, obj.summary, "", score)
+    if kind == "news":
+        return Hit(kind, obj.title, obj.url, obj.introduction, date_format(obj.date), score)
     if kind == "page":
         return Hit(kind, obj.title, obj.url, strip_tags(obj.body), "", score)
     if kind == "idea":

@@ -287,3 +287,21 @@ def test_the_status_filter_speaks_the_visitor_s_language(client):
     assert "Idea: Received" in english
     french = client.get(reverse("search"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Idée : Reçue" in french
+
+
+def test_news_is_found_and_its_unpublished_drafts_are_not(en):
+    from cms.models import HomePage, NewsIndexPage, NewsPage
+
+    index = NewsIndexPage(title="Actualités", slug="actualites")
+    HomePage.objects.get().add_child(instance=index)
+    index.save_revision().publish()
+    for title, live in (("Le compost collectif arrive", True), ("Le compost en brouillon", False)):
+        news = NewsPage(title=title, introduction="Des bacs dans chaque quartier.")
+        index.add_child(instance=news)
+        revision = news.save_revision()
+        if live:
+            revision.publish()
+        else:
+            news.unpublish()
+    assert found(en, q="compost") == ["Le compost collectif arrive"]
+    assert found(en, q="compost", kind="news") == ["Le compost collectif arrive"]
