@@ -48,7 +48,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["pseudonym", "language", "email_digest"]
+        fields = ["pseudonym", "language", "email_digest", "email_outcomes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

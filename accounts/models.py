@@ -108,6 +108,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("A weekly e-mail about the consultations you follow, when there is news."),
     )
+    email_outcomes = models.BooleanField(
+        _("outcome e-mails"),
+        default=True,
+        help_text=_("An e-mail when the outcome of a consultation you took part in is published."),
+    )
     # When the last weekly digest went out (so that a task run twice sends it once).
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When we warned that the account would be deleted for inactivity.

@@ -1,5 +1,8 @@
 """Sending e-mails to people: in their language, with a one-click unsubscribe where it applies."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -7,20 +10,64 @@ from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
 UNSUBSCRIBE_SALT = "concerto.unsubscribe"
-TOPICS = {"digest": "email_digest"}  # topic → the user's field that turns it on
 
 
-def unsubscribe_url(user: User, topic: str) -> str:
-    token = signing.dumps({"u": user.pk, "t": topic}, salt=UNSUBSCRIBE_SALT, compress=True)
+@dataclass(frozen=True)
+class Topic:
+    """A kind of e-mail a person can stop from the link it carries, without signing in.
+
+    `stop(user, key)` does it; `key` names the thing followed when the topic has one (a project).
+    """
+
+    question: str
+    done: str
+    stop: Callable[[User, int | None], None]
+
+
+TOPICS: dict[str, Topic] = {}
+
+
+def topic_register(name: str, *, question: str, done: str, stop: Callable[[User, int | None], None]) -> None:
+    """Declare an e-mail topic (apps call this from their `ready()`)."""
+    TOPICS[name] = Topic(question=question, done=done, stop=stop)
+
+
+def _user_flag_off(field: str) -> Callable[[User, int | None], None]:
+    return lambda user, _key: User.objects.filter(pk=user.pk).update(**{field: False})
+
+
+topic_register(
+    "digest",
+    question=_("Stop receiving the weekly digest of the consultations you follow?"),
+    done=_(
+        "Done: you will no longer receive the weekly digest. You can turn it on again on your account page."
+    ),
+    stop=_user_flag_off("email_digest"),
+)
+topic_register(
+    "outcomes",
+    question=_("Stop receiving an e-mail when the outcome of a consultation you took part in is published?"),
+    done=_(
+        "Done: you will no longer receive these e-mails. Outcomes stay listed on your contributions page, "
+        "and you can turn the e-mails on again on your account page."
+    ),
+    stop=_user_flag_off("email_outcomes"),
+)
+
+
+def unsubscribe_url(user: User, topic: str, key: int | None = None) -> str:
+    data = {"u": user.pk, "t": topic} if key is None else {"u": user.pk, "t": topic, "k": key}
+    token = signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
     return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('account_unsubscribe', args=[token])}"
 
 
-def unsubscribe_target(token: str) -> tuple[User, str] | None:
-    """The person and topic a signed unsubscribe token names, or None if it was tampered with."""
+def unsubscribe_target(token: str) -> tuple[User, str, int | None] | None:
+    """The person, topic and key a signed unsubscribe token names, or None if it was tampered with."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
@@ -28,22 +75,25 @@ def unsubscribe_target(token: str) -> tuple[User, str] | None:
     if not isinstance(data, dict) or data.get("t") not in TOPICS:
         return None
     user = User.objects.filter(pk=data.get("u")).first()
-    return (user, data["t"]) if user else None
+    return (user, data["t"], data.get("k")) if user else None
 
 
-def unsubscribe(*, user: User, topic: str) -> None:
-    User.objects.filter(pk=user.pk).update(**{TOPICS[topic]: False})
+def unsubscribe(*, user: User, topic: str, key: int | None = None) -> None:
+    TOPICS[topic].stop(user, key)
 
 
-def email_send(*, user: User, template: str, context: dict, topic: str | None = None) -> None:
+def email_send(
+    *, user: User, template: str, context: dict, topic: str | None = None, topic_key: int | None = None
+) -> None:
     """Send `<template>_subject.txt` and `<template>_body.txt` to a person, in their language.
 
-    With a `topic`, the e-mail carries a one-click unsubscribe link (RFC 8058 headers and in the body).
+    With a `topic`, the e-mail carries a one-click unsubscribe link (RFC 8058 headers and in the body);
+    `topic_key` names what the topic is about when it has one (the project followed).
     """
     context = {**context, "user": user}
     headers = {}
     if topic:
-        context["unsubscribe_url"] = unsubscribe_url(user, topic)
+        context["unsubscribe_url"] = unsubscribe_url(user, topic, topic_key)
         headers = {
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

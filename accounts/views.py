@@ -91,13 +91,15 @@ def invitation_accept(request, token: str):
 
 @csrf_exempt  # mail clients post here for one-click unsubscribe (RFC 8058); the signed token is the proof
 def unsubscribe(request, token: str):
-    """Stop an e-mail topic (the weekly digest) from the link in the e-mail, no sign-in needed."""
+    """Stop an e-mail topic (the weekly digest, outcomes, a project followed) from the link in the e-mail,
+    no sign-in needed."""
     target = notifications.unsubscribe_target(token)
     if target is None:
         context = {"error": _("This unsubscribe link is not valid. Check that you copied it whole.")}
         return TemplateResponse(request, "accounts/unsubscribe.html", context, status=400)
-    user, topic = target
+    user, topic, key = target
+    context = {"topic": notifications.TOPICS[topic]}
     if request.method == "POST":
-        notifications.unsubscribe(user=user, topic=topic)
-        return TemplateResponse(request, "accounts/unsubscribe.html", {"done": True})
-    return TemplateResponse(request, "accounts/unsubscribe.html", {"topic": topic})
+        notifications.unsubscribe(user=user, topic=topic, key=key)
+        return TemplateResponse(request, "accounts/unsubscribe.html", {**context, "done": True})
+    return TemplateResponse(request, "accounts/unsubscribe.html", context)

@@ -51,7 +51,7 @@ def outcome_recipients(*, page: OutcomePage):
         | Q(pk__in=Vote.objects.filter(statement__consultation_id=consultation_id).values("participant_id"))
         | Q(pk__in=Idea.objects.filter(consultation_id=consultation_id).values("author_id"))
     )
-    return get_user_model().objects.filter(took_part, is_active=True)
+    return get_user_model().objects.filter(took_part, is_active=True, email_outcomes=True)
 
 
 def outcome_announce(*, page: OutcomePage) -> int:
@@ -72,6 +72,7 @@ def outcome_announce(*, page: OutcomePage) -> int:
                 user=user,
                 template="cms/email/outcome",
                 context={"page": page, "consultation": page.consultation},
+                topic="outcomes",
             )
         except Exception:
             notification.delete()

@@ -9,3 +9,6 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         from . import permissions, privacy  # noqa: F401  (register the rules and the data export)
+        from .notifications import topics_register
+
+        topics_register()

@@ -551,6 +551,8 @@ def milestone_notify(*, milestone: Milestone, actor_id: int | None = None) -> in
                 user=follow.user,
                 template="calls/email/milestone",
                 context={"project": project, "call": project.call, "milestone": milestone},
+                topic="project",
+                topic_key=project.pk,
             )
         except Exception:
             record.delete()  # not sent: the retry sends it

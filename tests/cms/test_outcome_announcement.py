@@ -161,3 +161,26 @@ def test_titles_reach_the_reader_as_written_not_html_escaped(consultation, queue
     assert "L'essentiel & la suite" in message.body
     assert "&amp;" not in message.body
     assert "&#x27;" not in message.body
+
+
+def test_the_email_unsubscribes_in_one_click_and_is_not_sent_again(consultation, queued, client):
+    people = participants(consultation)
+    page = outcome_create(consultation)
+    tasks.outcome_announce_task(page.pk)
+    message = next(message for message in mail.outbox if message.to == [people["responder"].email])
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in message.body, "the link is in the body too"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    path = link.split("8000", 1)[1]
+    assert "Ne plus recevoir d’e-mail à la publication du bilan" in client.get(path).content.decode()
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    people["responder"].refresh_from_db()
+    assert not people["responder"].email_outcomes
+
+    mail.outbox.clear()
+    another = outcome_create(consultation_create(organisation=consultation.organisation, title="Encore"))
+    answer(another.consultation, people["responder"])
+    answer(another.consultation, people["voter"])
+    assert tasks.outcome_announce_task(another.pk) == 1
+    assert [message.to for message in mail.outbox] == [[people["voter"].email]]

@@ -260,3 +260,28 @@ def test_follows_are_exported_and_deleted_with_the_account(laureate):
         account_delete(user=person)
     assert not ProjectFollow.objects.exists()
     assert not MilestoneNotification.objects.exists()
+
+
+def test_the_milestone_email_stops_following_in_one_click(
+    django_capture_on_commit_callbacks, run_milestone_tasks, laureate, client
+):
+    reader, other = UserFactory(language="en"), UserFactory(language="en")
+    for user in (reader, other):
+        ProjectFollow.objects.create(project=laureate, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = milestone_save(laureate)
+    message = next(message for message in mail.outbox if message.to == [reader.email])
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in message.body
+
+    path = link.split("8000", 1)[1]
+    assert "Ne plus suivre ce projet ?" in client.get(path).content.decode()
+    assert ProjectFollow.objects.filter(user=reader).exists(), "opening the link changes nothing by itself"
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not ProjectFollow.objects.filter(user=reader).exists()
+    assert ProjectFollow.objects.filter(user=other).exists(), "only the person of the link"
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_save(laureate, milestone, progress=90)
+    assert [message.to for message in mail.outbox] == [[other.email]]
