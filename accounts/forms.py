@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, User
-from .territories import communes_matching
+from .models import Membership, Organisation, Territory, User
+from .territories import communes_matching, territories_matching, territory_label
 
 
 def pseudonym_clean(value: str) -> str:
@@ -36,8 +36,87 @@ class SignupForm(forms.Form):
         user.save(update_fields=["pseudonym", "language"])
 
 
+class CommuneField(forms.CharField):
+    """A commune typed as its name, postal code or INSEE code (as in the account's profile)."""
+
+    def prepare_value(self, value):
+        return str(value) if value is not None and not isinstance(value, str) else value
+
+    def clean(self, value):
+        query = super().clean(value).strip()
+        if not query:
+            return None
+        matches = communes_matching(query)
+        if not matches:
+            raise forms.ValidationError(
+                _("No commune matches “%(query)s”: check the spelling, or give its postal code."),
+                params={"query": query},
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several communes match: %(names)s. Give the postal code or the INSEE code."),
+                params={"names": ", ".join(str(place) for place in matches)},
+            )
+        return matches[0]
+
+
+class TerritoryField(forms.CharField):
+    """A territory typed as a name, an INSEE code or `KIND-code`; cleaned to the one it names."""
+
+    default_error_messages = {
+        "required": _("Give a territory: its name or its INSEE code."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Its name or its INSEE code, e.g. “Villeurbanne”, “69266”, or “DEP-69” for the Rhône "
+                "département."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Territory):
+            return territory_label(value)
+        if isinstance(value, int):
+            territory = Territory.objects.filter(pk=value).first()
+            return territory_label(territory) if territory else ""
+        return value
+
+    def has_changed(self, initial, data):
+        """Compared by the territory named, not by the text (`69` and `Rhône [DEP-69]` are the same)."""
+        initial_pk = initial.pk if isinstance(initial, Territory) else initial
+        try:
+            territory = self.clean(data)
+        except forms.ValidationError:
+            return True
+        return (territory.pk if territory else None) != (initial_pk or None)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        matches = territories_matching(text)
+        if not matches:
+            raise forms.ValidationError(
+                _("No territory matches “%(query)s”: check the spelling, or give its INSEE code."),
+                params={"query": text},
+                code="unknown",
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _("Several territories match “%(query)s”: %(names)s. Type one of them as shown."),
+                params={"query": text, "names": ", ".join(territory_label(t) for t in matches)},
+                code="ambiguous",
+            )
+        return matches[0]
+
+
 class ProfileForm(forms.ModelForm):
-    commune = forms.CharField(
+    commune = CommuneField(
         label=_("Commune of residence"),
         required=False,
         max_length=200,
@@ -54,27 +133,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["pseudonym"].required = True
         if self.instance.territory_id:
-            self.fields["commune"].initial = str(self.instance.territory)
+            self.fields["commune"].initial = self.instance.territory
 
     def clean_pseudonym(self):
         return pseudonym_clean(self.cleaned_data["pseudonym"])
-
-    def clean_commune(self):
-        query = self.cleaned_data["commune"].strip()
-        if not query:
-            return None
-        matches = communes_matching(query)
-        if not matches:
-            raise forms.ValidationError(
-                _("No commune matches “%(query)s”: check the spelling, or give its postal code."),
-                params={"query": query},
-            )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                _("Several communes match: %(names)s. Give the postal code or the INSEE code."),
-                params={"names": ", ".join(str(place) for place in matches)},
-            )
-        return matches[0]
 
     def save(self, commit=True):
         self.instance.territory = self.cleaned_data["commune"]

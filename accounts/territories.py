@@ -146,6 +146,44 @@ def communes_matching(query: str, *, limit: int = 10):
     return list(places.filter(search_name=key).order_by("-population")[:limit])
 
 
+# How a territory is written unambiguously: its kind and its code, e.g. DEP-69, COM-69123 (as in the
+# geographic codes of the national aid-schemes format).
+PREFIXES = {
+    "REG": Kind.REGION,
+    "DEP": Kind.DEPARTEMENT,
+    "EPCI": Kind.EPCI,
+    "COM": Kind.COMMUNE,
+    "ARM": Kind.ARRONDISSEMENT,
+}
+PREFIX_OF = {kind: prefix for prefix, kind in PREFIXES.items()}
+KIND_ORDER = [Kind.REGION, Kind.DEPARTEMENT, Kind.EPCI, Kind.COMMUNE, Kind.ARRONDISSEMENT]
+TOKEN = re.compile(r"(?:^|[\s\[(])(REG|DEP|EPCI|COM|ARM)-([0-9A-Za-z]{1,10})\s*[\])]?\s*$", re.IGNORECASE)
+
+
+def territory_label(territory: Territory) -> str:
+    """A territory as typed back into a form: its name and its unambiguous code, `Rhône [DEP-69]`."""
+    return f"{territory.name} [{PREFIX_OF[territory.kind]}-{territory.code}]"
+
+
+def territories_matching(query: str, *, limit: int = 10) -> list[Territory]:
+    """Territories of any kind that `query` names: `DEP-69` (or `Rhône [DEP-69]`), an INSEE code
+    (`69123`, `69`: the département and the region numbered 69, if both exist) or a name."""
+    query = query.strip()
+    territories = Territory.objects.select_related("parent")
+    if match := TOKEN.search(query):
+        found = territories.filter(kind=PREFIXES[match[1].upper()], code=match[2].upper())
+    elif query.isascii() and query.isalnum() and any(c.isdigit() for c in query):
+        found = territories.filter(code=query.upper())
+    else:
+        key = search_key(query)
+        if not key:
+            return []
+        found = territories.filter(search_name=key)
+    found = list(found.order_by("-population")[: limit * 2])
+    found.sort(key=lambda territory: KIND_ORDER.index(territory.kind))
+    return found[:limit]
+
+
 def territory_within(territory: Territory | None, area: Territory) -> bool:
     """Whether `territory` is `area` or lies inside it: a commune in its département, région or
     intercommunality, an arrondissement in its commune and beyond."""

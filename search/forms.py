@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consultations.commons.forms import TerritoryField
+from accounts.forms import TerritoryField
 
 from .selectors import KIND_LABELS, STATUS_LABELS
 

@@ -5,35 +5,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from accounts.territories import communes_matching
-from consultations.commons.forms import TerritoryField
+from accounts.forms import CommuneField, TerritoryField
 
 from . import services
 from .models import Grade, Method, Phase, PublicVote
-
-
-class CommuneField(forms.CharField):
-    """A commune typed as its name, postal code or INSEE code (as in the account's profile)."""
-
-    def prepare_value(self, value):
-        return str(value) if value is not None and not isinstance(value, str) else value
-
-    def clean(self, value):
-        query = super().clean(value).strip()
-        if not query:
-            return None
-        matches = communes_matching(query)
-        if not matches:
-            raise forms.ValidationError(
-                _("No commune matches “%(query)s”: check the spelling, or give its postal code."),
-                params={"query": query},
-            )
-        if len(matches) > 1:
-            raise forms.ValidationError(
-                _("Several communes match: %(names)s. Give the postal code or the INSEE code."),
-                params={"names": ", ".join(str(place) for place in matches)},
-            )
-        return matches[0]
 
 
 class BallotForm(forms.Form):

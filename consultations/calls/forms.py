@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.territories import communes_matching
+from accounts.forms import CommuneField
 
 from .models import (
     AnswerTemplate,
@@ -44,28 +44,10 @@ class DescribedMixin:
         return self
 
 
-def commune_clean(query: str):
-    query = (query or "").strip()
-    if not query:
-        return None
-    matches = communes_matching(query)
-    if not matches:
-        raise ValidationError(
-            _("No commune matches “%(query)s”: check the spelling, or give its postal code."),
-            params={"query": query},
-        )
-    if len(matches) > 1:
-        raise ValidationError(
-            _("Several communes match: %(names)s. Give the postal code or the INSEE code."),
-            params={"names": ", ".join(str(place) for place in matches)},
-        )
-    return matches[0]
-
-
 class ProjectForm(DescribedMixin, forms.ModelForm):
     """The dossier itself, with the call's own questions after the common ones."""
 
-    commune = forms.CharField(
+    commune = CommuneField(
         label=_("Commune where the project takes place"),
         required=False,
         max_length=200,
@@ -121,7 +103,7 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
             *[(value, label) for value, label in ApplicantType.choices if value in accepted],
         ]
         if self.instance.territory_id:
-            self.fields["commune"].initial = str(self.instance.territory)
+            self.fields["commune"].initial = self.instance.territory
         answers = self.instance.answers or {}
         for question in call.fields.all():
             self.fields[question.key] = self._question_field(question)
@@ -157,9 +139,6 @@ class ProjectForm(DescribedMixin, forms.ModelForm):
 
     def clean_local_register(self):
         return " ".join(self.cleaned_data["local_register"].split())
-
-    def clean_commune(self):
-        return commune_clean(self.cleaned_data["commune"])
 
     def project_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
