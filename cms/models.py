@@ -170,7 +170,8 @@ class OutcomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Dated follow-up updates of the consultation, newest first, under "what happens next".
-        context["updates"] = self.consultation.updates.order_by("-published_on", "-pk")
+        updates = self.consultation.updates.filter(published_on__lte=timezone.localdate())
+        context["updates"] = updates.order_by("-published_on", "-pk")
         return context
 
     def _citations(self) -> dict:

@@ -8,10 +8,23 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from django.urls import register_converter
+        from wagtail.signals import page_published
 
         from config.converters import IdConverter
 
         from . import permissions, privacy  # noqa: F401  (register the rules and the data export)
+        from .models import ConsultationPage
+
+        # Every publication (admin, schedule, code): the follow-up updates it makes public are dated.
+        page_published.connect(
+            _consultation_published, sender=ConsultationPage, dispatch_uid="consultations.updates_release"
+        )
 
         # `<id:…>` in URLs (here and in the admin hooks): before any URL module is read.
         register_converter(IdConverter, "id")
+
+
+def _consultation_published(sender, instance, **kwargs):
+    from .services import updates_release
+
+    updates_release(consultation=instance)

@@ -284,6 +284,29 @@ class ConsultationUpdate(Orderable):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.published_on and self.published_on > timezone.localdate():
+            raise ValidationError(
+                {"published_on": _("An update tells what has happened: it cannot be dated in the future.")}
+            )
+
+
+class ConsultationUpdateRelease(models.Model):
+    """When a follow-up update was first published, which is what the weekly digest goes by.
+
+    A row of its own: publishing a revision of the consultation page rewrites the updates' rows from the
+    revision, and the date typed by the editor says when things happened, not when people heard of it.
+    """
+
+    update = models.OneToOneField(
+        ConsultationUpdate, on_delete=models.CASCADE, primary_key=True, related_name="release"
+    )
+    released_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.update_id} {self.released_at:%Y-%m-%d %H:%M}"
+
 
 class LowercaseEmailFormField(forms.EmailField):
     def to_python(self, value):

@@ -10,37 +10,47 @@ from . import services
 from .notifications import digest_items
 
 DIGEST_PERIOD = timedelta(days=7)
+# How far back a digest reaches for someone who has not had one for a long time.
+DIGEST_LONGEST_PERIOD = timedelta(days=28)
 
 
 @shared_task(ignore_result=True)
 def weekly_digest_task() -> int:
-    """Queue a digest for every person who follows something and has not turned the digest off."""
+    """Queue a digest for every person who follows something and has not turned the digest off, for
+    the period ending now."""
     recipients = (
         get_user_model().objects.filter(email_digest=True, is_active=True, follows__isnull=False).distinct()
     )
-    since = (timezone.now() - DIGEST_PERIOD).isoformat()
+    until = timezone.now()
+    since = (until - DIGEST_PERIOD).isoformat()
     count = 0
     for user_id in recipients.values_list("pk", flat=True):
-        digest_send_task.delay(user_id, since)
+        digest_send_task.delay(user_id, since, until.isoformat())
         count += 1
     return count
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
-def digest_send_task(user_id: int, since: str) -> bool:
-    """Send one person's digest, in their language, if there is news (nothing is sent otherwise)."""
-    since_moment = timezone.datetime.fromisoformat(since)
+def digest_send_task(user_id: int, since: str, until: str | None = None) -> bool:
+    """Send one person's digest for the period ending `until`, in their language, if there is news.
+
+    The period starts where the person's last digest ended (`digest_sent_at` is the end of the period it
+    covered, not the moment it was sent), so consecutive digests neither leave a gap nor repeat; `since`
+    is the start for a first digest. A second run for the same period sends nothing.
+    """
+    until_moment = timezone.datetime.fromisoformat(until) if until else timezone.now()
     users = get_user_model().objects.filter(pk=user_id, email_digest=True, is_active=True)
-    # Already sent for this period (a task run twice, a redelivery): nothing more.
-    user = users.exclude(digest_sent_at__gt=since_moment).first()
-    if user is None:
+    user = users.exclude(digest_sent_at__gte=until_moment).first()
+    if user is None:  # turned off, gone, or this period is already sent (a task run twice)
         return False
-    now = timezone.now()
-    items = digest_items(user=user, since=since_moment, now=now)
+    since_moment = timezone.datetime.fromisoformat(since)
+    if user.digest_sent_at is not None:
+        since_moment = max(user.digest_sent_at, until_moment - DIGEST_LONGEST_PERIOD)
+    items = digest_items(user=user, since=since_moment, now=until_moment)
     if not items:
         return False
     email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
-    users.update(digest_sent_at=now)
+    users.update(digest_sent_at=until_moment)
     return True
 
 

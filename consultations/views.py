@@ -163,7 +163,11 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         and consultation.follows.filter(user=request.user).exists(),
         "phase": consultation.phase(),
         "stages": consultation.stages(),
-        "updates": sorted(consultation.updates.all(), key=lambda update: update.published_on, reverse=True),
+        "updates": sorted(
+            (update for update in consultation.updates.all() if update.published_on <= timezone.localdate()),
+            key=lambda update: update.published_on,
+            reverse=True,
+        ),
     }
     return TemplateResponse(request, consultation.get_template(request), context, status=status)
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from consultations.feedback.services import report_compile
@@ -60,8 +61,32 @@ def test_follow_up_updates_reach_followers_in_their_digest(organisation):
     consultation = consultation_create(organisation=organisation, opens_in=timedelta(days=-30))
     follower = UserFactory(language="fr")
     Follow.objects.create(user=follower, consultation=consultation)
-    ConsultationUpdate.objects.create(
-        consultation=consultation, published_on=date.today(), title="Le budget est voté", text="…"
+    since = (timezone.now() - timedelta(days=7)).isoformat()
+    # Entered weeks after the fact: it is news when it is published, whatever its date.
+    consultation.updates.add(
+        ConsultationUpdate(
+            published_on=date.today() - timedelta(days=40), title="Le budget est voté", text="…"
+        )
     )
-    assert digest_send_task.run(follower.pk, (timezone.now() - timedelta(days=7)).isoformat())
+    assert not digest_send_task.run(follower.pk, since), "a draft is nobody's news yet"
+    consultation.save_revision().publish()
+    assert digest_send_task.run(follower.pk, since, timezone.now().isoformat())
     assert "Le budget est voté" in mail.outbox[0].body
+
+    # Published again from the editor (a typo fixed): not sent a second time.
+    edited = type(consultation).objects.get(pk=consultation.pk).get_latest_revision_as_object()
+    edited.title = "Nouveau titre"
+    edited.save_revision().publish()
+    assert ConsultationUpdate.objects.filter(consultation=consultation).count() == 1
+    digest_send_task.run(follower.pk, since, (timezone.now() + timedelta(days=7)).isoformat())
+    assert not any("Le budget est voté" in message.body for message in mail.outbox[1:])
+
+
+def test_an_update_cannot_be_dated_in_the_future(organisation):
+    consultation = consultation_create(organisation=organisation, opens_in=timedelta(days=-30))
+    update = ConsultationUpdate(
+        consultation=consultation, published_on=date.today() + timedelta(days=2), title="Bientôt", text="…"
+    )
+    with pytest.raises(ValidationError) as refused:
+        update.full_clean()
+    assert "published_on" in refused.value.message_dict

@@ -1,6 +1,7 @@
 """Following consultations, the weekly digest in each person's language, and one-click unsubscribe."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 from django.core import mail
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.notifications import unsubscribe_url
-from consultations.models import Follow
+from consultations.models import ConsultationUpdate, ConsultationUpdateRelease, Follow
 from consultations.tasks import digest_send_task, weekly_digest_task
 from tests.factories import UserFactory, consultation_create, form_data, outcome_create
 
@@ -119,10 +120,38 @@ def test_a_digest_task_run_twice_sends_once(organisation):
     consultation = consultation_create(organisation=organisation, closes_in=timedelta(days=3))
     user = UserFactory()
     Follow.objects.create(user=user, consultation=consultation)
-    since = (timezone.now() - timedelta(days=7)).isoformat()
-    assert digest_send_task.run(user.pk, since)
-    assert not digest_send_task.run(user.pk, since)
+    since, until = (timezone.now() - timedelta(days=7)).isoformat(), timezone.now().isoformat()
+    assert digest_send_task.run(user.pk, since, until)
+    assert not digest_send_task.run(user.pk, since, until), "the same period again (a redelivery)"
     assert len(mail.outbox) == 1
+
+
+def test_consecutive_weekly_digests_leave_no_gap_and_repeat_nothing(organisation):
+    """Beat starts the weekly run on Monday morning; each person's digest is sent a little later. Every
+    week's update reaches the follower, once (a digest used to be skipped every other week)."""
+    consultation = consultation_create(
+        organisation=organisation, opens_in=timedelta(days=-60), closes_in=timedelta(days=-30)
+    )
+    follower = UserFactory(language="en")
+    Follow.objects.create(user=follower, consultation=consultation)
+    monday = datetime(2026, 11, 2, 7, 0, 0, 100000, tzinfo=UTC)
+    for week in range(4):
+        run_at = monday + timedelta(days=7 * week, milliseconds=3 * week)  # the scheduler's jitter
+        update = ConsultationUpdate.objects.create(
+            consultation=consultation, published_on=(run_at - timedelta(days=3)).date(), title=f"Week {week}"
+        )
+        ConsultationUpdateRelease.objects.create(update=update, released_at=run_at - timedelta(days=3))
+        queued = []
+        with (
+            patch("django.utils.timezone.now", return_value=run_at),
+            patch.object(digest_send_task, "delay", lambda *args, into=queued: into.append(args)),
+        ):
+            weekly_digest_task.run()
+        with patch("django.utils.timezone.now", return_value=run_at + timedelta(seconds=2)):
+            assert [digest_send_task.run(*args) for args in queued] == [True], f"week {week}"
+    weeks = [[line for line in message.body.splitlines() if "Week" in line] for message in mail.outbox]
+    assert [len(lines) for lines in weeks] == [1, 1, 1, 1]
+    assert all(f"Week {week}" in weeks[week][0] for week in range(4))
 
 
 def test_a_huge_id_is_a_404_not_an_error(client, participant):
