@@ -1,5 +1,6 @@
 """Sending e-mails to people: in their language, with a one-click unsubscribe where it applies."""
 
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,6 +111,15 @@ def email_send_to(*, address: str, language: str, template: str, context: dict, 
         subject = _render_text(f"{template}_subject.txt", context).strip()
         body = _render_text(f"{template}_body.txt", context)
     EmailMultiAlternatives(subject, body, to=[address], headers=headers or {}).send()
+
+
+def refused_for_good(error: Exception) -> bool:
+    """Whether the mail server refused every recipient of an e-mail permanently (a 5xx reply, e.g. no
+    such mailbox): sending it again would fail again, so a batch moves on to the next person rather than
+    retrying, which would hold up everyone after them."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _reply in error.recipients.values())
+    return False
 
 
 def _render_text(name: str, context: dict) -> str:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.notifications import email_send, email_send_to
+from accounts.notifications import email_send, email_send_to, refused_for_good
 from consultations.models import Idea, Response, Statement, Vote
 
 from .models import OutcomeAnnouncement, OutcomeNotification, OutcomePage, SiteMessage, SiteSettings
@@ -74,7 +74,10 @@ def outcome_announce(*, page: OutcomePage) -> int:
                 context={"page": page, "consultation": page.consultation},
                 topic="outcomes",
             )
-        except Exception:
+        except Exception as error:
+            if refused_for_good(error):  # the record stays: it would be refused again
+                logger.warning("outcome e-mail refused by the mail server page=%s user=%s", page.pk, user.pk)
+                continue
             notification.delete()
             raise
         sent += 1

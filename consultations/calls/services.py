@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.search import index
 
-from accounts.notifications import email_send
+from accounts.notifications import email_send, refused_for_good
 from accounts.territories import territory_within
 
 from .models import (
@@ -554,7 +554,14 @@ def milestone_notify(*, milestone: Milestone, actor_id: int | None = None) -> in
                 topic="project",
                 topic_key=project.pk,
             )
-        except Exception:
+        except Exception as error:
+            if refused_for_good(error):  # the record stays: it would be refused again
+                logger.warning(
+                    "milestone e-mail refused by the mail server milestone=%s user=%s",
+                    milestone.pk,
+                    follow.user_id,
+                )
+                continue
             record.delete()  # not sent: the retry sends it
             raise
         sent += 1

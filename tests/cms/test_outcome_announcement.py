@@ -184,3 +184,53 @@ def test_the_email_unsubscribes_in_one_click_and_is_not_sent_again(consultation,
     answer(another.consultation, people["voter"])
     assert tasks.outcome_announce_task(another.pk) == 1
     assert [message.to for message in mail.outbox] == [[people["voter"].email]]
+
+
+def test_an_address_refused_for_good_does_not_hold_up_the_others(consultation, queued, monkeypatch):
+    """A mailbox that does not exist (550) is refused at every attempt: the others still get theirs,
+    and a second run does not try it again."""
+    import smtplib
+
+    from accounts import notifications
+
+    people = participants(consultation)
+    page = outcome_create(consultation)
+    real_send = notifications.EmailMultiAlternatives.send
+    attempts = []
+
+    def send(message, *args, **kwargs):
+        if message.to == [people["responder"].email]:
+            attempts.append(message.to)
+            raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"5.1.1 No such user")})
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(notifications.EmailMultiAlternatives, "send", send)
+    assert tasks.outcome_announce_task.run(page.pk) == 3
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        people[name].email for name in ("author", "voter", "ideator")
+    )
+    assert tasks.outcome_announce_task.run(page.pk) == 0
+    assert len(attempts) == 1
+
+
+def test_a_refusal_for_now_is_retried(consultation, queued, monkeypatch):
+    import smtplib
+
+    from accounts import notifications
+
+    people = participants(consultation)
+    page = outcome_create(consultation)
+    real_send = notifications.EmailMultiAlternatives.send
+    busy = {people["author"].email}
+
+    def send(message, *args, **kwargs):
+        if set(message.to) & busy:
+            raise smtplib.SMTPRecipientsRefused({message.to[0]: (450, b"4.2.1 Mailbox busy, try later")})
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(notifications.EmailMultiAlternatives, "send", send)
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        tasks.outcome_announce_task.run(page.pk)
+    busy.clear()
+    tasks.outcome_announce_task.run(page.pk)
+    assert people["author"].email in [message.to[0] for message in mail.outbox]

@@ -285,3 +285,27 @@ def test_the_milestone_email_stops_following_in_one_click(
     with django_capture_on_commit_callbacks(execute=True):
         milestone_save(laureate, milestone, progress=90)
     assert [message.to for message in mail.outbox] == [[other.email]]
+
+
+def test_a_follower_whose_address_is_refused_for_good_does_not_hold_up_the_others(
+    monkeypatch, django_capture_on_commit_callbacks, run_milestone_tasks, laureate
+):
+    import smtplib
+
+    from accounts import notifications
+
+    gone, reader = UserFactory(), UserFactory()
+    for user in (gone, reader):
+        ProjectFollow.objects.create(project=laureate, user=user)
+    real_send = notifications.EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [gone.email]:
+            raise smtplib.SMTPRecipientsRefused({gone.email: (550, b"5.1.1 No such user")})
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(notifications.EmailMultiAlternatives, "send", send)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone = milestone_save(laureate)
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+    assert tasks.milestone_notify_task.run(milestone.pk) == 0, "not tried again"
