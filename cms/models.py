@@ -22,6 +22,8 @@ from consultations.models import ConsultationPage
 from .blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
 from .forms import OutcomePageForm
 
+HOME_LIST_LENGTH = 12
+
 
 class HomePage(Page):
     """The site's home: open consultations and the latest outcomes."""
@@ -49,17 +51,27 @@ class HomePage(Page):
         now = timezone.now()
         # Only what the cards show: the pages' questionnaires and texts are large.
         card = ("title", "url_path", "path", "depth", "closes_at", "organisation__name")
-        context["open_consultations"] = (
+        # Public pages only (not those behind a password or a sign-in), a screenful each: one more than
+        # shown tells whether to link to the full list.
+        context["open_consultations"] = list(
             ConsultationPage.objects.open_at(now)
+            .public()
             .select_related("organisation")
             .only(*card)
-            .order_by("closes_at")
+            .order_by("closes_at")[: HOME_LIST_LENGTH + 1]
         )
-        context["open_calls"] = (
-            CallPage.objects.open_at(now).select_related("organisation").only(*card).order_by("closes_at")
+        context["open_calls"] = list(
+            CallPage.objects.open_at(now)
+            .public()
+            .select_related("organisation")
+            .only(*card)
+            .order_by("closes_at")[: HOME_LIST_LENGTH + 1]
         )
+        for name in ("open_consultations", "open_calls"):
+            context[f"more_{name}"] = len(context[name]) > HOME_LIST_LENGTH
+            context[name] = context[name][:HOME_LIST_LENGTH]
         context["outcomes"] = (
-            OutcomePage.objects.live().defer_streamfields().order_by("-first_published_at")[:6]
+            OutcomePage.objects.live().public().defer_streamfields().order_by("-first_published_at")[:6]
         )
         return context
 

@@ -17,8 +17,8 @@ def outcome_announce_task(page_id: int) -> int:
     """E-mail the participants a newly published outcome page (once each; safe to run twice)."""
     from . import services
 
-    page = OutcomePage.objects.live().select_related("consultation").filter(pk=page_id).first()
-    if page is None:  # unpublished or deleted since: nothing to announce yet
+    page = OutcomePage.objects.live().public().select_related("consultation").filter(pk=page_id).first()
+    if page is None:  # unpublished, restricted or deleted since: nothing to announce yet
         return 0
     return services.outcome_announce(page=page)
 

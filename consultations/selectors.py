@@ -384,7 +384,7 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
     consultations = ConsultationPage.objects.filter(pk__in=ids).prefetch_related(
         Prefetch(
             "outcome_pages",
-            queryset=outcome_model.objects.live().order_by("-first_published_at"),
+            queryset=outcome_model.objects.live().public().order_by("-first_published_at"),
             to_attr="published_outcomes",
         )
     )

@@ -11,11 +11,10 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         label=_("Words to search for"),
+        required=False,
         max_length=200,
-        error_messages={
-            "required": _("Type the words to search for."),
-            "max_length": _("Type at most %(limit_value)d characters."),
-        },
+        help_text=_("Or leave it empty and choose a type or a filter to list everything that matches."),
+        error_messages={"max_length": _("Type at most %(limit_value)d characters.")},
     )
     kind = forms.ChoiceField(label=_("Type"), required=False)
     territory = TerritoryField(
@@ -34,3 +33,10 @@ class SearchForm(forms.Form):
         self.fields["theme"].error_messages["invalid_choice"] = _("Nothing public has this theme.")
         self.fields["status"].choices = [("", _("Any status")), *STATUS_LABELS.items()]
         self.fields["status"].error_messages["invalid_choice"] = _("Choose a status from the list.")
+
+    def clean(self):
+        data = super().clean()
+        filters = ("kind", "territory", "theme", "status")
+        if not self.errors and not data.get("q", "").strip() and not any(data.get(name) for name in filters):
+            self.add_error("q", _("Type the words to search for, or choose a type or a filter."))
+        return data

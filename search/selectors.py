@@ -164,6 +164,7 @@ def _hit(kind: str, obj, score) -> Hit:
     return Hit(kind, obj.title, obj.get_absolute_url(), obj.description, str(obj.territory), score)
 
 
+BROWSE_ORDER = {"consultation": ("closes_at", "pk"), "call": ("closes_at", "pk")}
 RELATED = {
     "consultation": ("organisation",),
     "call": ("organisation",),
@@ -175,18 +176,23 @@ RELATED = {
 def site_search(
     *, text: str, kind: str = "", area: Territory | None = None, theme: str = "", status: str = ""
 ):
-    """Public results for `text`, the most relevant first, each kind limited to its best matches."""
+    """Public results for `text`, the most relevant first, each kind limited to its best matches.
+
+    Without words, what the filters select is listed instead (browsing "all open consultations"):
+    consultations and calls by closing date, the rest newest first.
+    """
     # Words only: quotes, operators and other signs mean something to SQLite's FTS5 query syntax
     # (`"` alone is an error there); PostgreSQL's parser ignores them anyway.
     text = " ".join(re.findall(r"\w+", text.lower()))
-    if not text:
-        return []
     backend = get_search_backend()
     hits = []
     for name, public in _querysets(kind=kind, area=area, theme=theme, status=status).items():
         model = public.model
         candidates = model.objects.filter(id__in=public.values("pk")).select_related(*RELATED.get(name, ()))
-        results = backend.search(text, candidates, operator="and").annotate_score("_score")
+        if text:
+            results = backend.search(text, candidates, operator="and").annotate_score("_score")
+        else:
+            results = candidates.order_by(*BROWSE_ORDER.get(name, ("-pk",)))
         hits.extend(_hit(name, obj, getattr(obj, "_score", 0)) for obj in results[:RESULTS_PER_KIND])
-    hits.sort(key=lambda hit: hit.score, reverse=True)
+    hits.sort(key=lambda hit: hit.score, reverse=True)  # stable: browsing keeps each kind's order
     return hits

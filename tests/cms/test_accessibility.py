@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.admin.userbar import ContentCheckerItem
+from wagtail.models import PageViewRestriction
 
-from cms.models import AccessibilityStatus, NewsPage, accessibility_status
+from cms.models import HOME_LIST_LENGTH, AccessibilityStatus, NewsPage, StandardPage, accessibility_status
 from cms.wagtail_hooks import RgaaContentCheckerItem, use_rgaa_content_checker
+from tests.consultations.calls.conftest import call_create
 from tests.factories import consultation_create, outcome_create
 
 from .conftest import page_add
@@ -177,7 +179,7 @@ def test_passages_in_another_language_carry_their_lang(client, site_pages):
 
 
 def test_the_home_page_costs_the_same_queries_with_more_calls_outcomes_and_site_pages(
-    client, site_pages, organisation
+    client, home, site_pages, organisation
 ):
     def queries():
         with CaptureQueriesContext(connection) as context:
@@ -186,13 +188,43 @@ def test_the_home_page_costs_the_same_queries_with_more_calls_outcomes_and_site_
 
     consultation = consultation_create(organisation=organisation, title="Première")
     outcome_create(consultation, title="Bilan 0")
+    call_create(organisation=organisation, title="Appel 0")
     queries()  # the first request also fills the site's caches
     one = queries()
     for index in range(4):
         other = consultation_create(organisation=organisation, title=f"Autre {index}")
         outcome_create(other, title=f"Bilan {index + 1}")
+        call_create(organisation=organisation, title=f"Appel {index + 1}")
+        page_add(home, StandardPage, title=f"Page {index}", slug=f"page-{index}", body="<p>x</p>")
     audit(site_pages["statement"], rate="60")
     assert queries() == one
+
+
+def test_the_home_page_lists_a_screenful_and_links_to_the_rest(client, site_pages, organisation):
+    for index in range(HOME_LIST_LENGTH):
+        consultation_create(organisation=organisation, title=f"Consultation {index:02}")
+    body = client.get("/").content.decode()
+    assert "Consultation 11" in body
+    assert "?kind=consultation&amp;status=open" not in body
+    consultation_create(organisation=organisation, title="Consultation 12", closes_in=timedelta(days=60))
+    body = client.get("/").content.decode()
+    assert "Consultation 12" not in body, "the one closing last waits on the full list"
+    assert "?kind=consultation&amp;status=open" in body
+    search = client.get("/search/?kind=consultation&status=open").content.decode()
+    assert "Consultation 12" in search
+
+
+def test_restricted_pages_stay_off_the_home_page(client, site_pages, organisation):
+    consultation = consultation_create(organisation=organisation, title="Consultation interne")
+    outcome = outcome_create(
+        consultation_create(organisation=organisation, title="Publique"), title="Bilan réservé"
+    )
+    for page in (consultation, outcome):
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    body = client.get("/").content.decode()
+    assert "Consultation interne" not in body
+    assert "Bilan réservé" not in body
+    assert "Publique" in body
 
 
 def test_the_editors_checker_runs_the_rgaa_rules():

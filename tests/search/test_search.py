@@ -176,7 +176,7 @@ def test_filters_by_type_status_theme_and_territory(en, organisation, places):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"q": ""}, "Type the words to search for."),
+        ({"q": ""}, "Type the words to search for, or choose a type or a filter."),
         ({"q": "x" * 201}, "Type at most 200 characters."),
         ({"q": "vélo", "kind": "secret"}, "Choose a type from the list."),
         ({"q": "vélo", "status": "draft"}, "Choose a status from the list."),
