@@ -108,7 +108,8 @@ def email_send_to(*, address: str, language: str, template: str, context: dict, 
     """Render the two templates of an e-mail in `language` and send it to `address`."""
     with translation.override(language):
         context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
-        subject = _render_text(f"{template}_subject.txt", context).strip()
+        # One line: a title or a subject typed with a line break must not make the header invalid.
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}_body.txt", context)
     EmailMultiAlternatives(subject, body, to=[address], headers=headers or {}).send()
 

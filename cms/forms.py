@@ -105,6 +105,9 @@ class SiteMessageForm(forms.Form):
         super().full_clean()
         self.describe()
 
+    def clean_subject(self):
+        return " ".join(self.cleaned_data["subject"].split())  # a subject is one line
+
     @property
     def cleaned_message(self) -> dict:
         data = dict(self.cleaned_data)

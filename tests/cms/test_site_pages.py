@@ -180,3 +180,31 @@ def test_editors_read_the_messages_in_the_admin_but_cannot_write_them(editor):
     assert editor.has_perm("cms.view_sitemessage")
     assert not editor.has_perm("cms.add_sitemessage")
     assert not editor.has_perm("cms.change_sitemessage")
+
+
+def test_a_subject_typed_over_two_lines_is_still_forwarded_and_acknowledged(en, site_pages, queued):
+    url = site_pages["contact"].url
+    en.post(url, {"email": "camille@exemple.org", "subject": "Horaires\r\nde la mairie", "message": "Bonjour"})
+    message = SiteMessage.objects.get()
+    assert message.subject == "Horaires de la mairie"
+    site_message_send_task.run(message.pk)
+    message.refresh_from_db()
+    assert message.forwarded_at and message.acknowledged_at
+    assert "Horaires de la mairie" in mail.outbox[0].subject
+
+
+def test_an_e_mail_subject_is_always_one_line(site_pages):
+    """Whatever the template gets (a page title with a line break, say), the header stays valid."""
+    from accounts.notifications import email_send_to
+
+    message = SiteMessage.objects.create(
+        kind="contact", email="camille@exemple.org", subject="Deux\nlignes", message="x", language="en"
+    )
+    email_send_to(
+        address="lecteur@exemple.org",
+        language="en",
+        template="cms/email/site_message_forward",
+        context={"site_message": message},
+    )
+    assert "\n" not in mail.outbox[0].subject
+    assert "Deux lignes" in mail.outbox[0].subject
