@@ -184,12 +184,14 @@ def test_editors_read_the_messages_in_the_admin_but_cannot_write_them(editor):
 
 def test_a_subject_typed_over_two_lines_is_still_forwarded_and_acknowledged(en, site_pages, queued):
     url = site_pages["contact"].url
-    en.post(url, {"email": "camille@exemple.org", "subject": "Horaires\r\nde la mairie", "message": "Bonjour"})
+    typed = {"email": "camille@exemple.org", "subject": "Horaires\r\nde la mairie", "message": "Bonjour"}
+    en.post(url, typed)
     message = SiteMessage.objects.get()
     assert message.subject == "Horaires de la mairie"
     site_message_send_task.run(message.pk)
     message.refresh_from_db()
-    assert message.forwarded_at and message.acknowledged_at
+    assert message.forwarded_at is not None
+    assert message.acknowledged_at is not None
     assert "Horaires de la mairie" in mail.outbox[0].subject
 
 
