@@ -9,11 +9,12 @@ page's `clean()` shows against the block before anything is saved.
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
-from consultations.calls.models import Project
+from consultations.calls.models import CallPage, Project
 from consultations.models import Idea
 
 
@@ -454,8 +455,11 @@ class AccountabilityBlock(blocks.StructBlock):
     organisation's answer, or the decided projects of a call with their status and its reason.
 
     Statuses and answers are the current ones (they are decisions, kept up to date by officials), not
-    the report version's. A call's projects are listed once its laureates are published: before, a
-    decision may still change and applicants hear of it first.
+    the report version's. A call's projects are listed once its laureates are published (before, a
+    decision may still change and applicants hear of it first), and only while the call itself is
+    public. The laureates are named with the reason of their selection; the other decided dossiers are
+    counted by status, never named: a dossier is seen only by its applicant, the call's officials and
+    its evaluators, and the reason of a refusal is written to the applicant.
     """
 
     SOURCES = [("ideas", _("Ideas of the consultation")), ("projects", _("Projects of a call"))]
@@ -481,8 +485,9 @@ class AccountabilityBlock(blocks.StructBlock):
         template = "cms/blocks/accountability.html"
         preview_value = {"source": "ideas", "statuses": []}
         description = _(
-            "Lists each idea of the consultation with its status and the organisation's answer, or each "
-            "decided project of a call with its status and reason, kept up to date."
+            "Lists each idea of the consultation with its status and the organisation's answer, or the "
+            "laureates of a call with the reason of their selection and how many other dossiers were "
+            "decided, kept up to date."
         )
 
     def clean(self, value):
@@ -514,16 +519,31 @@ class AccountabilityBlock(blocks.StructBlock):
         ideas = ideas.order_by("status", "title").only("id", "consultation_id", "title", "status", "answer")
         return [_row(idea, idea.get_absolute_url(), idea.answer) for idea in ideas]
 
-    def _projects(self, call) -> list[dict]:
+    def _decided(self, call):
+        """The call's decided projects, if its decisions are public: laureates published, call public."""
         if call is None:
-            return []
-        projects = Project.objects.filter(
-            call_id=call.pk, call__laureates_published_at__isnull=False, status__in=self.DECIDED
-        ).order_by("status", "title")
+            return Project.objects.none()
+        public_calls = CallPage.objects.live().public().filter(laureates_published_at__isnull=False)
+        return Project.objects.filter(call_id=call.pk, call__in=public_calls, status__in=self.DECIDED)
+
+    def _projects(self, call) -> list[dict]:
+        laureates = self._decided(call).filter(status=Project.Status.SELECTED).order_by("title")
         return [
             _row(project, "", project.status_reason)
-            for project in projects.only("id", "title", "status", "status_reason")
+            for project in laureates.only("id", "title", "status", "status_reason")
         ]
+
+    def _others(self, call) -> list[dict]:
+        """How many other dossiers were decided, by status (their titles stay private)."""
+        others = (
+            self._decided(call)
+            .exclude(status=Project.Status.SELECTED)
+            .values("status")
+            .annotate(count=Count("pk"))
+            .order_by("status")
+        )
+        labels = dict(Project.Status.choices)
+        return [{"status": labels[row["status"]], "count": row["count"]} for row in others]
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -533,6 +553,8 @@ class AccountabilityBlock(blocks.StructBlock):
         else:
             context["items"] = self.items(value, parent_context.get("page"))
         context["projects"] = value.get("source") == "projects"
+        if context["projects"] and "preview_items" not in parent_context:
+            context["others"] = self._others(value.get("call"))
         return context
 
     def get_preview_context(self, value, parent_context=None):

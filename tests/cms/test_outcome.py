@@ -271,7 +271,7 @@ def test_the_accountability_block_lists_each_idea_with_its_status_and_answer(en,
     assert "Un second écran" not in body
 
 
-def test_the_accountability_block_lists_the_decided_projects_of_a_call_with_their_reasons(en, consultation):
+def test_the_accountability_block_lists_a_calls_laureates_and_counts_the_other_decisions(en, consultation):
     from django.utils import timezone
     from wagtail.blocks import StructBlockValidationError
 
@@ -308,10 +308,18 @@ def test_the_accountability_block_lists_the_decided_projects_of_a_call_with_thei
     block.clean(block.to_python(value))  # the call's decisions are public now
     body = en.get(page.url).content.decode()
     assert "What became of each project" in body
+    assert "Projet selected" in body
     assert "Utile et faisable." in body
-    assert "Hors du territoire de l’appel." in body
+    assert "Projet not_selected" not in body, "a refused dossier is the applicant's business"
+    assert "Hors du territoire de l’appel." not in body
+    assert "not selected: 1" in body, "but it is counted"
     assert "Projet submitted" not in body, "a dossier still under evaluation is not listed"
     assert "Projet draft" not in body
+
+    call.unpublish()
+    body = en.get(page.url).content.decode()
+    assert "Projet selected" not in body, "an unpublished call's decisions are no longer listed"
+    assert "not selected: 1" not in body
 
 
 def test_an_outcome_must_quote_a_version_of_its_own_consultation(consultation, organisation):
