@@ -507,7 +507,7 @@ class AccessibilityStatementPage(SiteMessageFormPageMixin, RoutablePageMixin, Pa
     )
     exemptions = RichTextField(_("content not subject to the obligation"), blank=True, features=RICH_TEXT)
     # Establishment of the statement.
-    established_on = models.DateField(_("statement established on"), null=True, blank=True)
+    established_on = models.DateField(_("statement established on"), default=timezone.localdate)
     updated_on = models.DateField(_("statement updated on"), null=True, blank=True)
     technologies = models.CharField(_("technologies used"), max_length=300, default="HTML5, CSS, JavaScript")
     test_environment = models.TextField(
@@ -591,6 +591,12 @@ class AccessibilityStatementPage(SiteMessageFormPageMixin, RoutablePageMixin, Pa
             errors["audit_date"] = _("The audit date cannot be in the future.")
         if self.audit_date and not self.auditor.strip():
             errors["auditor"] = _("Say who carried out the audit (“in-house” or the company).")
+        if self.established_on and self.established_on > timezone.localdate():
+            errors["established_on"] = _("The statement cannot be established at a future date.")
+        if self.updated_on and self.established_on and self.updated_on < self.established_on:
+            errors["updated_on"] = _("The update cannot come before the date the statement was established.")
+        elif self.updated_on and self.updated_on > timezone.localdate():
+            errors["updated_on"] = _("The update cannot be at a future date.")
         if errors:
             raise ValidationError(errors)
 

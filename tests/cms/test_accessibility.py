@@ -107,6 +107,9 @@ def test_the_statement_follows_the_official_layout(en, statement):
     assert "https://www.defenseurdesdroits.fr/carte-des-delegues" in page
     assert "Libre réponse 71120<br>75342 Paris CEDEX 07" in page
     assert 'href="/accessibilite/report/"' in page, "the report form is linked from the statement"
+    assert "This statement was established on" in page, "always dated (the day it is created by default)"
+    assert "Multi-year accessibility plan: not yet published." in page, "a missing plan is said, not hidden"
+    assert "Action plan of the current year: not yet published." in page
 
 
 @pytest.mark.parametrize(
@@ -294,7 +297,13 @@ def test_editors_create_the_statement_and_an_incomplete_audit_is_refused(client,
     refused = client.post(url, nested_form_data(fields))
     assert "audit_date" in refused.context["form"].errors
     assert not AccessibilityStatementPage.objects.exists()
-    fields.update(audit_date="2026-10-01", auditor="En interne")
+    fields.update(audit_date="2026-10-01", auditor="En interne", established_on="2099-01-01")
+    refused = client.post(url, nested_form_data(fields))
+    assert "established_on" in refused.context["form"].errors, "not established in the future"
+    fields.update(established_on="2026-10-15", updated_on="2026-10-02")
+    refused = client.post(url, nested_form_data(fields))
+    assert "updated_on" in refused.context["form"].errors, "not updated before it was established"
+    fields.update(updated_on="2026-10-20")
     assert client.post(url, nested_form_data(fields)).status_code == 302
     assert AccessibilityStatementPage.objects.get().status == AccessibilityStatus.PARTIAL
     again = reverse("wagtailadmin_pages:add", args=["cms", "accessibilitystatementpage", home.pk])
