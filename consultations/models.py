@@ -228,6 +228,14 @@ class ConsultationPage(Page):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+        if not self.questions and not (self.statements_enabled or self.ideas_enabled):
+            raise ValidationError(
+                {
+                    "questions": _(
+                        "Add at least one question, or open the consultation to statements or ideas."
+                    )
+                }
+            )
         if self.audience == Audience.TERRITORY and not self.audience_territory_id:
             raise ValidationError(
                 {"audience_territory": _("Choose the territory whose residents may take part.")}
