@@ -14,10 +14,12 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from ..blocks import OTHER, Question
+from ..blocks import AGE_BANDS, OTHER, YES_NO, Question
 from ..forms import OTHER_SUFFIX, ResponseForm, field_name
 from ..models import Channel, ConsultationPage, Response
 
@@ -148,6 +150,17 @@ def _normalised(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+def _fixed_labels(kind: str) -> dict[str, str]:
+    """Yes/no and age bands are worded by the site, in each of its languages: a file typed in French is
+    read the same whatever the agent's language."""
+    fixed = {"yes_no": YES_NO, "age_band": AGE_BANDS}.get(kind, ())
+    labels = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.update({_normalised(str(label)): choice_id for choice_id, label in fixed})
+    return labels
+
+
 def _choice_id(question: Question, cell: str) -> str | None:
     """The id of the choice written in a cell: its words (any case), its id, or its number."""
     choices = question.all_choices
@@ -157,7 +170,7 @@ def _choice_id(question: Question, cell: str) -> str | None:
     for choice_id, label in choices:
         if wanted in (_normalised(label), choice_id.casefold()):
             return choice_id
-    return None
+    return _fixed_labels(question.kind).get(wanted)
 
 
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
