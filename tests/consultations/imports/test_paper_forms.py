@@ -331,3 +331,24 @@ def test_the_index_lists_the_officials_consultations_only(client, agent, consult
     html = client.get(reverse("consultations_paper_index")).content.decode()
     assert consultation.title in html
     assert other.title not in html
+
+
+def test_the_agent_finds_the_forms_they_typed_in_their_data_and_deleting_them_keeps_the_forms(consultation):
+    from accounts.services import account_delete, account_export
+    from consultations import services
+
+    agent = person_in_role("official", consultation.organisation)
+    single, open_text = consultation.question_list
+    services.responses_paper_enter(
+        consultation=consultation,
+        agent=agent,
+        forms=[("K1", {single.id: single.choices[0][0], open_text.id: "Sur papier"})],
+    )
+    exported = account_export(user=agent)["paper_forms_typed_in"]
+    assert [(row["consultation"], row["paper_form_number"]) for row in exported] == [
+        (consultation.title, "K1")
+    ]
+    account_delete(user=agent)
+    kept = Response.objects.get()
+    assert (kept.reference, kept.entered_by, kept.participant) == ("K1", None, None)
+    assert kept.answers.filter(text="Sur papier").exists()
