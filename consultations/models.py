@@ -161,6 +161,8 @@ class ConsultationPage(Page):
     # The Pol.is conversation this consultation was imported from (its URL), if any: importing the same
     # conversation twice is refused (`manage.py import_polis --replace` replaces the first import).
     imported_from = models.CharField(max_length=200, blank=True, default="", editable=False, db_index=True)
+    # A copy of the page is not the import (it has none of the statements).
+    exclude_fields_in_copy = ["imported_from"]
 
     objects = PageManager.from_queryset(ConsultationQuerySet)()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from accounts.models import User
 from consultations.feedback.services import report_compile
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def polis_import(folder, organisation, *args):
-    call_command("import_polis", str(folder), "--organisation", organisation.slug, *args)
+    """The command, its messages in English (the source strings), whatever the site's language."""
+    with translation.override("en"):
+        call_command("import_polis", str(folder), "--organisation", organisation.slug, *args)
 
 
 def test_a_polis_export_becomes_a_closed_consultation_whose_report_finds_opinion_groups(organisation, capsys):
@@ -161,5 +164,5 @@ def test_a_bad_vote_cell_or_unknown_comment_column_is_refused(organisation, tmp_
 def test_a_missing_folder_or_organisation_is_refused(organisation, tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         polis_import(tmp_path / "nowhere", organisation)
-    with pytest.raises(CommandError, match="no organisation has the slug"):
+    with pytest.raises(CommandError, match="no organisation has the slug"), translation.override("en"):
         call_command("import_polis", str(BREXIT), "--organisation", "unknown")
