@@ -1,17 +1,29 @@
 """The back office of participation: the moderation queue (statements, ideas, comments, reports),
-merging duplicate ideas, and the organisation's answers to ideas."""
+merging duplicate ideas, the organisation's answers to ideas, and paper questionnaires typed in."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .models import Comment, Idea, ModerationAction, Statement, Visibility
+from .forms import PaperResponseForm, PaperUploadForm
+from .imports import paper
+from .models import (
+    Channel,
+    Comment,
+    ConsultationPage,
+    Idea,
+    ModerationAction,
+    Response,
+    Statement,
+    Visibility,
+)
 
 
 def moderation_queue(request, *, status: int = 200):
@@ -131,3 +143,136 @@ def idea_answer(request, idea_id: int):
     else:
         messages.success(request, _("The answer is published on the idea."))
     return redirect("consultations_idea_answers")
+
+
+def paper_index(request):
+    """The consultations whose paper questionnaires this official may type in."""
+    if not permissions.has_role_somewhere(request.user, "official"):
+        raise PermissionDenied
+    consultations = permissions.paper_consultations(request.user).annotate(
+        paper_count=Count("responses", filter=Q(responses__channel=Channel.PAPER))
+    )[:200]
+    return TemplateResponse(request, "consultations/admin/paper_index.html", {"consultations": consultations})
+
+
+def _paper_consultation(request, consultation_id: int) -> ConsultationPage:
+    consultation = get_object_or_404(
+        ConsultationPage.objects.select_related("organisation"), pk=consultation_id
+    )
+    if not permissions.can(request.user, "view_paper_forms", consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def _paper_refusal(consultation: ConsultationPage) -> str:
+    if not consultation.question_list:
+        return _("This consultation has no questionnaire.")
+    return _("Paper forms are typed in once the consultation is published and open.")
+
+
+def paper_forms(request, consultation_id: int, *, upload_form=None, upload=None, status: int = 200):
+    """A consultation's paper forms: the template, the upload of a filled one, the forms typed in."""
+    consultation = _paper_consultation(request, consultation_id)
+    entered = (
+        Response.objects.filter(consultation=consultation, channel=Channel.PAPER)
+        .select_related("entered_by")
+        .order_by("-submitted_at", "-id")
+    )
+    context = {
+        "consultation": consultation,
+        "can_enter": permissions.can(request.user, "enter_paper_forms", consultation),
+        "refusal": _paper_refusal(consultation),
+        "upload_form": upload_form or PaperUploadForm(),
+        "upload": upload,
+        "entered": entered[:50],
+        "paper_count": entered.count(),
+        "max_rows": paper.MAX_ROWS,
+    }
+    return TemplateResponse(request, "consultations/admin/paper.html", context, status=status)
+
+
+def paper_template(request, consultation_id: int):
+    """The CSV template of the questionnaire, to fill in a spreadsheet."""
+    consultation = _paper_consultation(request, consultation_id)
+    if not consultation.question_list:
+        messages.error(request, _paper_refusal(consultation))
+        return paper_forms(request, consultation_id, status=400)
+    response = HttpResponse(paper.paper_template_csv(consultation), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="paper-forms-{consultation.pk}.csv"'
+    return response
+
+
+@require_POST
+def paper_upload(request, consultation_id: int):
+    """Save every paper form of a filled template, or none: each problem is listed with its line."""
+    consultation = _paper_consultation(request, consultation_id)
+    if not permissions.can(request.user, "enter_paper_forms", consultation):
+        messages.error(request, _paper_refusal(consultation))
+        return paper_forms(request, consultation_id, status=403)
+    form = PaperUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return paper_forms(request, consultation_id, upload_form=form, status=400)
+    uploaded = form.cleaned_data["file"]
+    if uploaded.size > paper.MAX_BYTES:
+        upload = paper.PaperUpload()
+        upload.error(
+            None,
+            "",
+            _("The file is larger than %(size)d MB: split it into several files.")
+            % {"size": paper.MAX_BYTES // 2**20},
+        )
+        return paper_forms(request, consultation_id, upload_form=form, upload=upload, status=413)
+    upload = paper.paper_csv_read(consultation, uploaded.read())
+    if upload.errors:
+        return paper_forms(request, consultation_id, upload_form=form, upload=upload, status=400)
+    try:
+        created = services.responses_paper_enter(
+            consultation=consultation,
+            agent=request.user,
+            forms=[(row.reference, row.answers) for row in upload.rows],
+        )
+    except services.PaperRefused as refused:
+        messages.error(request, refused.message)
+        return paper_forms(request, consultation_id, upload_form=form, status=refused.status)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d paper form saved.",
+            "%(count)d paper forms saved.",
+            len(created),
+        )
+        % {"count": len(created)},
+    )
+    return redirect("consultations_paper_forms", consultation_id=consultation.pk)
+
+
+def paper_form_enter(request, consultation_id: int):
+    """Type one paper questionnaire in, through the online questionnaire with the form's number."""
+    consultation = _paper_consultation(request, consultation_id)
+    context = {"consultation": consultation}
+    if not permissions.can(request.user, "enter_paper_forms", consultation):
+        context["refusal"] = _paper_refusal(consultation)
+        return TemplateResponse(request, "consultations/admin/paper_form.html", context, status=403)
+    questions = consultation.question_list
+    status = 200
+    if request.method == "POST":
+        form = PaperResponseForm(request.POST, questions=questions)
+        status = 400
+        if form.is_valid():
+            reference = form.cleaned_data["reference"]
+            try:
+                services.responses_paper_enter(
+                    consultation=consultation, agent=request.user, forms=[(reference, form.answers())]
+                )
+            except services.PaperRefused as refused:
+                status = refused.status
+                form.add_error("reference" if refused.status == 409 else None, refused.message)
+            else:
+                messages.success(request, _("Paper form %(number)s is saved.") % {"number": reference})
+                return redirect("consultations_paper_form_enter", consultation_id=consultation.pk)
+    elif request.method in ("GET", "HEAD"):
+        form = PaperResponseForm(questions=questions)
+    else:
+        return HttpResponse(status=405)
+    context["form"] = form
+    return TemplateResponse(request, "consultations/admin/paper_form.html", context, status=status)

@@ -220,7 +220,9 @@ class QuestionsBlock(blocks.StreamBlock):
     age_band = AgeBandQuestionBlock()
 
     class Meta:
-        min_num = 1
+        # None is allowed for a consultation of statements or ideas only (an imported Pol.is
+        # conversation); `ConsultationPage.clean` asks for one otherwise.
+        min_num = 0
         max_num = 100
 
 

@@ -411,3 +411,31 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the moderators should know; at most 500 characters."),
     )
+
+
+class PaperResponseForm(ResponseForm):
+    """A paper questionnaire as an agent types it in: the online questionnaire and the form's number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"] = forms.CharField(
+            label=_("Number of the paper form"),
+            max_length=64,
+            help_text=_("As written on the paper: a number can be typed in only once."),
+            error_messages={"required": _("Give the number written on the paper form.")},
+        )
+        self.order_fields(["reference"])
+
+    def clean_reference(self):
+        value = " ".join(self.cleaned_data["reference"].split())
+        if not value:
+            raise forms.ValidationError(_("Give the number written on the paper form."))
+        return value
+
+
+class PaperUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled template (CSV)"),
+        help_text=_("The template filled in, saved as “CSV UTF-8”; at most 2 MB and 2,000 paper forms."),
+        error_messages={"required": _("Choose the CSV file to upload."), "empty": _("The file is empty.")},
+    )

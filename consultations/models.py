@@ -58,6 +58,30 @@ class Audience(models.TextChoices):
     INVITED = "invited", _("Invited participants only")
 
 
+class Channel(models.TextChoices):
+    """How a contribution reached the platform: typed by its author online, typed in by an agent from a
+    paper form, or imported from a Pol.is conversation. Reports count contributions by channel."""
+
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Paper form")
+    POLIS = "polis", _("Pol.is import")
+
+
+def _channel_field():
+    # A database default too: bulk loads (COPY) that name no channel are online contributions.
+    return models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.ONLINE,
+        db_default=Channel.ONLINE,
+    )
+
+
+def _reference_field(label):
+    return models.CharField(label, max_length=64, blank=True, default="", db_default="")
+
+
 class ConsultationQuerySet(PageQuerySet):
     def open_at(self, moment):
         return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
@@ -134,6 +158,12 @@ class ConsultationPage(Page):
         ),
     )
 
+    # The Pol.is conversation this consultation was imported from (its URL), if any: importing the same
+    # conversation twice is refused (`manage.py import_polis --replace` replaces the first import).
+    imported_from = models.CharField(max_length=200, blank=True, default="", editable=False, db_index=True)
+    # A copy of the page is not the import (it has none of the statements).
+    exclude_fields_in_copy = ["imported_from"]
+
     objects = PageManager.from_queryset(ConsultationQuerySet)()
 
     # Found by the site search (search/); what a participant would type to find it.
@@ -200,6 +230,14 @@ class ConsultationPage(Page):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+        if not self.questions and not (self.statements_enabled or self.ideas_enabled):
+            raise ValidationError(
+                {
+                    "questions": _(
+                        "Add at least one question, or open the consultation to statements or ideas."
+                    )
+                }
+            )
         if self.audience == Audience.TERRITORY and not self.audience_territory_id:
             raise ValidationError(
                 {"audience_territory": _("Choose the territory whose residents may take part.")}
@@ -376,6 +414,13 @@ class Response(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # When the receipt e-mail for the latest version of the answers went out.
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    # A paper form has no participant: its number (`reference`) stands for the person, once per
+    # consultation, and the agent who typed it in is recorded.
+    channel = _channel_field()
+    reference = _reference_field(_("paper form number"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ResponseQuerySet.as_manager()
 
@@ -385,6 +430,16 @@ class Response(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "participant"], name="response_one_per_participant"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "channel", "reference"],
+                condition=~models.Q(reference=""),
+                name="response_reference_once",
+            ),
+            # Paper and imported responses never belong to an account.
+            models.CheckConstraint(
+                condition=models.Q(channel="online") | models.Q(participant__isnull=True),
+                name="response_offline_without_account",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft", submitted_at__isnull=True)
@@ -462,6 +517,35 @@ class Follow(models.Model):
         return f"{self.user_id} → {self.consultation_id}"
 
 
+class ExternalParticipant(models.Model):
+    """Someone who took part outside the platform (in a Pol.is conversation), known only by that
+    platform's number for them.
+
+    Not an account: it cannot sign in, receives no e-mail, holds no personal data and is listed nowhere
+    as a person. It exists so that their votes keep "one person, one vote" (a unique constraint per
+    statement) and group together in the opinion-groups analysis.
+    """
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.PROTECT, related_name="external_participants"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    reference = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "channel", "reference"], name="external_participant_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel="online"), name="external_participant_offline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.reference}"
+
+
 STATEMENT_MAX_LENGTH = 280
 
 
@@ -487,6 +571,9 @@ class Statement(models.Model):
     # Why a moderator hid it (or restored it), shown to its author.
     moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    channel = _channel_field()
+    # An imported statement's number in its source (the Pol.is comment id).
+    reference = _reference_field(_("reference in the source"))
 
     objects = StatementQuerySet.as_manager()
 
@@ -494,6 +581,13 @@ class Statement(models.Model):
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "channel", "reference"],
+                condition=~models.Q(reference=""),
+                name="statement_reference_once",
+            ),
+        ]
 
     def __str__(self):
         return self.text
@@ -514,13 +608,25 @@ class Vote(models.Model):
     participant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="votes"
     )
+    # The voter of an imported vote (instead of an account).
+    external_participant = models.ForeignKey(
+        ExternalParticipant, on_delete=models.PROTECT, null=True, blank=True, related_name="votes"
+    )
     value = models.SmallIntegerField(choices=Value.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    channel = _channel_field()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["statement", "participant"], name="vote_one_per_participant"),
+            models.UniqueConstraint(
+                fields=["statement", "external_participant"], name="vote_one_per_external_participant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=True) | models.Q(external_participant__isnull=True),
+                name="vote_one_voter",
+            ),
             models.CheckConstraint(condition=models.Q(value__in=[-1, 0, 1]), name="vote_value_known"),
         ]
 

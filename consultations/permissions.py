@@ -62,6 +62,17 @@ def is_official_of_consultation(user, consultation) -> bool:
 
 
 @rules.predicate
+def has_questionnaire(user, consultation) -> bool:
+    return bool(consultation.question_list)
+
+
+@rules.predicate
+def accepts_paper_forms(user, consultation) -> bool:
+    """Published and opened: paper forms collected until closing may be typed in after it."""
+    return consultation.live and consultation.phase() != Phase.UPCOMING and bool(consultation.question_list)
+
+
+@rules.predicate
 def is_author(user, response) -> bool:
     return user.is_authenticated and response.participant_id == user.pk
 
@@ -174,7 +185,10 @@ def is_moderator_of_item(user, item) -> bool:
 
 
 # Contributing needs a confirmed address and a place in the consultation's audience.
-rules.add_perm("consultations.answer_consultation", is_published & is_open & is_verified & is_in_audience)
+rules.add_perm(
+    "consultations.answer_consultation",
+    is_published & is_open & has_questionnaire & is_verified & is_in_audience,
+)
 rules.add_perm("consultations.submit_idea", is_published & is_open & has_ideas & is_verified & is_in_audience)
 rules.add_perm("consultations.support_idea", idea_supportable & is_verified & is_in_audience_of_item)
 rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_idea)
@@ -203,6 +217,11 @@ rules.add_perm("consultations.vote_statement", statement_votable & is_verified &
 rules.add_perm("consultations.change_response", is_author & response_editable & is_verified)
 rules.add_perm("consultations.view_report", is_administrator | is_official_of_consultation)
 rules.add_perm("consultations.compile_report", is_administrator | is_official_of_consultation)
+# Officials of the organisation (who handle its participation data) type its paper questionnaires in.
+rules.add_perm("consultations.view_paper_forms", is_administrator | is_official_of_consultation)
+rules.add_perm(
+    "consultations.enter_paper_forms", (is_administrator | is_official_of_consultation) & accepts_paper_forms
+)
 
 
 def can(user, action: str, consultation) -> bool:
@@ -237,6 +256,12 @@ def has_role_somewhere(user, role: str) -> bool:
 
 def reportable_consultations(user):
     """The consultations whose reports `user` may read: the queryset form of `view_report`."""
+    consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
+    return _within_role(user, consultations, organisation="organisation", role="official")
+
+
+def paper_consultations(user):
+    """The consultations whose paper forms `user` may handle: the queryset form of `view_paper_forms`."""
     consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
     return _within_role(user, consultations, organisation="organisation", role="official")
 

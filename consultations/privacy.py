@@ -114,6 +114,18 @@ def reports_export(user) -> list[dict]:
     ]
 
 
+@register_exporter("paper_forms_typed_in")
+def paper_forms_export(user) -> list[dict]:
+    """The paper questionnaires the person typed in as an agent (their numbers, not their content: the
+    answers are the respondents', not the agent's). Deleting the account unlinks them (SET_NULL)."""
+    return [
+        {"consultation": title, "paper_form_number": reference, "typed_in_at": submitted_at.isoformat()}
+        for title, reference, submitted_at in Response.objects.filter(entered_by=user)
+        .order_by("submitted_at", "id")
+        .values_list("consultation__title", "reference", "submitted_at")
+    ]
+
+
 @register_eraser("consultation_invitations_and_drafts")
 def invitations_and_drafts_erase(user) -> None:
     """The person's addresses on consultations' invitation lists, and their drafts (never sent, so not

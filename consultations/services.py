@@ -17,6 +17,7 @@ from .models import (
     COMMENT_MAX_DEPTH,
     COMMENT_MAX_LENGTH,
     Answer,
+    Channel,
     Comment,
     ConsultationPage,
     ConsultationUpdateRelease,
@@ -143,6 +144,86 @@ def response_submit(
         transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
         transaction.on_commit(lambda: _receipt_schedule(response.pk))
     return response
+
+
+class PaperRefused(ResponseRefused):
+    """A paper form cannot be typed in (a number typed before, a consultation not started…); `status` is
+    the HTTP status that says so."""
+
+    def __init__(self, message, *, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def _paper_checked(consultation: ConsultationPage) -> dict[str, Question]:
+    # Paper forms collected before the closing date are often typed in afterwards: accepted once open.
+    if not consultation.live or consultation.phase() == Phase.UPCOMING:
+        raise PaperRefused(_("Paper forms are typed in once the consultation is published and open."))
+    return {question.id: question for question in consultation.question_list}
+
+
+def _paper_rows(questions: dict[str, Question], answers: dict) -> list[Answer]:
+    rows = []
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise PaperRefused(_("This questionnaire has changed; download the template again."))
+        rows.extend(_answer_rows(question, value))
+    if not rows:
+        raise PaperRefused(_("Answer at least one question before sending."))
+    return rows
+
+
+@transaction.atomic
+def responses_paper_enter(
+    *, consultation: ConsultationPage, agent, forms: list[tuple[str, dict]]
+) -> list[Response]:
+    """Type paper questionnaires in: one sent response per paper form, without an account, under the
+    form's number (`reference`, once per consultation), recorded as typed in by `agent`.
+
+    `forms` is a list of (number, answers) as `ResponseForm.answers()` gives them. All of them are
+    saved, or none (a number typed before refuses the whole batch). No receipt: nobody to send it to.
+    """
+    questions = _paper_checked(consultation)
+    now = timezone.now()
+    responses, answer_rows = [], []
+    for reference, answers in forms:
+        rows = _paper_rows(questions, answers)
+        responses.append(
+            Response(
+                consultation=consultation,
+                participant=None,
+                channel=Channel.PAPER,
+                reference=reference,
+                entered_by=agent,
+                status=Response.Status.SUBMITTED,
+                submitted_at=now,
+            )
+        )
+        answer_rows.append(rows)
+    try:
+        with transaction.atomic():
+            created = Response.objects.bulk_create(responses)
+    except IntegrityError:
+        taken = set(
+            Response.objects.filter(
+                consultation=consultation, channel=Channel.PAPER, reference__in=[r for r, _a in forms]
+            ).values_list("reference", flat=True)
+        )
+        raise PaperRefused(
+            _("Paper form %(number)s was typed in before: nothing was saved.")
+            % {"number": ", ".join(sorted(taken)) or "?"},
+            status=409,
+        ) from None
+    for response, rows in zip(created, answer_rows, strict=True):
+        for row in rows:
+            row.response = response
+    Answer.objects.bulk_create([row for rows in answer_rows for row in rows], batch_size=2000)
+    logger.info(
+        "paper forms entered consultation=%s count=%s agent=%s", consultation.pk, len(created), agent.pk
+    )
+    transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+    return created
 
 
 def _receipt_schedule(response_id: int) -> None:

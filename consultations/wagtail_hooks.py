@@ -27,6 +27,23 @@ def register_moderation_urls():
         path("ideas/<id:idea_id>/merge/", admin_views.idea_merge, name="consultations_idea_merge"),
         path("ideas/", admin_views.idea_answers, name="consultations_idea_answers"),
         path("ideas/<id:idea_id>/answer/", admin_views.idea_answer, name="consultations_idea_answer"),
+        path("paper-forms/", admin_views.paper_index, name="consultations_paper_index"),
+        path("paper-forms/<id:consultation_id>/", admin_views.paper_forms, name="consultations_paper_forms"),
+        path(
+            "paper-forms/<id:consultation_id>/template.csv",
+            admin_views.paper_template,
+            name="consultations_paper_template",
+        ),
+        path(
+            "paper-forms/<id:consultation_id>/upload/",
+            admin_views.paper_upload,
+            name="consultations_paper_upload",
+        ),
+        path(
+            "paper-forms/<id:consultation_id>/new/",
+            admin_views.paper_form_enter,
+            name="consultations_paper_form_enter",
+        ),
     ]
 
 
@@ -67,4 +84,16 @@ class IdeasMenuItem(MenuItem):
 def register_ideas_menu_item():
     return IdeasMenuItem(
         gettext_lazy("Ideas"), reverse("consultations_idea_answers"), icon_name="pick", order=245
+    )
+
+
+class PaperFormsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.has_role_somewhere(request.user, "official")
+
+
+@hooks.register("register_admin_menu_item")
+def register_paper_forms_menu_item():
+    return PaperFormsMenuItem(
+        gettext_lazy("Paper forms"), reverse("consultations_paper_index"), icon_name="doc-full", order=246
     )

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import Territory
 
@@ -94,13 +94,14 @@ def vote_rows(consultation_id: int) -> VoteRows:
 
     On PostgreSQL a binary `COPY … TO STDOUT` (fixed-width rows decoded by numpy in one pass); elsewhere
     a plain cursor iterated in chunks. Votes of deleted accounts (no participant any more) are left out:
-    they cannot be told apart from each other.
+    they cannot be told apart from each other. Imported voters (Pol.is participants) are told apart from
+    accounts by a negative id (see `_voter`).
     """
     statements = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "status"))
     hidden = frozenset(pk for pk, status in statements.items() if status == Statement.Status.HIDDEN)
     # The votes of these statements by their ids, not through a join: PostgreSQL then knows how many
     # statements it reads and picks its plan from that, whatever its statistics of the statements table.
-    votes = Vote.objects.filter(statement_id__in=list(statements), participant__isnull=False)
+    votes = Vote.objects.filter(_HAS_VOTER, statement_id__in=list(statements))
     if not statements:  # nothing to read (and no SQL for an empty IN)
         empty = np.zeros(0, dtype=np.int64)
         return VoteRows(empty, empty.copy(), np.zeros(0, dtype=np.int8), hidden)
@@ -108,8 +109,24 @@ def vote_rows(consultation_id: int) -> VoteRows:
     return VoteRows(*read(votes), hidden)
 
 
+# A vote's voter: an account, or a participant imported from another platform (negative ids, so that
+# the two never collide). Votes of deleted accounts have neither.
+_HAS_VOTER = Q(participant__isnull=False) | Q(external_participant__isnull=False)
+
+
+def _voter():
+    return Coalesce(F("participant_id"), -F("external_participant_id"))
+
+
+def _vote_triples(votes):
+    """(voter, statement, value), in this column order (the binary COPY below reads them by position)."""
+    return votes.annotate(v_voter=_voter(), v_statement=F("statement_id"), v_value=F("value")).values_list(
+        "v_voter", "v_statement", "v_value"
+    )
+
+
 def _iterate_votes(votes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = votes.values_list("participant_id", "statement_id", "value").order_by().iterator(CHUNK_SIZE)
+    rows = _vote_triples(votes).order_by().iterator(CHUNK_SIZE)
     triples = np.fromiter(rows, dtype=np.dtype((np.int64, 3)))
     return triples[:, 0].copy(), triples[:, 1].copy(), triples[:, 2].astype(np.int8)
 
@@ -131,7 +148,7 @@ _COPY_HEADER = 19
 
 
 def _copy_votes(votes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    query = votes.values("participant_id", "statement_id", "value").order_by().query
+    query = _vote_triples(votes).order_by().query
     sql, params = query.sql_with_params()
     buffer = bytearray()
     with connection.cursor() as cursor:
@@ -172,13 +189,29 @@ def responses_per_day(consultation_id: int) -> list[tuple]:
 
 def votes_per_participant(consultation_id: int) -> Iterator[int]:
     return (
-        Vote.objects.filter(statement__consultation_id=consultation_id, participant__isnull=False)
-        .values("participant")
+        Vote.objects.filter(_HAS_VOTER, statement__consultation_id=consultation_id)
+        .annotate(voter=_voter())
+        .values("voter")
         .annotate(count=Count("id"))
         .order_by()
         .values_list("count", flat=True)
         .iterator(CHUNK_SIZE)
     )
+
+
+def channel_counts(consultation_id: int) -> dict[str, dict[str, int]]:
+    """Sent responses, statements and votes by channel (online, paper, Pol.is import); channels with
+    nothing are left out."""
+
+    def by_channel(queryset) -> dict[str, int]:
+        rows = queryset.values("channel").annotate(count=Count("id")).order_by("channel")
+        return {row["channel"]: row["count"] for row in rows}
+
+    return {
+        "responses": by_channel(Response.objects.submitted().filter(consultation_id=consultation_id)),
+        "statements": by_channel(Statement.objects.filter(consultation_id=consultation_id)),
+        "votes": by_channel(Vote.objects.filter(statement__consultation_id=consultation_id)),
+    }
 
 
 def moderation_counts(consultation_id: int) -> dict:

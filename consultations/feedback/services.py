@@ -11,7 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import ConsultationPage
+from ..models import Channel, ConsultationPage
 from . import exports, loaders, selectors
 from .analysis import crosstabs, participation, themes
 from .analysis.ideas import summarise_ideas
@@ -98,12 +98,14 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
     }
+    channels = loaders.channel_counts(consultation.pk)
     data["participation"] = {
+        "channels": channels,
         "timeline": participation.timeline(loaders.responses_per_day(consultation.pk)),
         "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
         "territories": participation.by_territory(departements, names, participants=count),
     }
-    data["method"] = _method_card(consultation, votes=votes)
+    data["method"] = _method_card(consultation, votes=votes, channels=channels)
     if consultation.ideas_enabled:
         data["ideas"] = summarise_ideas(loaders.idea_rows(consultation.pk))
     if consultation.statements_enabled:
@@ -130,13 +132,15 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     return snapshot
 
 
-def _method_card(consultation: ConsultationPage, *, votes: int) -> dict:
+def _method_card(consultation: ConsultationPage, *, votes: int, channels: dict) -> dict:
     """What a reader needs to judge the figures: dates, channels, moderation, definitions, parameters."""
+    # The channels contributions came through, in a fixed order (online when there is nothing yet).
+    used = {channel for counts in channels.values() for channel in counts}
     return {
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
         "compiled_at": timezone.now().isoformat(),
-        "channels": ["online"],
+        "channels": [channel for channel in Channel.values if channel in used] or [Channel.ONLINE.value],
         "audience": consultation.audience,
         "statement_moderation": consultation.statement_moderation,
         "votes": votes,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..models import ConsultationPage, Idea
+from ..models import Channel, ConsultationPage, Idea
 from . import loaders, selectors, services
 from .models import ReportCompileState, ReportExport, ThemeCorrection
 from .statements import absent_reason
@@ -57,9 +57,30 @@ def report_detail(request, consultation_id: int):
         for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
             idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
         context.update(_statements_context(context["snapshot"].data.get("statements")))
+        context.update(_channels_context(context["snapshot"].data))
         timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
         context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
     return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+def _channels_context(data: dict) -> dict:
+    """The channels of the method card, and the contributions by channel, in the reader's language.
+    Versions compiled before channels were counted say "online" and have no table."""
+    labels = dict(Channel.choices)
+    channels = data.get("method", {}).get("channels") or [Channel.ONLINE.value]
+    counts = data.get("participation", {}).get("channels")
+    rows = []
+    if counts:
+        for channel in channels:
+            rows.append(
+                {
+                    "label": labels.get(channel, channel),
+                    "responses": counts.get("responses", {}).get(channel, 0),
+                    "statements": counts.get("statements", {}).get(channel, 0),
+                    "votes": counts.get("votes", {}).get(channel, 0),
+                }
+            )
+    return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
 
 
 STABILITY_LABELS = {

@@ -184,6 +184,9 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         live_server.url,
     )
     official.visit(reverse("feedback_report_detail", args=[consultation.pk]))
+    # Paper questionnaires typed in by the official: the page of the consultation and one form.
+    official.visit(reverse("consultations_paper_forms", args=[consultation.pk]))
+    official.visit(reverse("consultations_paper_form_enter", args=[consultation.pk]))
     visitor.found.update(official.found)
     visitor.assert_clean()
 

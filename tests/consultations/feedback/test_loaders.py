@@ -63,3 +63,27 @@ def test_a_consultation_without_votes_gives_empty_arrays(consultation):
     rows = loaders.vote_rows(consultation.pk)
     assert len(rows) == 0
     assert rows.participants.shape == (0,)
+
+
+@pytest.mark.parametrize("copy", [True, False], ids=["copy", "cursor"])
+def test_imported_voters_are_voters_apart_from_accounts_even_with_the_same_id(
+    organisation, copy, monkeypatch
+):
+    """A Pol.is participant and an account whose ids happen to be equal are two voters, not one."""
+    from consultations.models import Channel, ExternalParticipant
+
+    consultation = consultation_create(organisation=organisation, statements_enabled=True)
+    statement = Statement.objects.create(consultation=consultation, text="Plus de bus")
+    person = UserFactory()
+    external = ExternalParticipant.objects.create(
+        consultation=consultation, channel=Channel.POLIS, reference="7"
+    )
+    Vote.objects.create(statement=statement, participant=person, value=1)
+    Vote.objects.create(statement=statement, external_participant=external, value=-1, channel=Channel.POLIS)
+    if not copy:
+        monkeypatch.setattr(connection, "vendor", "other")
+    rows = loaders.vote_rows(consultation.pk)
+    voters = dict(zip(rows.participants.tolist(), rows.values.tolist(), strict=True))
+    assert voters == {person.pk: 1, -external.pk: -1}
+    assert sorted(loaders.votes_per_participant(consultation.pk)) == [1, 1]
+    assert loaders.channel_counts(consultation.pk)["votes"] == {"online": 1, "polis": 1}
