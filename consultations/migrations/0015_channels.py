@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0013_questionnaire_kinds_drafts_audience'),
+        ('consultations', '0014_update_release'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
