@@ -147,7 +147,7 @@ def main() -> None:
             flush=True,
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_LOAD_SORT", "cumulative")).print_stats(25)
 
 
 FORM = "application/x-www-form-urlencoded"

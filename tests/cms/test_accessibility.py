@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.admin.userbar import ContentCheckerItem
 
-from cms.models import AccessibilityStatus, NewsPage, accessibility_status
+from cms.models import AccessibilityStatus, NewsPage, SiteSettings, accessibility_status
 from cms.wagtail_hooks import RgaaContentCheckerItem, use_rgaa_content_checker
 from tests.factories import consultation_create, outcome_create
 
@@ -267,3 +267,30 @@ def test_editors_create_the_statement_and_an_incomplete_audit_is_refused(client,
     assert AccessibilityStatementPage.objects.get().status == AccessibilityStatus.PARTIAL
     again = reverse("wagtailadmin_pages:add", args=["cms", "accessibilitystatementpage", home.pk])
     assert client.get(again).status_code in (302, 403), "one statement per site"
+
+
+def test_the_footer_is_kept_for_every_visitor_until_a_page_or_the_settings_change(
+    en, client, site_pages, django_capture_on_commit_callbacks
+):
+    """Read once, then from the cache (no footer query); a publication, an unpublication or a change
+    of the settings shows at the next request."""
+    en.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        body = en.get("/").content.decode()
+    assert "Accessibility: not compliant (no audit" in body
+    assert not [query for query in queries if "cms_accessibilitystatementpage" in query["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        audit(site_pages["statement"], rate="72.5")
+    assert "Accessibility: partially compliant" in en.get("/").content.decode()
+
+    assert '<a href="/aide/">Help</a>' in en.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site_pages["help"].unpublish()
+    assert '<a href="/aide/">Help</a>' not in en.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        site_settings = SiteSettings.for_site(site_pages["legal"].get_site())
+        site_settings.legal_notice_page = None
+        site_settings.save()
+    assert "Legal notice" not in en.get("/").content.decode()
