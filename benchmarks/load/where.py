@@ -116,6 +116,7 @@ def main() -> None:
     }
 
     cache_calls = CacheCounter()
+    mix_cpu = 0.0
     print(f"{'kind':<30} {'ms':>7} {'cpu_ms':>7} {'queries':>8} {'cache':>6}")
     for name, make in kinds.items():
         for _ in range(3):
@@ -146,11 +147,33 @@ def main() -> None:
             f"{queries / REPEAT:8.1f} {calls / REPEAT:6.1f}",
             flush=True,
         )
+        mix_cpu += WEIGHTS[name] * cpu / REPEAT
         if profiler:
             pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_LOAD_SORT", "cumulative")).print_stats(25)
+    per_request = mix_cpu / sum(WEIGHTS.values())
+    # The application's own CPU only: PostgreSQL, Redis and the load generator come on top.
+    print(f"mix_cpu_ms_per_request={per_request * 1000:.1f} cores_for_200_rps={per_request * 200:.1f}")
 
 
 FORM = "application/x-www-form-urlencoded"
+# The locustfile's task weights, to weigh each kind's CPU time as the mix does.
+WEIGHTS = {
+    "GET home": 12,
+    "GET consultation (visitor)": 10,
+    "GET consultation (signed in)": 10,
+    "GET consultation (quiet one)": 4,
+    "GET call": 4,
+    "GET outcome (report figures)": 8,
+    "GET news": 3,
+    "GET ideas": 6,
+    "GET idea and comments": 5,
+    "GET statements": 3,
+    "GET next statement card": 6,
+    "POST vote (JSON)": 15,
+    "POST support (JSON)": 5,
+    "POST questionnaire": 4,
+    "POST comment": 2,
+}
 
 
 def request(client, method, url, data, extra) -> int:
