@@ -8,7 +8,7 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
+        from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from . import privacy  # noqa: F401  (register the data export)
@@ -21,7 +21,9 @@ class CmsConfig(AppConfig):
         # it may link to (their address, whether they are live, the statement's audit) and settings.
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
-        post_delete.connect(_footer_changed, dispatch_uid="cms.footer.delete")
+        # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
+        # turn off Django's fast deletes everywhere.
+        post_delete.connect(_footer_changed, sender=Page, dispatch_uid="cms.footer.delete")
         post_save.connect(_footer_changed, sender=SiteSettings, dispatch_uid="cms.footer.settings")
         post_save.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site")
 
@@ -39,7 +41,7 @@ def _footer_changed(sender, **kwargs):
     from .models import SiteSettings
     from .selectors import site_footer_forget
 
-    # post_delete is heard for every model: only pages, sites and settings matter to the footer. After
-    # the commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
+    # The page signals are heard for every page type: only pages, sites and settings matter. After the
+    # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)

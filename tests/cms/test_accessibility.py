@@ -272,8 +272,8 @@ def test_editors_create_the_statement_and_an_incomplete_audit_is_refused(client,
 def test_the_footer_is_kept_for_every_visitor_until_a_page_or_the_settings_change(
     en, client, site_pages, django_capture_on_commit_callbacks
 ):
-    """Read once, then from the cache (no footer query); a publication, an unpublication or a change
-    of the settings shows at the next request."""
+    """Read once, then from the cache (no footer query); a publication, an unpublication, a change of
+    the settings or a deletion shows at the next request."""
     en.get("/")
     with CaptureQueriesContext(connection) as queries:
         body = en.get("/").content.decode()
@@ -294,3 +294,8 @@ def test_the_footer_is_kept_for_every_visitor_until_a_page_or_the_settings_chang
         site_settings.legal_notice_page = None
         site_settings.save()
     assert "Legal notice" not in en.get("/").content.decode()
+
+    assert "Site map" in en.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site_pages["sitemap"].delete()
+    assert "Site map" not in en.get("/").content.decode()
