@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages
+.PHONY: help install messages makemessages migrate demo run test lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages bench-load
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -101,6 +101,11 @@ bench-tally: $(STAMP)
 # served by gunicorn in production mode on PostgreSQL and Redis.
 bench-pages: $(STAMP) messages
 	$(BIN)/python benchmarks/pages.py
+
+# The platform as in production (gunicorn, Celery worker, PostgreSQL, Redis) under a mix of visitors and
+# participants driven by locust for BENCH_LOAD_SECONDS (60): README.md, "Benchmarks".
+bench-load: $(STAMP) messages
+	$(BIN)/python benchmarks/load/run.py
 
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python

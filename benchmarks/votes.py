@@ -144,7 +144,7 @@ def fixture_create() -> dict:
         key = get_random_string(32)
         data = {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "allauth.account.auth_backends.AuthenticationBackend",
+            BACKEND_SESSION_KEY: "accounts.backends.AuthenticationBackend",  # as `login()` records it
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))

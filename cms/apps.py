@@ -7,17 +7,41 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
-        from wagtail.signals import page_published
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from . import privacy  # noqa: F401  (register the data export)
-        from .models import OutcomePage
+        from .models import OutcomePage, SiteSettings
 
         # The one way to hear of every publication, from the admin, a scheduled publication or code;
         # the service decides what it means.
         page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")
+        # The footer kept across requests (cms.selectors.site_footer) follows any change of the pages
+        # it may link to (their address, whether they are live, the statement's audit) and settings.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
+        # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
+        # turn off Django's fast deletes everywhere.
+        post_delete.connect(_footer_changed, sender=Page, dispatch_uid="cms.footer.delete")
+        post_save.connect(_footer_changed, sender=SiteSettings, dispatch_uid="cms.footer.settings")
+        post_save.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site")
 
 
 def _outcome_published(sender, instance, **kwargs):
     from .services import outcome_published
 
     outcome_published(page=instance)
+
+
+def _footer_changed(sender, **kwargs):
+    from django.db import transaction
+    from wagtail.models import Page, Site
+
+    from .models import SiteSettings
+    from .selectors import site_footer_forget
+
+    # The page signals are heard for every page type: only pages, sites and settings matter. After the
+    # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
+    if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
+        transaction.on_commit(site_footer_forget)

@@ -1,8 +1,11 @@
 """Reads of the public site."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Q
-from wagtail.models import Page
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
 
 from .models import AccessibilityStatementPage, AccessibilityStatus, ContactPage, SitemapPage, SiteSettings
 
@@ -10,17 +13,49 @@ from .models import AccessibilityStatementPage, AccessibilityStatus, ContactPage
 FOUND_BY_TYPE = {SitemapPage: "sitemap", ContactPage: "contact"}
 
 _FOOTER = "_concerto_footer"
+# The footer is the same for every visitor of a site in a language: kept in the cache across requests
+# and forgotten whenever a page or the site settings change (`site_footer_forget`, cms/apps.py). The
+# lifetime only bounds what a missed signal (a change made in SQL) could leave behind.
+FOOTER_SECONDS = 600
+
+
+def _footer_key(site_id: int, language: str) -> str:
+    return f"cms:footer:{site_id}:{language}"
 
 
 def site_footer(request) -> dict:
-    """The footer's links and the accessibility status, in three queries (settings, statement, linked
-    pages), once per request.
+    """The footer's links and the accessibility status: from the cache, else in three queries
+    (settings, statement, linked pages); once per request either way.
 
     The status is "not compliant" while no statement page is published or no audit result is entered.
     """
     cached = getattr(request, _FOOTER, None)
     if cached is not None:
         return cached
+    site = Site.find_for_request(request)
+    key = _footer_key(site.pk, get_language()) if site else None
+    footer = cache.get(key) if key else None
+    if footer is None:
+        footer = _site_footer_read(request)
+        if key:
+            cache.set(key, footer, FOOTER_SECONDS)
+    setattr(request, _FOOTER, footer)
+    return footer
+
+
+def site_footer_forget() -> None:
+    """A page or the site settings changed: every site's footer is read again at its next request."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    cache.delete_many(
+        [
+            _footer_key(site_id, language)
+            for site_id in Site.objects.values_list("pk", flat=True)
+            for language in languages
+        ]
+    )
+
+
+def _site_footer_read(request) -> dict:
     site_settings = SiteSettings.for_request(request)
     statement = (
         AccessibilityStatementPage.objects.live()
@@ -44,11 +79,9 @@ def site_footer(request) -> dict:
         name = names.get(page.pk) or kinds.get(page.content_type_id)
         if name:
             links[name] = page.get_url(request)
-    footer = {
+    return {
         "links": links,
         "statement_url": statement.get_url(request) if statement else None,
-        "status": statement.status if statement else AccessibilityStatus.NONE,
+        "status": str(statement.status if statement else AccessibilityStatus.NONE),
         "audited": bool(statement and statement.audit_date and statement.audit_rate is not None),
     }
-    setattr(request, _FOOTER, footer)
-    return footer

@@ -13,7 +13,14 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.models import PageViewRestriction
 
-from cms.models import HOME_LIST_LENGTH, AccessibilityStatus, NewsPage, StandardPage, accessibility_status
+from cms.models import (
+    HOME_LIST_LENGTH,
+    AccessibilityStatus,
+    NewsPage,
+    SiteSettings,
+    StandardPage,
+    accessibility_status,
+)
 from cms.wagtail_hooks import RgaaContentCheckerItem, use_rgaa_content_checker
 from tests.consultations.calls.conftest import call_create
 from tests.factories import consultation_create, outcome_create
@@ -308,3 +315,35 @@ def test_editors_create_the_statement_and_an_incomplete_audit_is_refused(client,
     assert AccessibilityStatementPage.objects.get().status == AccessibilityStatus.PARTIAL
     again = reverse("wagtailadmin_pages:add", args=["cms", "accessibilitystatementpage", home.pk])
     assert client.get(again).status_code in (302, 403), "one statement per site"
+
+
+def test_the_footer_is_kept_for_every_visitor_until_a_page_or_the_settings_change(
+    en, client, site_pages, django_capture_on_commit_callbacks
+):
+    """Read once, then from the cache (no footer query); a publication, an unpublication, a change of
+    the settings or a deletion shows at the next request."""
+    en.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        body = en.get("/").content.decode()
+    assert "Accessibility: not compliant (no audit" in body
+    assert not [query for query in queries if "cms_accessibilitystatementpage" in query["sql"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        audit(site_pages["statement"], rate="72.5")
+    assert "Accessibility: partially compliant" in en.get("/").content.decode()
+
+    assert '<a href="/aide/">Help</a>' in en.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site_pages["help"].unpublish()
+    assert '<a href="/aide/">Help</a>' not in en.get("/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        site_settings = SiteSettings.for_site(site_pages["legal"].get_site())
+        site_settings.legal_notice_page = None
+        site_settings.save()
+    assert "Legal notice" not in en.get("/").content.decode()
+
+    assert "Site map" in en.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site_pages["sitemap"].delete()
+    assert "Site map" not in en.get("/").content.decode()
