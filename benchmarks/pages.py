@@ -66,6 +66,7 @@ def main() -> None:
     urls = page_urls()
     port = free_port()
     session = urls.pop("_session")
+    urls = {kind: addresses for kind, addresses in urls.items() if addresses}  # the demo has no laureates
     with gunicorn(port, production):
         for kind, addresses in urls.items():
             cookie = session if kind in SIGNED_IN else None
