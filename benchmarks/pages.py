@@ -4,14 +4,17 @@ Setup (not timed): a fresh database (BENCH_PAGES_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/concerto_pages, dropped and recreated) gets the migrations and
 `manage.py demo_load`; then each of the demo's consultation, call, outcome and news pages is copied
 BENCH_COPIES − 1 times (default 100 in all), so the home page lists 100 open consultations and 100 open
-calls, the news index pages through 200 news, and the site map lists every page.
+calls, the news index pages through 200 news, and the site map lists every page. The demo's first
+participant also contributes (a statement, an idea, a vote, a comment) in every copy.
 
 Timed: the pages served as in production — gunicorn (BENCH_WORKERS workers, default 3) with
 `DJANGO_ENV=production` on PostgreSQL and Redis (BENCH_PAGES_REDIS_URL, default
 redis://127.0.0.1:6379/10, flushed), static files collected, a proxy's `X-Forwarded-Proto: https`
-header — for an anonymous visitor. Per page type, BENCH_REQUESTS requests (default 200, after 20 of
-warm-up) one at a time, each to one of the copies in turn, so the measure is the latency of one page
-on an idle server rather than under load. One line per page type reads
+header — for an anonymous visitor, except the contributions page (/consultations/mine/), seen as that
+participant. Besides the pages of the tree: a consultation's ideas, a call's laureates, the commons'
+catalogue and an initiative, the search (a few words in turn). Per page type, BENCH_REQUESTS requests
+(default 200, after 20 of warm-up) one at a time, each to one of the copies in turn, so the measure is
+the latency of one page on an idle server rather than under load. One line per page type reads
 `page=<type> p50_ms=<..> p95_ms=<..>`; target: p50 under 50 ms.
 """
 
@@ -39,13 +42,15 @@ COMMON = {
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
     "LOG_LEVEL": "WARNING",
-}
-PRODUCTION = {
-    **COMMON,
-    "DJANGO_ENV": "production",
+    # The same key in the setup (development settings) and the server: the participant's session is
+    # signed in the first and read in the second.
     "DJANGO_SECRET_KEY": "bench-pages-" + "x" * 50,
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
 }
+PRODUCTION = {**COMMON, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+# Words the search page is asked, in turn: each finds results of several kinds among the copies.
+SEARCHES = ["télétravail", "tiers-lieux", "écran", "accessibilité"]
+# Page types seen signed in, as the participant the setup gives contributions in every copy.
+SIGNED_IN = {"contributions"}
 
 
 def main() -> None:
@@ -60,11 +65,16 @@ def main() -> None:
     )
     urls = page_urls()
     port = free_port()
+    session = urls.pop("_session")
+    urls = {kind: addresses for kind, addresses in urls.items() if addresses}  # the demo has no laureates
     with gunicorn(port, production):
         for kind, addresses in urls.items():
+            cookie = session if kind in SIGNED_IN else None
             for index in range(WARM_UP):
-                fetch(port, addresses[index % len(addresses)])
-            timings = sorted(fetch(port, addresses[index % len(addresses)]) for index in range(REQUESTS))
+                fetch(port, addresses[index % len(addresses)], cookie)
+            timings = sorted(
+                fetch(port, addresses[index % len(addresses)], cookie) for index in range(REQUESTS)
+            )
             p50 = statistics.median(timings)
             p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
             print(f"page={kind} p50_ms={p50:.1f} p95_ms={p95:.1f}  ({len(addresses)} pages)", flush=True)
@@ -108,7 +118,26 @@ def setup() -> None:
                     copy_revisions=False,
                     log_action=None,
                 )
+    participant_contribute_everywhere()
     print(f"setup: demo content ×{COPIES} in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def participant_contribute_everywhere() -> None:
+    """The demo's first participant (an answer, a statement, votes, a comment on the original) also
+    submits a statement, an idea, a vote and a comment in every copy: their contributions page lists
+    each consultation."""
+    from accounts.models import User
+    from consultations.models import Comment, ConsultationPage, Idea, Statement, Vote
+
+    person, other = User.objects.filter(email__startswith="participant0").order_by("email")[:2]
+    for consultation in ConsultationPage.objects.live().exclude(statements__author=person):
+        Statement.objects.create(consultation=consultation, author=person, text="Une proposition")
+        theirs = Statement.objects.create(consultation=consultation, author=other, text="Une autre")
+        Vote.objects.create(statement=theirs, participant=person, value=1)
+        idea = Idea.objects.create(consultation=consultation, author=person, title="Une idée", text="…")
+        Comment.objects.create(
+            consultation=consultation, idea=idea, author=person, stance="for", text="Un commentaire"
+        )
 
 
 def page_urls() -> dict[str, list[str]]:
@@ -119,10 +148,31 @@ def page_urls() -> dict[str, list[str]]:
         "from cms.models import SitemapPage\n"
         "from consultations.calls.models import CallPage\n"
         "from consultations.models import ConsultationPage\n"
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
+        "from django.contrib.sessions.backends.cached_db import SessionStore\n"
+        "from django.urls import reverse\n"
+        "from urllib.parse import quote\n"
+        "from accounts.models import User\n"
+        "from consultations.calls.models import Project\n"
+        "from consultations.commons.models import Initiative\n"
         "def urls(model): return [page.url for page in model.objects.live().order_by('pk')]\n"
+        "consultations = ConsultationPage.objects.live().order_by('pk')\n"
+        "person = User.objects.get(email__startswith='participant01@')\n"
+        "session = SessionStore()\n"
+        "session.update({SESSION_KEY: str(person.pk), HASH_SESSION_KEY: person.get_session_auth_hash(),\n"
+        "  BACKEND_SESSION_KEY: 'accounts.backends.AuthenticationBackend'})\n"
+        "session.create()\n"
+        "calls = Project.objects.laureates().values_list('call_id', flat=True).distinct()\n"
         "print(json.dumps({'home': ['/'], 'consultation': urls(ConsultationPage), 'call': urls(CallPage),\n"
         "  'outcome': urls(OutcomePage), 'news_index': urls(NewsIndexPage), 'news': urls(NewsPage),\n"
-        "  'accessibility': urls(AccessibilityStatementPage), 'sitemap': urls(SitemapPage)}))\n"
+        "  'accessibility': urls(AccessibilityStatementPage), 'sitemap': urls(SitemapPage),\n"
+        "  'ideas': [reverse('idea_list', args=[c.pk]) for c in consultations if c.ideas_enabled],\n"
+        "  'laureates': [reverse('calls_laureates', args=[pk]) for pk in calls],\n"
+        "  'commons': [reverse('commons_initiative_list')],\n"
+        "  'initiative': [i.get_absolute_url() for i in Initiative.objects.published().order_by('pk')],\n"
+        f"  'search': [reverse('search') + '?q=' + quote(w) for w in {SEARCHES!r}],\n"
+        "  'contributions': [reverse('my_contributions')],\n"
+        "  '_session': session.session_key}))\n"
     )
     import json
 
@@ -137,11 +187,14 @@ def page_urls() -> dict[str, list[str]]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def fetch(port: int, path: str) -> float:
+def fetch(port: int, path: str, session: str | None = None) -> float:
     """Milliseconds to get the whole page; stops the benchmark on anything but a 200."""
+    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    if session:
+        headers["Cookie"] = f"sessionid={session}"
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     response.read()
     elapsed = (time.perf_counter() - started) * 1000

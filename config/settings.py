@@ -84,6 +84,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes answered first: no host check, HTTPS redirect, session or CSRF (config/health.py).
+    "config.health.HealthCheckMiddleware",
+    # One log line per request, with its id (config/logs.py).
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,7 +102,10 @@ MIDDLEWARE = [
 ]
 
 if PRODUCTION:  # static files served by the application server, from `collectstatic`'s output
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -383,20 +390,43 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Logging: one line per event, no personal data (ids only, never e-mails or names).
+# Logging: one line per event, no personal data (ids only, never e-mails, names or addresses IP).
+# JSON lines in production (LOG_FORMAT=json), readable text in development (docs/operations.md).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ValueError(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "redact": {"()": "config.logs.RedactFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # Wagtail's in-process index updates, one line each
         # 4xx are answers to bad input, not incidents; their paths may hold tokens (invitations).
         "django.request": {"level": "ERROR"},
+        # Our own line per request replaces the development server's (which logs the query string).
+        "django.server": {"level": "WARNING"},
     },
 }
+
+# Health checks (config/health.py): seconds to wait for Redis and the broker, and for a worker's answer.
+HEALTH_TIMEOUT = env.float("HEALTH_TIMEOUT", default=1.0)
+HEALTH_WORKER_TIMEOUT = env.float("HEALTH_WORKER_TIMEOUT", default=2.0)
 
 # Demo content (`manage.py demo_load`, development only): the password of every demo account.
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="concerto-demo-2026")

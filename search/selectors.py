@@ -144,18 +144,21 @@ def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
     return {name: queryset for name, queryset in wanted.items() if not kind or kind == name}
 
 
-def _hit(kind: str, obj, score) -> Hit:
+def _hit(kind: str, obj, score, request) -> Hit:
     score = float(score or 0)
+    if isinstance(obj, Page):
+        # With the request, Wagtail reads the site's root paths once per request, not once per page.
+        url = obj.get_url(request=request)
     if kind == "consultation":
-        return Hit(kind, obj.title, obj.url, strip_tags(obj.introduction), obj.organisation.name, score)
+        return Hit(kind, obj.title, url, strip_tags(obj.introduction), obj.organisation.name, score)
     if kind == "call":
-        return Hit(kind, obj.title, obj.url, obj.objectives, obj.organisation.name, score)
+        return Hit(kind, obj.title, url, obj.objectives, obj.organisation.name, score)
     if kind == "outcome":
-        return Hit(kind, obj.title, obj.url, obj.summary, "", score)
+        return Hit(kind, obj.title, url, obj.summary, "", score)
     if kind == "news":
-        return Hit(kind, obj.title, obj.url, obj.introduction, date_format(obj.date), score)
+        return Hit(kind, obj.title, url, obj.introduction, date_format(obj.date), score)
     if kind == "page":
-        return Hit(kind, obj.title, obj.url, strip_tags(obj.body), "", score)
+        return Hit(kind, obj.title, url, strip_tags(obj.body), "", score)
     if kind == "idea":
         return Hit(kind, obj.title, obj.get_absolute_url(), obj.text, obj.get_status_display(), score)
     if kind == "project":
@@ -174,9 +177,16 @@ RELATED = {
 
 
 def site_search(
-    *, text: str, kind: str = "", area: Territory | None = None, theme: str = "", status: str = ""
+    *,
+    text: str,
+    kind: str = "",
+    area: Territory | None = None,
+    theme: str = "",
+    status: str = "",
+    request=None,
 ):
-    """Public results for `text`, the most relevant first, each kind limited to its best matches.
+    """Public results for `text`, the most relevant first, each kind limited to its best matches
+    (`request`, when given, lets pages' addresses be worked out without a cache read each).
 
     Without words, what the filters select is listed instead (browsing "all open consultations"):
     consultations and calls by closing date, the rest newest first.
@@ -193,6 +203,6 @@ def site_search(
             results = backend.search(text, candidates, operator="and").annotate_score("_score")
         else:
             results = candidates.order_by(*BROWSE_ORDER.get(name, ("-pk",)))
-        hits.extend(_hit(name, obj, getattr(obj, "_score", 0)) for obj in results[:RESULTS_PER_KIND])
+        hits.extend(_hit(name, obj, getattr(obj, "_score", 0), request) for obj in results[:RESULTS_PER_KIND])
     hits.sort(key=lambda hit: hit.score, reverse=True)  # stable: browsing keeps each kind's order
     return hits

@@ -23,6 +23,7 @@ def search(request):
                 area=data["territory"],
                 theme=data["theme"],
                 status=data["status"],
+                request=request,
             )
         else:
             status = 400

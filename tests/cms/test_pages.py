@@ -38,20 +38,36 @@ def test_an_unknown_language_is_ignored(client):
     assert '<html lang="fr">' in client.get("/").content.decode()
 
 
-def test_the_home_page_costs_the_same_queries_for_one_or_many_consultations(client, organisation):
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "participant"])
+def test_the_home_page_costs_the_same_queries_for_one_or_many_of_what_it_lists(
+    client, organisation, user, signed_in
+):
+    """Open consultations, open calls and outcome pages: one of each, then five."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.factories import consultation_create
+    from tests.consultations.calls.conftest import call_create
+    from tests.factories import consultation_create, outcome_create
+
+    if signed_in:
+        client.force_login(user)
 
     def queries():
         with CaptureQueriesContext(connection) as context:
-            assert client.get("/").status_code == 200
-        return len(context)
+            page = client.get("/")
+        assert page.status_code == 200
+        return len(context), page.content.decode()
 
-    consultation_create(organisation=organisation, title="Première")
+    def one_more(index):
+        consultation = consultation_create(organisation=organisation, title=f"Consultation {index}")
+        call_create(title=f"Appel {index}", organisation=organisation)
+        outcome_create(consultation, title=f"Bilan {index}")
+
+    one_more(0)
     queries()  # the first request also fills the site's caches
-    one = queries()
-    for index in range(4):
-        consultation_create(organisation=organisation, title=f"Autre {index}")
-    assert queries() == one
+    one, _ = queries()
+    for index in range(1, 5):
+        one_more(index)
+    many, page = queries()
+    assert all(f"{kind} 4" in page for kind in ("Consultation", "Appel", "Bilan")), "all are listed"
+    assert many == one

@@ -305,3 +305,46 @@ def test_news_is_found_and_its_unpublished_drafts_are_not(en):
             news.unpublish()
     assert found(en, q="compost") == ["Le compost collectif arrive"]
     assert found(en, q="compost", kind="news") == ["Le compost collectif arrive"]
+
+
+def test_every_kind_costs_the_same_queries_for_one_result_or_many(en, organisation, places):
+    """Consultations, calls, ideas, laureates, initiatives, outcome pages, news and pages: one hit of
+    each kind, then four of each, found in the same number of queries."""
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.models import NewsIndexPage, NewsPage
+    from tests.factories import outcome_create
+
+    home = HomePage.objects.get()
+    news_index = NewsIndexPage(title="Actualités", slug="actualites")
+    home.add_child(instance=news_index)
+    news_index.save_revision().publish()
+
+    def one_of_each(number):
+        consultation = consultation_create(organisation=organisation, title=f"Le vélo en ville {number}")
+        call_create(title=f"Appel pour le vélo partagé {number}")
+        idea_create(consultation, f"Des arceaux à vélo {number}", territory=places.lyon)
+        call_closed_with(title=f"Vélo-école de quartier {number}", territory=places.lyon)
+        initiative_create(organisation=organisation, territory=places.lyon, title=f"Atelier vélo {number}")
+        outcome_create(consultation, title=f"Bilan du vélo {number}")
+        news = NewsPage(title=f"Le vélo arrive {number}", introduction="Des pistes.")
+        news_index.add_child(instance=news)
+        news.save_revision().publish()
+        home.add_child(instance=StandardPage(title=f"Aide : le vélo {number}", body="<p>Le vélo.</p>"))
+
+    def search():
+        with CaptureQueriesContext(connection) as captured:
+            response = en.get(reverse("search"), {"q": "vélo"})
+        kinds = {hit.kind for hit in response.context["page_obj"].object_list}
+        return len(captured), kinds, response.context["page_obj"].paginator.count
+
+    every_kind = {"consultation", "call", "idea", "project", "initiative", "outcome", "news", "page"}
+    one_of_each(0)
+    search()  # the first request of the site creates its settings row
+    few, kinds, count = search()
+    assert kinds == every_kind
+    for number in range(1, 4):
+        one_of_each(number)
+    many, kinds, more = search()
+    assert more >= 4 * count - 2, "the many results are really found"
+    assert many == few
