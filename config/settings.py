@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concerto API",
-    "DESCRIPTION": "Open data of the platform, and a participant's actions with a personal token (docs/api.md).",
+    "DESCRIPTION": "Open data, and a participant's actions with a personal token (docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -1,10 +1,36 @@
 """Filters of the lists (django-filter): by organisation, territory, status, theme, dates."""
 
+from datetime import UTC, timedelta
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from consultations.models import ConsultationPage, Idea, Phase
+
+
+class DateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment the database can compare: offsets within ±15:59 (PostgreSQL's range), and
+    a moment that stays within years 1–9999 in UTC. Outside, a 400 rather than a database error."""
+
+    def to_python(self, value):
+        try:
+            moment = super().to_python(value)
+            if moment is not None:
+                offset = moment.utcoffset()
+                if offset is not None and abs(offset) >= timedelta(hours=16):
+                    raise forms.ValidationError(_("Enter a valid date and time."), code="invalid")
+                moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(_("Enter a valid date and time."), code="invalid") from None
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = DateTimeField
 
 
 class PhaseFilter(django_filters.ChoiceFilter):
@@ -57,8 +83,8 @@ class ConsultationFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(field_name="organisation__slug", help_text="Organisation slug.")
     phase = PhaseFilter()
     territory = TerritoryFilter("audience_territory")
-    opens_after = django_filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="gte")
-    closes_before = django_filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lte")
+    opens_after = MomentFilter(field_name="opens_at", lookup_expr="gte")
+    closes_before = MomentFilter(field_name="closes_at", lookup_expr="lte")
 
     class Meta:
         model = ConsultationPage
@@ -67,7 +93,7 @@ class ConsultationFilter(django_filters.FilterSet):
 
 class StatementFilter(django_filters.FilterSet):
     consultation = django_filters.NumberFilter(field_name="consultation_id")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
 
 
 class IdeaFilter(django_filters.FilterSet):
@@ -76,8 +102,8 @@ class IdeaFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Idea.Status.choices)
     theme = django_filters.CharFilter(field_name="theme", lookup_expr="iexact", max_length=100)
     territory = TerritoryFilter("territory")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    created_before = MomentFilter(field_name="created_at", lookup_expr="lte")
 
 
 class CallFilter(django_filters.FilterSet):
