@@ -365,3 +365,53 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(client, participant, 
     client.force_login(participant)
     assert client.post(f"/profile/api-tokens/{row.pk}/revoke/").status_code == 302
     assert api.post_json(vote_url(statement), {"value": 0}).status_code == 401
+
+
+def test_calls_laureates_initiatives_and_outcomes_show_only_what_is_published(api, organisation, forum):
+    from .content import site_content
+
+    site = site_content(organisation, forum)
+    assert [c["id"] for c in api.get("/api/v1/calls/").json()["results"]] == [site.call.pk]
+    projects = api.get("/api/v1/projects/").json()["results"]
+    assert [(p["title"], p["initiative"]) for p in projects] == [("Tiers-lieu de Lyon", site.initiative.pk)]
+    body = api.get("/api/v1/projects/").content.decode()
+    assert site.applicant.email not in body, "no applicant's e-mail"
+    assert "siret" not in body, "no identifiers of the applicant"
+    assert api.get(f"/api/v1/projects/{site.rejected.pk}/").status_code == 404
+
+    initiatives = api.get("/api/v1/initiatives/").json()["results"]
+    assert [(i["title"], i["reuse_count"], i["themes"]) for i in initiatives] == [
+        (site.initiative.title, 1, ["réparation"])
+    ]
+    reuses = api.get(f"/api/v1/initiatives/{site.initiative.pk}/reuses/").json()["results"]
+    assert [(r["territory"]["name"], r["comment"]) for r in reuses] == [("Vaucluse", "Chez nous")]
+    assert "person" not in reuses[0]
+    assert api.get(f"/api/v1/initiatives/{site.draft_initiative.pk}/reuses/").status_code == 404
+
+    outcomes = api.get("/api/v1/outcomes/").json()["results"]
+    assert [(o["id"], o["report"]["response_count"], o["report"]["vote_count"]) for o in outcomes] == [
+        (site.outcome.pk, 12, 30)
+    ]
+
+
+def test_territory_filters_take_what_is_inside(api, organisation, forum):
+    from .content import site_content
+
+    site = site_content(organisation, forum)
+    by_code = {
+        code: [p["id"] for p in api.get("/api/v1/projects/", {"territory": code}).json()["results"]]
+        for code in ("commune:69123", "departement:69", "region:84", "departement:84", "42")
+    }
+    assert by_code == {
+        "commune:69123": [site.selected.pk],
+        "departement:69": [site.selected.pk],
+        "region:84": [site.selected.pk],
+        "departement:84": [],
+        "42": [],
+    }
+    assert [c["id"] for c in api.get("/api/v1/consultations/", {"territory": "84"}).json()["results"]] == [
+        site.other.pk
+    ]
+    bad = api.get("/api/v1/ideas/", {"created_after": "2026-01-01T00:00:00-19:03"})
+    assert bad.status_code == 400
+    assert "created_after" in bad.json()["errors"]

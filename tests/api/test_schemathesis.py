@@ -11,9 +11,10 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts import services as account_services
 from config.wsgi import application
-from consultations.calls.models import CallPage  # noqa: F401 — loaded with the app
 from consultations.models import Idea, Statement, Vote
 from tests.factories import UserFactory, consultation_create
+
+from .content import site_content
 
 
 @pytest.fixture
@@ -36,8 +37,8 @@ def content(db, organisation):
     statement = Statement.objects.create(consultation=forum, text="Deux jours suffisent.")
     Vote.objects.create(statement=statement, participant=UserFactory(), value=1)
     Idea.objects.create(consultation=forum, title="Des écrans", text="…", author=UserFactory())
-    token = account_services.api_token_create(user=UserFactory(), label="fuzz")[1]
-    return token
+    site_content(organisation, forum)
+    return account_services.api_token_create(user=UserFactory(), label="fuzz")[1]
 
 
 def test_api_against_its_description(api_schema, content):
