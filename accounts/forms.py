@@ -169,3 +169,17 @@ class InvitationForm(forms.Form):
         ):
             raise forms.ValidationError(_("This person already has this role in this organisation."))
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(
+        label=_("Name of the token"),
+        max_length=100,
+        help_text=_("What it is for, to recognise it later: for example “Mobile app” or “Our town’s site”."),
+    )
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if not label:
+            raise forms.ValidationError(_("Name the token."))
+        return label

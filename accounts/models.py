@@ -225,3 +225,38 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.accepted_at is None and self.expires_at <= timezone.now()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at=None)
+
+
+class ApiToken(models.Model):
+    """A personal token with which a partner's app or a mobile client acts for its owner (the API).
+
+    Only a hash is stored: the token is shown once, when it is made. Its prefix, kept in clear, lets
+    the person tell their tokens apart and lets the server find the row without scanning every hash.
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_api_tokens"
+    )
+    label = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.label} ({self.prefix}…)"

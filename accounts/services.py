@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from . import privacy
-from .models import Invitation, Membership, Organisation, User
+from .models import ApiToken, Invitation, Membership, Organisation, User
 from .notifications import email_send, email_send_to
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,17 @@ def account_export(*, user: User) -> dict:
         "memberships": [
             {"organisation": membership.organisation.name, "role": membership.role}
             for membership in user.memberships.select_related("organisation")
+        ],
+        # The tokens' names and dates; the tokens themselves are not kept.
+        "api_tokens": [
+            {
+                "label": token.label,
+                "prefix": token.prefix,
+                "created_at": token.created_at.isoformat(),
+                "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+                "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+            }
+            for token in user.personal_api_tokens.all()
         ],
     }
     for key, exporter in sorted(privacy.exporters().items()):
@@ -205,3 +216,64 @@ def invitation_send(*, invitation: Invitation, token: str) -> None:
             "link": f"{settings.WAGTAILADMIN_BASE_URL}{reverse('invitation_accept', args=[token])}",
         },
     )
+
+
+# Personal API tokens --------------------------------------------------------------------------------
+
+API_TOKEN_LIMIT = 20  # active tokens per person: enough for a few apps, not a way to fill the table
+
+
+class ApiTokenRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _api_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, label: str) -> tuple[ApiToken, str]:
+    """Make a personal API token for `user`; returns the row and the token, which is never stored.
+
+    The token is 32 random bytes (URL-safe base64): a SHA-256 of it is enough, no slow hash is needed.
+    """
+    if ApiToken.objects.active().filter(user=user).count() >= API_TOKEN_LIMIT:
+        raise ApiTokenRefused(
+            _("You have %(count)s active tokens: revoke one you no longer use first.")
+            % {"count": API_TOKEN_LIMIT}
+        )
+    token = secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user,
+        label=label,
+        prefix=token[: ApiToken.PREFIX_LENGTH],
+        token_hash=_api_token_hash(token),
+    )
+    return row, token
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of `user`'s tokens; False when it is not theirs or already revoked."""
+    return bool(ApiToken.objects.active().filter(user=user, pk=token_id).update(revoked_at=timezone.now()))
+
+
+def api_token_user(token: str) -> User | None:
+    """The active owner of `token`, or None (unknown, revoked, or account deactivated).
+
+    Marks the token used at most once a minute, so that a busy client does not write on every call.
+    """
+    if not token or len(token) > 200:
+        return None
+    row = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(prefix=token[: ApiToken.PREFIX_LENGTH], token_hash=_api_token_hash(token))
+        .first()
+    )
+    if row is None or not row.user.is_active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

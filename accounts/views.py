@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from . import notifications, services
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
+from .models import ApiToken
 
 
 @login_required
@@ -103,3 +105,38 @@ def unsubscribe(request, token: str):
         notifications.unsubscribe(user=user, topic=topic, key=key)
         return TemplateResponse(request, "accounts/unsubscribe.html", {**context, "done": True})
     return TemplateResponse(request, "accounts/unsubscribe.html", context)
+
+
+@login_required
+def api_tokens(request):
+    """My API tokens: make one (shown once), see when each was last used, revoke them."""
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "new_token": None}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                row, token = services.api_token_create(user=request.user, label=form.cleaned_data["label"])
+            except services.ApiTokenRefused as refused:
+                form.add_error(None, refused.message)
+                status = 400
+            else:
+                # Shown in this answer only: it is not stored, so it cannot be shown again.
+                context.update(new_token=token, new_token_row=row, form=ApiTokenForm())
+        else:
+            status = 400
+    context["tokens"] = ApiToken.objects.filter(user=request.user)
+    response = TemplateResponse(request, "accounts/api_tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id: int):
+    """Revoke one of my tokens: apps using it lose access at once."""
+    if services.api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The token is revoked: apps using it can no longer act for you."))
+    else:
+        messages.error(request, _("This token does not exist or is already revoked."))
+    return redirect("account_api_tokens")

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # The public API (consultations/api): REST with its OpenAPI description.
+    "rest_framework",
+    "drf_spectacular",
     # Sign-in
     "allauth",
     "allauth.account",
@@ -216,6 +219,33 @@ ACCOUNT_RATE_LIMITS = {
     "contribute_dossier": env.str("RATE_LIMIT_DOSSIERS", default="30/10m/user"),
     # The contact and accessibility-problem forms, open to everyone: per address IP.
     "site_message": env.str("RATE_LIMIT_SITE_MESSAGES", default="5/10m/ip"),
+}
+
+# The public API (consultations/api, docs/api.md): JSON only, personal tokens only (never the session,
+# so no CSRF to check), errors as {"detail", "code", "errors"}. Its writes share the site's rate limits
+# above (allauth's counters), so a client cannot bypass them through the API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["consultations.api.authentication.PersonalTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "consultations.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Concerto API",
+    "DESCRIPTION": "Open data, and a participant's actions with a personal token (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # `check --deploy` must not need a database; the description is checked by tests/api instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Only our API: Wagtail's admin API (a DRF app too) is not part of it.
+    "PREPROCESSING_HOOKS": ["consultations.api.schema.only_public_api"],
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by

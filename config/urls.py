@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("consultations.api.urls")),
     path("profile/", include("accounts.urls")),
     path("consultations/", include("consultations.urls")),
     path("commons/", include("consultations.commons.urls")),

@@ -169,6 +169,7 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         reverse("my_contributions"),
         demo["vote"].get_absolute_url(),
         reverse("account_profile"),
+        reverse("account_api_tokens"),
         reverse("account_delete"),
         reverse("account_email"),
         reverse("account_change_password"),
