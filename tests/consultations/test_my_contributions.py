@@ -262,3 +262,21 @@ def test_without_dossiers_or_ballots_the_sections_are_left_out(en, user, organis
     body = en.get(URL).content.decode()
     assert "Your dossiers" not in body
     assert "Your ballots" not in body
+
+
+def test_a_consultation_no_longer_published_is_listed_without_a_dead_link(en, user, organisation):
+    en.force_login(user)
+    gone = consultation_create(organisation=organisation, title="Consultation retirée")
+    contribute(gone, user)
+    outcome = outcome_create(gone, title="Bilan réservé")
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=outcome, restriction_type=PageViewRestriction.LOGIN)
+    address = gone.url
+    gone.unpublish()
+    body = en.get(URL).content.decode()
+    assert "Consultation retirée" in body, "the contribution is still listed"
+    assert "no longer published" in body
+    assert f'href="{address}' not in body
+    assert "Change your answers" not in body
+    assert "Bilan réservé" not in body, "a restricted outcome page is not listed"

@@ -150,6 +150,10 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         reverse("account_reset_password"),
     ]:
         visitor.visit(path)
+    # The report form sent empty: its errors, linked to their fields (a 400 page).
+    visitor.visit(AccessibilityStatementPage.objects.get().url + "report/")
+    send_as_is(visitor.page, visitor.page.locator("main form button[type=submit]"))
+    visitor.check("accessibility report: errors")
     visitor.visit("/no-such-page/", status=404)
     visitor.visit(reverse("search") + "?q=&territory=Atlantide", status=400)
     # The audit itself sees a fault when there is one (an image with no text alternative).
