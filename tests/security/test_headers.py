@@ -53,6 +53,14 @@ def test_the_back_office_has_its_own_policy_only_under_its_prefix(client):
     assert policy["frame-ancestors"] == ["'self'"], "page previews are framed by the admin itself"
 
 
+def test_the_back_office_sends_no_address_hash_to_gravatar(client):
+    """Wagtail shows avatars from Gravatar by default, telling it a hash of each staff member's address."""
+    client.force_login(AdministratorFactory())
+    for url in [reverse("wagtailadmin_home"), reverse("wagtailusers_users:index")]:
+        html = client.get(url).content.decode()
+        assert "gravatar.com" not in html, url
+
+
 def test_a_downloaded_file_carries_the_headers_too(client):
     """A dossier attachment (private storage, served after a permission check)."""
     from tests.consultations.calls.conftest import call_create, project_create
