@@ -198,7 +198,7 @@ def test_media_and_document_addresses_refuse_traversal(client):
         "/media/..%2f..%2fconfig%2fsettings.py",
         "/documents/1/..%2f..%2fsettings.py",
     ]:
-        assert client.get(path).status_code == 404, path
+        assert client.get(path).status_code in (400, 404), path  # 400: Django refuses a suspicious path
 
 
 def test_extra_fields_in_a_form_are_ignored(client):
