@@ -92,6 +92,7 @@ MIDDLEWARE = [
     # One log line per request, with its id (config/logs.py).
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -402,14 +403,75 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: they would tell a third party (a hash of) each staff member's address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security -------------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie (forms carry the token in a hidden field).
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _origin(address: str) -> list[str]:
+    """The origin of an absolute address (`https://cdn.example.fr`), for a policy; none for a path."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
+# Content-Security-Policy of the public site (config/middleware.py): scripts and styles from our own
+# static files only, no inline script or style, never framed. Videos embedded in pages come from the
+# hosts of CSP_FRAME_SRC; the theme's stylesheet may live elsewhere (CONCERTO_THEME_CSS); signing in
+# with an OpenID Connect provider posts a form that redirects to it.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", *_origin(CONCERTO_THEME_CSS)],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", *_origin(CONCERTO_THEME_CSS)],
+    "connect-src": ["'self'"],
+    "frame-src": env.list(
+        "CSP_FRAME_SRC",
+        default=["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
+    ),
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'", *_origin(env.str("OIDC_SERVER_URL", default=""))],
+    "frame-ancestors": ["'none'"],
+}
+# Wagtail's admin still relies on inline scripts and styles, and shows previews of pages in a frame of
+# its own: a policy of its own, under its prefix only.
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+CSP_ADMIN_DIRECTIVES = {
+    **CSP_DIRECTIVES,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'", *_origin(CONCERTO_THEME_CSS)],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "frame-src": ["'self'", *CSP_DIRECTIVES["frame-src"]],
+    "frame-ancestors": ["'self'"],
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -36,14 +36,28 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
+    """A new browser tab; the test fails if any page it opened broke the Content-Security-Policy (the
+    browser refused a script, a style or a frame: something the site needs is missing from the policy,
+    or a template added an inline script or style)."""
     contexts = []
+    violations = []
 
     def make():
         context = browser.new_context(locale="fr-FR")
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
