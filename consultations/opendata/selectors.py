@@ -1,0 +1,61 @@
+"""Reads of the open data: which consultations and calls have a public dataset, and their files
+(built from the database, remembered for a while)."""
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from ..calls.models import CallPage
+from ..models import ConsultationPage
+from . import builders
+from .tables import Dataset
+
+# Built datasets are remembered this long (their data change only through moderation and answers to
+# ideas once closed); the page and its downloads then show the same files and checksums.
+DATASET_SECONDS = 10 * 60
+
+
+def consultations_public():
+    """Live consultations anyone may see (no view restriction), latest closing first."""
+    return (
+        ConsultationPage.objects.live().public().select_related("organisation").order_by("-closes_at", "pk")
+    )
+
+
+def calls_public():
+    """Live calls anyone may see, latest closing first."""
+    return (
+        CallPage.objects.live()
+        .public()
+        .select_related("organisation", "territory")
+        .order_by("-closes_at", "pk")
+    )
+
+
+def _cached(key: str, build) -> Dataset:
+    dataset = cache.get(key)
+    if dataset is None:
+        dataset = build()
+        cache.set(key, dataset, DATASET_SECONDS)
+    return dataset
+
+
+def consultation_dataset(consultation: ConsultationPage) -> Dataset:
+    """The dataset of a closed consultation (the caller checks `builders.consultation_published`)."""
+    stamp = int((consultation.last_published_at or consultation.closes_at).timestamp())
+    return _cached(
+        f"opendata:consultation:{consultation.pk}:{stamp}",
+        lambda: builders.consultation_dataset(consultation),
+    )
+
+
+def call_dataset(call: CallPage) -> Dataset:
+    # What is published changes at the call's closing and the vote's: part of the key.
+    now = timezone.now()
+    vote = getattr(call, "public_vote", None)  # None when the call has no public vote
+    phases = (
+        call.closes_at <= now,
+        bool(call.laureates_published_at),
+        vote is not None and vote.closes_at <= now,
+    )
+    stamp = int((call.last_published_at or call.closes_at).timestamp())
+    return _cached(f"opendata:call:{call.pk}:{stamp}:{phases}", lambda: builders.call_dataset(call))
