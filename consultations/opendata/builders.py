@@ -97,6 +97,11 @@ def licence_text(*, producer: str, homepage: str) -> str:
 # --- Consultations -----------------------------------------------------------------------------------
 
 
+def _fields(instance) -> dict:
+    """Every stored field of a model instance by name: what a `Column` may read as its source."""
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
 def consultation_published(consultation: ConsultationPage, moment=None) -> bool:
     """A consultation's open data is published once it is closed: the counts are final then."""
     return consultation.closes_at <= (moment or timezone.now())
@@ -336,9 +341,7 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             "statements", "Statements", "Published statements participants voted on.", STATEMENT_COLUMNS
         ).fill(
             {
-                "id": s.pk,
-                "created_at": s.created_at,
-                "text": s.text,
+                **_fields(s),
                 "author_pseudonym": author(s.author_id) if s.author_id else None,
                 "comment_count": s.comment_count,
                 "url": absolute(s.get_absolute_url()),
@@ -346,16 +349,17 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             for s in statements
         )
     )
+    computed = {"voter_id"}
+    vote_sources = [c.source for c in STATEMENT_VOTE_COLUMNS if c.source not in computed]
     vote_rows = [
         {
-            "statement_id": statement_id,
-            "voter_id": voter(f"user:{participant_id}") if participant_id else voter(f"vote:{vote_id}"),
-            "value": value,
+            **row,
+            "voter_id": voter(f"user:{row['participant_id']}")
+            if row["participant_id"]
+            else voter(f"vote:{row['id']}"),
         }
-        for vote_id, statement_id, participant_id, value in Vote.objects.filter(
-            statement_id__in=statement_ids
-        )
-        .values_list("id", "statement_id", "participant_id", "value")
+        for row in Vote.objects.filter(statement_id__in=statement_ids)
+        .values("id", "participant_id", *vote_sources)
         .order_by()
         .iterator(chunk_size=loaders.CHUNK_SIZE)
     ]
@@ -386,7 +390,7 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         idea_ids.add(idea.pk)
         idea_rows.append(
             {
-                **{f.attname: getattr(idea, f.attname) for f in Idea._meta.concrete_fields},
+                **_fields(idea),
                 "author_pseudonym": author(idea.author_id) if idea.author_id else None,
                 "support_count": idea.support_count,
                 "comment_count": idea.comment_count,
@@ -680,7 +684,7 @@ def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, byt
                 PROJECT_COLUMNS,
             ).fill(
                 {
-                    **{f.attname: getattr(p, f.attname) for f in Project._meta.concrete_fields},
+                    **_fields(p),
                     "organisation_name": ""
                     if p.applicant_type == ApplicantType.INDIVIDUAL
                     else p.organisation_name,
