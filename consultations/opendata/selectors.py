@@ -52,10 +52,11 @@ def call_dataset(call: CallPage) -> Dataset:
     # What is published changes at the call's closing and the vote's: part of the key.
     now = timezone.now()
     vote = getattr(call, "public_vote", None)  # None when the call has no public vote
-    phases = (
+    milestones = (
         call.closes_at <= now,
-        bool(call.laureates_published_at),
+        call.laureates_published_at,
         vote is not None and vote.closes_at <= now,
     )
+    phases = "".join("1" if reached else "0" for reached in milestones)
     stamp = int((call.last_published_at or call.closes_at).timestamp())
     return _cached(f"opendata:call:{call.pk}:{stamp}:{phases}", lambda: builders.call_dataset(call))
