@@ -2,15 +2,16 @@
 (built from the database, remembered for a while)."""
 
 from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 
 from ..calls.models import CallPage
-from ..models import ConsultationPage
+from ..models import Comment, ConsultationPage, Idea, ModerationAction
 from . import builders
 from .tables import Dataset
 
-# Built datasets are remembered this long (their data change only through moderation and answers to
-# ideas once closed); the page and its downloads then show the same files and checksums.
+# Built datasets are remembered this long, the page and its downloads then showing the same files and
+# checksums; what can change after closing is part of a consultation's key (`_after_closing_changes`).
 DATASET_SECONDS = 10 * 60
 
 
@@ -39,11 +40,22 @@ def _cached(key: str, build) -> Dataset:
     return dataset
 
 
+def _after_closing_changes(consultation: ConsultationPage) -> str:
+    """What can still change a closed consultation's data, in a few numbers: moderation (anywhere: one
+    cheap query), comments deleted by their authors, answers to ideas. A change makes a new dataset at
+    once, so that content a moderator hides leaves the open data with it."""
+    moderation = ModerationAction.objects.aggregate(last=Max("id"))["last"] or 0
+    comments = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).count()
+    answered = Idea.objects.filter(consultation=consultation).aggregate(last=Max("answered_at"))["last"]
+    return f"{moderation}:{comments}:{int(answered.timestamp()) if answered else 0}"
+
+
 def consultation_dataset(consultation: ConsultationPage) -> Dataset:
     """The dataset of a closed consultation (the caller checks `builders.consultation_published`)."""
     stamp = int((consultation.last_published_at or consultation.closes_at).timestamp())
+    changes = _after_closing_changes(consultation)
     return _cached(
-        f"opendata:consultation:{consultation.pk}:{stamp}",
+        f"opendata:consultation:{consultation.pk}:{stamp}:{changes}",
         lambda: builders.consultation_dataset(consultation),
     )
 

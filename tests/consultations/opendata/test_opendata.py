@@ -101,6 +101,18 @@ def test_nothing_personal_is_in_any_byte_of_the_exports_or_feeds(en, filled, vot
     assert not ids & {str(p.pk) for p in people}, "never the database id"
 
 
+def test_content_hidden_after_closing_leaves_the_open_data_at_once(en, filled, official):
+    from consultations.models import Idea
+    from consultations.services import contribution_moderate
+
+    assert len(rows(consultation_files(en, filled.consultation), "ideas.csv")) == 1
+    contribution_moderate(item=filled.idea, moderator=official, kind="hide", reason="Données personnelles")
+    assert Idea.objects.get(pk=filled.idea.pk).moderation_status == "hidden"
+    files = consultation_files(en, filled.consultation)
+    assert rows(files, "ideas.csv") == []
+    assert rows(files, "comments.csv") == [], "nor the comments on it"
+
+
 def test_anonymised_ids_are_stable_within_a_dataset_and_differ_across_consultations_and_roles(en, filled):
     files = consultation_files(en, filled.consultation)
     again = consultation_files(en, filled.consultation)
@@ -126,6 +138,7 @@ def test_checksums_verify_and_csv_and_json_say_the_same(en, filled):
         download(en, "opendata_consultation_file", filled.consultation.pk, page.context["zip_name"])
     )
     assert page.context["zip_sha256"] in page.content.decode()
+    assert "Published since the consultation closed" in page.content.decode()
     for line in files["SHA256SUMS"].decode().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256(files[name]).hexdigest() == digest, name
