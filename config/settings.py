@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "consultations.commons",
     "consultations.calls",
     "consultations.budgets",
+    "consultations.opendata",
     "cms",
     "search",
     # Wagtail

@@ -17,6 +17,7 @@ urlpatterns = [
     path("commons/", include("consultations.commons.urls")),
     path("calls/", include("consultations.calls.urls")),
     path("budgets/", include("consultations.budgets.urls")),
+    path("open-data/", include("consultations.opendata.urls")),
     path("", include("search.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -137,6 +137,9 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         reverse("budgets_votes_list"),
         demo["vote"].get_absolute_url(),
         reverse("budgets_paper", args=[demo["vote"].pk]),
+        reverse("opendata_catalogue"),
+        reverse("opendata_consultation", args=[consultation.pk]),
+        reverse("opendata_call", args=[call.pk]),
         reverse("search") + "?q=t%C3%A9l%C3%A9travail",
         NewsIndexPage.objects.get().url,
         *[news.url for news in NewsPage.objects.live()],  # one with an image, one with an English passage
