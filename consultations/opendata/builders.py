@@ -142,6 +142,11 @@ RESPONSE_COLUMNS = [
         "respondent_id",
     ),
     Column("submitted_on", "Day the response was first sent.", "submitted_at", "date", iso_date),
+    Column(
+        "channel",
+        "How it came in: `online`, `paper` (a paper form typed in) or `polis` (imported).",
+        "channel",
+    ),
 ]
 
 ANSWER_COLUMNS = [
@@ -183,12 +188,18 @@ STATEMENT_COLUMNS = [
     ),
     Column("comments", "Number of published comments on it.", "comment_count", "integer"),
     Column("url", "Its page.", "url"),
+    Column(
+        "channel", "How it came in: `online` or `polis` (imported from a Pol.is conversation).", "channel"
+    ),
 ]
 
 STATEMENT_VOTE_COLUMNS = [
     Column("statement_id", "The statement (see statements.csv).", "statement_id", "integer"),
     Column("voter_id", "Anonymised id of the voter (voters' domain).", "voter_id"),
     Column("value", "1 agree, -1 disagree, 0 pass (the coding of Pol.is).", "value", "integer"),
+    Column(
+        "channel", "How it came in: `online` or `polis` (imported from a Pol.is conversation).", "channel"
+    ),
 ]
 
 IDEA_COLUMNS = [
@@ -356,10 +367,12 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             **row,
             "voter_id": voter(f"user:{row['participant_id']}")
             if row["participant_id"]
+            else voter(f"external:{row['external_participant_id']}")
+            if row["external_participant_id"]
             else voter(f"vote:{row['id']}"),
         }
         for row in Vote.objects.filter(statement_id__in=statement_ids)
-        .values("id", "participant_id", *vote_sources)
+        .values("id", "participant_id", "external_participant_id", *vote_sources)
         .order_by()
         .iterator(chunk_size=loaders.CHUNK_SIZE)
     ]

@@ -190,10 +190,13 @@ def test_the_command_recomputes_a_zip_and_reports_a_tampered_vote(en, filled, tm
     folder.mkdir()
     for name, data in unpack(archive.read_bytes()).items():
         (folder / name).write_bytes(data)
-    votes = (folder / "statement_votes.csv").read_text().splitlines()
-    first = votes[1].rsplit(",", 1)
-    votes[1] = f"{first[0]},{'-1' if first[1] != '-1' else '1'}"
-    (folder / "statement_votes.csv").write_text("\r\n".join(votes) + "\r\n")
+    votes = list(csv.DictReader(io.StringIO((folder / "statement_votes.csv").read_text())))
+    votes[0]["value"] = "-1" if votes[0]["value"] != "-1" else "1"
+    tampered = io.StringIO()
+    writer = csv.DictWriter(tampered, fieldnames=list(votes[0]))
+    writer.writeheader()
+    writer.writerows(votes)
+    (folder / "statement_votes.csv").write_text(tampered.getvalue())
     out = io.StringIO()
     with pytest.raises(CommandError) as failed:
         call_command("opendata_recompute", str(folder), stdout=out)
@@ -325,3 +328,24 @@ def test_feeds_parse_and_list_consultations_and_calls(en, filled, voted_call):
     assert f"Closing: {filled.consultation.title}" in summaries
     closing = next(e for e in events if str(e["SUMMARY"]).startswith("Closing"))
     assert closing.decoded("DTSTART") == filled.consultation.closes_at.replace(microsecond=0)
+
+
+def test_imported_voters_keep_one_id_each_and_every_row_says_its_channel(en, filled):
+    """Votes imported from Pol.is have no account: each imported person still has one voter id for
+    all their votes (the opinion groups can be recomputed), and the channel column says where a row
+    came from."""
+    from consultations.models import Channel, ExternalParticipant, Statement, Vote
+
+    statements = list(Statement.objects.filter(consultation=filled.consultation, status="published"))
+    imported = ExternalParticipant.objects.create(
+        consultation=filled.consultation, channel=Channel.POLIS, reference="17"
+    )
+    for statement, value in zip(statements, (1, -1), strict=False):
+        Vote.objects.create(statement=statement, external_participant=imported, value=value, channel="polis")
+    files = consultation_files(en, filled.consultation)
+    votes = rows(files, "statement_votes.csv")
+    from_polis = [vote for vote in votes if vote["channel"] == "polis"]
+    assert len(from_polis) == min(2, len(statements))
+    assert len({vote["voter_id"] for vote in from_polis}) == 1, "one person, one id"
+    assert {vote["channel"] for vote in votes} == {"online", "polis"}
+    assert {row["channel"] for row in rows(files, "responses.csv")} == {"online"}
