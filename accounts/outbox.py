@@ -10,9 +10,10 @@ queued this way is idempotent.
 
 import logging
 from datetime import timedelta
+from smtplib import SMTPRecipientsRefused
 
-from celery import current_app
-from django.db import DatabaseError, transaction
+from celery import Task, current_app
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from .models import OutboxTask
@@ -81,3 +82,45 @@ def outbox_sweep(*, limit: int = 500, grace: timedelta = SWEEP_GRACE) -> int:
         total += published
         if published < len(rows):  # the broker is (still) down
             return total
+
+
+# The last resort for e-mails: a task whose retries ran out on a connection error (the mail server down
+# for longer than the backoff) goes back to the outbox, to be published again an hour later.
+LAST_RESORT_DELAY = timedelta(hours=1)
+
+
+class OutboxRetryTask(Task):
+    """A task that, once its retries are exhausted on a connection error, is recorded in the outbox
+    again (available after `LAST_RESORT_DELAY`) instead of being dropped. It must be idempotent."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if isinstance(exc, OSError) and not isinstance(exc, SMTPRecipientsRefused):
+            try:
+                OutboxTask.objects.create(
+                    task=self.name,
+                    args=list(args),
+                    # Not swept before this moment (the sweep takes rows older than its grace).
+                    created_at=timezone.now() + LAST_RESORT_DELAY,
+                    last_error=type(exc).__name__[:200],
+                )
+                logger.warning(
+                    "task %s deferred to the outbox after its retries: %s", self.name, type(exc).__name__
+                )
+            except DatabaseError:
+                logger.exception("task %s lost after its retries", self.name)
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+# The options of every task that sends e-mail: acknowledged once done (a lost worker's task is delivered
+# again), retried with backoff (1 s, 2 s, 4 s… up to 10 minutes, 8 times) when the mail server or the
+# database cannot be reached, then deferred to the outbox. A refused recipient address is not retried.
+EMAIL_TASK = {
+    "base": OutboxRetryTask,
+    "acks_late": True,
+    "autoretry_for": (OSError, OperationalError, InterfaceError),
+    "dont_autoretry_for": (SMTPRecipientsRefused,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+    "ignore_result": True,
+}

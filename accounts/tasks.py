@@ -2,6 +2,7 @@ from celery import shared_task
 
 from . import services
 from .models import Invitation
+from .outbox import EMAIL_TASK
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -10,7 +11,7 @@ def inactive_accounts_task() -> None:
     services.inactive_accounts_process()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8, ignore_result=True)
+@shared_task(**EMAIL_TASK)
 def invitation_send_task(invitation_id: int, token: str) -> None:
     """E-mail the invitation link (the token exists only in this message and the e-mail); once: a second
     delivery finds it sent."""

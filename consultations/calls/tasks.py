@@ -2,15 +2,12 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.outbox import EMAIL_TASK
+
 from . import services
 
-RELIABLE = {
-    "acks_late": True,
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
+# E-mails and exports: retried with backoff, then deferred to the outbox (accounts/outbox.py).
+RELIABLE = EMAIL_TASK
 
 
 @shared_task(**RELIABLE)
