@@ -328,11 +328,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _restore_sweep = max(1, env.int("CELERY_RESTORE_SWEEP_SECONDS", default=60))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 2,
         # A message taken by a worker that died (SIGKILL, lost machine) goes back to the queue after this
         # many seconds: longer than the longest task (a report compile), or it would run twice at once.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 60 * 60),
+        # How often each worker looks for such messages (kombu's default is every 100 seconds).
+        "unacked_restore_interval": min(10, _restore_sweep),
+        "unacked_restore_throttle": max(1, _restore_sweep // min(10, _restore_sweep)),
     }
 CELERY_BEAT_SCHEDULE = {
     "reports-refresh": {
