@@ -57,7 +57,10 @@ def test_a_mail_task_whose_retries_run_out_goes_back_to_the_outbox(consultation)
     """The last resort: the mail server down longer than the backoff; the receipt is published again an
     hour later by the sweep, not dropped."""
     response = Response.objects.create(
-        consultation=consultation, participant=UserFactory(), status="submitted"
+        consultation=consultation,
+        participant=UserFactory(),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
     )
     error = ConnectionRefusedError(111, "Connection refused")
     response_receipt_send_task.on_failure(error, "task-id", (response.pk,), {}, None)
