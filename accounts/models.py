@@ -211,6 +211,8 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set once the e-mail is sent: a task delivered twice sends it once.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -260,3 +262,23 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.prefix}…)"
+
+
+class OutboxTask(models.Model):
+    """A task to queue, written in the transaction of the change that asks for it (accounts/outbox.py).
+
+    Published to the broker once that transaction commits, then deleted; a row still here means the
+    broker could not be reached, and the periodic sweep publishes it once the broker is back.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"

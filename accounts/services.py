@@ -153,6 +153,7 @@ def _token_hash(token: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, role: str, email: str, invited_by: User) -> Invitation:
     """Invite someone to join `organisation` in `role`; the e-mail with the link leaves on commit."""
+    from .outbox import outbox_enqueue
     from .tasks import invitation_send_task
 
     token = secrets.token_urlsafe(32)
@@ -164,7 +165,8 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk, token))
+    # The token travels through the outbox row (deleted once published) and the broker, never stored else.
+    outbox_enqueue(invitation_send_task, invitation.pk, token)
     return invitation
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.notifications import email_send, email_send_to, refused_for_good
+from accounts.outbox import outbox_enqueue
 from consultations.models import Idea, Response, Statement, Vote
 
 from .models import OutcomeAnnouncement, OutcomeNotification, OutcomePage, SiteMessage, SiteSettings
@@ -23,17 +24,10 @@ def outcome_published(*, page: OutcomePage) -> bool:
     """
     _announcement, created = OutcomeAnnouncement.objects.get_or_create(page_id=page.pk)
     if created:
-        transaction.on_commit(lambda: _announce_schedule(page.pk))
+        from .tasks import outcome_announce_task
+
+        outbox_enqueue(outcome_announce_task, page.pk)
     return created
-
-
-def _announce_schedule(page_id: int) -> None:
-    from .tasks import outcome_announce_task
-
-    try:
-        outcome_announce_task.delay(page_id)
-    except Exception:  # broker down: the page stands; `outcome_announcements_resume_task` retries
-        logger.exception("outcome announcement not queued page=%s", page_id)
 
 
 def outcome_recipients(*, page: OutcomePage):
@@ -111,7 +105,7 @@ def site_message_submit(
         language=language,
     )
     logger.info("site message %s recorded (%s)", site_message.pk, kind)
-    site_message_send_task.delay_on_commit(site_message.pk)
+    outbox_enqueue(site_message_send_task, site_message.pk)
     return site_message
 
 

@@ -1,15 +1,11 @@
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from accounts.outbox import EMAIL_TASK
 
 from .models import OutcomeAnnouncement, OutcomePage, SiteMessage
 
-RELIABLE = {
-    "acks_late": True,
-    "autoretry_for": (OperationalError, InterfaceError, OSError),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
+# E-mails: retried with backoff, then deferred to the outbox (accounts/outbox.py).
+RELIABLE = EMAIL_TASK
 
 
 @shared_task(**RELIABLE)
@@ -34,7 +30,7 @@ def outcome_announcements_resume_task() -> int:
     return count
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(**EMAIL_TASK)
 def site_message_send_task(site_message_id: int) -> None:
     """Forward a site message to the contact address and acknowledge it to its sender, each once (a
     retry after a failure sends only what is still missing)."""

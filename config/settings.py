@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it sees a view's exception first: a lost database connection becomes a 503.
+    "config.errors.DatabaseUnavailableMiddleware",
 ]
 
 if PRODUCTION:  # static files served by the application server, from `collectstatic`'s output
@@ -353,9 +355,28 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing gives up quickly when the broker is down: the contribution is already committed and the
-# periodic refresh below catches up once the broker is back.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Publishing gives up quickly when the broker is down (one immediate reconnection, for a pooled
+# connection left dead by a broker restart; a 2-second connect timeout): the contribution is already
+# committed with its task in the outbox (accounts/outbox.py), whose sweep publishes it once the broker
+# is back. See docs/operations.md.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _restore_sweep = max(1, env.int("CELERY_RESTORE_SWEEP_SECONDS", default=60))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        # A message taken by a worker that died (SIGKILL, lost machine) goes back to the queue after this
+        # many seconds: longer than the longest task (a report compile), or it would run twice at once.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3 * 60 * 60),
+        # How often each worker looks for such messages (kombu's default is every 100 seconds).
+        "unacked_restore_interval": min(10, _restore_sweep),
+        "unacked_restore_throttle": max(1, _restore_sweep // min(10, _restore_sweep)),
+    }
 CELERY_BEAT_SCHEDULE = {
     "reports-refresh": {
         "task": "consultations.feedback.tasks.reports_refresh_task",
@@ -378,9 +399,9 @@ CELERY_BEAT_SCHEDULE["inactive-accounts"] = {
     "task": "accounts.tasks.inactive_accounts_task",
     "schedule": 24 * 60 * 60,
 }
-CELERY_BEAT_SCHEDULE["calls-status-emails"] = {
-    "task": "consultations.calls.tasks.status_changes_sweep_task",
-    "schedule": 24 * 60 * 60,
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "accounts.tasks.outbox_sweep_task",
+    "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
 }
 CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
     "task": "cms.tasks.outcome_announcements_resume_task",

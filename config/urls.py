@@ -29,5 +29,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# A database connection error is a 503 asking to retry (config/errors.py); anything else the usual 500.
+handler500 = "config.errors.server_error"
+
 # Wagtail serves every other path from the page tree.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.notifications import email_send
+from accounts.outbox import outbox_enqueue
 
 from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
 from .feedback.services import report_compile_schedule
@@ -142,7 +143,10 @@ def response_submit(
         Follow.objects.get_or_create(consultation=consultation, user=participant)
     if not draft:
         transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
-        transaction.on_commit(lambda: _receipt_schedule(response.pk))
+        # Recorded with the answers: sent once committed, or by the outbox sweep if the broker is down.
+        from .tasks import response_receipt_send_task
+
+        outbox_enqueue(response_receipt_send_task, response.pk)
     return response
 
 
@@ -224,15 +228,6 @@ def responses_paper_enter(
     )
     transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
     return created
-
-
-def _receipt_schedule(response_id: int) -> None:
-    from .tasks import response_receipt_send_task
-
-    try:
-        response_receipt_send_task.delay(response_id)
-    except Exception:  # broker down: the answers stand; only the receipt is missed
-        logger.exception("receipt not queued response=%s", response_id)
 
 
 def response_receipt_send(*, response: Response) -> None:

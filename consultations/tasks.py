@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.notifications import email_send
+from accounts.outbox import EMAIL_TASK
 
 from . import services
 from .notifications import digest_items
@@ -30,7 +31,7 @@ def weekly_digest_task() -> int:
     return count
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(**EMAIL_TASK)
 def digest_send_task(user_id: int, since: str, until: str | None = None) -> bool:
     """Send one person's digest for the period ending `until`, in their language, if there is news.
 
@@ -60,7 +61,7 @@ def responses_anonymise_task() -> int:
     return services.responses_anonymise()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5, ignore_result=True)
+@shared_task(**EMAIL_TASK)
 def response_receipt_send_task(response_id: int) -> None:
     """Send the receipt of a response once per version of its answers (safe to run twice)."""
     from django.db.models import F, Q

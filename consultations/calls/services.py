@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.search import index
 
 from accounts.notifications import email_send, refused_for_good
+from accounts.outbox import outbox_enqueue
 from accounts.territories import territory_within
 
 from .models import (
@@ -90,17 +91,10 @@ def _log(*, project: Project, from_status: str, to_status: str, reason: str, act
     change = StatusChange.objects.create(
         project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor
     )
-    transaction.on_commit(lambda: _notify_schedule(change.pk))
-    return change
-
-
-def _notify_schedule(change_id: int) -> None:
     from .tasks import status_change_notify_task
 
-    try:
-        status_change_notify_task.delay(change_id)
-    except Exception:  # broker down: the change stands; the daily sweep sends the e-mail later
-        logger.exception("status e-mail not queued change=%s", change_id)
+    outbox_enqueue(status_change_notify_task, change.pk)
+    return change
 
 
 # The applicant's dossier -------------------------------------------------------------------------
@@ -395,17 +389,10 @@ def assignment_create(*, project: Project, evaluator, actor) -> Assignment:
         _refuse(_("This evaluator already has this dossier."), "duplicate")
     if project.status == Status.ELIGIBLE:
         project_status_change(project=project, to_status=Status.IN_EVALUATION, reason="", actor=actor)
-    transaction.on_commit(lambda: _assignment_notify_schedule(assignment.pk))
-    return assignment
-
-
-def _assignment_notify_schedule(assignment_id: int) -> None:
     from .tasks import assignment_notify_task
 
-    try:
-        assignment_notify_task.delay(assignment_id)
-    except Exception:  # broker down: the assignment stands and is listed on the evaluator's page
-        logger.exception("assignment e-mail not queued assignment=%s", assignment_id)
+    outbox_enqueue(assignment_notify_task, assignment.pk)
+    return assignment
 
 
 def assignment_notify(*, assignment: Assignment) -> None:
@@ -514,17 +501,10 @@ def milestone_save(
     milestone.save()
     if changed and project.follows.exists():
         actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-        transaction.on_commit(lambda: _milestone_notify_schedule(milestone.pk, actor_id))
+        from .tasks import milestone_notify_task
+
+        outbox_enqueue(milestone_notify_task, milestone.pk, actor_id)
     return milestone
-
-
-def _milestone_notify_schedule(milestone_id: int, actor_id: int | None) -> None:
-    from .tasks import milestone_notify_task
-
-    try:
-        milestone_notify_task.delay(milestone_id, actor_id)
-    except Exception:  # broker down: the milestone is saved; its e-mail is lost, never sent twice
-        logger.exception("milestone e-mail not queued milestone=%s", milestone_id)
 
 
 def milestone_notify(*, milestone: Milestone, actor_id: int | None = None) -> int:
@@ -608,14 +588,7 @@ def export_request(*, call: CallPage, requested_by, file_format: str):
     if file_format not in Export.Format.values:
         _refuse(_("Choose CSV, XLSX or ODS."), "format")
     export = Export.objects.create(call=call, requested_by=requested_by, format=file_format)
-    transaction.on_commit(lambda: _export_schedule(export.pk))
-    return export
-
-
-def _export_schedule(export_id: int) -> None:
     from .tasks import export_build_task
 
-    try:
-        export_build_task.delay(export_id)
-    except Exception:  # broker down: the request stays listed as in progress; asking again works
-        logger.exception("export not queued export=%s", export_id)
+    outbox_enqueue(export_build_task, export.pk)
+    return export

@@ -1,18 +1,13 @@
-from datetime import timedelta
-
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from accounts.outbox import EMAIL_TASK
+
 from . import services
 
-RELIABLE = {
-    "acks_late": True,
-    "autoretry_for": (OSError,),
-    "retry_backoff": True,
-    "max_retries": 5,
-    "ignore_result": True,
-}
+# E-mails and exports: retried with backoff, then deferred to the outbox (accounts/outbox.py).
+RELIABLE = EMAIL_TASK
 
 
 @shared_task(**RELIABLE)
@@ -57,21 +52,6 @@ def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int
     if milestone is None:  # deleted since
         return 0
     return services.milestone_notify(milestone=milestone, actor_id=actor_id)
-
-
-@shared_task(ignore_result=True)
-def status_changes_sweep_task() -> int:
-    """Daily: queue the e-mails of steps whose task never reached the broker (it was down)."""
-    from .models import StatusChange
-
-    pending = StatusChange.objects.filter(
-        notified_at=None, created_at__lt=timezone.now() - timedelta(minutes=15)
-    ).values_list("pk", flat=True)
-    count = 0
-    for change_id in pending[:1000]:
-        status_change_notify_task.delay(change_id)
-        count += 1
-    return count
 
 
 @shared_task(**RELIABLE)

@@ -477,18 +477,23 @@ def test_participants_do_not_reach_the_officials_pages(en, applicant, call):
     assert en.get(reverse("calls_admin_projects", args=[call.pk])).status_code in (302, 403)
 
 
-def test_steps_whose_email_was_never_queued_are_sent_by_the_daily_sweep(submitted, official, run_tasks):
-    from consultations.calls.tasks import status_change_notify_task, status_changes_sweep_task
+def test_steps_whose_email_was_never_queued_are_sent_by_the_outbox_sweep(submitted, official, run_tasks):
+    from accounts.models import OutboxTask
+    from accounts.outbox import outbox_sweep
+    from consultations.calls.tasks import status_change_notify_task
 
-    # The broker was down: the step is recorded, its e-mail never queued.
+    # The step is recorded with its task in the outbox; the commit's publish never happened (broker down,
+    # or here: on-commit callbacks do not run in this test's transaction).
     services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
     change = StatusChange.objects.get()
     assert change.notified_at is None
-    assert status_changes_sweep_task.apply().result == 0, "recent steps are left to their own task"
-    StatusChange.objects.filter(pk=change.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    assert status_changes_sweep_task.apply().result == 1
+    assert OutboxTask.objects.filter(task=status_change_notify_task.name, args=[change.pk]).exists()
+    assert outbox_sweep() == 0, "recent rows are left to the request that wrote them"
+    assert outbox_sweep(grace=timedelta(0)) == 1
     change.refresh_from_db()
     assert change.notified_at is not None
     assert len(mail.outbox) == 1
+    assert not OutboxTask.objects.exists(), "a published task leaves the outbox"
+    assert outbox_sweep(grace=timedelta(0)) == 0
     assert status_change_notify_task.apply(args=[change.pk]).result is False, "never sent twice"
     assert len(mail.outbox) == 1

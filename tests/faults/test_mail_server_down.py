@@ -1,0 +1,69 @@
+"""The mail server fails: first nothing listens on its port, then it answers "451 try again later", then
+it accepts.
+
+Proves: the contribution is saved and acknowledged regardless; the receipt task retries with backoff
+through both kinds of failure and the e-mail arrives exactly once; a task whose retries run out goes back
+to the outbox instead of being dropped.
+"""
+
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from accounts.models import OutboxTask
+from consultations.models import Response
+from consultations.tasks import response_receipt_send_task
+from tests.factories import UserFactory, consultation_create, form_data
+from tests.worker import wait_for
+
+from .conftest import free_port, settle
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_a_receipt_is_sent_exactly_once_after_the_mail_server_refused_it(
+    client, organisation, private_broker, smtp_server, workers
+):
+    consultation = consultation_create(organisation=organisation)
+    participant = UserFactory(language="en")
+    client.force_login(participant)
+    smtp_server.handler.refuse = 2  # "451 try again later", twice
+    closed_port = free_port()  # nothing listens here yet: connection refused
+    workers(private_broker.url, EMAIL_URL=f"smtp://127.0.0.1:{closed_port}")
+
+    assert client.post(consultation.url, form_data(consultation, text="Un car le samedi")).status_code == 302
+    response = Response.objects.get(participant=participant)
+    assert response.answers.filter(text="Un car le samedi").exists(), "saved whatever the mail server does"
+    assert not OutboxTask.objects.exists(), "published at once: the broker is up"
+
+    # The mail server comes up on that port, refusing the first two messages.
+    controller = Controller(smtp_server.handler, hostname="127.0.0.1", port=closed_port)
+    controller.start()
+    try:
+        wait_for(lambda: smtp_server.handler.messages, timeout=120, what="the receipt after the retries")
+        settle()
+    finally:
+        controller.stop()
+    assert smtp_server.handler.refused == 2
+    assert len(smtp_server.handler.messages) == 1, "delivered exactly once"
+    assert "Un car le samedi" in smtp_server.handler.messages[0]
+    response.refresh_from_db()
+    assert response.receipt_sent_at is not None
+
+
+def test_a_mail_task_whose_retries_run_out_goes_back_to_the_outbox(consultation):
+    """The last resort: the mail server down longer than the backoff; the receipt is published again an
+    hour later by the sweep, not dropped."""
+    response = Response.objects.create(
+        consultation=consultation,
+        participant=UserFactory(),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    error = ConnectionRefusedError(111, "Connection refused")
+    response_receipt_send_task.on_failure(error, "task-id", (response.pk,), {}, None)
+    [deferred] = OutboxTask.objects.all()
+    assert (deferred.task, deferred.args) == (response_receipt_send_task.name, [response.pk])
+    assert deferred.created_at > timezone.now() + timedelta(minutes=59), "not swept before an hour"

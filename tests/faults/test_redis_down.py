@@ -1,0 +1,67 @@
+"""Redis (broker, cache, sessions' cache, rate limits) stops while people answer and vote.
+
+Proves: each contribution is saved and acknowledged (a redirect, no 500) while Redis is down; the
+receipt it asked for waits in the outbox; once Redis is back the sweep publishes it and a real worker
+sends it exactly once, and the report catches up with the answers and votes.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from accounts.models import OutboxTask
+from accounts.outbox import outbox_sweep
+from consultations.feedback.models import ReportSnapshot
+from consultations.feedback.tasks import reports_refresh_task
+from consultations.models import Response, Statement, Vote
+from consultations.tasks import response_receipt_send_task
+from tests.factories import UserFactory, consultation_create, form_data
+from tests.worker import wait_for
+
+from .conftest import settle
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_answers_and_votes_are_saved_while_redis_is_down_and_their_tasks_run_once_it_is_back(
+    client, organisation, private_broker, smtp_server, workers
+):
+    consultation = consultation_create(organisation=organisation, statements_enabled=True)
+    statement = Statement.objects.create(consultation=consultation, author=UserFactory(), text="Plus de bus.")
+    participant = UserFactory(language="en")
+    client.force_login(participant)  # the session is in Redis and in the database
+    assert client.get(consultation.url).status_code == 200
+
+    private_broker.stop()  # the outage
+    started = time.monotonic()
+    answered = client.post(consultation.url, form_data(consultation, text="Des pistes cyclables"))
+    voted = client.post(f"/consultations/{consultation.pk}/statements/{statement.pk}/vote/", {"value": "1"})
+    print(f"answer + vote with Redis down: {time.monotonic() - started:.2f}s")
+    assert answered.status_code == 302, "acknowledged, not a server error"
+    assert voted.status_code == 302
+    assert client.get(consultation.url).status_code == 200, "still signed in: the session is in the database"
+    response = Response.objects.get(consultation=consultation, participant=participant)
+    assert response.answers.filter(text="Des pistes cyclables").exists()
+    assert Vote.objects.filter(statement=statement, participant=participant, value=1).exists()
+    [pending] = OutboxTask.objects.all()
+    assert (pending.task, pending.args) == (response_receipt_send_task.name, [response.pk])
+    assert pending.attempts == 1, "the publish was tried once on commit, and failed"
+    assert outbox_sweep(grace=timedelta(0)) == 0, "still down: the row stays"
+    assert OutboxTask.objects.count() == 1
+
+    private_broker.start()  # the recovery
+    workers(private_broker.url, EMAIL_URL=smtp_server.url)
+    assert outbox_sweep(grace=timedelta(0)) == 1
+    assert not OutboxTask.objects.exists()
+    wait_for(lambda: len(smtp_server.handler.messages) == 1, timeout=90, what="the receipt")
+    assert outbox_sweep(grace=timedelta(0)) == 0, "published once"
+    reports_refresh_task.apply()  # beat's refresh: the compile the outage missed
+    snapshot = wait_for(lambda: ReportSnapshot.objects.filter(consultation=consultation).first(), timeout=90)
+    assert (snapshot.response_count, snapshot.vote_count) == (1, 1)
+    settle()
+    assert len(smtp_server.handler.messages) == 1, "the receipt is sent exactly once"
+    assert "Des pistes cyclables" in smtp_server.handler.messages[0]
+    response.refresh_from_db()
+    assert response.receipt_sent_at is not None
+    assert ReportSnapshot.objects.filter(consultation=consultation).count() == 1
