@@ -30,6 +30,8 @@ _CACHEABLE = "_concerto_page_cacheable"
 # A masked CSRF token as Django renders it (`CSRF_TOKEN_LENGTH` letters and digits).
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PLACEHOLDER = b"@@concerto-csrf-token@@"
+# What a page may vary on: the language is in the key, and a visitor with a session is never served.
+_VARY_KEYED = {"cookie", "accept-language"}
 
 
 def page_cache_seconds() -> int:
@@ -84,8 +86,13 @@ class PageCacheMiddleware:
         kept = found.get(key)
         if kept is not None and generation is not None and kept[0] == generation:
             return self._served(request, kept)
+        if generation is None:
+            # The cache was emptied: start a generation (unless another request just did), read before
+            # the page is rendered so that a publication meanwhile leaves the copy unused.
+            cache.add(_GENERATION, uuid.uuid4().hex, None)
+            generation = cache.get(_GENERATION)
         response = self.get_response(request)
-        if request.method == "GET" and getattr(request, _CACHEABLE, False):
+        if request.method == "GET" and generation and getattr(request, _CACHEABLE, False):
             self._keep(request, response, key, generation)
         return response
 
@@ -102,6 +109,13 @@ class PageCacheMiddleware:
     def _keep(self, request, response, key, generation) -> None:
         if response.status_code != 200 or response.streaming or response.cookies:
             return
+        vary = {header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()}
+        if vary - _VARY_KEYED:
+            return  # the response differs by a request header that the key does not hold
+        if {"private", "no-store", "no-cache"} & set(
+            response.get("Cache-Control", "").replace(" ", "").split(",")
+        ):
+            return
         messages = getattr(request, "_messages", None)
         if messages is not None and messages._queued_messages:
             return
@@ -112,10 +126,6 @@ class PageCacheMiddleware:
         secret = request.META.get("CSRF_COOKIE")
         if secret:
             content = _TOKEN.sub(lambda m: _PLACEHOLDER if _is_token(m[0], secret) else m[0], content)
-        if generation is None:
-            # First page since the cache was emptied: start a generation (unless another request did).
-            cache.add(_GENERATION, uuid.uuid4().hex, None)
-            generation = cache.get(_GENERATION)
         headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
         cache.set(key, (generation, response.status_code, headers, content), page_cache_seconds())
         response[HEADER] = "miss"

@@ -171,3 +171,15 @@ def test_zero_seconds_turns_the_cache_off(help_page, settings):
     page = visitor().get("/aide/")
     assert "X-Page-Cache" not in page
     assert "Comment participer" in page.content.decode()
+
+
+def test_saving_the_site_settings_forgets_every_page(site_pages, django_capture_on_commit_callbacks):
+    from cms.models import SiteSettings
+
+    visitor().get("/aide/")
+    assert visitor().get("/aide/")["X-Page-Cache"] == "hit"
+    site_settings = SiteSettings.objects.get()
+    site_settings.help_page = None
+    with django_capture_on_commit_callbacks(execute=True):
+        site_settings.save()
+    assert visitor().get("/aide/")["X-Page-Cache"] == "miss"
