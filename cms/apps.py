@@ -45,6 +45,10 @@ def _footer_changed(sender, **kwargs):
 
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
+    if sender is SiteSettings and kwargs.get("created"):
+        # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
+        # request, a participant's answer included): nothing shown has changed yet.
+        return
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)
         # The pages kept for visitors (cms/page_cache.py) show the same pages, links and settings.
