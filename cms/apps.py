@@ -18,7 +18,8 @@ class CmsConfig(AppConfig):
         # the service decides what it means.
         page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")
         # The footer kept across requests (cms.selectors.site_footer) follows any change of the pages
-        # it may link to (their address, whether they are live, the statement's audit) and settings.
+        # it may link to (their address, whether they are live, the statement's audit) and settings;
+        # so do the pages kept for visitors (cms.page_cache).
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
         # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
@@ -39,9 +40,16 @@ def _footer_changed(sender, **kwargs):
     from wagtail.models import Page, Site
 
     from .models import SiteSettings
+    from .page_cache import page_cache_forget
     from .selectors import site_footer_forget
 
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
+    if sender is SiteSettings and kwargs.get("created"):
+        # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
+        # request, a participant's answer included): nothing shown has changed yet.
+        return
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)
+        # The pages kept for visitors (cms/page_cache.py) show the same pages, links and settings.
+        transaction.on_commit(page_cache_forget)

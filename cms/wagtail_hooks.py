@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SiteMessage
+from .page_cache import page_cache_mark
 
 # Rules of axe-core that the editors' checker runs, on top of Wagtail's own: those an editor's content
 # can break (RGAA themes 1 images, 3 colours, 6 links, 8 language, 9 structure, 11 forms).
@@ -45,6 +46,12 @@ class RgaaContentCheckerItem(ContentCheckerItem):
             "help_text": _("Use a language code such as “en” or “de”"),
         },
     }
+
+
+@hooks.register("before_serve_page")
+def mark_page_cacheable(page, request, serve_args, serve_kwargs):
+    """A live page without view restrictions may be kept for visitors (cms/page_cache.py)."""
+    page_cache_mark(page=page, request=request)
 
 
 @hooks.register("construct_wagtail_userbar")

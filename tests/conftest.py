@@ -42,6 +42,13 @@ def _fast_hashing_and_own_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Tests change data between two requests within one uncommitted transaction, where the page
+    cache would not hear of it: off unless a test turns it on (tests/cms/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_territory_walks():
     """Territory ids come back after a rolled-back test (SQLite): forget the remembered walks."""
     from accounts.territories import _within

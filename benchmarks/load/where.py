@@ -6,7 +6,8 @@
 For each request kind of the locustfile's mix, REPEAT requests (default 30, after 3 of warm-up) go
 through Django's test client in production settings on the benchmark's database and Redis (the same
 variables as run.py), one at a time: printed per kind are the mean milliseconds, the mean CPU
-milliseconds of this process, and the SQL queries and cache round trips per request. With
+milliseconds of this process, the SQL queries and cache round trips per request, and how many of the
+REPEAT requests the page cache answered (`hits`; PAGE_CACHE_SECONDS=0 measures without it). With
 BENCH_LOAD_PROFILE set, the kinds whose name contains it are profiled (cProfile) and the 25 functions
 with the most cumulative time printed.
 """
@@ -117,13 +118,13 @@ def main() -> None:
 
     cache_calls = CacheCounter()
     mix_cpu = 0.0
-    print(f"{'kind':<30} {'ms':>7} {'cpu_ms':>7} {'queries':>8} {'cache':>6}")
+    print(f"{'kind':<30} {'ms':>7} {'cpu_ms':>7} {'queries':>8} {'cache':>6} {'hits':>5}")
     for name, make in kinds.items():
         for _ in range(3):
             request(*make())
         wall = cpu = queries = 0.0
         profiler = cProfile.Profile() if PROFILE and PROFILE in name else None
-        calls = 0
+        calls = hits = 0
         with cache_calls.watching(cache):
             for _ in range(REPEAT):
                 arguments = make()  # the client's sign-in is not the request's time
@@ -133,18 +134,19 @@ def main() -> None:
                     started, started_cpu = time.perf_counter(), time.process_time()
                     if profiler:
                         profiler.enable()
-                    status = request(*arguments)
+                    response = request(*arguments)
                     if profiler:
                         profiler.disable()
                     wall += time.perf_counter() - started
                     cpu += time.process_time() - started_cpu
                 queries += len(captured)
                 calls += cache_calls.count
-                if status >= 400:
-                    sys.exit(f"{name}: {status}")
+                hits += response.get("X-Page-Cache") == "hit"
+                if response.status_code >= 400:
+                    sys.exit(f"{name}: {response.status_code}")
         print(
             f"{name:<30} {wall / REPEAT * 1000:7.1f} {cpu / REPEAT * 1000:7.1f} "
-            f"{queries / REPEAT:8.1f} {calls / REPEAT:6.1f}",
+            f"{queries / REPEAT:8.1f} {calls / REPEAT:6.1f} {hits:5d}",
             flush=True,
         )
         mix_cpu += WEIGHTS[name] * cpu / REPEAT
@@ -176,10 +178,10 @@ WEIGHTS = {
 }
 
 
-def request(client, method, url, data, extra) -> int:
+def request(client, method, url, data, extra):
     if method == "get":
-        return client.get(url, **extra).status_code
-    return client.post(url, data, **extra).status_code
+        return client.get(url, **extra)
+    return client.post(url, data, **extra)
 
 
 class CacheCounter:
