@@ -15,6 +15,7 @@ from smtplib import SMTPRecipientsRefused
 from celery import Task, current_app
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from kombu.exceptions import EncodeError
 
 from .models import OutboxTask
 
@@ -40,10 +41,31 @@ def outbox_publish(*, rows) -> int:
     the sweep. Returns the number published."""
     published = 0
     for row in rows:
+        task = current_app.tasks.get(row.task)
+        if task is None:  # renamed or removed by a deployment: kept aside, never blocking the others
+            logger.error("outbox task unknown id=%s task=%s", row.pk, row.task)
+            OutboxTask.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1, last_error="unknown task", created_at=timezone.now() + PARKED
+            )
+            continue
         try:
             # `delay` with the project's publish retry policy (settings: one immediate retry, short
             # connect timeout), so a request never waits long on a broker that is down.
-            current_app.tasks[row.task].delay(*row.args)
+            task.delay(*row.args)
+        except (
+            TypeError,
+            ValueError,
+            EncodeError,
+        ) as error:  # this row cannot be sent (arguments): set aside
+            logger.error(
+                "outbox task not encodable id=%s task=%s: %s", row.pk, row.task, type(error).__name__
+            )
+            OutboxTask.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1,
+                last_error=type(error).__name__[:200],
+                created_at=timezone.now() + PARKED,
+            )
+            continue
         except Exception as error:  # broker unreachable: the sweep sends it later
             logger.warning(
                 "outbox task not published id=%s task=%s: %s", row.pk, row.task, type(error).__name__
@@ -82,6 +104,11 @@ def outbox_sweep(*, limit: int = 500, grace: timedelta = SWEEP_GRACE) -> int:
         total += published
         if published < len(rows):  # the broker is (still) down
             return total
+
+
+# A row that cannot be published (its task unknown after a deployment, arguments that cannot be encoded)
+# waits this long before the sweep tries it again, so that it never holds up the rows behind it.
+PARKED = timedelta(days=1)
 
 
 # The last resort for e-mails: a task whose retries ran out on a connection error (the mail server down

@@ -333,6 +333,8 @@ STORAGES = {
 # E-mail ---------------------------------------------------------------------------------------------
 
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://"))
+# A mail server that accepts the connection and then stalls must not hold a worker (or a request) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Concerto <ne-pas-repondre@concerto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
