@@ -175,7 +175,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
 @require_POST
 def consultation_follow(request, consultation_id: int):
     """Follow or stop following a consultation (`following=1` or `0`), then back to its page."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     following = request.POST.get("following")
@@ -191,10 +191,15 @@ def consultation_follow(request, consultation_id: int):
     return redirect(consultation.url)
 
 
-def _consultation_or_404(consultation_id: int) -> ConsultationPage:
-    return get_object_or_404(
+def _consultation_or_404(request, consultation_id: int) -> ConsultationPage:
+    """A live consultation the visitor may see: its page's view restrictions (a password, signed-in
+    people, groups) hold on its statements, ideas and votes too, not only on the page itself."""
+    consultation = get_object_or_404(
         ConsultationPage.objects.live().select_related("organisation"), pk=consultation_id
     )
+    if any(not restriction.accept_request(request) for restriction in consultation.get_view_restrictions()):
+        raise Http404
+    return consultation
 
 
 def _sign_in_first(consultation):
@@ -256,7 +261,7 @@ def statement_vote(request, consultation_id: int, statement_id: int):
 @login_required
 def statement_deck(request, consultation_id: int):
     """The statement card alone: what the page's script shows after each vote, without reloading."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.statements_enabled:
         raise Http404
     context = {"page": consultation, **_statements_context(request, consultation, previewing=False)}
@@ -287,7 +292,7 @@ def _refused(request, status: int, message: str):
 
 def statement_create(request, consultation_id: int):
     """Write a statement for others to vote on."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     if not permissions.can(request.user, "submit_statement", consultation):
@@ -333,7 +338,7 @@ def _page_of(request, queryset, per_page: int):
 @login_required
 def statement_list(request, consultation_id: int):
     """Every published statement with its counts and my vote, to review or change my votes; paged."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.statements_enabled:
         raise Http404
     page = _page_of(
@@ -364,7 +369,7 @@ def statement_list(request, consultation_id: int):
 
 def idea_list(request, consultation_id: int):
     """The consultation's ideas, most supported first, with their status and the organisation's answer."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
     ideas = selectors.ideas_with_supports(consultation=consultation, viewer=request.user)
@@ -382,7 +387,7 @@ def idea_list(request, consultation_id: int):
 
 def idea_create(request, consultation_id: int):
     """Propose an idea; similar existing ideas are shown first, to support rather than duplicate."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     if not permissions.can(request.user, "submit_idea", consultation):
@@ -423,7 +428,7 @@ def idea_create(request, consultation_id: int):
 
 def idea_similar(request, consultation_id: int):
     """The ideas like the one being typed (`?title=…&text=…`), as a fragment of the idea form."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
     similar = selectors.ideas_similar_to(
@@ -437,7 +442,7 @@ def idea_similar(request, consultation_id: int):
 @require_POST
 def idea_support(request, consultation_id: int, idea_id: int):
     """Support an idea (`supporting=1`) or withdraw the support (`0`)."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     idea = get_object_or_404(
         Idea.objects.select_related("consultation"), pk=idea_id, consultation=consultation
     )
@@ -579,7 +584,7 @@ def _parent_of(raw: str, item) -> tuple[Comment | None, bool]:
 
 def idea_detail(request, consultation_id: int, idea_id: int):
     """An idea, the organisation's answer and its comments; hidden ideas only for their author."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
     idea = get_object_or_404(
@@ -597,7 +602,7 @@ def idea_detail(request, consultation_id: int, idea_id: int):
 
 def statement_detail(request, consultation_id: int, statement_id: int):
     """A statement and its comments; pending or hidden statements only for their author."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     if not consultation.statements_enabled:
         raise Http404
     statements = Statement.objects.select_related("author")
@@ -612,7 +617,7 @@ def statement_detail(request, consultation_id: int, statement_id: int):
 
 
 def _comment_or_404(request, consultation_id: int, comment_id: int) -> Comment:
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     comment = get_object_or_404(
         Comment.objects.select_related("idea", "statement"), pk=comment_id, consultation=consultation
     )
@@ -690,7 +695,7 @@ def _reportable(model):
 
 def contribution_report(request, consultation_id: int, kind: str, item_id: int):
     """Report a statement, an idea or a comment to the moderators, with a reason."""
-    consultation = _consultation_or_404(consultation_id)
+    consultation = _consultation_or_404(request, consultation_id)
     model = REPORTABLE.get(kind)
     if model is None:
         raise Http404

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from consultations.models import Response, Statement
 from consultations.permissions import can
@@ -254,3 +255,17 @@ def test_audience_matrix(person, audience):
         assert can(user, action, targets.get(action, consultation)) == allowed, (
             f"{person} / {audience} / {action}"
         )
+
+
+def test_a_restricted_consultations_other_pages_are_restricted_too(client, organisation):
+    """Behind a sign-in restriction, the statements and ideas lists of a consultation are as closed as
+    its page (they were readable by anyone who knew their address)."""
+    from wagtail.models import PageViewRestriction
+
+    consultation = consultation_create(organisation=organisation, statements_enabled=True, ideas_enabled=True)
+    PageViewRestriction.objects.create(page=consultation, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(reverse("idea_list", args=[consultation.pk])).status_code == 404
+    assert client.get(reverse("statement_list", args=[consultation.pk])).status_code == 302, "sign in first"
+    client.force_login(UserFactory())
+    for name in ("statement_list", "idea_list"):
+        assert client.get(reverse(name, args=[consultation.pk])).status_code == 200, name
