@@ -214,12 +214,19 @@ class CallSerializer(serializers.Serializer):
 class ProjectSerializer(serializers.Serializer):
     """A selected project, as the call's page of laureates shows it."""
 
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_organisation_name(self, project) -> str:
+        # A person applying alone is not named (the open data does the same).
+        return "" if project.applicant_type == "individual" else project.organisation_name
+
     id = serializers.IntegerField()
     call = serializers.IntegerField(source="call_id")
     title = serializers.CharField()
     summary = serializers.CharField()
     territory = TerritoryRef(allow_null=True)
-    organisation_name = serializers.CharField(help_text="The association, company or public body, if any.")
+    organisation_name = serializers.SerializerMethodField(
+        help_text="The association, company or public body; empty for an individual applicant."
+    )
     amount_requested = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
     status_reason = serializers.CharField(help_text="Why it was selected, as published.")
     initiative = serializers.IntegerField(

@@ -378,6 +378,14 @@ def test_calls_laureates_initiatives_and_outcomes_show_only_what_is_published(ap
     assert site.applicant.email not in body, "no applicant's e-mail"
     assert "siret" not in body, "no identifiers of the applicant"
     assert api.get(f"/api/v1/projects/{site.rejected.pk}/").status_code == 404
+    from consultations.calls.models import Project
+
+    Project.objects.filter(pk=projects[0]["id"]).update(
+        applicant_type="individual", organisation_name="Hortense Vandermeulen"
+    )
+    assert "Hortense Vandermeulen" not in api.get("/api/v1/projects/").content.decode(), (
+        "a person applying alone is not named"
+    )
 
     initiatives = api.get("/api/v1/initiatives/").json()["results"]
     assert [(i["title"], i["reuse_count"], i["themes"]) for i in initiatives] == [
