@@ -273,8 +273,8 @@ def paper_csv_read(consultation: ConsultationPage, data: bytes) -> PaperUpload:
                 if header is None:
                     return upload
                 continue
-            if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
-                continue
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line; after the header a "#" is data (a form may be numbered "#12")
             count += 1
             if count > MAX_ROWS:
                 upload.error(

@@ -9,6 +9,7 @@ writing is one transaction.
 
 import csv
 import html
+import io
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -121,7 +122,8 @@ def _rows(path: Path, errors: _Errors):
             % {"file": path.name, "line": line}
         )
         return
-    reader = csv.reader(decoded.splitlines(keepends=True), strict=True)
+    # Physical lines as the csv module counts them: `str.splitlines` would also break on U+2028 & co.
+    reader = csv.reader(io.StringIO(decoded, newline=""), strict=True)
     try:
         for cells in reader:
             yield reader.line_num, cells

@@ -352,3 +352,10 @@ def test_the_agent_finds_the_forms_they_typed_in_their_data_and_deleting_them_ke
     kept = Response.objects.get()
     assert (kept.reference, kept.entered_by, kept.participant) == ("K1", None, None)
     assert kept.answers.filter(text="Sur papier").exists()
+
+
+def test_a_form_numbered_with_a_hash_is_typed_in_not_skipped(client, agent, consultation):
+    """Only the instructions above the header are comments: a form numbered "#12" is a form."""
+    content = filled(consultation, ["#12;Un;Rien", "A-3;Un;Rien"])
+    assert upload(client, consultation, content).status_code == 302
+    assert sorted(Response.objects.values_list("reference", flat=True)) == ["#12", "A-3"]
