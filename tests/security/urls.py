@@ -36,6 +36,31 @@ ROUTES = {
     "profile/delete/": (lambda s: [{}], SIGNED_IN),
     "profile/invitation/<str:token>/": (lambda s: [{"token": "not-a-real-token"}], NOBODY),
     "profile/unsubscribe/<str:token>/": (lambda s: [{"token": "tampered"}], NOBODY),
+    "profile/api-tokens/": (lambda s: [{}], SIGNED_IN),
+    "profile/api-tokens/<int:token_id>/revoke/": (lambda s: [{"token_id": 999999}], NOBODY),  # POST only
+    # Open data: drafts are not published (a not-yet-closed consultation's page says when: leaks checked)
+    "open-data/": (lambda s: [{}], EVERYONE),
+    "open-data/consultations/<id:consultation_id>/": (
+        lambda s: [{"consultation_id": s.draft_consultation.pk}],
+        NOBODY,
+    ),
+    "open-data/consultations/<id:consultation_id>/<str:filename>": (
+        lambda s: [
+            {"consultation_id": s.draft_consultation.pk, "filename": "statements.csv"},
+            {"consultation_id": _c(s), "filename": "statements.csv"},
+        ],
+        NOBODY,
+    ),
+    "open-data/calls/dispositif-aide.csv": (lambda s: [{}], EVERYONE),
+    "open-data/calls/<id:call_id>/": (lambda s: [{"call_id": s.draft_call.pk}], NOBODY),
+    "open-data/calls/<id:call_id>/<str:filename>": (
+        lambda s: [{"call_id": s.draft_call.pk, "filename": "projects.csv"}],
+        NOBODY,
+    ),
+    "open-data/feeds/consultations.rss": (lambda s: [{}], EVERYONE),
+    "open-data/feeds/consultations.ics": (lambda s: [{}], EVERYONE),
+    "open-data/feeds/calls.rss": (lambda s: [{}], EVERYONE),
+    "open-data/feeds/calls.ics": (lambda s: [{}], EVERYONE),
     # Consultations
     "consultations/mine/": (lambda s: [{}], SIGNED_IN),
     "consultations/<id:consultation_id>/follow/": (
@@ -250,6 +275,13 @@ ADMIN_ROUTES = {
         ANY,
     ),
     "admin/commons_initiatives/usage/<int:pk>/": (lambda s: [{"pk": s.unpublished_initiative.pk}], ANY),
+    # Paper forms: the list shows one's own organisation's consultations; the home organisation's
+    # consultation is nobody's here (the official works elsewhere).
+    "admin/paper-forms/": (lambda s: [{}], ANY),
+    "admin/paper-forms/<id:consultation_id>/": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
+    "admin/paper-forms/<id:consultation_id>/template.csv": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
+    "admin/paper-forms/<id:consultation_id>/upload/": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
+    "admin/paper-forms/<id:consultation_id>/new/": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
     "admin/budgets_votes/": (lambda s: [{}], ANY),
     "admin/budgets_votes/results/": (lambda s: [{}], ANY),
     "admin/budgets_votes/edit/<int:pk>/": (lambda s: [{"pk": 999999}], ANY),

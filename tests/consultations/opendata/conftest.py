@@ -75,6 +75,7 @@ def filled(client, consultation_open, people):
         consultation.url, {**questionnaire_data(consultation), "action": "draft"}, REMOTE_ADDR=KNOWN_IP
     )
     client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # signing in set the person's own language
 
     visible = Statement.objects.create(
         consultation=consultation, author=people[0], text="Deux jours suffisent."
