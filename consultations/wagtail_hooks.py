@@ -61,14 +61,20 @@ def register_moderation_menu_item():
 
 @hooks.register("before_delete_page")
 def keep_consultations_with_answers(request, page):
-    """A consultation that has answers cannot be deleted (nothing is lost); say so and what to do instead."""
+    """A consultation that has contributions (answers, statements, ideas, imported votes) cannot be
+    deleted (nothing is lost, and they are protected in the database); say so and what to do instead."""
     specific = page.specific
-    if isinstance(specific, ConsultationPage) and specific.responses.exists():
+    if isinstance(specific, ConsultationPage) and (
+        specific.responses.exists()
+        or specific.statements.exists()
+        or specific.ideas.exists()
+        or specific.external_participants.exists()
+    ):
         messages.error(
             request,
             _(
-                "This consultation has received answers, so it cannot be deleted: no contribution is ever "
-                "lost. Unpublish it instead if it should no longer be shown."
+                "This consultation has received contributions, so it cannot be deleted: no contribution is "
+                "ever lost. Unpublish it instead if it should no longer be shown."
             ),
         )
         return redirect("wagtailadmin_pages:edit", page.pk)

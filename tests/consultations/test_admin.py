@@ -294,3 +294,20 @@ def test_an_editor_previews_every_kind_before_saving(client, editor, organisatio
     assert "Vos usages" in body
     assert "Classez" in body
     assert "Pas du tout" in body
+
+
+def test_a_consultation_with_imported_votes_or_statements_cannot_be_deleted_either(client, consultation):
+    """Statements, ideas and imported voters are protected in the database: deleting their consultation
+    is refused with a message, not a server error."""
+    from consultations.models import Channel, ExternalParticipant, Statement
+    from tests.factories import UserFactory
+
+    imported = ExternalParticipant.objects.create(
+        consultation=consultation, channel=Channel.POLIS, reference="1"
+    )
+    Statement.objects.create(consultation=consultation, text="Importée", channel=Channel.POLIS)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    refused = client.post(reverse("wagtailadmin_pages:delete", args=[consultation.pk]), follow=True)
+    assert refused.status_code == 200
+    assert "ne peut pas être supprimée" in refused.content.decode()
+    assert ExternalParticipant.objects.filter(pk=imported.pk).exists()
