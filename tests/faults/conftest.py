@@ -18,6 +18,7 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from celery import current_app
+from kombu import pools as kombu_pools
 
 from tests.worker import ROOT, wait_for, worker_environment
 
@@ -85,11 +86,15 @@ def private_redis(tmp_path):
 
 
 def _celery_reset():
-    """Forget the pooled broker connections (as after a fork), so the next publish uses the new URL."""
-    if current_app._pool is not None:
-        current_app._pool.force_close_all()
+    """Forget the pooled broker connections (as after a fork), so the next publish uses the new URL.
+
+    kombu keeps its pools in global registries keyed by URL: they are emptied too, else the pool of the
+    URL in use before (closed here) would be handed out again afterwards ("Acquire on closed pool")."""
+    kombu_pools.reset()
     current_app._pool = None
     current_app.amqp._producer_pool = None
+    # The remote-control client (the health check's worker ping) keeps the pool it first used.
+    current_app.__dict__.pop("control", None)
 
 
 @pytest.fixture
