@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from wagtail.rich_text import expand_db_html
 
 from consultations.models import Idea, Phase
 
@@ -86,12 +87,20 @@ class QuestionRow:
         return getattr(self._question, name)
 
 
+class RichTextField(serializers.CharField):
+    """A rich-text field as the page shows it: Wagtail's stored form links pages and documents by id
+    (`<a linktype="page" id="7">`), which means nothing outside the site."""
+
+    def to_representation(self, value):
+        return expand_db_html(value or "")
+
+
 class ConsultationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.SerializerMethodField()
     organisation = OrganisationRef()
-    introduction = serializers.CharField(help_text="HTML, as on the page.")
+    introduction = RichTextField(help_text="HTML, as on the page.")
     decision_at_stake = serializers.CharField()
     what_can_change = serializers.CharField()
     use_of_contributions = serializers.CharField()
@@ -178,7 +187,7 @@ class CallSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     organisation = OrganisationRef()
     kind = serializers.CharField(help_text="funding or initiatives.")
-    introduction = serializers.CharField(help_text="HTML, as on the page.")
+    introduction = RichTextField(help_text="HTML, as on the page.")
     objectives = serializers.CharField()
     eligibility = serializers.CharField()
     territory = TerritoryRef(allow_null=True)

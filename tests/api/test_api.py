@@ -423,3 +423,16 @@ def test_territory_filters_take_what_is_inside(api, organisation, forum):
     bad = api.get("/api/v1/ideas/", {"created_after": "2026-01-01T00:00:00-19:03"})
     assert bad.status_code == 400
     assert "created_after" in bad.json()["errors"]
+
+
+def test_rich_text_comes_with_real_addresses(api, forum):
+    """Wagtail stores internal links by page id; the API gives them as the page shows them."""
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)
+    type(forum).objects.filter(pk=forum.pk).update(
+        introduction=f'<p>Voir <a linktype="page" id="{home.pk}">ici</a>.</p>'
+    )
+    introduction = api.get(f"/api/v1/consultations/{forum.pk}/").json()["introduction"]
+    assert 'linktype="page"' not in introduction
+    assert f'href="{home.url}"' in introduction
