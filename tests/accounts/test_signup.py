@@ -81,3 +81,19 @@ def test_a_tampered_confirmation_link_is_explained(client):
     assert page.status_code == 200
     assert "a expiré ou n'est pas valide" in page.content.decode()
     assert not EmailAddress.objects.filter(verified=True).exists()
+
+
+def test_signing_up_while_the_mail_server_is_down_keeps_the_account_and_says_so(client, settings):
+    """A real SMTP connection to a port where nothing listens: no server error, the account stands."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    sent = client.post("/accounts/signup/", GOOD, follow=True)
+    assert sent.status_code == 200
+    assert User.objects.filter(email="camille@example.org").exists()
+    assert "redemandez l’e-mail dans quelques minutes" in sent.content.decode()
