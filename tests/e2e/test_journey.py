@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from cms.models import HomePage, OutcomePage
 from consultations.feedback.models import ReportSnapshot
@@ -88,6 +89,9 @@ def test_the_whole_journey(celery_worker_process, live_server, new_page):  # noq
     decisions.get_by_role("textbox").first.click()
     editing.keyboard.type("Deux jours de télétravail par semaine.")
     editing.locator("#id_summary").click()  # the rich text editors keep what was typed on leaving them
+    # … in their hidden inputs, which the form sends: wait for them before publishing.
+    expect(editing.locator("input[name='next_steps']")).to_have_value(re.compile("Mise en œuvre"))
+    expect(editing.locator("input[name='decisions-0-value']")).to_have_value(re.compile("Deux jours"))
     editing.get_by_role("button", name="Plus d’actions").or_(
         editing.get_by_role("button", name="Plus d'actions")
     ).click()
