@@ -19,7 +19,7 @@ class CmsConfig(AppConfig):
         page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")
         # The footer kept across requests (cms.selectors.site_footer) follows any change of the pages
         # it may link to (their address, whether they are live, the statement's audit) and settings;
-        # so do the pages kept for visitors (cms.page_cache).
+        # so do the pages kept for visitors (config.page_cache).
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
         # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
@@ -39,8 +39,9 @@ def _footer_changed(sender, **kwargs):
     from django.db import transaction
     from wagtail.models import Page, Site
 
+    from config.page_cache import page_cache_forget
+
     from .models import SiteSettings
-    from .page_cache import page_cache_forget
     from .selectors import site_footer_forget
 
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
@@ -51,5 +52,5 @@ def _footer_changed(sender, **kwargs):
         return
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)
-        # The pages kept for visitors (cms/page_cache.py) show the same pages, links and settings.
+        # The pages kept for visitors (config/page_cache.py) show the same pages, links and settings.
         transaction.on_commit(page_cache_forget)

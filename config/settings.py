@@ -106,9 +106,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Near the end, so that it sees a view's exception first: a lost database connection becomes a 503.
     "config.errors.DatabaseUnavailableMiddleware",
-    # Public pages kept for visitors who are not signed in (cms/page_cache.py): last, so that a page
+    # Public pages kept for visitors who are not signed in (config/page_cache.py): last, so that a page
     # served from the cache has been through everything above it.
-    "cms.page_cache.PageCacheMiddleware",
+    "config.page_cache.PageCacheMiddleware",
 ]
 
 if PRODUCTION:  # static files served by the application server, from `collectstatic`'s output
@@ -173,7 +173,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # How long a public page rendered for a visitor who is not signed in is served to the next ones
-# (cms/page_cache.py); every publication forgets them all. 0 turns the page cache off.
+# (config/page_cache.py); every publication forgets them all. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Accounts and sign-in -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.notifications import email_send
 from accounts.outbox import outbox_enqueue
+from config.page_cache import page_cache_forget
 
 from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
 from .feedback.services import report_compile_schedule
@@ -402,6 +403,7 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
     ModerationAction.objects.create(**target, moderator=moderator, kind=kind, reason=reason)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
+    transaction.on_commit(page_cache_forget)  # visitors stop seeing what was hidden at once, too
     return item
 
 
@@ -447,6 +449,7 @@ def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
     if status != Idea.Status.RECEIVED and not answer.strip():
         raise ResponseRefused(_("Explain the status: participants see the reason."))
     Idea.objects.filter(pk=idea.pk).update(status=status, answer=answer.strip(), answered_at=timezone.now())
+    transaction.on_commit(page_cache_forget)
     idea.refresh_from_db()
     return idea
 
@@ -517,6 +520,7 @@ def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment
     comment.stance = stance
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "stance", "edited_at"])
+    transaction.on_commit(page_cache_forget)  # a correction shows to visitors at once
     return comment
 
 
@@ -532,6 +536,7 @@ def comment_delete(*, comment: Comment, author) -> Comment:
     comment.status = Comment.Status.DELETED
     comment.save(update_fields=["text", "status"])
     Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
+    transaction.on_commit(page_cache_forget)
     return comment
 
 
@@ -589,4 +594,5 @@ def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
     ModerationAction.objects.create(
         idea=source, moderator=moderator, kind=ModerationAction.Kind.MERGE, reason=reason
     )
+    transaction.on_commit(page_cache_forget)
     return source

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_verified
+from config.page_cache import page_cache_allow
 
 from . import permissions, selectors, services
 from .forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
@@ -197,9 +198,18 @@ def _consultation_or_404(request, consultation_id: int) -> ConsultationPage:
     consultation = get_object_or_404(
         ConsultationPage.objects.live().select_related("organisation"), pk=consultation_id
     )
-    if any(not restriction.accept_request(request) for restriction in consultation.get_view_restrictions()):
+    restrictions = list(consultation.get_view_restrictions())
+    if any(not restriction.accept_request(request) for restriction in restrictions):
         raise Http404
+    consultation.restricted = bool(restrictions)
     return consultation
+
+
+def _public_for_visitors(request, consultation: ConsultationPage) -> None:
+    """What this view shows a visitor of an unrestricted consultation is the same for every visitor:
+    it may be served to the next ones from the page cache (config/page_cache.py)."""
+    if not consultation.restricted:
+        page_cache_allow(request)
 
 
 def _sign_in_first(consultation):
@@ -372,6 +382,7 @@ def idea_list(request, consultation_id: int):
     consultation = _consultation_or_404(request, consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
+    _public_for_visitors(request, consultation)
     ideas = selectors.ideas_with_supports(consultation=consultation, viewer=request.user)
     page = _page_of(request, ideas.select_related("territory"), IDEAS_PER_PAGE)
     context = {
@@ -595,6 +606,7 @@ def idea_detail(request, consultation_id: int, idea_id: int):
         consultation=consultation,
     )
     idea.consultation = consultation
+    _public_for_visitors(request, consultation)
     return _item_page(
         request, consultation=consultation, item=idea, template="consultations/idea_detail.html"
     )

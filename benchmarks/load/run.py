@@ -113,27 +113,25 @@ def main() -> None:
         )
         port = free_port()
         # The Procfile's commands, with the benchmark's sizes.
-        started.append(
-            start(
-                [str(BIN / "gunicorn"), "config.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={WORKERS}"],
-                production,
-            )
+        web = start(
+            [str(BIN / "gunicorn"), "config.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={WORKERS}"],
+            production,
         )
-        started.append(
-            start(
-                [
-                    str(BIN / "celery"),
-                    "-A",
-                    "config",
-                    "worker",
-                    "--loglevel",
-                    "WARNING",
-                    "--concurrency",
-                    "1",
-                ],
-                production,
-            )
+        started.append(web)
+        worker = start(
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                "1",
+            ],
+            production,
         )
+        started.append(worker)
         wait_for(port)
         warm(port)
         print(f"load: {USERS} users offering {RPS:g} req/s, {WARMUP} s warm-up then {SECONDS} s", flush=True)
@@ -163,8 +161,17 @@ def main() -> None:
                 },
             )
             started.append(locust)
+            parts = {
+                "web (gunicorn)": web.pid,
+                "worker (celery)": worker.pid,
+                "load generator (locust)": locust.pid,
+            }
+            time.sleep(WARMUP)
+            before = cpu_seconds(parts)
+            time.sleep(SECONDS)
+            after = cpu_seconds(parts)
             locust.wait()
-            summarise(prefix + "_stats.csv")
+            summarise(prefix + "_stats.csv", {name: after[name] - before[name] for name in after})
     finally:
         for process in reversed(started):
             stop(process)
@@ -239,8 +246,40 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def summarise(path: str) -> None:
-    """The per-kind table, then the one-line verdict, from locust's CSV (after the warm-up's reset)."""
+def cpu_seconds(parts: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far (user and system) by each part: the processes of each session started
+    here (gunicorn's master and workers, Celery's, locust), PostgreSQL's backends serving the benchmark's
+    database, Redis, and the whole machine (from /proc/stat), so that what is left ("other") shows
+    whatever else was running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(parts, 0.0) | {"database (postgres)": 0.0, "cache and broker (redis)": 0.0}
+    sessions = {pid: name for name, pid in parts.items()}
+    database = urlsplit(DATABASE_URL).path.lstrip("/")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            command = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if int(fields[3]) in sessions:  # the session id
+            used[sessions[int(fields[3])]] += seconds
+        elif command.startswith("postgres: ") and f" {database} " in command:
+            used["database (postgres)"] += seconds
+        elif name.startswith("redis-server"):
+            used["cache and broker (redis)"] += seconds
+    machine = Path("/proc/stat").read_text().split("\n")[0].split()[1:]
+    used["machine"] = (sum(int(value) for value in machine) - int(machine[3]) - int(machine[4])) / ticks
+    return used
+
+
+def summarise(path: str, cpu: dict[str, float]) -> None:
+    """The per-kind table, where the CPU went, then the one-line verdict, from locust's CSV (after the
+    warm-up's reset)."""
     with open(path, newline="") as stats:
         rows = list(csv.DictReader(stats))
     kinds = [row for row in rows if row["Name"] != "Aggregated"]
@@ -252,6 +291,13 @@ def summarise(path: str) -> None:
             f"{row['Name']:<{width}}  {row['Request Count']:>6}  {row['50%']:>7}  {row['95%']:>7}  "
             f"{row['99%']:>7}  {row['Failure Count']}"
         )
+    requests = int(total["Request Count"]) or 1
+    machine = cpu.pop("machine")
+    cpu["other (rest of the machine)"] = machine - sum(cpu.values())
+    print(f"\n{'cpu':<{width}}  {'cores':>6}  {'ms/req':>7}")
+    for name, seconds in cpu.items():
+        print(f"{name:<{width}}  {seconds / SECONDS:6.2f}  {seconds * 1000 / requests:7.2f}")
+    print(f"{'all':<{width}}  {machine / SECONDS:6.2f}  {machine * 1000 / requests:7.2f}\n")
     print(
         f"rps={float(total['Requests/s']):.1f} p99_ms={total['99%']} errors={total['Failure Count']}",
         flush=True,
@@ -290,15 +336,25 @@ def setup() -> None:
     began = time.monotonic()
     call_command("migrate", verbosity=0)
     call_command("demo_load", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    copies = {}  # (consultation id, copy number): the consultation's copy
     for model in (ConsultationPage, CallPage, OutcomePage, NewsPage):
         for original in list(model.objects.live()):
             for copy in range(1, COPIES):
-                original.copy(
+                made = original.copy(
                     update_attrs={"slug": f"{original.slug}-{copy}", "title": f"{original.title} ({copy})"},
                     keep_live=True,
                     copy_revisions=False,
                     log_action=None,
                 )
+                if model is ConsultationPage:
+                    copies[original.pk, copy] = made.pk
+                elif model is OutcomePage:
+                    # Each copy is listed on its own consultation's copy, as on a real site (one or two
+                    # outcome pages per consultation, not a hundred on the demo's). It keeps the figures
+                    # of the original's report version: the copies have no report of their own.
+                    OutcomePage.objects.filter(pk=made.pk).update(
+                        consultation_id=copies[original.consultation_id, copy]
+                    )
     accounts = accounts_create()
     hot = list(ConsultationPage.objects.live().order_by("pk")[:HOT])
     consultations = [contributions_create(consultation, accounts) for consultation in hot]

@@ -1,16 +1,21 @@
-"""The page cache: public Wagtail pages rendered once for every visitor who is not signed in.
+"""The page cache: public pages rendered once for every visitor who is not signed in.
 
 A page served to a visitor without a session (so nobody signed in, no message pending, nothing of
 theirs on the page) is kept in the Django cache for `PAGE_CACHE_SECONDS` per scheme, host, path, query
 string and language, and served from there to the next such visitors without routing or rendering.
 Every page publication, unpublication, move or deletion and every save of the site settings forgets
-the whole cache at once (a new generation, `page_cache_forget`, heard in cms/apps.py like the footer).
+the whole cache at once (a new generation, `page_cache_forget`, heard in cms/apps.py like the footer),
+and so does every moderation decision, deletion or official answer of a contribution (the services that
+make them), so that what was taken down is not shown to visitors for another minute.
 
-Kept only: GET of a live page through Wagtail's `serve` view (never a preview, the admin, the API or a
-Django view), without view restrictions, answered 200 without cookies of its own, with no message
-added and nothing written to a session. The language switch in the header of every page is a form
-with a CSRF token, which is each visitor's own: the token is taken out of the kept copy and every
-visitor served from the cache gets a token of their own (and its cookie) put back in its place.
+Kept only: GET of a page its view marked as public — a live page through Wagtail's `serve` view
+(`page_cache_mark`, never a preview) without view restrictions, or a Django view's page that anyone may
+read (`page_cache_allow`: a public consultation's ideas) — answered 200 without cookies of its own,
+with no message added and nothing written to a session. Never the admin or the API.
+
+The language switch in the header of every page is a form with a CSRF token, which is each visitor's
+own: the token is taken out of the kept copy and every visitor served from the cache gets a token of
+their own (and its cookie) put back in its place.
 
 `X-Page-Cache: hit|miss` tells whether a page came from the cache (misses only for pages that could).
 """
@@ -45,6 +50,12 @@ def page_cache_mark(*, page, request) -> None:
         return
     if page.get_view_restrictions().exists():
         return
+    setattr(request, _CACHEABLE, True)
+
+
+def page_cache_allow(request) -> None:
+    """A Django view's page that anyone may read, with nothing of the visitor's on it (the view has
+    checked that its consultation is live and unrestricted): it may be kept for visitors."""
     setattr(request, _CACHEABLE, True)
 
 
