@@ -32,6 +32,8 @@ from django.utils.translation import get_language
 HEADER = "X-Page-Cache"
 _GENERATION = "cms:pages:generation"
 _CACHEABLE = "_concerto_page_cacheable"
+# Set by the middleware on a request whose page may be kept (a visitor without a session, cache on).
+_CANDIDATE = "_concerto_page_candidate"
 # A masked CSRF token as Django renders it (`CSRF_TOKEN_LENGTH` letters and digits).
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PLACEHOLDER = b"@@concerto-csrf-token@@"
@@ -46,8 +48,8 @@ def page_cache_seconds() -> int:
 def page_cache_mark(*, page, request) -> None:
     """Wagtail is about to serve `page` (the `before_serve_page` hook): its response may be kept if
     nothing restricts who sees it."""
-    if getattr(request, "is_preview", False) or not page.live:
-        return
+    if not getattr(request, _CANDIDATE, False) or getattr(request, "is_preview", False) or not page.live:
+        return  # nobody else would be served this page: no need to ask about its restrictions
     if page.get_view_restrictions().exists():
         return
     setattr(request, _CACHEABLE, True)
@@ -91,6 +93,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if page_cache_seconds() <= 0 or not _anonymous(request):
             return self.get_response(request)
+        setattr(request, _CANDIDATE, True)
         key = _key(request)
         found = cache.get_many([_GENERATION, key])
         generation = found.get(_GENERATION)

@@ -1,8 +1,11 @@
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -84,6 +87,31 @@ class RankRow:
     name: str
     id: str
     rank: str
+    # The select's positions, 1 to the number of choices, and whether each is this choice's rank.
+    positions: list[tuple[int, bool]] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class ChoiceOption:
+    """One radio button or checkbox of a question: its `<input>` and the text of its label."""
+
+    input: str
+    id: str
+    label: str
+
+
+def choice_input(option: dict) -> str:
+    """The `<input>` of one choice, as Django's `input.html` and `attrs.html` write it (same attributes,
+    same order), without rendering three templates per choice: a questionnaire has dozens."""
+    parts = [f'<input type="{escape(option["type"])}" name="{escape(option["name"])}"']
+    if option["value"] is not None:
+        parts.append(f' value="{escape(str(option["value"]))}"')
+    for name, value in option["attrs"].items():
+        if value is False:
+            continue
+        parts.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"')
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 — every part above is escaped
 
 
 @dataclass
@@ -96,6 +124,8 @@ class QuestionRow:
     ranks: list[RankRow] | None = None
     # The ids of the texts describing the question (help, limits, errors), for aria-describedby.
     described_by: str = ""
+    # Its radio buttons or checkboxes, for a question answered by choosing.
+    options: list[ChoiceOption] | None = None
 
 
 @dataclass
@@ -289,6 +319,13 @@ class ResponseForm(forms.Form):
                 row.other = self[name + OTHER_SUFFIX]
             if question.kind == "ranking":
                 row.ranks = self._rank_rows(question, row.field)
+            elif getattr(row.field.field.widget, "input_type", "") in ("radio", "checkbox"):
+                row.options = [
+                    ChoiceOption(
+                        input=choice_input(option.data), id=option.id_for_label, label=option.choice_label
+                    )
+                    for option in row.field
+                ]
             if not groups or groups[-1].section != question.section:
                 groups.append(SectionGroup(section=question.section, rows=[]))
             groups[-1].rows.append(row)
@@ -322,16 +359,21 @@ class ResponseForm(forms.Form):
         if isinstance(value, list):  # initial: ids in order
             value = {choice_id: str(rank) for rank, choice_id in enumerate(value, start=1)}
         value = value or {}
-        return [
-            RankRow(
-                choice_id=choice_id,
-                label=label,
-                name=f"{bound.html_name}_{choice_id}",
-                id=f"{bound.auto_id}_{index}",
-                rank=str(value.get(choice_id, "")),
+        count = len(question.choices)
+        rows = []
+        for index, (choice_id, label) in enumerate(question.choices):
+            rank = str(value.get(choice_id, ""))
+            rows.append(
+                RankRow(
+                    choice_id=choice_id,
+                    label=label,
+                    name=f"{bound.html_name}_{choice_id}",
+                    id=f"{bound.auto_id}_{index}",
+                    rank=rank,
+                    positions=[(position, str(position) == rank) for position in range(1, count + 1)],
+                )
             )
-            for index, (choice_id, label) in enumerate(question.choices)
-        ]
+        return rows
 
 
 class StatementForm(forms.Form):
