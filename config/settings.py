@@ -437,6 +437,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: they would tell a third party (a hash of) each staff member's address.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# `manage.py import_polis`: the largest export it reads (its CSV files together) and the most rows in one
+# file (statements, or participants), refused before reading (docs/imports.md). The largest open
+# conversation known (225,524 votes, 2,031 participants) is a few MB.
+POLIS_IMPORT_MAX_BYTES = env.int("POLIS_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+POLIS_IMPORT_MAX_ROWS = env.int("POLIS_IMPORT_MAX_ROWS", default=100_000)
 
 # Security -------------------------------------------------------------------------------------------
 

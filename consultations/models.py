@@ -158,8 +158,10 @@ class ConsultationPage(Page):
         ),
     )
 
-    # The Pol.is conversation this consultation was imported from (its URL), if any: importing the same
-    # conversation twice is refused (`manage.py import_polis --replace` replaces the first import).
+    # The Pol.is conversation this consultation was imported from, if any: its URL, else a hash of the
+    # export's files (consultations/imports/polis.py). Importing the same conversation twice is refused,
+    # by the import and by the constraint `consultation_imported_once` when two run at once
+    # (`manage.py import_polis --replace` replaces the first import).
     imported_from = models.CharField(max_length=200, blank=True, default="", editable=False, db_index=True)
     # A copy of the page is not the import (it has none of the statements).
     exclude_fields_in_copy = ["imported_from"]
@@ -225,6 +227,13 @@ class ConsultationPage(Page):
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imported_from"],
+                condition=~models.Q(imported_from=""),
+                name="consultation_imported_once",
+            ),
+        ]
 
     def clean(self):
         super().clean()

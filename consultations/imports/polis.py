@@ -8,6 +8,7 @@ writing is one transaction.
 """
 
 import csv
+import hashlib
 import html
 import io
 import logging
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -48,6 +51,7 @@ COMMENT_COLUMNS = {
     "group-informed-consensus",
 }
 COMMENT_REQUIRED = {"timestamp", "comment-id", "moderated", "comment-body"}
+FILES = ("summary.csv", "comments.csv", "participants-votes.csv")
 PARTICIPANT_COLUMNS = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 # The errors listed before giving up: enough to fix a file, not a wall of text.
 MAX_ERRORS = 50
@@ -79,10 +83,19 @@ class PolisExport:
     statements: list[PolisStatement] = field(default_factory=list)
     # (Pol.is participant id, comment id, vote), final votes only.
     votes: list[tuple[int, int, int]] = field(default_factory=list)
+    # SHA-256 of comments.csv and participants-votes.csv, as read.
+    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
 
     @property
     def source(self) -> str:
-        """What identifies the conversation: its URL, else its folder's name."""
+        """What identifies the conversation (`ConsultationPage.imported_from`): its URL, else a hash of its
+        statements and votes files. Not the folder's name: two exports saved as `export/` in different
+        places are different conversations, and one export copied to another folder is the same."""
+        return self.url or f"sha256:{self.digest.hexdigest()}"
+
+    @property
+    def label(self) -> str:
+        """How the conversation is named to people: its URL, else its folder's name."""
         return self.url or self.folder.name
 
     def dates(self) -> tuple[datetime, datetime]:
@@ -101,8 +114,10 @@ class _Errors(list):
             self.append(_("… and more problems: fix these first."))
 
 
-def _rows(path: Path, errors: _Errors):
-    """The rows of a CSV file as (line number, cells), strictly UTF-8."""
+def _rows(path: Path, errors: _Errors, digest=None):
+    """The rows of a CSV file as (line number, cells), strictly UTF-8. Refuses a file of more rows than
+    the setting POLIS_IMPORT_MAX_ROWS as soon as it reaches the first row beyond. `digest`, if given, is
+    fed the file's bytes."""
     try:
         text = path.read_bytes()
     except OSError as error:
@@ -110,6 +125,8 @@ def _rows(path: Path, errors: _Errors):
             _("%(file)s: cannot be read (%(reason)s).") % {"file": path.name, "reason": error.strerror}
         )
         return
+    if digest is not None:
+        digest.update(text)
     if b"\x00" in text:
         errors.add(_("%(file)s: this is not a CSV text file.") % {"file": path.name})
         return
@@ -124,8 +141,16 @@ def _rows(path: Path, errors: _Errors):
         return
     # Physical lines as the csv module counts them: `str.splitlines` would also break on U+2028 & co.
     reader = csv.reader(io.StringIO(decoded, newline=""), strict=True)
+    limit = settings.POLIS_IMPORT_MAX_ROWS
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
+            if count > limit:
+                raise PolisImportError(
+                    [
+                        _("%(file)s: more than %(limit)d rows, the limit (setting POLIS_IMPORT_MAX_ROWS).")
+                        % {"file": path.name, "limit": limit}
+                    ]
+                )
             yield reader.line_num, cells
     except csv.Error as error:
         errors.add(
@@ -153,6 +178,7 @@ def polis_export_read(folder) -> PolisExport:
         raise PolisImportError(
             [_("%(folder)s: %(file)s is missing.") % {"folder": folder, "file": name} for name in missing]
         )
+    _size_check(folder)
     export = PolisExport(folder=folder)
     _read_summary(folder / "summary.csv", export, errors)
     _read_comments(folder / "comments.csv", export, errors)
@@ -164,16 +190,41 @@ def polis_export_read(folder) -> PolisExport:
     return export
 
 
+def _size_check(folder: Path) -> None:
+    """Refuse, before reading anything, an export larger than the setting POLIS_IMPORT_MAX_BYTES."""
+    limit = settings.POLIS_IMPORT_MAX_BYTES
+    size = sum((folder / name).stat().st_size for name in FILES if (folder / name).is_file())
+    if size > limit:
+        raise PolisImportError(
+            [
+                _(
+                    "%(folder)s: the export's files hold %(size)s, more than the limit of %(limit)s "
+                    "(setting POLIS_IMPORT_MAX_BYTES). Nothing was read."
+                )
+                % {"folder": folder, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+            ]
+        )
+
+
 def _read_summary(path: Path, export: PolisExport, errors: _Errors) -> None:
     if not path.is_file():
         return
-    for _line, cells in _rows(path, errors):
+    longest = ConsultationPage._meta.get_field("imported_from").max_length
+    for line, cells in _rows(path, errors):
         if len(cells) >= 2:
             key, value = cells[0], cells[1]
             if key == "topic":
                 export.topic = value.strip()
             elif key == "url":
                 export.url = value.strip()
+                if len(export.url) > longest:
+                    errors.add(
+                        _(
+                            "%(file)s, line %(line)d: the conversation's URL is longer than %(max)d "
+                            "characters."
+                        )
+                        % {"file": path.name, "line": line, "max": longest}
+                    )
             elif key == "conversation-description":
                 export.description = value.strip()
 
@@ -203,7 +254,7 @@ def _header(path: Path, line: int, cells: list[str], *, known, required, errors:
 
 def _read_comments(path: Path, export: PolisExport, errors: _Errors) -> None:
     columns, seen = None, set()
-    for line, cells in _rows(path, errors):
+    for line, cells in _rows(path, errors, export.digest):
         if columns is None:
             columns = _header(
                 path,
@@ -270,7 +321,7 @@ def _read_comments(path: Path, export: PolisExport, errors: _Errors) -> None:
 def _read_votes(path: Path, export: PolisExport, errors: _Errors) -> None:
     statement_ids = {s.id for s in export.statements}
     columns, statement_columns, seen = None, [], set()
-    for line, cells in _rows(path, errors):
+    for line, cells in _rows(path, errors, export.digest):
         where = {"file": path.name, "line": line}
         if columns is None:
             columns = _header(
@@ -349,7 +400,7 @@ class PolisImportSummary:
 
 def _introduction(export: PolisExport) -> str:
     paragraphs = [p.strip() for p in export.description.split("\n\n") if p.strip()]
-    source = _("Imported from the Pol.is conversation %(source)s.") % {"source": export.source}
+    source = _("Imported from the Pol.is conversation %(source)s.") % {"source": export.label}
     return "".join(f"<p>{html.escape(p)}</p>" for p in [*paragraphs, source])
 
 
@@ -362,8 +413,36 @@ def _unique_slug(parent: Page, title: str, fallback: str, exclude: int | None = 
     return slug
 
 
+def _already_imported(existing: ConsultationPage) -> PolisImportRefused:
+    return PolisImportRefused(
+        _(
+            "This conversation was imported already, as “%(title)s” (page %(id)d). "
+            "Use --replace to replace its statements and votes."
+        )
+        % {"title": existing.title, "id": existing.pk}
+    )
+
+
+def polis_conversation_import(*, export: PolisExport, **options) -> PolisImportSummary:
+    """Create a closed consultation holding the conversation's statements and final votes, each voter
+    an `ExternalParticipant` (never an account). One transaction: all of it, or nothing.
+
+    The same conversation (same `export.source`) is imported once; `replace=True` replaces the
+    statements and votes of an earlier import in place (same page), provided nobody contributed to it on
+    the site since. Two imports of one conversation at once: the second waits for the first, then is
+    refused (the constraint `consultation_imported_once`) as if it had come after.
+    """
+    try:
+        return _conversation_import(export=export, **options)
+    except IntegrityError:
+        existing = ConsultationPage.objects.filter(imported_from=export.source).first()
+        if existing is None:
+            raise
+        raise _already_imported(existing) from None
+
+
 @transaction.atomic
-def polis_conversation_import(
+def _conversation_import(
     *,
     export: PolisExport,
     organisation,
@@ -372,23 +451,11 @@ def polis_conversation_import(
     replace: bool = False,
     publish: bool = False,
 ) -> PolisImportSummary:
-    """Create a closed consultation holding the conversation's statements and final votes, each voter
-    an `ExternalParticipant` (never an account). One transaction: all of it, or nothing.
-
-    The same conversation (same URL) is imported once; `replace=True` replaces the statements and votes
-    of an earlier import in place (same page), provided nobody contributed to it on the site since.
-    """
     title = (title or export.topic or export.folder.name).strip()[:255]
     opens_at, closes_at = export.dates()
     existing = ConsultationPage.objects.select_for_update().filter(imported_from=export.source).first()
     if existing is not None and not replace:
-        raise PolisImportRefused(
-            _(
-                "This conversation was imported already, as “%(title)s” (page %(id)d). "
-                "Use --replace to replace its statements and votes."
-            )
-            % {"title": existing.title, "id": existing.pk}
-        )
+        raise _already_imported(existing)
     page_fields = {
         "title": title,
         "organisation": organisation,
@@ -505,7 +572,9 @@ def _imported_data_create(page: ConsultationPage, export: PolisExport) -> tuple[
     )
     now = timezone.now()
     if connection.vendor == "postgresql":
+        # psycopg's COPY, under Django's wrapper: a refusal is a django.db error like any other write's.
         with (
+            connection.wrap_database_errors,
             connection.cursor() as cursor,
             cursor.cursor.copy(
                 "COPY consultations_vote (statement_id, external_participant_id, value, channel, created_at, "

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import ApiToken
 from consultations.models import Idea, Response, Statement, Support, Visibility, Vote
@@ -99,7 +100,9 @@ def test_etag_gives_304_until_something_changes(api, forum, statement):
     assert changed["ETag"] != etag
 
 
-@pytest.mark.parametrize("path", ["statements", "ideas", "consultations", "initiatives", "outcomes"])
+@pytest.mark.parametrize(
+    "path", ["statements", "ideas", "consultations", "initiatives", "outcomes", "calls", "organisations"]
+)
 def test_list_pages_take_a_constant_number_of_queries(api, organisation, forum, path):
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -121,6 +124,48 @@ def test_list_pages_take_a_constant_number_of_queries(api, organisation, forum, 
     more()
     more()
     assert queries() == few
+
+
+def test_counts_are_computed_for_the_rows_of_the_page_only(api, organisation, forum):
+    """The figures of a page are counted over its own rows: the total and the other pages' votes are
+    never aggregated (with 50,000 votes that was most of a page's time)."""
+    statements = Statement.objects.bulk_create(
+        Statement(consultation=forum, text=f"Énoncé {n}") for n in range(7)
+    )
+    for n, statement in enumerate(statements):
+        for value in [1] * n + [-1, 0]:
+            Vote.objects.create(statement=statement, participant=UserFactory(), value=value)
+    idea = Idea.objects.create(consultation=forum, title="Idée", text="…", author=UserFactory())
+    Support.objects.create(idea=idea, supporter=UserFactory())
+    Response.objects.create(
+        consultation=forum,
+        participant=UserFactory(),
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    Response.objects.create(consultation=forum, participant=UserFactory(), status=Response.Status.DRAFT)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = api.get("/api/v1/statements/", {"page_size": 3, "page": 2}).json()
+    shown = [s["id"] for s in page["results"]]
+    assert page["count"] == 7
+    assert [s["votes"] for s in page["results"]] == [
+        {"agree": n, "disagree": 1, "pass": 1} for n in (3, 4, 5)
+    ]
+    on_votes = [q["sql"] for q in captured.captured_queries if '"consultations_vote"' in q["sql"]]
+    assert len(on_votes) == 1, "one query counts the votes, and the total does not"
+    assert all(f"IN ({', '.join(map(str, shown))})" in sql for sql in on_votes), on_votes
+
+    unvoted = Statement.objects.create(consultation=forum, text="Sans vote")
+    assert api.get(f"/api/v1/statements/{unvoted.pk}/").json()["votes"] == {
+        "agree": 0,
+        "disagree": 0,
+        "pass": 0,
+    }
+    assert api.get(f"/api/v1/statements/{statements[6].pk}/").json()["votes"]["agree"] == 6
+    assert [i["supports"] for i in api.get("/api/v1/ideas/").json()["results"]] == [1]
+    assert api.get(f"/api/v1/consultations/{forum.pk}/").json()["response_count"] == 1, "drafts not counted"
+    assert [c["response_count"] for c in api.get("/api/v1/consultations/").json()["results"]] == [1]
 
 
 def ConsultationPageList():

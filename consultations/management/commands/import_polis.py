@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from wagtail.models import Page, Site
 
 from accounts.models import Organisation
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             )
         except PolisImportRefused as refused:
             raise CommandError(f"Nothing was imported: {refused}") from None
+        except DatabaseError as error:  # one transaction: a write refused midway undoes all of it
+            raise CommandError(f"Nothing was imported: the database refused a write ({error}).") from error
         page = summary.consultation
         self.stdout.write(
             self.style.SUCCESS(

@@ -2,15 +2,22 @@
 nothing, and its report finds opinion groups."""
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import translation
+from wagtail.models import Page, Revision, Site
 
 from accounts.models import User
 from consultations.feedback.services import report_compile
+from consultations.imports.polis import PolisImportRefused, polis_conversation_import, polis_export_read
 from consultations.models import Channel, ConsultationPage, ExternalParticipant, Statement, Vote
+
+from .conftest import needs_postgresql, refused_insert
 
 POLIS = Path(__file__).resolve().parents[2] / "data" / "polis"
 BREXIT = POLIS / "brexit-consensus"
@@ -166,3 +173,169 @@ def test_a_missing_folder_or_organisation_is_refused(organisation, tmp_path):
         polis_import(tmp_path / "nowhere", organisation)
     with pytest.raises(CommandError, match="no organisation has the slug"), translation.override("en"):
         call_command("import_polis", str(BREXIT), "--organisation", "unknown")
+
+
+# Limits, identity, concurrency and atomicity ----------------------------------------------------------
+
+
+def test_an_export_over_the_size_limit_is_refused_before_anything_is_read(organisation, tmp_path, settings):
+    settings.POLIS_IMPORT_MAX_BYTES = 10_000
+    folder = broken_copy(tmp_path, comments_csv=b"\x00" * 20_000)
+    with pytest.raises(CommandError) as refused:
+        polis_import(folder, organisation)
+    message = str(refused.value)
+    assert "more than the limit of 9.8\xa0KB (setting POLIS_IMPORT_MAX_BYTES). Nothing was read." in message
+    assert "not a CSV" not in message, "refused on its size, before its content was read"
+    assert not ConsultationPage.objects.exists()
+
+
+def test_an_export_of_too_many_rows_is_refused_naming_the_limit(organisation, settings):
+    settings.POLIS_IMPORT_MAX_ROWS = 100  # Brexit: 51 rows of comments, 205 of participants
+    with pytest.raises(CommandError) as refused:
+        polis_import(BREXIT, organisation)
+    assert str(refused.value) == (
+        "Nothing was imported:\nparticipants-votes.csv: more than 100 rows, the limit (setting "
+        "POLIS_IMPORT_MAX_ROWS)."
+    )
+    assert not ConsultationPage.objects.exists()
+    assert not Statement.objects.exists()
+
+
+def test_a_source_url_too_long_to_remember_is_refused_clearly(organisation, tmp_path):
+    summary = (
+        (BREXIT / "summary.csv")
+        .read_text()
+        .replace("https://pol.is/7wmvbjcjhp", "https://pol.is/" + "x" * 200)
+    )
+    folder = broken_copy(tmp_path, summary_csv=summary.encode())
+    with pytest.raises(CommandError) as refused:
+        polis_import(folder, organisation)
+    assert "summary.csv, line 2: the conversation's URL is longer than 200 characters." in str(refused.value)
+    assert not ConsultationPage.objects.exists()
+
+
+def without_url(source: Path, folder: Path) -> Path:
+    """A copy of an export whose summary.csv names no URL, in `folder`."""
+    shutil.copytree(source, folder)
+    summary = folder / "summary.csv"
+    lines = [line for line in summary.read_text().splitlines(keepends=True) if not line.startswith("url,")]
+    summary.write_text("".join(lines))
+    return folder
+
+
+def test_exports_without_url_are_told_apart_by_their_content_not_their_folder_name(organisation, tmp_path):
+    """Two conversations saved as `export/` in two places are two imports; the same export under
+    another folder name is the same conversation."""
+    brexit = without_url(BREXIT, tmp_path / "one" / "export")
+    bowling_green = without_url(POLIS / "bg2050-volunteers", tmp_path / "two" / "export")
+    polis_import(brexit, organisation)
+    polis_import(bowling_green, organisation)
+    sources = list(ConsultationPage.objects.values_list("imported_from", flat=True))
+    assert len(set(sources)) == 2
+    assert all(source.startswith("sha256:") for source in sources)
+
+    shutil.copytree(brexit, tmp_path / "renamed")
+    with pytest.raises(CommandError, match="imported already"):
+        polis_import(tmp_path / "renamed", organisation)
+    assert ConsultationPage.objects.count() == 2
+    assert "Imported from the Pol.is conversation export." in ConsultationPage.objects.first().introduction
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "consultations": ConsultationPage.objects.count(),
+        "statements": Statement.objects.count(),
+        "voters": ExternalParticipant.objects.count(),
+        "votes": Vote.objects.count(),
+    }
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_refused_midway_leaves_nothing_of_the_import(organisation):
+    """The database refuses the 3,000th of 5,303 votes (its own transaction, committed or not as a
+    whole): the page, its revision, statements, voters and the first 2,999 votes are all gone."""
+    before = table_counts()
+    with refused_insert("consultations_vote", 3000), pytest.raises(CommandError) as refused:
+        polis_import(BREXIT, organisation)
+    assert str(refused.value).startswith("Nothing was imported: the database refused a write")
+    assert "the test refuses row 3000 of consultations_vote" in str(refused.value)
+    assert table_counts() == before
+
+    polis_import(BREXIT, organisation)  # and nothing left behind stands in the way
+    assert Vote.objects.count() == before["votes"] + 5303
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_replacement_refused_midway_keeps_the_first_import_whole(organisation):
+    polis_import(BREXIT, organisation)
+    page = ConsultationPage.objects.get(imported_from="https://pol.is/7wmvbjcjhp")
+    statements = sorted(page.statements.values_list("pk", "text"))
+    before = table_counts()
+    with refused_insert("consultations_vote", 3000), pytest.raises(CommandError, match="refused a write"):
+        polis_import(BREXIT, organisation, "--replace", "--title", "Brexit, remplacé")
+    page.refresh_from_db()
+    assert page.title == "Can there be consensus on Brexit?"
+    assert sorted(page.statements.values_list("pk", "text")) == statements
+    assert table_counts() == before
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_imports_of_one_conversation_at_once_make_one_and_the_second_is_told(organisation):
+    """The second import cannot see the first (not committed yet) and writes too, under another parent
+    page: the constraint makes it wait for the first, then refuses it with the usual message."""
+    home = Site.objects.get(is_default_site=True).root_page
+    elsewhere = Page.get_first_root_node().add_child(instance=Page(title="Ailleurs", slug="ailleurs"))
+    first_written, commit_first = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def run(parent, hold: bool):
+        try:
+            with translation.override("en"), transaction.atomic():
+                polis_conversation_import(
+                    export=polis_export_read(BREXIT), organisation=organisation, parent=parent
+                )
+                if hold:
+                    first_written.set()
+                    commit_first.wait(60)
+            outcome[parent.slug] = "imported"
+        except PolisImportRefused as refused:
+            outcome[parent.slug] = str(refused)
+        except Exception as error:  # shown by the assertion below
+            outcome[parent.slug] = repr(error)
+        finally:
+            first_written.set()
+            connection.close()
+
+    first = threading.Thread(target=run, args=(home, True))
+    first.start()
+    assert first_written.wait(60)
+    second = threading.Thread(target=run, args=(elsewhere, False))
+    second.start()
+    deadline = time.monotonic() + 60
+    while not waiting_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert waiting_for_a_lock(), "the second import waits for the first"
+    commit_first.set()
+    first.join(60)
+    second.join(60)
+
+    assert outcome[home.slug] == "imported"
+    assert outcome["ailleurs"].startswith("This conversation was imported already"), outcome
+    assert "Use --replace" in outcome["ailleurs"]
+    assert ConsultationPage.objects.filter(imported_from="https://pol.is/7wmvbjcjhp").count() == 1
+    assert Statement.objects.count() == 50
+    assert Vote.objects.count() == 5303
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0

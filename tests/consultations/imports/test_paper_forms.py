@@ -20,6 +20,8 @@ from tests.factories import (
     person_in_role,
 )
 
+from .conftest import needs_postgresql, refused_insert
+
 pytestmark = pytest.mark.django_db
 
 
@@ -359,3 +361,26 @@ def test_a_form_numbered_with_a_hash_is_typed_in_not_skipped(client, agent, cons
     content = filled(consultation, ["#12;Un;Rien", "A-3;Un;Rien"])
     assert upload(client, consultation, content).status_code == 302
     assert sorted(Response.objects.values_list("reference", flat=True)) == ["#12", "A-3"]
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_write_refused_midway_saves_no_paper_form_and_the_file_goes_through_later(
+    client, agent, consultation
+):
+    """PostgreSQL refuses the 5th of the 6 answers (its own transaction, committed or not as a whole):
+    the three responses written before them are gone too, so the same file is not refused afterwards
+    for numbers "typed in before"."""
+    content = filled(
+        consultation, ["A-001;Un;Plus d’écrans", "A-002;3;Des horaires souples", "A-003;aucun;Rien"]
+    )
+    client.raise_request_exception = False
+    with refused_insert("consultations_answer", 5):
+        failed = upload(client, consultation, content)
+    assert failed.status_code == 500
+    assert not Response.objects.filter(consultation=consultation).exists()
+    assert not Answer.objects.filter(response__consultation=consultation).exists()
+
+    assert upload(client, consultation, content).status_code == 302
+    assert Response.objects.filter(consultation=consultation).count() == 3
+    assert Answer.objects.filter(response__consultation=consultation).count() == 6
