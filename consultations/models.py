@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -87,7 +87,23 @@ class ConsultationQuerySet(PageQuerySet):
         return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
-class ConsultationPage(Page):
+class ViewRestrictionsInOneQuery:
+    """Wagtail's `get_view_restrictions`, asked in one query rather than two (the page's ancestors,
+    then their restrictions): every view of a consultation's statements, ideas and votes asks it, and so
+    does every page Wagtail serves. Same answer: the restrictions of the page and of its ancestors, an
+    alias among them standing for the page it is an alias of."""
+
+    def get_view_restrictions(self):
+        steps = self.steplen
+        paths = [self.path[:end] for end in range(steps, len(self.path) + 1, steps)]
+        on_the_way = Page.objects.filter(path__in=paths)
+        return PageViewRestriction.objects.filter(
+            models.Q(page__in=on_the_way.filter(alias_of__isnull=True))
+            | models.Q(page__in=on_the_way.filter(alias_of__isnull=False).values("alias_of"))
+        )
+
+
+class ConsultationPage(ViewRestrictionsInOneQuery, Page):
     """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
 
     organisation = models.ForeignKey(

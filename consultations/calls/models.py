@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from ..models import ViewRestrictionsInOneQuery
 from .page_forms import CallPageForm
 
 
@@ -41,7 +42,7 @@ class CallQuerySet(PageQuerySet):
         return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
-class CallPage(Page):
+class CallPage(ViewRestrictionsInOneQuery, Page):
     """A call for projects or for field initiatives: what it funds or looks for, who may apply, how
     dossiers are judged, and its calendar."""
 
