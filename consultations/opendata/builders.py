@@ -561,7 +561,9 @@ GEO_PREFIX = {
     "departement": "DEP",
     "epci": "EPCI",
     "commune": "COM",
-    "arrondissement": "COM",
+    # A municipal arrondissement of Paris, Lyon or Marseille is not a commune: the COG (whose notation
+    # the schema asks for) types it ARM. `COM-75101` would name no commune at all.
+    "arrondissement": "ARM",
 }
 CORSICA = "REG-94"
 FRANCE = "PAYS-99100"
@@ -569,9 +571,10 @@ DESCRIPTION_MAX = 5000
 
 
 def geographic_code(territory) -> str:
-    """The territory as the schema's P-GEO code (`^[A-Z]+-\\d+$`). Corsica's codes (2A, 2B, 2A004…) do not
-    match it: a Corsican département or commune is published as the region, REG-94 (wider than the
-    call's area; docs/decisions.md)."""
+    """The territory as the schema's P-GEO code (`^[A-Z]+-\\d+$`), typed as the COG types it (`REG`,
+    `DEP`, `EPCI`, `COM`, and `ARM` for a municipal arrondissement: `ARM-75101`). Corsica's codes (2A,
+    2B, 2A004…) do not match it: a Corsican département or commune is published as the region, REG-94
+    (wider than the call's area; docs/decisions.md)."""
     if territory is None:
         return FRANCE
     code = f"{GEO_PREFIX[territory.kind]}-{territory.code}"
@@ -771,7 +774,8 @@ def call_dataset(call: CallPage) -> Dataset:
                 "dispositif-aide.csv follows the core schema etalab/dispositif-aide v0.2.0: `id` is a UUID "
                 "derived from the site's address and the call's id; `porteurs` a JSON list; `types_aides` "
                 "`financement` (calls for projects) or `information` (calls for field initiatives); "
-                "`eligibilite_geographique` the call's territory (`PAYS-99100` when it has none; Corsica as "
+                "`eligibilite_geographique` the call's territory (`PAYS-99100` when it has none; a municipal "
+                "arrondissement as `ARM-` + its code; Corsica as "
                 "`REG-94`, its département and commune codes not matching the schema's pattern)."
             ),
             "ballots.pb": (

@@ -257,6 +257,26 @@ def test_corsica_is_covered_by_its_region():
     assert geographic_code(None) == "PAYS-99100"
 
 
+def test_a_municipal_arrondissement_is_published_as_such(en, organisation):
+    import re
+
+    from consultations.calls.models import CallPage
+    from consultations.opendata.builders import geographic_code
+    from tests.consultations.budgets.conftest import call_create, territory
+
+    paris = territory("commune", "75056", "Paris")
+    first = territory("arrondissement", "75101", "Paris 1er Arrondissement", parent=paris)
+    assert geographic_code(first) == "ARM-75101"
+    assert geographic_code(paris) == "COM-75056"
+    call = call_create(organisation=organisation)
+    CallPage.objects.filter(pk=call.pk).update(territory=first)
+    page = en.get(reverse("opendata_call", args=[call.pk]))
+    files = unpack(download(en, "opendata_call_file", call.pk, page.context["zip_name"]))
+    [row] = rows(files, "dispositif-aide.csv")
+    assert row["eligibilite_geographique"] == "ARM-75101"
+    assert re.fullmatch(r"^[A-Z]+-\d+(\|[A-Z]+-\d+)*$", row["eligibilite_geographique"])
+
+
 def test_before_closing_the_page_says_when_and_files_are_not_served(en, consultation_open):
     page = en.get(reverse("opendata_consultation", args=[consultation_open.pk]))
     assert page.status_code == 200
