@@ -202,18 +202,40 @@ STATEMENT_VOTE_COLUMNS = [
     ),
 ]
 
+# Texts are one column per language, as Decidim exports its translatable fields (`title/fr`). Concerto
+# keeps one text per idea, in the language it was written in, which it does not record: it is given
+# under the site's language.
+TEXT_LOCALE = settings.LANGUAGE_CODE.split("-")[0]
+# Our statuses as Decidim's proposal states (its `state`). `done` is an accepted proposal whose
+# implementation Decidim follows apart (accountability results); it has no state of its own. We have no
+# withdrawal (`withdrawn`): an idea its author deletes leaves the open data.
+DECIDIM_STATES = {
+    Idea.Status.RECEIVED: "not_answered",
+    Idea.Status.UNDER_STUDY: "evaluating",
+    Idea.Status.ACCEPTED: "accepted",
+    Idea.Status.REJECTED: "rejected",
+    Idea.Status.DONE: "accepted",
+}
+
 IDEA_COLUMNS = [
     Column("id", "Identifier of the idea.", "id", "integer"),
     Column("author/id", "Anonymised id of its author (authors' domain).", "author_pseudonym"),
-    Column("title", "Its title.", "title"),
-    Column("body", "Its description.", "text"),
+    Column(f"title/{TEXT_LOCALE}", "Its title.", "title"),
+    Column(f"body/{TEXT_LOCALE}", "Its description.", "text"),
     Column("theme", "Its theme, if given.", "theme"),
     Column(
         "state",
         "Status given by the organisation: received, under_study, accepted, rejected, done.",
         "status",
     ),
-    Column("answer", "The organisation's answer.", "answer"),
+    Column(
+        "decidim_state",
+        "The status as a Decidim proposal state: not_answered (received), evaluating (under_study), "
+        "accepted (accepted, done), rejected.",
+        "status",
+        value=lambda status: DECIDIM_STATES[status],
+    ),
+    Column(f"answer/{TEXT_LOCALE}", "The organisation's answer.", "answer"),
     Column("answered_at", "When it was answered (UTC).", "answered_at", "datetime", iso),
     Column("votes", "Number of supports.", "support_count", "integer"),
     Column("comments", "Number of published comments.", "comment_count", "integer"),
