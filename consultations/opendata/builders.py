@@ -589,12 +589,13 @@ SMALL_GROUPS_NOTE = (
     "every group of fewer than {threshold} people hidden (an empty value; results.csv's description "
     "lists each hidden figure). When hiding one group would let it be worked out from the total "
     "minus the others, more groups are hidden, smallest first, until the hidden ones add up to at "
-    "least {threshold} people; if no group is left to hide, the total is hidden. What would give a "
-    "hidden group back is hidden with it: its share, a scale's mean and median, a ranking's mean rank "
-    "and Borda score; a number question's lowest and highest values (each one person's answer) are "
-    "never published. These figures cannot be recomputed from the files: `opendata_recompute` says "
-    "NOT RECOMPUTABLE for them. Times are no closer than needed: a response gives its ISO week "
-    "(`submitted_week`), a statement, idea or comment its day."
+    "least {threshold} people; if no group is left to hide, the total is hidden, and every group "
+    "with it, zeros included. What would give a hidden group back is hidden with it: its share, a "
+    "scale's mean and median, a ranking's mean rank and Borda score; a number question's lowest and "
+    "highest values (each one person's answer) are never published. These figures cannot be "
+    "recomputed from the files: `opendata_recompute` says NOT RECOMPUTABLE for them. Times are no "
+    "closer than needed: a response gives its ISO week (`submitted_week`), a statement, idea or "
+    "comment its day."
 )
 
 

@@ -5,9 +5,10 @@ A personal question's answers never leave the database row by row; its totals ar
 group of 1 to `threshold - 1` people hidden (primary suppression). Hiding one group is not enough: the
 question's total minus the groups shown would give it back. So, as statistical offices do, more groups
 are hidden, smallest first, until the hidden groups add up to at least `threshold` people (secondary
-suppression); only when no group is left to hide is the total hidden instead. A hidden value is None
-(an empty cell in results.csv), and so are the figures that would let it be worked out again (its
-share, a scale's mean, a ranking's mean rank…). Zeros stay: they are nobody.
+suppression); only when no group is left to hide is the total hidden instead, and then every group,
+zeros included: a reader would otherwise learn that all who answered gave the same answer. Otherwise
+zeros stay: they are nobody. A hidden value is None (an empty cell in results.csv), and so are the
+figures that would let it be worked out again (its share, a scale's mean, a ranking's mean rank…).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def hide_groups(cells: list[dict], key: str, threshold: int) -> tuple[list[dict]
 
 def _choices(summary: dict, threshold: int) -> None:
     hidden, total = hide_groups(summary["choices"], "count", threshold)
+    if total:
+        hidden = summary["choices"]
     for choice in hidden:
         choice.update(count=None, percent=None, ci_low=None, ci_high=None, suppressed=True)
     if total:
@@ -54,6 +57,8 @@ def _choices(summary: dict, threshold: int) -> None:
 
 def _scale(summary: dict, threshold: int) -> None:
     hidden, total = hide_groups(summary["distribution"], "count", threshold)
+    if total:
+        hidden = summary["distribution"]
     for point in hidden:
         point.update(count=None, percent=None)
     if hidden:  # the mean and the median of a distribution with known cells give the hidden ones back
