@@ -290,6 +290,8 @@ ACCOUNT_INACTIVE_DAYS = env.int("ACCOUNT_INACTIVE_DAYS", default=3 * 365)
 ACCOUNT_DELETION_NOTICE_DAYS = env.int("ACCOUNT_DELETION_NOTICE_DAYS", default=30)
 # How long an invitation to join an organisation can be used.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Open data: a personal question's totals hide every group of fewer people than this (docs/opendata.md).
+OPENDATA_SMALL_CELL = max(2, env.int("OPENDATA_SMALL_CELL", default=5))
 
 # Languages ------------------------------------------------------------------------------------------
 

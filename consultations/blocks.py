@@ -23,6 +23,16 @@ class QuestionBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Question"), max_length=300)
     help_text = blocks.CharBlock(label=_("Help text"), required=False, max_length=500)
     required = blocks.BooleanBlock(label=_("Answer required"), required=False, default=True)
+    personal = blocks.BooleanBlock(
+        label=_("Personal question"),
+        required=False,
+        default=False,
+        help_text=_(
+            "Tick it for a question about the participants themselves (income, health, household…): "
+            "its answers are never published one by one in the open data, only as totals with small "
+            "groups hidden."
+        ),
+    )
 
 
 def _choices_block(max_num: int = 30):
@@ -260,6 +270,9 @@ class Question:
     max_label: str = ""
     decimals: bool = False
     section: Section | None = None
+    # About the participant themselves (an age band always is): its answers stay out of the row-level
+    # open data, which publishes only its totals with small groups hidden (docs/opendata.md).
+    personal: bool = False
 
     @property
     def has_choices(self) -> bool:
@@ -311,6 +324,7 @@ def questions_from_stream(stream) -> list[Question]:
             "help_text": value.get("help_text") or "",
             "required": bool(value.get("required")),
             "section": section,
+            "personal": kind == "age_band" or bool(value.get("personal")),
         }
         if kind in ("single_choice", "multiple_choice", "ranking"):
             choices = tuple((item.id, item.value) for item in value["choices"].bound_blocks)

@@ -28,9 +28,9 @@ from ..budgets.models import Phase as VotePhase
 from ..budgets.selectors import vote_results
 from ..calls.models import ApplicantType, CallKind, CallPage, Project
 from ..feedback import loaders
-from ..feedback.analysis.questionnaire import DEMOGRAPHIC_KINDS, summarise
+from ..feedback.analysis.questionnaire import summarise
 from ..models import Comment, ConsultationPage, Idea, Response, Stance, Statement, Vote
-from . import figures
+from . import disclosure, figures
 from .tables import LICENCE_TITLE, LICENCE_URL, Column, Dataset, Table, dataset_files
 
 ID_LENGTH = 16  # hex characters (64 bits) of an anonymised id
@@ -68,7 +68,17 @@ def iso(moment) -> str | None:
 
 
 def iso_date(moment) -> str | None:
-    return None if moment is None else timezone.localtime(moment).date().isoformat()
+    """The day of a date-time, in UTC (`2026-03-31`): when a contribution was written, no closer, so that
+    its row cannot be matched with a person's other rows or what they said by the time (docs/opendata.md)."""
+    return None if moment is None else moment.astimezone(UTC).date().isoformat()
+
+
+def iso_week(moment) -> str | None:
+    """The ISO week of a date-time, in UTC (`2026-W14`): when a response was sent, no closer."""
+    if moment is None:
+        return None
+    year, week, _day = moment.astimezone(UTC).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 ALIGNMENT = {Stance.FOR: 1, Stance.NEUTRAL: 0, Stance.AGAINST: -1}
@@ -129,8 +139,9 @@ QUESTION_COLUMNS = [
     Column("max_value", "Scale questions: the highest value.", type="number"),
     Column(
         "answers_published",
-        "1 when its answers are in answers.csv; 0 for questions about the "
-        "person (age band): only their summary, with small groups hidden, is published.",
+        "1 when its answers are in answers.csv; 0 for a personal question (an age band, or a question "
+        "the organiser marked personal): only its totals are published, in results.csv, with small "
+        "groups hidden.",
         type="integer",
     ),
 ]
@@ -141,7 +152,13 @@ RESPONSE_COLUMNS = [
         "Anonymised id of the response (one per participant); links its answers.",
         "respondent_id",
     ),
-    Column("submitted_on", "Day the response was first sent.", "submitted_at", "date", iso_date),
+    Column(
+        "submitted_week",
+        "ISO week (UTC) the response was first sent, e.g. 2026-W14: no closer, so that a response "
+        "cannot be linked to a person by its time.",
+        "submitted_at",
+        value=iso_week,
+    ),
     Column(
         "channel",
         "How it came in: `online`, `paper` (a paper form typed in) or `polis` (imported).",
@@ -179,7 +196,7 @@ ANSWER_COLUMNS = [
 
 STATEMENT_COLUMNS = [
     Column("id", "Identifier of the statement.", "id", "integer"),
-    Column("created_at", "When it was written (UTC).", "created_at", "datetime", iso),
+    Column("created_at", "Day it was written (UTC; no time of day).", "created_at", "date", iso_date),
     Column("body", "The statement.", "text"),
     Column(
         "author/id",
@@ -202,18 +219,40 @@ STATEMENT_VOTE_COLUMNS = [
     ),
 ]
 
+# Texts are one column per language, as Decidim exports its translatable fields (`title/fr`). Concerto
+# keeps one text per idea, in the language it was written in, which it does not record: it is given
+# under the site's language.
+TEXT_LOCALE = settings.LANGUAGE_CODE.split("-")[0]
+# Our statuses as Decidim's proposal states (its `state`). `done` is an accepted proposal whose
+# implementation Decidim follows apart (accountability results); it has no state of its own. We have no
+# withdrawal (`withdrawn`): an idea its author deletes leaves the open data.
+DECIDIM_STATES = {
+    Idea.Status.RECEIVED: "not_answered",
+    Idea.Status.UNDER_STUDY: "evaluating",
+    Idea.Status.ACCEPTED: "accepted",
+    Idea.Status.REJECTED: "rejected",
+    Idea.Status.DONE: "accepted",
+}
+
 IDEA_COLUMNS = [
     Column("id", "Identifier of the idea.", "id", "integer"),
     Column("author/id", "Anonymised id of its author (authors' domain).", "author_pseudonym"),
-    Column("title", "Its title.", "title"),
-    Column("body", "Its description.", "text"),
+    Column(f"title/{TEXT_LOCALE}", "Its title.", "title"),
+    Column(f"body/{TEXT_LOCALE}", "Its description.", "text"),
     Column("theme", "Its theme, if given.", "theme"),
     Column(
         "state",
         "Status given by the organisation: received, under_study, accepted, rejected, done.",
         "status",
     ),
-    Column("answer", "The organisation's answer.", "answer"),
+    Column(
+        "decidim_state",
+        "The status as a Decidim proposal state: not_answered (received), evaluating (under_study), "
+        "accepted (accepted, done), rejected.",
+        "status",
+        value=lambda status: DECIDIM_STATES[status],
+    ),
+    Column(f"answer/{TEXT_LOCALE}", "The organisation's answer.", "answer"),
     Column("answered_at", "When it was answered (UTC).", "answered_at", "datetime", iso),
     Column("votes", "Number of supports.", "support_count", "integer"),
     Column("comments", "Number of published comments.", "comment_count", "integer"),
@@ -223,14 +262,14 @@ IDEA_COLUMNS = [
         "merged_into_id",
         "integer",
     ),
-    Column("published_at", "When it was published (UTC).", "created_at", "datetime", iso),
+    Column("published_at", "Day it was published (UTC; no time of day).", "created_at", "date", iso_date),
     Column("url", "Its page.", "url"),
-    Column("created_at", "When it was written (UTC).", "created_at", "datetime", iso),
+    Column("created_at", "Day it was written (UTC; no time of day).", "created_at", "date", iso_date),
 ]
 
 COMMENT_COLUMNS = [
     Column("id", "Identifier of the comment.", "id", "integer"),
-    Column("created_at", "When it was written (UTC).", "created_at", "datetime", iso),
+    Column("created_at", "Day it was written (UTC; no time of day).", "created_at", "date", iso_date),
     Column("body", "The comment.", "text"),
     Column("locale", "Language of the text: not recorded (empty).", "locale"),
     Column("author/id", "Anonymised id of its author (authors' domain).", "author_pseudonym"),
@@ -288,8 +327,7 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
     voter = pseudonymiser(scope=scope, domain="voter")
     author = pseudonymiser(scope=scope, domain="author")
     questions = consultation.question_list
-    published_questions = [q for q in questions if q.kind not in DEMOGRAPHIC_KINDS]
-    published_ids = {q.id for q in published_questions}
+    published_ids = {q.id for q in questions if not q.personal}
 
     tables = [
         Table("questions", "Questions", "The questionnaire.", QUESTION_COLUMNS).fill(
@@ -451,23 +489,36 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         ).fill(comment_rows)
     )
 
-    results = consultation_figures(consultation, statements=statements, questions=published_questions)
-    tables.append(_results_table(results))
+    results, hidden = consultation_figures(consultation, statements=statements, questions=questions)
+    results_table = _results_table(results)
+    if hidden:
+        results_table.description += (
+            " Hidden to protect small groups (empty values; see “Small groups”): " + ", ".join(hidden) + "."
+        )
+    tables.append(results_table)
     return tables
 
 
-def consultation_figures(consultation, *, statements, questions) -> list[figures.Figure]:
-    """The figures the site publishes, computed as the site computes them (from the database)."""
-    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in {q.id for q in questions}]
-    ids = {spec.id for spec in specs}
+def consultation_figures(consultation, *, statements, questions) -> tuple[list[figures.Figure], list[str]]:
+    """The figures the site publishes, computed as the site computes them (from the database), and the
+    labels (`question/<id>/<measure>`) of those hidden to protect small groups. A personal question's
+    figures are its totals with small groups hidden (`disclosure.protect`)."""
+    personal = {q.id for q in questions if q.personal}
     participants = Response.objects.submitted().filter(consultation=consultation).count()
     summary = summarise(
-        specs,
-        (row for row in loaders.answer_rows(consultation.pk) if row.question_id in ids),
+        loaders.question_specs(consultation),
+        loaders.answer_rows(consultation.pk),
         participants=participants,
+        hide_small_groups=False,
     )
+    raw = figures.questionnaire_figures(consultation.pk, summary)
+    for question in summary["questions"]:
+        if question["id"] in personal:
+            disclosure.protect(question, threshold=settings.OPENDATA_SMALL_CELL)
+    published = figures.questionnaire_figures(consultation.pk, summary)
+    hidden = [f"{t}/{i}/{m}" for (t, i, m, v), shown in zip(raw, published, strict=True) if v != shown[3]]
     counts = {s.pk: (s.agree, s.disagree, s.passed) for s in statements}
-    return figures.questionnaire_figures(consultation.pk, summary) + figures.statement_figures(counts)
+    return published + figures.statement_figures(counts), hidden
 
 
 def consultation_dataset(consultation: ConsultationPage) -> Dataset:
@@ -481,7 +532,10 @@ def consultation_dataset(consultation: ConsultationPage) -> Dataset:
             introduction=_introduction(producer, homepage, consultation.closes_at),
             tables=tables,
             extra_files={},
-            extra_readme=README_NOTES,
+            extra_readme={
+                **README_NOTES,
+                "Small groups": SMALL_GROUPS_NOTE.format(threshold=settings.OPENDATA_SMALL_CELL),
+            },
             licence=licence_text(producer=producer, homepage=homepage),
             homepage=homepage,
             notes={},
@@ -516,7 +570,7 @@ README_NOTES = {
     ),
     "Results": (
         "results.csv lists every published figure as (subject_type, subject_id, measure, value). "
-        "Questions (those whose answers are published): `respondents`; choices: "
+        "Questions (personal ones with small groups hidden, see “Small groups”): `respondents`; choices: "
         "`choice:<id>:count` and `choice:<id>:percent` (share of the question's respondents, in %, one "
         "decimal), `other_answers` (texts written for “Other”); rankings: `choice:<id>:count`, "
         "`mean_rank`, `borda` (n − rank points for n choices), `first`; scales and numbers: `n`, `mean` "
@@ -528,6 +582,21 @@ README_NOTES = {
         "with `python manage.py opendata_recompute <zip or folder>` (docs/opendata.md)."
     ),
 }
+# How a personal question's figures are published; the threshold is the setting OPENDATA_SMALL_CELL.
+SMALL_GROUPS_NOTE = (
+    "Personal questions (`answers_published` = 0 in questions.csv: an age band, or a question the "
+    "organiser marked personal) are not in answers.csv; results.csv gives their totals only, with "
+    "every group of fewer than {threshold} people hidden (an empty value; results.csv's description "
+    "lists each hidden figure). When hiding one group would let it be worked out from the total "
+    "minus the others, more groups are hidden, smallest first, until the hidden ones add up to at "
+    "least {threshold} people; if no group is left to hide, the total is hidden, and every group "
+    "with it, zeros included. What would give a hidden group back is hidden with it: its share, a "
+    "scale's mean and median, a ranking's mean rank and Borda score; a number question's lowest and "
+    "highest values (each one person's answer) are never published. These figures cannot be "
+    "recomputed from the files: `opendata_recompute` says NOT RECOMPUTABLE for them. Times are no "
+    "closer than needed: a response gives its ISO week (`submitted_week`), a statement, idea or "
+    "comment its day."
+)
 
 
 # --- Calls -------------------------------------------------------------------------------------------
@@ -561,7 +630,9 @@ GEO_PREFIX = {
     "departement": "DEP",
     "epci": "EPCI",
     "commune": "COM",
-    "arrondissement": "COM",
+    # A municipal arrondissement of Paris, Lyon or Marseille is not a commune: the COG (whose notation
+    # the schema asks for) types it ARM. `COM-75101` would name no commune at all.
+    "arrondissement": "ARM",
 }
 CORSICA = "REG-94"
 FRANCE = "PAYS-99100"
@@ -569,9 +640,10 @@ DESCRIPTION_MAX = 5000
 
 
 def geographic_code(territory) -> str:
-    """The territory as the schema's P-GEO code (`^[A-Z]+-\\d+$`). Corsica's codes (2A, 2B, 2A004…) do not
-    match it: a Corsican département or commune is published as the region, REG-94 (wider than the
-    call's area; docs/decisions.md)."""
+    """The territory as the schema's P-GEO code (`^[A-Z]+-\\d+$`), typed as the COG types it (`REG`,
+    `DEP`, `EPCI`, `COM`, and `ARM` for a municipal arrondissement: `ARM-75101`). Corsica's codes (2A,
+    2B, 2A004…) do not match it: a Corsican département or commune is published as the region, REG-94
+    (wider than the call's area; docs/decisions.md)."""
     if territory is None:
         return FRANCE
     code = f"{GEO_PREFIX[territory.kind]}-{territory.code}"
@@ -771,7 +843,8 @@ def call_dataset(call: CallPage) -> Dataset:
                 "dispositif-aide.csv follows the core schema etalab/dispositif-aide v0.2.0: `id` is a UUID "
                 "derived from the site's address and the call's id; `porteurs` a JSON list; `types_aides` "
                 "`financement` (calls for projects) or `information` (calls for field initiatives); "
-                "`eligibilite_geographique` the call's territory (`PAYS-99100` when it has none; Corsica as "
+                "`eligibilite_geographique` the call's territory (`PAYS-99100` when it has none; a municipal "
+                "arrondissement as `ARM-` + its code; Corsica as "
                 "`REG-94`, its département and commune codes not matching the schema's pattern)."
             ),
             "ballots.pb": (

@@ -311,3 +311,34 @@ def test_a_consultation_with_imported_votes_or_statements_cannot_be_deleted_eith
     assert refused.status_code == 200
     assert "ne peut pas être supprimée" in refused.content.decode()
     assert ExternalParticipant.objects.filter(pk=imported.pk).exists()
+
+
+def test_an_editor_marks_a_question_personal_and_an_age_band_always_is(client, editor, organisation):
+    """A question about the participants themselves can be marked personal in the editor (its help text
+    says what that changes); an age band is personal without being marked."""
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.update_or_create(user=editor, defaults={"preferred_language": "en"})
+    client.force_login(editor)
+    form = client.get(add_url()).content.decode()
+    assert "only as totals with small groups hidden" in form
+    questions = streamfield(
+        [
+            (
+                "single_choice",
+                {
+                    "label": "Revenu du foyer",
+                    "help_text": "",
+                    "required": "",
+                    "personal": "on",
+                    "choices": choices("Moins de 1 500 €", "Plus de 1 500 €"),
+                },
+            ),
+            ("yes_no", {"label": "Viendrez-vous ?", "help_text": "", "required": "on"}),
+            ("age_band", {"label": "Votre âge", "purpose": "Entendre chaque génération."}),
+        ]
+    )
+    created = client.post(add_url(), consultation_form(organisation, questions=questions))
+    assert created.status_code == 302, created.content.decode()[:2000]
+    income, coming, age = ConsultationPage.objects.get(slug="horaires-mairie").question_list
+    assert (income.personal, coming.personal, age.personal) == (True, False, True)

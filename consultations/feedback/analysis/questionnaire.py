@@ -39,7 +39,13 @@ class AnswerRow:
     position: int | None = None  # ranking: 1 for the first
 
 
-def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *, participants: int) -> dict:
+def summarise(
+    questions: Iterable[QuestionSpec],
+    answers: Iterable[AnswerRow],
+    *,
+    participants: int,
+    hide_small_groups: bool = True,
+) -> dict:
     """Summarise the answers of each question, as its kind calls for.
 
     - choices (single, multiple, yes/no, age band): each choice's count and its share of the people who
@@ -54,6 +60,8 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
     - text: the number of non-empty answers.
 
     Answers to questions no longer in the questionnaire are counted apart, never silently dropped.
+    `hide_small_groups=False` keeps the small groups of demographic questions, for a caller that hides
+    them itself (the open data, which also hides a total when it must: opendata/disclosure.py).
     """
     questions = list(questions)
     known = {question.id: question for question in questions}
@@ -103,7 +111,7 @@ def summarise(questions: Iterable[QuestionSpec], answers: Iterable[AnswerRow], *
             ]
             summary["unknown_choices"] = sum(counts.values()) - sum(c["count"] for c in summary["choices"])
             summary["other_answers"] = other_texts[question.id]
-            if question.kind in DEMOGRAPHIC_KINDS:
+            if question.kind in DEMOGRAPHIC_KINDS and hide_small_groups:
                 _suppress_small_cells(summary["choices"])
         else:
             summary["answers"] = texts[question.id]

@@ -64,9 +64,10 @@ def test_a_closed_consultation_publishes_its_tables_with_a_dictionary_licence_an
     assert [s["body"] for s in statements] == ["Deux jours suffisent.", "Le vendredi, c’est mieux."]
     votes = rows(files, "statement_votes.csv")
     assert len(votes) == 5, "no vote on the hidden statement"
-    assert [i["title"] for i in rows(files, "ideas.csv")] == ["Des écrans"]
+    assert [i["title/fr"] for i in rows(files, "ideas.csv")] == ["Des écrans"]
     idea = rows(files, "ideas.csv")[0]
     assert (idea["votes"], idea["comments"], idea["state"]) == ("2", "2", "received")
+    assert idea["decidim_state"] == "not_answered"
     comments = rows(files, "comments.csv")
     assert [(c["alignment"], c["depth"], c["commentable_type"]) for c in comments] == [
         ("1", "0", "idea"),
@@ -255,6 +256,48 @@ def test_corsica_is_covered_by_its_region():
     assert geographic_code(SimpleNamespace(kind="commune", code="2B033")) == "REG-94"
     assert geographic_code(SimpleNamespace(kind="departement", code="69")) == "DEP-69"
     assert geographic_code(None) == "PAYS-99100"
+
+
+def test_a_municipal_arrondissement_is_published_as_such(en, organisation):
+    import re
+
+    from consultations.calls.models import CallPage
+    from consultations.opendata.builders import geographic_code
+    from tests.consultations.budgets.conftest import call_create, territory
+
+    paris = territory("commune", "75056", "Paris")
+    first = territory("arrondissement", "75101", "Paris 1er Arrondissement", parent=paris)
+    assert geographic_code(first) == "ARM-75101"
+    assert geographic_code(paris) == "COM-75056"
+    call = call_create(organisation=organisation)
+    CallPage.objects.filter(pk=call.pk).update(territory=first)
+    page = en.get(reverse("opendata_call", args=[call.pk]))
+    files = unpack(download(en, "opendata_call_file", call.pk, page.context["zip_name"]))
+    [row] = rows(files, "dispositif-aide.csv")
+    assert row["eligibilite_geographique"] == "ARM-75101"
+    assert re.fullmatch(r"^[A-Z]+-\d+(\|[A-Z]+-\d+)*$", row["eligibilite_geographique"])
+
+
+def test_ideas_have_decidim_columns_and_states(en, filled):
+    from consultations.models import Idea
+    from consultations.opendata.builders import DECIDIM_STATES
+
+    Idea.objects.filter(pk=filled.idea.pk).update(status=Idea.Status.UNDER_STUDY, answer="Nous regardons.")
+    [idea] = rows(consultation_files(en, filled.consultation), "ideas.csv")
+    header = list(idea)
+    assert header[:7] == ["id", "author/id", "title/fr", "body/fr", "theme", "state", "decidim_state"]
+    assert {"answer/fr", "answered_at", "votes", "comments", "published_at", "url"} <= set(header)
+    assert not {"title", "body", "answer"} & set(header)
+    assert (idea["title/fr"], idea["answer/fr"]) == ("Des écrans", "Nous regardons.")
+    assert (idea["state"], idea["decidim_state"]) == ("under_study", "evaluating")
+    assert DECIDIM_STATES == {
+        "received": "not_answered",
+        "under_study": "evaluating",
+        "accepted": "accepted",
+        "rejected": "rejected",
+        "done": "accepted",
+    }
+    assert set(DECIDIM_STATES) == set(Idea.Status.values), "every status has its Decidim state"
 
 
 def test_before_closing_the_page_says_when_and_files_are_not_served(en, consultation_open):
