@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0015_channels'),
+        ('consultations', '0016_imported_once'),
     ]
 
     operations = [
