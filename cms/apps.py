@@ -27,6 +27,7 @@ class CmsConfig(AppConfig):
         post_delete.connect(_footer_changed, sender=Page, dispatch_uid="cms.footer.delete")
         post_save.connect(_footer_changed, sender=SiteSettings, dispatch_uid="cms.footer.settings")
         post_save.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site")
+        post_delete.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site_delete")
 
 
 def _outcome_published(sender, instance, **kwargs):
@@ -43,6 +44,7 @@ def _footer_changed(sender, **kwargs):
 
     from .models import SiteSettings
     from .selectors import site_footer_forget
+    from .sites import sites_forget
 
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
@@ -50,6 +52,10 @@ def _footer_changed(sender, **kwargs):
         # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
         # request, a participant's answer included): nothing shown has changed yet.
         return
+    if sender is Site:
+        # Now, and again after the commit (a request in between may have kept the old site).
+        sites_forget()
+        transaction.on_commit(sites_forget)
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)
         # The pages kept for visitors (config/page_cache.py) show the same pages, links and settings.

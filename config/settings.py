@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    # The request's Wagtail site, from the cache (cms/sites.py).
+    "cms.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Near the end, so that it sees a view's exception first: a lost database connection becomes a 503.
     "config.errors.DatabaseUnavailableMiddleware",
