@@ -27,9 +27,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.databases import database_recreate  # noqa: E402
+
 DATABASE_URL = os.environ.get("BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_pages")
 REDIS_URL = os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/10")
 COPIES = int(os.environ.get("BENCH_COPIES", "100"))
@@ -54,7 +56,7 @@ SIGNED_IN = {"contributions"}
 
 
 def main() -> None:
-    database_recreate()
+    database_recreate(DATABASE_URL, REDIS_URL)
     subprocess.run([sys.executable, __file__, "--setup"], cwd=ROOT, env={**os.environ, **COMMON}, check=True)
     production = {**os.environ, **PRODUCTION}
     subprocess.run(
@@ -78,19 +80,6 @@ def main() -> None:
             p50 = statistics.median(timings)
             p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
             print(f"page={kind} p50_ms={p50:.1f} p95_ms={p95:.1f}  ({len(addresses)} pages)", flush=True)
-
-
-def database_recreate() -> None:
-    import psycopg
-    import redis
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def setup() -> None:

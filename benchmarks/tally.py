@@ -17,25 +17,16 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.databases import database_recreate  # noqa: E402
+
 DATABASE_URL = os.environ.get("BENCH_TALLY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_tally")
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "5000"))
 BALLOTS = int(os.environ.get("BENCH_BALLOTS", "50000"))
-
-
-def database_recreate() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def fixture_create():
@@ -109,7 +100,7 @@ def fixture_create():
 
 
 def main() -> None:
-    database_recreate()
+    database_recreate(DATABASE_URL)
     os.environ.update(
         {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": DATABASE_URL, "LOG_LEVEL": "WARNING"}
     )

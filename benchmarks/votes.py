@@ -31,6 +31,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.databases import database_recreate  # noqa: E402
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
@@ -55,7 +58,7 @@ def main() -> None:
     for tool in ("wrk", "pgbench"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install {'wrk' if tool == 'wrk' else 'postgresql-client'}")
-    database_recreate()
+    database_recreate(DATABASE_URL, REDIS_URL)
     os.environ.update(ENVIRONMENT)
     sys.path.insert(0, str(ROOT))
     import django
@@ -92,20 +95,6 @@ def main() -> None:
         f"vote_rate_ratio={ours['rate'] / bare['rate']:.2f} db_ratio={ours['rate'] / db:.3f} "
         f"p99_ms={ours['p99_ms']:.1f}"
     )
-
-
-def database_recreate() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def fixture_create() -> dict:

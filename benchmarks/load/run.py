@@ -39,6 +39,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.databases import database_recreate  # noqa: E402
+
 BIN = Path(sys.executable).parent
 DATABASE_URL = os.environ.get(
     "BENCH_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_bench_load"
@@ -81,7 +84,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         if not (REUSE and FIXTURE.exists()):
-            database_recreate()
+            database_recreate(DATABASE_URL, REDIS_URL)
             subprocess.run(
                 [sys.executable, __file__, "--setup"], cwd=ROOT, env={**os.environ, **COMMON}, check=True
             )
@@ -302,19 +305,6 @@ def summarise(path: str, cpu: dict[str, float]) -> None:
         f"rps={float(total['Requests/s']):.1f} p99_ms={total['99%']} errors={total['Failure Count']}",
         flush=True,
     )
-
-
-def database_recreate() -> None:
-    import psycopg
-    import redis
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def setup() -> None:
