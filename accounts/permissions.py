@@ -70,8 +70,21 @@ def organisations_invitable_by(user):
     """The queryset form of `invite_to_organisation`."""
     from .models import Organisation
 
+    return within_role(user, Organisation.objects.all(), organisation="", role="official")
+
+
+def within_role(user, queryset, *, organisation: str, role: str | tuple[str, ...]):
+    """`queryset` narrowed to the rows of the organisations where `user` has `role` (or one of them).
+
+    `organisation` is the lookup path from the queryset's model to its organisation ("" for
+    organisations themselves). Administrators keep everything; visitors nothing. The one place where
+    "the rows of my organisations" is written: every app's permissions module narrows its back-office
+    lists with it.
+    """
     if is_administrator(user):
-        return Organisation.objects.all()
+        return queryset
     if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, memberships__role="official").distinct()
+        return queryset.none()
+    roles = (role,) if isinstance(role, str) else role
+    path = f"{organisation}__memberships" if organisation else "memberships"
+    return queryset.filter(**{f"{path}__user": user, f"{path}__role__in": roles}).distinct()

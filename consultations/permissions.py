@@ -7,7 +7,7 @@ import rules
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified
+from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified, within_role
 from accounts.territories import territory_within
 
 from .models import Audience, Comment, ConsultationPage, Idea, Phase, Statement, Visibility
@@ -233,22 +233,6 @@ def can(user, action: str, consultation) -> bool:
     return rules.has_perm(f"consultations.{action}", user, consultation)
 
 
-def _within_role(user, queryset, *, organisation: str, role: str | tuple[str, ...]):
-    """`queryset` narrowed to the rows of the organisations where `user` has `role` (or one of them).
-
-    `organisation` is the lookup path from the queryset's model to its organisation. Administrators
-    keep everything; visitors nothing.
-    """
-    if is_administrator(user):
-        return queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    roles = (role,) if isinstance(role, str) else role
-    return queryset.filter(
-        **{f"{organisation}__memberships__user": user, f"{organisation}__memberships__role__in": roles}
-    ).distinct()
-
-
 def has_role_somewhere(user, role: str) -> bool:
     """Whether the back office should offer `user` the pages of this role (menus, queue pages)."""
     return is_administrator(user) or (user.is_authenticated and user.memberships.filter(role=role).exists())
@@ -257,45 +241,43 @@ def has_role_somewhere(user, role: str) -> bool:
 def reportable_consultations(user):
     """The consultations whose reports `user` may read: the queryset form of `view_report`."""
     consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
-    return _within_role(user, consultations, organisation="organisation", role="official")
+    return within_role(user, consultations, organisation="organisation", role="official")
 
 
 def paper_consultations(user):
     """The consultations whose paper forms `user` may handle: the queryset form of `view_paper_forms`."""
     consultations = ConsultationPage.objects.select_related("organisation").order_by("-opens_at")
-    return _within_role(user, consultations, organisation="organisation", role="official")
+    return within_role(user, consultations, organisation="organisation", role="official")
 
 
 def moderated_statements(user):
     """The queryset form of `moderate_statement` (before the author exclusion, checked per action)."""
     statements = Statement.objects.select_related("consultation", "consultation__organisation", "author")
-    return _within_role(user, statements, organisation="consultation__organisation", role="moderator")
+    return within_role(user, statements, organisation="consultation__organisation", role="moderator")
 
 
 def answerable_ideas(user):
     """The queryset form of `answer_idea`."""
     ideas = Idea.objects.select_related("consultation", "consultation__organisation")
-    return _within_role(user, ideas, organisation="consultation__organisation", role="official")
+    return within_role(user, ideas, organisation="consultation__organisation", role="official")
 
 
 def moderated_ideas(user):
     """The queryset form of `moderate_contribution` for ideas (author exclusion checked per action)."""
     ideas = Idea.objects.select_related("consultation", "consultation__organisation", "author", "merged_into")
-    return _within_role(user, ideas, organisation="consultation__organisation", role="moderator")
+    return within_role(user, ideas, organisation="consultation__organisation", role="moderator")
 
 
 def moderated_comments(user):
     """The queryset form of `moderate_contribution` for comments (author exclusion checked per action)."""
     comments = Comment.objects.select_related("consultation", "consultation__organisation", "author")
-    return _within_role(user, comments, organisation="consultation__organisation", role="moderator")
+    return within_role(user, comments, organisation="consultation__organisation", role="moderator")
 
 
 def mergeable_ideas(user):
     """The queryset form of `merge_idea` (author exclusion checked per merge)."""
     ideas = Idea.objects.select_related("consultation", "consultation__organisation", "merged_into")
-    return _within_role(
-        user, ideas, organisation="consultation__organisation", role=("moderator", "official")
-    )
+    return within_role(user, ideas, organisation="consultation__organisation", role=("moderator", "official"))
 
 
 def comment_actions(user, comments) -> dict[int, dict[str, bool]]:

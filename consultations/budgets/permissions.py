@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from accounts.permissions import is_administrator, is_official_of, is_verified
+from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 
 from .models import Phase, PublicVote
 
@@ -66,13 +66,7 @@ def can(user, action: str, vote) -> bool:
 def votes_managed_by(user):
     """The queryset form of `change_vote`."""
     votes = PublicVote.objects.select_related("call", "call__organisation")
-    if not user.is_authenticated:
-        return votes.none()
-    if is_administrator(user):
-        return votes
-    return votes.filter(
-        call__organisation__memberships__user=user, call__organisation__memberships__role="official"
-    ).distinct()
+    return within_role(user, votes, organisation="call__organisation", role="official")
 
 
 def calls_managed_by(user):
@@ -80,13 +74,7 @@ def calls_managed_by(user):
     from consultations.calls.models import CallPage
 
     calls = CallPage.objects.select_related("organisation").order_by("title")
-    if is_administrator(user):
-        return calls
-    if not user.is_authenticated:
-        return calls.none()
-    return calls.filter(
-        organisation__memberships__user=user, organisation__memberships__role="official"
-    ).distinct()
+    return within_role(user, calls, organisation="organisation", role="official")
 
 
 class PublicVotePermissionPolicy(BasePermissionPolicy):

@@ -222,10 +222,9 @@ def call_laureates_publish(request, call_id: int):
 
 def _organisations(user):
     from accounts.models import Organisation
+    from accounts.permissions import within_role
 
-    if permissions.is_administrator(user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=user, memberships__role="official").distinct()
+    return within_role(user, Organisation.objects.all(), organisation="", role="official")
 
 
 def call_settings(request):

@@ -7,7 +7,13 @@ Objects: `apply` and `publish_laureates`/`manage_call` take a call; the others t
 import rules
 from django.utils import timezone
 
-from accounts.permissions import is_administrator, is_official_of, is_verified
+from accounts.permissions import (
+    has_role_somewhere,
+    is_administrator,
+    is_official_of,
+    is_verified,
+    within_role,
+)
 
 from .models import Assignment, CallPage, Project
 
@@ -128,16 +134,8 @@ def can(user, action: str, obj) -> bool:
 def managed_calls(user):
     """The calls whose dossiers `user` handles as an official: the queryset form of `manage_call`."""
     calls = CallPage.objects.select_related("organisation").order_by("-opens_at")
-    if is_administrator(user):
-        return calls
-    if not user.is_authenticated:
-        return calls.none()
-    return calls.filter(
-        organisation__memberships__user=user, organisation__memberships__role="official"
-    ).distinct()
+    return within_role(user, calls, organisation="organisation", role="official")
 
 
 def manages_some_call(user) -> bool:
-    return is_administrator(user) or (
-        user.is_authenticated and user.memberships.filter(role="official").exists()
-    )
+    return has_role_somewhere(user, "official")

@@ -9,7 +9,7 @@ from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.models import Organisation
-from accounts.permissions import is_administrator, is_official_of, is_verified
+from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 
 from .models import Initiative
 
@@ -61,22 +61,16 @@ def can(user, action: str, obj) -> bool:
 def initiatives_managed_by(user):
     """The queryset form of `change_initiative`."""
     initiatives = Initiative.objects.select_related("organisation", "territory")
-    if not user.is_authenticated:
-        return initiatives.none()
-    if is_administrator(user) or is_editor(user):
+    if is_editor(user):  # editors publish the commons of every organisation
         return initiatives
-    return initiatives.filter(
-        organisation__memberships__user=user, organisation__memberships__role="official"
-    ).distinct()
+    return within_role(user, initiatives, organisation="organisation", role="official")
 
 
 def organisations_publishing_for(user):
     """The organisations in whose name `user` may publish an initiative."""
-    if is_administrator(user) or is_editor(user):
+    if is_editor(user):
         return Organisation.objects.all()
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user, memberships__role="official").distinct()
+    return within_role(user, Organisation.objects.all(), organisation="", role="official")
 
 
 class InitiativePermissionPolicy(BasePermissionPolicy):
