@@ -88,3 +88,8 @@ def within_role(user, queryset, *, organisation: str, role: str | tuple[str, ...
     roles = (role,) if isinstance(role, str) else role
     path = f"{organisation}__memberships" if organisation else "memberships"
     return queryset.filter(**{f"{path}__user": user, f"{path}__role__in": roles}).distinct()
+
+
+def has_role_somewhere(user, role: str) -> bool:
+    """Whether the back office should offer `user` the pages of this role (menus, queue pages)."""
+    return is_administrator(user) or (user.is_authenticated and user.memberships.filter(role=role).exists())

@@ -7,7 +7,14 @@ import rules
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.permissions import has_role_in, is_administrator, is_official_of, is_verified, within_role
+from accounts.permissions import (  # has_role_somewhere: the back-office menus ask it here
+    has_role_in,
+    has_role_somewhere,  # noqa: F401
+    is_administrator,
+    is_official_of,
+    is_verified,
+    within_role,
+)
 from accounts.territories import territory_within
 
 from .models import Audience, Comment, ConsultationPage, Idea, Phase, Statement, Visibility
@@ -231,11 +238,6 @@ def can(user, action: str, consultation) -> bool:
     not even an administrator may answer a closed consultation.
     """
     return rules.has_perm(f"consultations.{action}", user, consultation)
-
-
-def has_role_somewhere(user, role: str) -> bool:
-    """Whether the back office should offer `user` the pages of this role (menus, queue pages)."""
-    return is_administrator(user) or (user.is_authenticated and user.memberships.filter(role=role).exists())
 
 
 def reportable_consultations(user):
