@@ -402,7 +402,16 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
     ModerationAction.objects.create(**target, moderator=moderator, kind=kind, reason=reason)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
+    _opendata_changed(item.consultation_id, withdraw=kind == ModerationAction.Kind.HIDE)
     return item
+
+
+def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:
+    """A closed consultation's open data shows what the site shows: rebuild it (queued in this
+    transaction); what was hidden is withdrawn from it at once (docs/opendata.md)."""
+    from .opendata.services import opendataset_request_for
+
+    opendataset_request_for(consultation_id=consultation_id, withdraw=withdraw)
 
 
 @transaction.atomic
@@ -446,7 +455,11 @@ def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
         raise ResponseRefused(_("Choose one of the statuses offered."))
     if status != Idea.Status.RECEIVED and not answer.strip():
         raise ResponseRefused(_("Explain the status: participants see the reason."))
-    Idea.objects.filter(pk=idea.pk).update(status=status, answer=answer.strip(), answered_at=timezone.now())
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(
+            status=status, answer=answer.strip(), answered_at=timezone.now()
+        )
+        _opendata_changed(idea.consultation_id)
     idea.refresh_from_db()
     return idea
 
@@ -532,6 +545,7 @@ def comment_delete(*, comment: Comment, author) -> Comment:
     comment.status = Comment.Status.DELETED
     comment.save(update_fields=["text", "status"])
     Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
+    _opendata_changed(comment.consultation_id, withdraw=True)
     return comment
 
 
@@ -589,4 +603,5 @@ def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
     ModerationAction.objects.create(
         idea=source, moderator=moderator, kind=ModerationAction.Kind.MERGE, reason=reason
     )
+    _opendata_changed(source.consultation_id)
     return source

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from ..budgets.exports import pabulib_write
-from ..budgets.models import Ballot, PublicVote
+from ..budgets.exports import counted_ballots, pabulib_write
+from ..budgets.models import Ballot, Method, PublicVote
 from ..budgets.models import Phase as VotePhase
 from ..budgets.selectors import vote_results
 from ..calls.models import ApplicantType, CallKind, CallPage, Project
@@ -147,6 +147,13 @@ RESPONSE_COLUMNS = [
         "How it came in: `online`, `paper` (a paper form typed in) or `polis` (imported).",
         "channel",
     ),
+    Column(
+        "in_report",
+        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
+        "empty when no report version is published yet.",
+        "in_report",
+        "integer",
+    ),
 ]
 
 ANSWER_COLUMNS = [
@@ -199,6 +206,13 @@ STATEMENT_VOTE_COLUMNS = [
     Column("value", "1 agree, -1 disagree, 0 pass (the coding of Pol.is).", "value", "integer"),
     Column(
         "channel", "How it came in: `online` or `polis` (imported from a Pol.is conversation).", "channel"
+    ),
+    Column(
+        "in_report",
+        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
+        "empty when no report version is published yet.",
+        "in_report",
+        "integer",
     ),
 ]
 
@@ -253,17 +267,41 @@ RESULT_COLUMNS = [
     Column("subject_id", "Its id (a question's id, a statement's, a project's…).", "1"),
     Column("measure", "The figure (see README: “Results”).", "2"),
     Column("value", "Its value as published (decimals with a point; empty when undefined).", "3"),
+    Column(
+        "report_version",
+        "The report version the figure is quoted from (its number, the API's `report.version`); empty "
+        "for a figure computed from the data of this dataset when it was built.",
+        "report_version",
+        "integer",
+    ),
+    Column(
+        "report_compiled_at",
+        "When that report version was compiled (UTC).",
+        "report_compiled_at",
+        "datetime",
+        iso,
+    ),
 ]
 
 
-def _results_table(rows: list[figures.Figure]) -> Table:
+def _results_table(rows: list[figures.Figure], *, report=None, report_rows=()) -> Table:
+    """`report_rows` are quoted from the published report version `report`, the others computed from
+    the data when the dataset is built."""
+
+    def row(figure, snapshot=None) -> dict:
+        return {
+            **{str(i): value for i, value in enumerate(figure)},
+            "report_version": snapshot.version if snapshot else None,
+            "report_compiled_at": snapshot.compiled_at if snapshot else None,
+        }
+
     return Table(
         "results",
         "Published figures",
         "Every figure the site publishes from these data; `manage.py opendata_recompute` recomputes "
         "each of them from the other files.",
         RESULT_COLUMNS,
-    ).fill({str(i): value for i, value in enumerate(row)} for row in rows)
+    ).fill([*(row(figure, report) for figure in report_rows), *(row(figure) for figure in rows)])
 
 
 def _published_statements(consultation):
@@ -282,7 +320,20 @@ def _published_statements(consultation):
     )
 
 
-def consultation_tables(consultation: ConsultationPage) -> list[Table]:
+def _counted(moment, watermark) -> int | None:
+    """1 when a row written at `moment` was read by the report version whose input ended at
+    `watermark` (its latest change), 0 when it came later; None without a report version."""
+    if watermark is _NO_REPORT:
+        return None
+    return 1 if watermark is not None and moment <= watermark else 0
+
+
+_NO_REPORT = object()
+
+
+def consultation_tables(consultation: ConsultationPage, report=None) -> list[Table]:
+    """The tables of a closed consultation; results quote the published report version `report`
+    (`selectors.report_published`), and responses and votes say whether it counted them."""
     scope = f"consultation:{consultation.pk}"
     respondent = pseudonymiser(scope=scope, domain="respondent")
     voter = pseudonymiser(scope=scope, domain="voter")
@@ -307,10 +358,16 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         )
     ]
     responses = Response.objects.submitted().filter(consultation=consultation)
+    responses_read = report.responses_updated_at if report else _NO_REPORT
     response_rows = [
-        {**row, "respondent_id": respondent(f"response:{row['id']}")}
+        {
+            **row,
+            "respondent_id": respondent(f"response:{row['id']}"),
+            "in_report": _counted(row["submitted_at"], responses_read),
+        }
         for row in responses.values(
-            "id", *[c.source for c in RESPONSE_COLUMNS if c.source != "respondent_id"]
+            "id",
+            *{"submitted_at", *[c.source for c in RESPONSE_COLUMNS]} - {"respondent_id", "in_report"},
         )
     ]
     response_rows.sort(key=lambda row: row["respondent_id"])  # not in the order they were sent
@@ -360,11 +417,13 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             for s in statements
         )
     )
-    computed = {"voter_id"}
+    computed = {"voter_id", "in_report"}
     vote_sources = [c.source for c in STATEMENT_VOTE_COLUMNS if c.source not in computed]
+    votes_read = report.votes_updated_at if report else _NO_REPORT
     vote_rows = [
         {
             **row,
+            "in_report": _counted(row["created_at"], votes_read),
             "voter_id": voter(f"user:{row['participant_id']}")
             if row["participant_id"]
             else voter(f"external:{row['external_participant_id']}")
@@ -372,7 +431,7 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             else voter(f"vote:{row['id']}"),
         }
         for row in Vote.objects.filter(statement_id__in=statement_ids)
-        .values("id", "participant_id", "external_participant_id", *vote_sources)
+        .values("id", "participant_id", "external_participant_id", "created_at", *vote_sources)
         .order_by()
         .iterator(chunk_size=loaders.CHUNK_SIZE)
     ]
@@ -451,13 +510,47 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         ).fill(comment_rows)
     )
 
-    results = consultation_figures(consultation, statements=statements, questions=published_questions)
-    tables.append(_results_table(results))
+    counts = {s.pk: (s.agree, s.disagree, s.passed) for s in statements}
+    if report is None:
+        results = consultation_figures(consultation, questions=published_questions)
+        tables.append(_results_table(results + figures.statement_figures(counts)))
+    else:
+        quoted = report_figures(
+            consultation, report, published_ids=published_ids, statement_ids=statement_ids
+        )
+        tables.append(_results_table(figures.statement_figures(counts), report=report, report_rows=quoted))
     return tables
 
 
-def consultation_figures(consultation, *, statements, questions) -> list[figures.Figure]:
-    """The figures the site publishes, computed as the site computes them (from the database)."""
+def report_figures(consultation, report, *, published_ids, statement_ids) -> list[figures.Figure]:
+    """The figures of the published report version that the open data lets anyone recompute: the
+    questionnaire's (the summaries the outcome page and the report show), its participants and the
+    votes it read (the API's `report.response_count` and `report.vote_count`).
+
+    The votes it read include votes on statements that are not published (hidden by moderation, or
+    awaiting it): statement_votes.csv leaves them out, so their number is given apart
+    (`votes_unpublished`, counted here from the database) and `votes` is recomputed as the published
+    votes it counted plus that number."""
+    data = report.data
+    summary = {
+        "participants": report.response_count,
+        "questions": [q for q in data.get("questions", []) if q["id"] in published_ids],
+        "open_answers": data.get("open_answers", 0),
+    }
+    read = Vote.objects.filter(statement__consultation=consultation)
+    read = read.filter(created_at__lte=report.votes_updated_at) if report.votes_updated_at else read.none()
+    unpublished = read.exclude(statement_id__in=statement_ids).count()
+    subject = ("consultation", str(consultation.pk))
+    return [
+        *figures.questionnaire_figures(consultation.pk, summary),
+        (*subject, "votes", figures.fmt(report.vote_count)),
+        (*subject, "votes_unpublished", figures.fmt(unpublished)),
+    ]
+
+
+def consultation_figures(consultation, *, questions) -> list[figures.Figure]:
+    """The questionnaire's figures computed as the site computes them (from the database), when no
+    report version is published yet."""
     specs = [spec for spec in loaders.question_specs(consultation) if spec.id in {q.id for q in questions}]
     ids = {spec.id for spec in specs}
     participants = Response.objects.submitted().filter(consultation=consultation).count()
@@ -466,19 +559,22 @@ def consultation_figures(consultation, *, statements, questions) -> list[figures
         (row for row in loaders.answer_rows(consultation.pk) if row.question_id in ids),
         participants=participants,
     )
-    counts = {s.pk: (s.agree, s.disagree, s.passed) for s in statements}
-    return figures.questionnaire_figures(consultation.pk, summary) + figures.statement_figures(counts)
+    return figures.questionnaire_figures(consultation.pk, summary)
 
 
-def consultation_dataset(consultation: ConsultationPage) -> Dataset:
+def consultation_dataset(consultation: ConsultationPage, report=None) -> Dataset:
     with translation.override(settings.LANGUAGE_CODE):
-        tables = consultation_tables(consultation)
+        tables = consultation_tables(consultation, report=report)
         homepage = absolute(consultation.url or "/")
         producer = consultation.organisation.name
         return dataset_files(
             slug=f"concerto-consultation-{consultation.pk}-open-data",
             title=f"{consultation.title} — open data",
-            introduction=_introduction(producer, homepage, consultation.closes_at),
+            introduction=[
+                *_introduction(producer, homepage, consultation.closes_at),
+                "",
+                _report_line(report),
+            ],
             tables=tables,
             extra_files={},
             extra_readme=README_NOTES,
@@ -486,6 +582,19 @@ def consultation_dataset(consultation: ConsultationPage) -> Dataset:
             homepage=homepage,
             notes={},
         )
+
+
+def _report_line(report) -> str:
+    if report is None:
+        return (
+            "Report version: none published yet; results.csv gives the figures computed from these "
+            "files' data when they were built."
+        )
+    return (
+        f"Report version: {report.version}, compiled on {iso(report.compiled_at)} — the version the "
+        "outcome page quotes (else the report at closing). results.csv quotes its figures; `in_report` "
+        "in responses.csv and statement_votes.csv says what it counted."
+    )
 
 
 def _introduction(producer: str, homepage: str, closes_at) -> list[str]:
@@ -670,7 +779,12 @@ STATUS_COLUMNS = [
 ]
 BALLOT_COLUMNS = [
     Column("ballot_id", "Random id of the ballot (the same as in ballots.pb); never the voter.", "public_id"),
-    Column("project_id", "A project chosen (or graded) on it.", "project_id", "integer"),
+    Column(
+        "project_id",
+        "A project chosen (or graded) on it; empty for a ballot that chose nothing.",
+        "project_id",
+        "integer",
+    ),
     Column("grade", "Majority judgment: the grade, 0 (to reject) to 6 (excellent).", "grade", "integer"),
     Column(
         "voting_method",
@@ -679,6 +793,21 @@ BALLOT_COLUMNS = [
         value=lambda channel: "paper" if channel == Ballot.Channel.PAPER else "internet",
     ),
 ]
+
+
+def _ballot_rows(vote: PublicVote, on_ballot: set[int]):
+    graded = vote.method == Method.MAJORITY_JUDGMENT
+    for public_id, method, choices in counted_ballots(vote, on_ballot):
+        channel = Ballot.Channel.PAPER if method == "paper" else Ballot.Channel.ONLINE
+        if not choices:
+            yield {"public_id": public_id, "channel": channel, "project_id": None, "grade": None}
+        for project_id, grade in choices:
+            yield {
+                "public_id": public_id,
+                "channel": channel,
+                "project_id": project_id,
+                "grade": grade if graded else None,
+            }
 
 
 def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, bytes], dict[str, str]]:
@@ -726,33 +855,23 @@ def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, byt
     results: list[figures.Figure] = []
     if vote is not None:
         if vote.phase(moment) == VotePhase.CLOSED:
-            ballots = (
-                Ballot.objects.filter(vote=vote)
-                .filter(choices__isnull=False)
-                .values("public_id", "channel", "choices__project_id", "choices__grade")
-                .order_by("public_id", "choices__project_id")
-            )
+            tally = vote_results(vote)
             tables.append(
                 Table(
                     "ballots",
                     "Ballots of the public vote",
-                    "One row per project chosen or graded on a "
-                    "ballot (the same ballots as ballots.pb, Pabulib format).",
+                    "The ballots as counted, the same as ballots.pb (Pabulib format): one row per project "
+                    "chosen (approval) or graded (majority judgment: every project on the ballot, ungraded "
+                    "ones with 0 as counted) on a ballot, and one row with an empty `project_id` for a "
+                    "ballot that chose nothing. Choices of projects no longer on the ballot are left out, "
+                    "as the count leaves them.",
                     BALLOT_COLUMNS,
-                ).fill(
-                    {
-                        "public_id": b["public_id"],
-                        "channel": b["channel"],
-                        "project_id": b["choices__project_id"],
-                        "grade": b["choices__grade"],
-                    }
-                    for b in ballots
-                )
+                ).fill(_ballot_rows(vote, {project.id for project in tally.projects}))
             )
             out = io.StringIO()
             pabulib_write(vote, out)
             files["ballots.pb"] = out.getvalue().encode("utf-8")
-            results = figures.budget_figures(vote.pk, vote_results(vote))
+            results = figures.budget_figures(vote.pk, tally)
         else:
             notes["vote_closed"] = (
                 "The ballots and results of the public vote are published when voting closes."
