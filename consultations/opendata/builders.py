@@ -325,7 +325,9 @@ def _counted(moment, watermark) -> int | None:
     `watermark` (its latest change), 0 when it came later; None without a report version."""
     if watermark is _NO_REPORT:
         return None
-    return 1 if watermark is not None and moment <= watermark else 0
+    if watermark is None:  # the version read no row of this kind
+        return 0
+    return 1 if moment is None or moment <= watermark else 0  # no date: as old as the data
 
 
 _NO_REPORT = object()

@@ -234,3 +234,18 @@ def test_majority_judgment_ballots_csv_gives_every_project_its_grade_as_counted(
     assert from_csv == pb_ballots(files["ballots.pb"])
     assert all(len(projects) == 3 for projects, _points, _method in from_csv.values()), "ungraded: 0"
     assert all(check.ok for check in compare(files))
+
+
+def test_beat_queues_the_builds_of_datasets_missing_or_out_of_date_and_only_those(filled, voted_call):
+    from consultations.opendata.tasks import opendatasets_refresh_task
+
+    OutboxTask.objects.all().delete()
+    assert opendatasets_refresh_task() == 2, "the closed consultation and the call"
+    assert opendatasets_refresh_task() == 0, "already queued"
+    build(filled.consultation)
+    build(voted_call.call)
+    OpenDataset.objects.update(requested_at=None)
+    assert opendatasets_refresh_task() == 0, "up to date"
+    report_compile(consultation=filled.consultation)  # the report at closing: a new stage
+    OpenDataset.objects.update(requested_at=None)
+    assert opendatasets_refresh_task() == 1
