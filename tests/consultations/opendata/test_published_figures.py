@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import OutboxTask
 from consultations.budgets.models import Ballot, BallotChoice
 from consultations.calls.models import Project
 from consultations.feedback.services import report_compile
-from consultations.models import Vote
+from consultations.models import Answer, Response, Vote
 from consultations.opendata.models import OpenDataset
 from consultations.opendata.recompute import compare
 from consultations.services import contribution_moderate
@@ -49,6 +50,11 @@ def test_results_quote_the_pinned_report_version_as_the_api_and_the_outcome_page
     )
     late = person(9)
     Vote.objects.create(statement=filled.statements[0], participant=late, value=1)
+    # A response typed in later (a paper form): in the open data, not in the pinned version.
+    typed = Response.objects.create(
+        consultation=consultation, participant=late, status="submitted", submitted_at=timezone.now()
+    )
+    Answer.objects.create(response=typed, question_id=single.id, choice_id=single.choices[0][0])
     assert report_compile(consultation=consultation).version == 2
 
     files = consultation_files(en, consultation)
@@ -68,6 +74,7 @@ def test_results_quote_the_pinned_report_version_as_the_api_and_the_outcome_page
             )
     assert {r["in_report"] for r in rows(files, "statement_votes.csv")} == {"0", "1"}, "the late vote"
     assert len(rows(files, "statement_votes.csv")) == 6
+    assert sorted(r["in_report"] for r in rows(files, "responses.csv")) == ["0", "1", "1", "1"]
 
     body = en.get(page.url).content.decode()
     assert f'data-figure="participants">{quoted["participants"]["value"]}<' in body
