@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.notifications import email_send, email_send_to, refused_for_good
 from accounts.outbox import outbox_enqueue
 from consultations.models import Idea, Response, Statement, Vote
+from consultations.opendata.services import opendataset_request_for
 
 from .models import OutcomeAnnouncement, OutcomeNotification, OutcomePage, SiteMessage, SiteSettings
 
@@ -27,6 +28,8 @@ def outcome_published(*, page: OutcomePage) -> bool:
         from .tasks import outcome_announce_task
 
         outbox_enqueue(outcome_announce_task, page.pk)
+    # The consultation's open data quotes the report version the page pins (docs/opendata.md).
+    opendataset_request_for(consultation_id=page.consultation_id)
     return created
 
 

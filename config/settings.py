@@ -420,6 +420,10 @@ CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
     "task": "cms.tasks.outcome_announcements_resume_task",
     "schedule": 60 * 60,
 }
+CELERY_BEAT_SCHEDULE["opendata-refresh"] = {
+    "task": "consultations.opendata.tasks.opendatasets_refresh_task",
+    "schedule": env.int("OPENDATA_REFRESH_SECONDS", default=300),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Wagtail --------------------------------------------------------------------------------------------

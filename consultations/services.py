@@ -404,7 +404,16 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
     transaction.on_commit(page_cache_forget)  # visitors stop seeing what was hidden at once, too
+    _opendata_changed(item.consultation_id, withdraw=kind == ModerationAction.Kind.HIDE)
     return item
+
+
+def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:
+    """A closed consultation's open data shows what the site shows: rebuild it (queued in this
+    transaction); what was hidden is withdrawn from it at once (docs/opendata.md)."""
+    from .opendata.services import opendataset_request_for
+
+    opendataset_request_for(consultation_id=consultation_id, withdraw=withdraw)
 
 
 @transaction.atomic
@@ -448,8 +457,12 @@ def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
         raise ResponseRefused(_("Choose one of the statuses offered."))
     if status != Idea.Status.RECEIVED and not answer.strip():
         raise ResponseRefused(_("Explain the status: participants see the reason."))
-    Idea.objects.filter(pk=idea.pk).update(status=status, answer=answer.strip(), answered_at=timezone.now())
-    transaction.on_commit(page_cache_forget)
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(
+            status=status, answer=answer.strip(), answered_at=timezone.now()
+        )
+        _opendata_changed(idea.consultation_id)
+        transaction.on_commit(page_cache_forget)
     idea.refresh_from_db()
     return idea
 
@@ -537,6 +550,7 @@ def comment_delete(*, comment: Comment, author) -> Comment:
     comment.save(update_fields=["text", "status"])
     Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
     transaction.on_commit(page_cache_forget)
+    _opendata_changed(comment.consultation_id, withdraw=True)
     return comment
 
 
@@ -595,4 +609,5 @@ def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
         idea=source, moderator=moderator, kind=ModerationAction.Kind.MERGE, reason=reason
     )
     transaction.on_commit(page_cache_forget)
+    _opendata_changed(source.consultation_id)
     return source

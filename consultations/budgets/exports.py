@@ -58,6 +58,23 @@ def _ballots(vote: PublicVote) -> Iterator[tuple[str, str, list[tuple[int, int |
             yield current, channel, choices
 
 
+def counted_ballots(vote: PublicVote, on_ballot: set[int]) -> Iterator[tuple[str, str, list[tuple]]]:
+    """Every ballot as the site counts it: (public id, `internet` or `paper`, [(project id, grade)]).
+
+    Choices of projects no longer on the ballot (`on_ballot`) are left out, as the count leaves them;
+    a ballot without choices is kept (it counts in the number of ballots). Majority judgment: every
+    project, ungraded ones with the default score 0 ("to reject", as counted), by decreasing points.
+    What `ballots.pb` and the open data's `ballots.csv` both write."""
+    graded = vote.method == Method.MAJORITY_JUDGMENT
+    for public_id, channel, choices in _ballots(vote):
+        choices = [(pk, grade or 0) for pk, grade in choices if pk in on_ballot]
+        if graded:
+            graded_ids = {pk for pk, _grade in choices}
+            choices += [(pk, 0) for pk in sorted(on_ballot - graded_ids)]
+            choices.sort(key=lambda choice: (-choice[1], choice[0]))
+        yield public_id, "paper" if channel == "paper" else "internet", choices
+
+
 def pabulib_write(vote: PublicVote, out) -> None:
     """Write the vote's Pabulib file to the text stream `out`."""
     results = vote_results(vote)
@@ -67,19 +84,12 @@ def pabulib_write(vote: PublicVote, out) -> None:
     call = vote.call
     # Every ballot, as the site counts them (see the module's docstring).
     votes = []
-    on_ballot = set(by_id)
-    for public_id, channel, choices in _ballots(vote):
-        choices = [(pk, grade) for pk, grade in choices if pk in on_ballot]
-        method = "paper" if channel == "paper" else "internet"
+    for public_id, method, choices in counted_ballots(vote, set(by_id)):
+        chosen = ",".join(str(pk) for pk, _grade in choices)
         if graded:
-            # Every project, ungraded ones with the default score (0), in decreasing order of points.
-            graded_ids = {pk for pk, _grade in choices}
-            choices += [(pk, 0) for pk in sorted(on_ballot - graded_ids)]
-            choices.sort(key=lambda choice: (-(choice[1] or 0), choice[0]))
-            points = ",".join(str(grade or 0) for _pk, grade in choices)
-            votes.append([public_id, ",".join(str(pk) for pk, _g in choices), points, method])
+            votes.append([public_id, chosen, ",".join(str(grade) for _pk, grade in choices), method])
         else:
-            votes.append([public_id, ",".join(str(pk) for pk, _g in choices), method])
+            votes.append([public_id, chosen, method])
     writer = csv.writer(out, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     budget = vote.budget_limit
     meta = [

@@ -462,6 +462,9 @@ def laureates_publish(*, call: CallPage, actor) -> int:
     laureates = list(call.projects.filter(status=Status.SELECTED))
     for project in laureates:  # now public: the site search finds them
         index.insert_or_update_object(project)
+    from ..opendata.services import CALL, opendataset_request
+
+    opendataset_request(kind=CALL, pk=call.pk)  # the call's open data lists them from now on
     return len(laureates)
 
 

@@ -128,6 +128,10 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             corrections_mark=corrections,
             data=data,
         )
+        if consultation.closes_at <= timezone.now():  # the report at closing: its open data quotes it
+            from ..opendata.services import opendataset_request_for
+
+            opendataset_request_for(consultation_id=consultation.pk)
     logger.info("report compiled consultation=%s version=%s", consultation.pk, snapshot.version)
     return snapshot
 

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from ..budgets.exports import pabulib_write
-from ..budgets.models import Ballot, PublicVote
+from ..budgets.exports import counted_ballots, pabulib_write
+from ..budgets.models import Ballot, Method, PublicVote
 from ..budgets.models import Phase as VotePhase
 from ..budgets.selectors import vote_results
 from ..calls.models import ApplicantType, CallKind, CallPage, Project
@@ -164,6 +164,13 @@ RESPONSE_COLUMNS = [
         "How it came in: `online`, `paper` (a paper form typed in) or `polis` (imported).",
         "channel",
     ),
+    Column(
+        "in_report",
+        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
+        "empty when no report version is published yet.",
+        "in_report",
+        "integer",
+    ),
 ]
 
 ANSWER_COLUMNS = [
@@ -216,6 +223,13 @@ STATEMENT_VOTE_COLUMNS = [
     Column("value", "1 agree, -1 disagree, 0 pass (the coding of Pol.is).", "value", "integer"),
     Column(
         "channel", "How it came in: `online` or `polis` (imported from a Pol.is conversation).", "channel"
+    ),
+    Column(
+        "in_report",
+        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
+        "empty when no report version is published yet.",
+        "in_report",
+        "integer",
     ),
 ]
 
@@ -292,17 +306,41 @@ RESULT_COLUMNS = [
     Column("subject_id", "Its id (a question's id, a statement's, a project's…).", "1"),
     Column("measure", "The figure (see README: “Results”).", "2"),
     Column("value", "Its value as published (decimals with a point; empty when undefined).", "3"),
+    Column(
+        "report_version",
+        "The report version the figure is quoted from (its number, the API's `report.version`); empty "
+        "for a figure computed from the data of this dataset when it was built.",
+        "report_version",
+        "integer",
+    ),
+    Column(
+        "report_compiled_at",
+        "When that report version was compiled (UTC).",
+        "report_compiled_at",
+        "datetime",
+        iso,
+    ),
 ]
 
 
-def _results_table(rows: list[figures.Figure]) -> Table:
+def _results_table(rows: list[figures.Figure], *, report=None, report_rows=()) -> Table:
+    """`report_rows` are quoted from the published report version `report`, the others computed from
+    the data when the dataset is built."""
+
+    def row(figure, snapshot=None) -> dict:
+        return {
+            **{str(i): value for i, value in enumerate(figure)},
+            "report_version": snapshot.version if snapshot else None,
+            "report_compiled_at": snapshot.compiled_at if snapshot else None,
+        }
+
     return Table(
         "results",
         "Published figures",
         "Every figure the site publishes from these data; `manage.py opendata_recompute` recomputes "
         "each of them from the other files.",
         RESULT_COLUMNS,
-    ).fill({str(i): value for i, value in enumerate(row)} for row in rows)
+    ).fill([*(row(figure, report) for figure in report_rows), *(row(figure) for figure in rows)])
 
 
 def _published_statements(consultation):
@@ -321,7 +359,22 @@ def _published_statements(consultation):
     )
 
 
-def consultation_tables(consultation: ConsultationPage) -> list[Table]:
+def _counted(moment, watermark) -> int | None:
+    """1 when a row written at `moment` was read by the report version whose input ended at
+    `watermark` (its latest change), 0 when it came later; None without a report version."""
+    if watermark is _NO_REPORT:
+        return None
+    if watermark is None:  # the version read no row of this kind
+        return 0
+    return 1 if moment is None or moment <= watermark else 0  # no date: as old as the data
+
+
+_NO_REPORT = object()
+
+
+def consultation_tables(consultation: ConsultationPage, report=None) -> list[Table]:
+    """The tables of a closed consultation; results quote the published report version `report`
+    (`selectors.report_published`), and responses and votes say whether it counted them."""
     scope = f"consultation:{consultation.pk}"
     respondent = pseudonymiser(scope=scope, domain="respondent")
     voter = pseudonymiser(scope=scope, domain="voter")
@@ -345,10 +398,16 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         )
     ]
     responses = Response.objects.submitted().filter(consultation=consultation)
+    responses_read = report.responses_updated_at if report else _NO_REPORT
     response_rows = [
-        {**row, "respondent_id": respondent(f"response:{row['id']}")}
+        {
+            **row,
+            "respondent_id": respondent(f"response:{row['id']}"),
+            "in_report": _counted(row["submitted_at"], responses_read),
+        }
         for row in responses.values(
-            "id", *[c.source for c in RESPONSE_COLUMNS if c.source != "respondent_id"]
+            "id",
+            *{"submitted_at", *[c.source for c in RESPONSE_COLUMNS]} - {"respondent_id", "in_report"},
         )
     ]
     response_rows.sort(key=lambda row: row["respondent_id"])  # not in the order they were sent
@@ -398,11 +457,13 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             for s in statements
         )
     )
-    computed = {"voter_id"}
+    computed = {"voter_id", "in_report"}
     vote_sources = [c.source for c in STATEMENT_VOTE_COLUMNS if c.source not in computed]
+    votes_read = report.votes_updated_at if report else _NO_REPORT
     vote_rows = [
         {
             **row,
+            "in_report": _counted(row["created_at"], votes_read),
             "voter_id": voter(f"user:{row['participant_id']}")
             if row["participant_id"]
             else voter(f"external:{row['external_participant_id']}")
@@ -410,7 +471,7 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
             else voter(f"vote:{row['id']}"),
         }
         for row in Vote.objects.filter(statement_id__in=statement_ids)
-        .values("id", "participant_id", "external_participant_id", *vote_sources)
+        .values("id", "participant_id", "external_participant_id", "created_at", *vote_sources)
         .order_by()
         .iterator(chunk_size=loaders.CHUNK_SIZE)
     ]
@@ -489,8 +550,16 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
         ).fill(comment_rows)
     )
 
-    results, hidden = consultation_figures(consultation, statements=statements, questions=questions)
-    results_table = _results_table(results)
+    counts = {s.pk: (s.agree, s.disagree, s.passed) for s in statements}
+    if report is None:
+        results, hidden = consultation_figures(consultation, questions=questions)
+        results_table = _results_table(results + figures.statement_figures(counts))
+    else:
+        counted = {row["id"] for row in response_rows if row["in_report"]}
+        quoted, hidden = report_figures(
+            consultation, report, questions=questions, statement_ids=statement_ids, counted=counted
+        )
+        results_table = _results_table(figures.statement_figures(counts), report=report, report_rows=quoted)
     if hidden:
         results_table.description += (
             " Hidden to protect small groups (empty values; see “Small groups”): " + ", ".join(hidden) + "."
@@ -499,37 +568,99 @@ def consultation_tables(consultation: ConsultationPage) -> list[Table]:
     return tables
 
 
-def consultation_figures(consultation, *, statements, questions) -> tuple[list[figures.Figure], list[str]]:
-    """The figures the site publishes, computed as the site computes them (from the database), and the
-    labels (`question/<id>/<measure>`) of those hidden to protect small groups. A personal question's
-    figures are its totals with small groups hidden (`disclosure.protect`)."""
-    personal = {q.id for q in questions if q.personal}
+def report_figures(consultation, report, *, questions, statement_ids, counted) -> tuple[list, list[str]]:
+    """The figures of the published report version that the open data lets anyone recompute: the
+    questionnaire's (the summaries the outcome page and the report show), its participants and the
+    votes it read (the API's `report.response_count` and `report.vote_count`); and the labels of the
+    figures hidden to protect small groups.
+
+    The votes it read include votes on statements that are not published (hidden by moderation, or
+    awaiting it): statement_votes.csv leaves them out, so their number is given apart
+    (`votes_unpublished`, counted here from the database) and `votes` is recomputed as the published
+    votes it counted plus that number. A personal question's totals are worked out from the responses
+    the version counted (`counted`, their ids), with small groups hidden, as when there is no version:
+    the version keeps them whole for the officials who read the report."""
+    data = report.data
+    published_ids = {q.id for q in questions if not q.personal}
+    summary = {
+        "participants": report.response_count,
+        "questions": [q for q in data.get("questions", []) if q["id"] in published_ids],
+        "open_answers": data.get("open_answers", 0),
+    }
+    read = Vote.objects.filter(statement__consultation=consultation)
+    read = read.filter(created_at__lte=report.votes_updated_at) if report.votes_updated_at else read.none()
+    unpublished = read.exclude(statement_id__in=statement_ids).count()
+    subject = ("consultation", str(consultation.pk))
+    personal, hidden = _personal_figures(consultation, questions, responses=counted)
+    return [
+        *figures.questionnaire_figures(consultation.pk, summary),
+        *personal,
+        (*subject, "votes", figures.fmt(report.vote_count)),
+        (*subject, "votes_unpublished", figures.fmt(unpublished)),
+    ], hidden
+
+
+def consultation_figures(consultation, *, questions) -> tuple[list[figures.Figure], list[str]]:
+    """The questionnaire's figures computed as the site computes them (from the database), when no
+    report version is published yet, and the labels (`question/<id>/<measure>`) of those hidden to
+    protect small groups."""
+    published_ids = {q.id for q in questions if not q.personal}
+    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in published_ids]
     participants = Response.objects.submitted().filter(consultation=consultation).count()
     summary = summarise(
-        loaders.question_specs(consultation),
-        loaders.answer_rows(consultation.pk),
+        specs,
+        (row for row in loaders.answer_rows(consultation.pk) if row.question_id in published_ids),
+        participants=participants,
+    )
+    personal, hidden = _personal_figures(consultation, questions, responses=None)
+    return figures.questionnaire_figures(consultation.pk, summary) + personal, hidden
+
+
+def _personal_figures(consultation, questions, *, responses: set[int] | None) -> tuple[list, list[str]]:
+    """A personal question's figures (an age band, or a question its organiser marked personal): its
+    totals over the sent responses (or those with an id in `responses`), with every group of fewer than
+    OPENDATA_SMALL_CELL people hidden and whatever would give it back (`disclosure.protect`); and the
+    labels of the hidden figures."""
+    personal = {q.id for q in questions if q.personal}
+    if not personal:
+        return [], []
+    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in personal]
+    if responses is None:
+        participants = Response.objects.submitted().filter(consultation=consultation).count()
+    else:
+        participants = len(responses)
+    summary = summarise(
+        specs,
+        (
+            row
+            for row in loaders.answer_rows(consultation.pk)
+            if row.question_id in personal and (responses is None or row.response_id in responses)
+        ),
         participants=participants,
         hide_small_groups=False,
     )
     raw = figures.questionnaire_figures(consultation.pk, summary)
     for question in summary["questions"]:
-        if question["id"] in personal:
-            disclosure.protect(question, threshold=settings.OPENDATA_SMALL_CELL)
-    published = figures.questionnaire_figures(consultation.pk, summary)
-    hidden = [f"{t}/{i}/{m}" for (t, i, m, v), shown in zip(raw, published, strict=True) if v != shown[3]]
-    counts = {s.pk: (s.agree, s.disagree, s.passed) for s in statements}
-    return published + figures.statement_figures(counts), hidden
+        disclosure.protect(question, threshold=settings.OPENDATA_SMALL_CELL)
+    shown = figures.questionnaire_figures(consultation.pk, summary)
+    hidden = [f"{t}/{i}/{m}" for (t, i, m, v), after in zip(raw, shown, strict=True) if v != after[3]]
+    # The consultation's own rows (participants, written answers) come from the other questions' summary.
+    return [row for row in shown if row[0] == "question"], hidden
 
 
-def consultation_dataset(consultation: ConsultationPage) -> Dataset:
+def consultation_dataset(consultation: ConsultationPage, report=None) -> Dataset:
     with translation.override(settings.LANGUAGE_CODE):
-        tables = consultation_tables(consultation)
+        tables = consultation_tables(consultation, report=report)
         homepage = absolute(consultation.url or "/")
         producer = consultation.organisation.name
         return dataset_files(
             slug=f"concerto-consultation-{consultation.pk}-open-data",
             title=f"{consultation.title} — open data",
-            introduction=_introduction(producer, homepage, consultation.closes_at),
+            introduction=[
+                *_introduction(producer, homepage, consultation.closes_at),
+                "",
+                _report_line(report),
+            ],
             tables=tables,
             extra_files={},
             extra_readme={
@@ -540,6 +671,19 @@ def consultation_dataset(consultation: ConsultationPage) -> Dataset:
             homepage=homepage,
             notes={},
         )
+
+
+def _report_line(report) -> str:
+    if report is None:
+        return (
+            "Report version: none published yet; results.csv gives the figures computed from these "
+            "files' data when they were built."
+        )
+    return (
+        f"Report version: {report.version}, compiled on {iso(report.compiled_at)} — the version the "
+        "outcome page quotes (else the report at closing). results.csv quotes its figures; `in_report` "
+        "in responses.csv and statement_votes.csv says what it counted."
+    )
 
 
 def _introduction(producer: str, homepage: str, closes_at) -> list[str]:
@@ -569,17 +713,33 @@ README_NOTES = {
         "comments; nothing hidden by moderation, awaiting it, or deleted by its author."
     ),
     "Results": (
-        "results.csv lists every published figure as (subject_type, subject_id, measure, value). "
-        "Questions (personal ones with small groups hidden, see “Small groups”): `respondents`; choices: "
+        "results.csv lists every published figure as (subject_type, subject_id, measure, value), and the "
+        "report version it is quoted from (`report_version`, `report_compiled_at`). The report version is "
+        "the one the consultation's outcome page pins (the API's `report`), else the report compiled at "
+        "closing; the figures of the questionnaire and of participation are quoted from it, and "
+        "`in_report` in responses.csv and statement_votes.csv says which rows it counted (a row sent or "
+        "cast after it was compiled: 0). "
+        "Questions (personal ones computed from the counted responses, with small groups hidden, see “Small "
+        "groups”): `respondents`; choices: "
         "`choice:<id>:count` and `choice:<id>:percent` (share of the question's respondents, in %, one "
         "decimal), `other_answers` (texts written for “Other”); rankings: `choice:<id>:count`, "
         "`mean_rank`, `borda` (n − rank points for n choices), `first`; scales and numbers: `n`, `mean` "
         "(2 decimals), `median`, `min`/`max` (numbers) or `value:<v>:count` (scales); texts: "
-        "`text_answers`. `consultation/participants` is the number of sent responses. Statements: "
-        "`agree`, `disagree`, `pass`, `votes` and the shares `agree_share`, `disagree_share`, "
-        "`pass_share` (4 decimals). Budget votes: `ballots`, `spent`; projects: `votes`, `share`, "
-        "`rank`, `selected`, `majority_grade` (see the method in docs/budgets.md). Recompute them "
-        "with `python manage.py opendata_recompute <zip or folder>` (docs/opendata.md)."
+        "`text_answers`. `consultation/participants` is the number of sent responses, `open_answers` the "
+        "number of written answers, `votes` the number of votes on statements the report read — including "
+        "votes on statements that are not published (hidden by moderation or awaiting it), which are not "
+        "in statement_votes.csv: their number is `votes_unpublished`, given as is (it cannot be recomputed "
+        "from these files; the recompute prints it as GIVEN and checks `votes` as the counted published "
+        "votes plus it). Statements (computed from statement_votes.csv as the statements' pages show them, "
+        "no report version): `agree`, `disagree`, `pass`, `votes` and the shares `agree_share`, "
+        "`disagree_share`, `pass_share` (4 decimals). Budget votes: `ballots`, `spent`; projects: `votes`, "
+        "`share`, `rank`, `selected`, `majority_grade` (see the method in docs/budgets.md). Recompute them "
+        "with `python manage.py opendata_recompute <zip or folder>` (docs/opendata.md). "
+        "Not in results.csv, because these files cannot give them: the report's opinion groups "
+        "(they also read the votes on hidden statements), the themes of written answers (the texts are "
+        "not published) and the confidence intervals. A response changed after the quoted version was "
+        "compiled (possible only when it was compiled before closing) is published as it is now, and the "
+        "recompute shows the difference."
     ),
 }
 # How a personal question's figures are published; the threshold is the setting OPENDATA_SMALL_CELL.
@@ -742,7 +902,12 @@ STATUS_COLUMNS = [
 ]
 BALLOT_COLUMNS = [
     Column("ballot_id", "Random id of the ballot (the same as in ballots.pb); never the voter.", "public_id"),
-    Column("project_id", "A project chosen (or graded) on it.", "project_id", "integer"),
+    Column(
+        "project_id",
+        "A project chosen (or graded) on it; empty for a ballot that chose nothing.",
+        "project_id",
+        "integer",
+    ),
     Column("grade", "Majority judgment: the grade, 0 (to reject) to 6 (excellent).", "grade", "integer"),
     Column(
         "voting_method",
@@ -751,6 +916,21 @@ BALLOT_COLUMNS = [
         value=lambda channel: "paper" if channel == Ballot.Channel.PAPER else "internet",
     ),
 ]
+
+
+def _ballot_rows(vote: PublicVote, on_ballot: set[int]):
+    graded = vote.method == Method.MAJORITY_JUDGMENT
+    for public_id, method, choices in counted_ballots(vote, on_ballot):
+        channel = Ballot.Channel.PAPER if method == "paper" else Ballot.Channel.ONLINE
+        if not choices:
+            yield {"public_id": public_id, "channel": channel, "project_id": None, "grade": None}
+        for project_id, grade in choices:
+            yield {
+                "public_id": public_id,
+                "channel": channel,
+                "project_id": project_id,
+                "grade": grade if graded else None,
+            }
 
 
 def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, bytes], dict[str, str]]:
@@ -798,33 +978,23 @@ def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, byt
     results: list[figures.Figure] = []
     if vote is not None:
         if vote.phase(moment) == VotePhase.CLOSED:
-            ballots = (
-                Ballot.objects.filter(vote=vote)
-                .filter(choices__isnull=False)
-                .values("public_id", "channel", "choices__project_id", "choices__grade")
-                .order_by("public_id", "choices__project_id")
-            )
+            tally = vote_results(vote)
             tables.append(
                 Table(
                     "ballots",
                     "Ballots of the public vote",
-                    "One row per project chosen or graded on a "
-                    "ballot (the same ballots as ballots.pb, Pabulib format).",
+                    "The ballots as counted, the same as ballots.pb (Pabulib format): one row per project "
+                    "chosen (approval) or graded (majority judgment: every project on the ballot, ungraded "
+                    "ones with 0 as counted) on a ballot, and one row with an empty `project_id` for a "
+                    "ballot that chose nothing. Choices of projects no longer on the ballot are left out, "
+                    "as the count leaves them.",
                     BALLOT_COLUMNS,
-                ).fill(
-                    {
-                        "public_id": b["public_id"],
-                        "channel": b["channel"],
-                        "project_id": b["choices__project_id"],
-                        "grade": b["choices__grade"],
-                    }
-                    for b in ballots
-                )
+                ).fill(_ballot_rows(vote, {project.id for project in tally.projects}))
             )
             out = io.StringIO()
             pabulib_write(vote, out)
             files["ballots.pb"] = out.getvalue().encode("utf-8")
-            results = figures.budget_figures(vote.pk, vote_results(vote))
+            results = figures.budget_figures(vote.pk, tally)
         else:
             notes["vote_closed"] = (
                 "The ballots and results of the public vote are published when voting closes."

@@ -24,7 +24,10 @@ def fmt(value) -> str:
 
 def questionnaire_figures(consultation_id, summary: dict) -> list[Figure]:
     """Figures of `feedback.analysis.questionnaire.summarise`'s result."""
-    rows = [("consultation", str(consultation_id), "participants", fmt(summary["participants"]))]
+    rows = [
+        ("consultation", str(consultation_id), "participants", fmt(summary["participants"])),
+        ("consultation", str(consultation_id), "open_answers", fmt(summary.get("open_answers", 0))),
+    ]
     for question in summary["questions"]:
         qid = question["id"]
 

@@ -3,7 +3,9 @@
 anyone can run on a downloaded dataset.
 
 The questionnaire figures come from `feedback.analysis.questionnaire.summarise`, and the budget results
-from `budgets.tally` (reading `ballots.pb`): the very functions the site counts with.
+from `budgets.tally` (reading `ballots.pb`): the very functions the site counts with. Figures quoted from
+a report version are recomputed from the rows it counted (`in_report` is not 0). A figure the files
+cannot give (`GIVEN`: the votes on statements not published) is printed, never counted as checked.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ class DatasetError(Exception):
     """The folder or ZIP is not an open-data dataset of ours (a file is missing or unreadable)."""
 
 
+# Figures of results.csv that the files cannot give, only use (see the dataset's README, "Results").
+GIVEN = {("consultation", "votes_unpublished")}
+
+
 @dataclass(frozen=True)
 class Check:
     subject_type: str
@@ -37,9 +43,13 @@ class Check:
     not_recomputable: str = ""
 
     @property
+    def given(self) -> bool:
+        return (self.subject_type, self.measure) in GIVEN and self.published is not None
+
+    @property
     def ok(self) -> bool:
-        """No difference: recomputed to the same value, or not recomputable by design."""
-        return bool(self.not_recomputable) or self.published == self.recomputed
+        """No difference: recomputed to the same value, given as is, or not recomputable by design."""
+        return self.given or bool(self.not_recomputable) or self.published == self.recomputed
 
     @property
     def label(self) -> str:
@@ -97,11 +107,14 @@ def _questionnaire(files) -> list[figures.Figure]:
         )
         for q in questions
     ]
-    respondents = {row["respondent_id"] for row in _csv(files, "responses.csv")}
+    # Those the published report version counted (all of them when there is none: `in_report` empty).
+    respondents = {
+        row["respondent_id"] for row in _csv(files, "responses.csv") if row.get("in_report", "") != "0"
+    }
     codes = {respondent: index for index, respondent in enumerate(sorted(respondents))}
     answers = (
         AnswerRow(
-            response_id=codes.get(a["respondent_id"], -1),
+            response_id=codes[a["respondent_id"]],
             question_id=a["question_id"],
             choice_id=a["choice_id"],
             has_text=a["text_given"] == "1",
@@ -109,6 +122,7 @@ def _questionnaire(files) -> list[figures.Figure]:
             position=int(a["position"]) if a["position"] else None,
         )
         for a in _csv(files, "answers.csv")
+        if a["respondent_id"] in codes
     )
     consultation_id = next(
         (r["subject_id"] for r in _csv(files, "results.csv") if r["subject_type"] == "consultation"), ""
@@ -119,9 +133,17 @@ def _questionnaire(files) -> list[figures.Figure]:
 
 def _statements(files) -> list[figures.Figure]:
     counts: dict[int, Counter] = {int(s["id"]): Counter() for s in _csv(files, "statements.csv")}
-    for vote in _csv(files, "statement_votes.csv"):
+    votes = _csv(files, "statement_votes.csv")
+    for vote in votes:
         counts.setdefault(int(vote["statement_id"]), Counter())[int(vote["value"])] += 1
-    return figures.statement_figures({pk: (c[1], c[-1], c[0]) for pk, c in counts.items()})
+    rows = figures.statement_figures({pk: (c[1], c[-1], c[0]) for pk, c in counts.items()})
+    published = {(r["subject_type"], r["measure"]): r for r in _csv(files, "results.csv")}
+    unpublished = published.get(("consultation", "votes_unpublished"))
+    if unpublished is not None:  # the votes the report version read: published ones it counted + given
+        counted = sum(1 for vote in votes if vote.get("in_report") == "1")
+        total = counted + int(unpublished["value"] or 0)
+        rows.append(("consultation", unpublished["subject_id"], "votes", figures.fmt(total)))
+    return rows
 
 
 def _budget(files) -> list[figures.Figure]:

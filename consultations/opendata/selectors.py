@@ -1,18 +1,12 @@
-"""Reads of the open data: which consultations and calls have a public dataset, and their files
-(built from the database, remembered for a while)."""
+"""Reads of the open data: which consultations and calls have a public dataset, the report version
+it quotes, and its stored files (built by a task: services.py)."""
 
-from django.core.cache import cache
-from django.db.models import Max
 from django.utils import timezone
 
 from ..calls.models import CallPage
-from ..models import Comment, ConsultationPage, Idea, ModerationAction
-from . import builders
-from .tables import Dataset
-
-# Built datasets are remembered this long, the page and its downloads then showing the same files and
-# checksums; what can change after closing is part of a consultation's key (`_after_closing_changes`).
-DATASET_SECONDS = 10 * 60
+from ..feedback.models import ReportSnapshot
+from ..models import ConsultationPage
+from .models import OpenDataset
 
 
 def consultations_public():
@@ -32,36 +26,45 @@ def calls_public():
     )
 
 
-def _cached(key: str, build) -> Dataset:
-    dataset = cache.get(key)
-    if dataset is None:
-        dataset = build()
-        cache.set(key, dataset, DATASET_SECONDS)
-    return dataset
-
-
-def _after_closing_changes(consultation: ConsultationPage) -> str:
-    """What can still change a closed consultation's data, in a few numbers: moderation (anywhere: one
-    cheap query), comments deleted by their authors, answers to ideas. A change makes a new dataset at
-    once, so that content a moderator hides leaves the open data with it."""
-    moderation = ModerationAction.objects.aggregate(last=Max("id"))["last"] or 0
-    comments = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).count()
-    answered = Idea.objects.filter(consultation=consultation).aggregate(last=Max("answered_at"))["last"]
-    return f"{moderation}:{comments}:{int(answered.timestamp()) if answered else 0}"
-
-
-def consultation_dataset(consultation: ConsultationPage) -> Dataset:
-    """The dataset of a closed consultation (the caller checks `builders.consultation_published`)."""
-    stamp = int((consultation.last_published_at or consultation.closes_at).timestamp())
-    changes = _after_closing_changes(consultation)
-    return _cached(
-        f"opendata:consultation:{consultation.pk}:{stamp}:{changes}",
-        lambda: builders.consultation_dataset(consultation),
+def report_published(consultation: ConsultationPage) -> ReportSnapshot | None:
+    """The report version whose figures the open data quotes: the one a live, public outcome page of the
+    consultation pins (the most recently published page, when several pin one); else, once the
+    consultation is closed, its latest version compiled after closing (the report at closing, which
+    covers every contribution). None when there is neither yet."""
+    outcome_model = ConsultationPage._meta.get_field("outcome_pages").related_model  # cms's, by relation
+    pinned = (
+        outcome_model.objects.live()
+        .public()
+        .filter(consultation=consultation, report_version__isnull=False)
+        .order_by("-last_published_at", "-pk")
+        .values_list("report_version", flat=True)
+        .first()
+    )
+    if pinned is not None:
+        return ReportSnapshot.objects.filter(pk=pinned).first()
+    if consultation.closes_at > timezone.now():
+        return None
+    return (
+        ReportSnapshot.objects.filter(consultation=consultation, compiled_at__gte=consultation.closes_at)
+        .order_by("-version")
+        .first()
     )
 
 
-def call_dataset(call: CallPage) -> Dataset:
-    # What is published changes at the call's closing and the vote's: part of the key.
+def _stamp(page) -> int:
+    return int((page.last_published_at or page.closes_at).timestamp())
+
+
+def consultation_stage(consultation: ConsultationPage, report: ReportSnapshot | None = None) -> str:
+    """What a closed consultation's dataset covers: its published report version and its page's last
+    publication. A stored dataset of another stage is rebuilt."""
+    report = report if report is not None else report_published(consultation)
+    return f"report:{report.pk if report else 0}:page:{_stamp(consultation)}"
+
+
+def call_stage(call: CallPage) -> str:
+    """What a call's dataset covers: the milestones reached (closing, laureates, end of the public vote)
+    and its page's last publication."""
     now = timezone.now()
     vote = getattr(call, "public_vote", None)  # None when the call has no public vote
     milestones = (
@@ -70,5 +73,11 @@ def call_dataset(call: CallPage) -> Dataset:
         vote is not None and vote.closes_at <= now,
     )
     phases = "".join("1" if reached else "0" for reached in milestones)
-    stamp = int((call.last_published_at or call.closes_at).timestamp())
-    return _cached(f"opendata:call:{call.pk}:{stamp}:{phases}", lambda: builders.call_dataset(call))
+    return f"phases:{phases}:page:{_stamp(call)}"
+
+
+def dataset_of(*, consultation=None, call=None) -> OpenDataset | None:
+    """The stored dataset of a consultation or a call (built or not), or None."""
+    if consultation is not None:
+        return OpenDataset.objects.filter(consultation=consultation).first()
+    return OpenDataset.objects.filter(call=call).first()

@@ -1,5 +1,10 @@
 """The open-data pages: the catalogue, one page per consultation or call listing its files with their
-checksums, the downloads (ZIP or one file), and the `dispositif-aide` file of every call."""
+checksums, the downloads (ZIP or one file), and the `dispositif-aide` file of every call.
+
+The files are built by a task and stored (services.py); a request only reads them, and queues their
+build when they are missing or out of date."""
+
+import zipfile
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -9,8 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from . import builders, selectors
-from .tables import sha256
+from . import builders, selectors, services
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -57,18 +61,24 @@ def _call_or_404(call_id: int):
 
 
 def _file_rows(dataset, url_name: str, pk: int) -> list[dict]:
-    return [
-        {
-            "name": name,
-            "size": len(data),
-            "rows": dataset.row_counts.get(name.rsplit(".", 1)[0])
-            if name.endswith((".csv", ".json"))
-            else None,
-            "sha256": digest,
-            "url": reverse(url_name, args=[pk, name]),
-        }
-        for (name, data), digest in zip(dataset.files.items(), dataset.checksums().values(), strict=True)
-    ]
+    return [{**entry, "url": reverse(url_name, args=[pk, entry["name"]])} for entry in dataset.files]
+
+
+def _preparing() -> str:
+    return _(
+        "The files of this open data are being prepared: they are built in the background, usually "
+        "within a few minutes. Come back shortly."
+    )
+
+
+def _stored(*, kind: str, page, stage: str):
+    """The page's stored dataset if it can be served (else None), queueing a build (once) when there is
+    none, when it was withdrawn after a moderation, or when it covers an older stage of the page. The
+    stored files are served meanwhile, unless withdrawn: the request never builds them."""
+    dataset = selectors.dataset_of(**{kind: page})
+    if dataset is None or dataset.stage != stage or not dataset.servable:
+        services.opendataset_request(kind=kind, pk=page.pk)  # nothing more while one is queued
+    return dataset if dataset is not None and dataset.servable else None
 
 
 def _dataset_page(
@@ -76,16 +86,19 @@ def _dataset_page(
 ) -> TemplateResponse:
     context = {"page": page, "subject": page, "kind": kind, "waiting": waiting}
     if dataset is not None:
-        archive = dataset.zip()
         context.update(
             dataset=dataset,
             files=_file_rows(dataset, file_url, page.pk),
             zip_name=dataset.zip_name,
-            zip_size=len(archive),
-            zip_sha256=sha256(archive),
+            zip_size=dataset.zip_size,
+            zip_sha256=dataset.zip_sha256,
             zip_url=reverse(file_url, args=[page.pk, dataset.zip_name]),
+            built_at=dataset.built_at,
+            report=dataset.report_version,
             notes=[NOTES[code] for code in dataset.notes],
         )
+    elif not waiting:
+        context["waiting"] = _preparing()
     return TemplateResponse(request, "opendata/dataset.html", context)
 
 
@@ -106,24 +119,32 @@ def consultation_data(request, consultation_id: int):
             dataset=None,
             waiting=_waiting_for_closing(consultation),
         )
+    stage = selectors.consultation_stage(consultation)
     return _dataset_page(
         request,
         page=consultation,
         kind="consultation",
-        dataset=selectors.consultation_dataset(consultation),
+        dataset=_stored(kind="consultation", page=consultation, stage=stage),
         file_url="opendata_consultation_file",
     )
 
 
-def _download(dataset, filename: str) -> HttpResponse:
+def _download(request, page, dataset, filename: str):
+    """One file of the stored dataset, or its ZIP, read from storage."""
+    if dataset is None:  # not built yet (a build is queued)
+        return TemplateResponse(
+            request, "opendata/unavailable.html", {"page": page, "message": _preparing()}, status=404
+        )
     if filename == dataset.zip_name:
-        data = dataset.zip()
-    elif filename in dataset.files:
-        data = dataset.files[filename]
+        with dataset.archive.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type=CONTENT_TYPES["zip"])
+    elif filename in {entry["name"] for entry in dataset.files}:
+        with dataset.archive.open("rb") as stored, zipfile.ZipFile(stored) as archive:
+            data = archive.read(f"{dataset.slug}/{filename}")
+        extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+        response = HttpResponse(data, content_type=CONTENT_TYPES.get(extension, "text/plain; charset=utf-8"))
     else:
         raise Http404
-    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
-    response = HttpResponse(data, content_type=CONTENT_TYPES.get(extension, "text/plain; charset=utf-8"))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -137,18 +158,21 @@ def consultation_file(request, consultation_id: int, filename: str):
             {"page": consultation, "message": _waiting_for_closing(consultation)},
             status=404,
         )
-    return _download(selectors.consultation_dataset(consultation), filename)
+    stage = selectors.consultation_stage(consultation)
+    dataset = _stored(kind="consultation", page=consultation, stage=stage)
+    return _download(request, consultation, dataset, filename)
 
 
 def call_data(request, call_id: int):
     call = _call_or_404(call_id)
-    return _dataset_page(
-        request, page=call, kind="call", dataset=selectors.call_dataset(call), file_url="opendata_call_file"
-    )
+    dataset = _stored(kind="call", page=call, stage=selectors.call_stage(call))
+    return _dataset_page(request, page=call, kind="call", dataset=dataset, file_url="opendata_call_file")
 
 
 def call_file(request, call_id: int, filename: str):
-    return _download(selectors.call_dataset(_call_or_404(call_id)), filename)
+    call = _call_or_404(call_id)
+    dataset = _stored(kind="call", page=call, stage=selectors.call_stage(call))
+    return _download(request, call, dataset, filename)
 
 
 def calls_dispositif_aide(request):

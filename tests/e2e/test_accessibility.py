@@ -25,6 +25,7 @@ from cms.models import (
 from consultations.budgets.models import BallotChoice
 from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage, Idea, Response, Statement
+from consultations.opendata.services import opendataset_build
 from consultations.services import comment_post
 from tests.consultations.budgets.conftest import call_create as budget_call_create
 from tests.consultations.budgets.conftest import project_create as budget_project_create
@@ -116,6 +117,7 @@ def demo(transactional_db, django_db_serialized_rollback):
 
 def test_every_page_type_has_no_violation(demo, live_server, new_page):
     consultation, call = demo["consultation"], demo["call"]
+    opendataset_build(kind="call", pk=call.pk)  # the task's work: the page then lists the stored files
     idea = Idea.objects.filter(consultation=consultation).first()
     statement = Statement.objects.filter(consultation=consultation).first()
     privacy = SiteSettings.objects.get().privacy_page

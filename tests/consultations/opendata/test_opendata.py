@@ -10,6 +10,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from consultations.calls.models import CallPage
+from consultations.opendata import services
 from consultations.opendata.builders import pseudonymiser
 from consultations.opendata.recompute import compare
 
@@ -29,7 +31,14 @@ def unpack(data: bytes) -> dict[str, bytes]:
         return {name.rsplit("/", 1)[-1]: archive.read(name) for name in archive.namelist()}
 
 
+def build(page):
+    """Build and store the dataset as the task does (test_worker.py runs it in a real worker)."""
+    kind = "call" if isinstance(page, CallPage) else "consultation"
+    return services.opendataset_build(kind=kind, pk=page.pk)
+
+
 def consultation_files(client, consultation) -> dict[str, bytes]:
+    build(consultation)
     page = client.get(reverse("opendata_consultation", args=[consultation.pk]))
     assert page.status_code == 200
     return unpack(download(client, "opendata_consultation_file", consultation.pk, page.context["zip_name"]))
@@ -84,6 +93,7 @@ def test_nothing_personal_is_in_any_byte_of_the_exports_or_feeds(en, filled, vot
         for name in consultation_files(en, filled.consultation)
     ]
     blobs.append(en.get(reverse("opendata_consultation", args=[filled.consultation.pk])).content)
+    build(voted_call.call)
     call_page = en.get(reverse("opendata_call", args=[voted_call.call.pk]))
     blobs += [
         download(en, "opendata_call_file", voted_call.call.pk, f["name"]) for f in call_page.context["files"]
@@ -134,6 +144,7 @@ def test_anonymised_ids_are_stable_within_a_dataset_and_differ_across_consultati
 
 
 def test_checksums_verify_and_csv_and_json_say_the_same(en, filled):
+    build(filled.consultation)
     page = en.get(reverse("opendata_consultation", args=[filled.consultation.pk]))
     files = unpack(
         download(en, "opendata_consultation_file", filled.consultation.pk, page.context["zip_name"])
@@ -166,6 +177,7 @@ def test_recompute_finds_every_published_figure(en, filled, voted_call, tmp_path
     assert figures[f"statement/{visible.pk}/agree_share"] == "0.5"
     scale = filled.consultation.question_list[4]
     assert figures[f"question/{scale.id}/mean"] == "3.67"
+    build(voted_call.call)
     call_page = en.get(reverse("opendata_call", args=[voted_call.call.pk]))
     call_files = unpack(download(en, "opendata_call_file", voted_call.call.pk, call_page.context["zip_name"]))
     checks = compare(call_files)
@@ -177,6 +189,7 @@ def test_recompute_finds_every_published_figure(en, filled, voted_call, tmp_path
 def test_the_command_recomputes_a_zip_and_reports_a_tampered_vote(en, filled, tmp_path):
     from django.core.management import CommandError, call_command
 
+    build(filled.consultation)
     page = en.get(reverse("opendata_consultation", args=[filled.consultation.pk]))
     archive = tmp_path / "data.zip"
     archive.write_bytes(
@@ -209,6 +222,7 @@ def test_the_command_recomputes_a_zip_and_reports_a_tampered_vote(en, filled, tm
 
 
 def test_a_call_publishes_its_dispositif_aide_row_laureates_and_vote(en, voted_call):
+    build(voted_call.call)
     page = en.get(reverse("opendata_call", args=[voted_call.call.pk]))
     assert page.status_code == 200
     files = unpack(download(en, "opendata_call_file", voted_call.call.pk, page.context["zip_name"]))

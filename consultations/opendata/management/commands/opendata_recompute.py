@@ -10,8 +10,9 @@ class Command(BaseCommand):
     help = (
         "Recompute the published figures (statement counts and shares, questionnaire shares and means, "
         "budget vote results) of an open-data dataset (its ZIP or unpacked folder) from its files alone; "
-        "prints each figure with OK, DIFFERENT or NOT RECOMPUTABLE (a personal question's totals: its "
-        "answers are not in the files) and exits with status 1 on any difference."
+        "prints each figure with OK or DIFFERENT (GIVEN for a figure the files cannot give, see the "
+        "dataset's README; NOT RECOMPUTABLE for a personal question's totals: its answers are not in the "
+        "files) and exits with status 1 on any difference."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         different = unverifiable = 0
         for check in checks:
+            if check.given:
+                self.stdout.write(f"GIVEN      {check.label} = {check.published} (see README)")
+                continue
             if check.not_recomputable:
                 unverifiable += 1
                 shown = check.published or "(hidden)"
@@ -36,9 +40,10 @@ class Command(BaseCommand):
             published = "(not published)" if check.published is None else check.published
             recomputed = "(not recomputable)" if check.recomputed is None else check.recomputed
             self.stdout.write(f"DIFFERENT  {check.label}: published {published}, recomputed {recomputed}")
+        given = sum(1 for check in checks if check.given)
         self.stdout.write(
-            f"{len(checks)} figures, {len(checks) - different - unverifiable} OK, {different} DIFFERENT, "
-            f"{unverifiable} NOT RECOMPUTABLE"
+            f"{len(checks)} figures, {len(checks) - different - given - unverifiable} OK, {given} GIVEN, "
+            f"{different} DIFFERENT, {unverifiable} NOT RECOMPUTABLE"
         )
         if different:
             raise CommandError(f"{different} figure(s) differ from the published results", returncode=1)
