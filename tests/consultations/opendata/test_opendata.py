@@ -285,6 +285,7 @@ def test_a_municipal_arrondissement_is_published_as_such(en, organisation):
     assert geographic_code(paris) == "COM-75056"
     call = call_create(organisation=organisation)
     CallPage.objects.filter(pk=call.pk).update(territory=first)
+    build(CallPage.objects.get(pk=call.pk))
     page = en.get(reverse("opendata_call", args=[call.pk]))
     files = unpack(download(en, "opendata_call_file", call.pk, page.context["zip_name"]))
     [row] = rows(files, "dispositif-aide.csv")

@@ -27,7 +27,7 @@ def test_the_worker_builds_the_dataset_the_page_asked_for_and_rebuilds_it_after_
         what="the worker to build the dataset",
     )
     files = unpack(download(en, "opendata_consultation_file", consultation.pk, first.zip_name))
-    assert [idea["title"] for idea in rows(files, "ideas.csv")] == ["Des écrans"]
+    assert [idea["title/fr"] for idea in rows(files, "ideas.csv")] == ["Des écrans"]
     assert len(rows(files, "statement_votes.csv")) == 5
 
     contribution_moderate(item=filled.idea, moderator=official, kind="hide", reason="Données personnelles")
