@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.territories import search_key
@@ -179,20 +179,36 @@ def statement_deck(*, consultation: ConsultationPage, participant) -> StatementD
     return StatementDeck(next_statement=next_statement, voted=len(mine & counts.keys()), total=len(counts))
 
 
-def statements_with_my_votes(*, consultation: ConsultationPage, participant, ids):
-    """Published statements among `ids`, with their counts and the participant's own vote (one query)."""
+def statements_with_my_votes(*, consultation: ConsultationPage, participant, ids) -> list[Statement]:
+    """Published statements among `ids`, with their counts (`agree`, `disagree`, `passed`), the
+    participant's own vote and their number of comments, in two queries.
+
+    The counts come from one grouped query over the page's votes rather than a join of every vote
+    onto its statement: with the join, PostgreSQL also worked out each statement's comments once per
+    vote (a statement with 200 votes: 200 times), 16 ms of database time for a page of 50 statements.
+    """
     mine = Vote.objects.filter(statement=OuterRef("pk"), participant=participant).values("value")[:1]
-    return (
+    statements = list(
         Statement.objects.published()
         .filter(consultation=consultation, pk__in=ids)
-        .annotate(
-            agree=Count("votes", filter=Q(votes__value=1)),
-            disagree=Count("votes", filter=Q(votes__value=-1)),
-            passed=Count("votes", filter=Q(votes__value=0)),
-            my_vote=Subquery(mine),
-            comment_count=_comment_count("statement"),
-        )
+        .annotate(my_vote=Subquery(mine), comment_count=_comment_count("statement"))
         .order_by("id")
+    )
+    counts = {(statement_id, value): n for statement_id, value, n in _vote_counts([s.pk for s in statements])}
+    for statement in statements:
+        statement.agree = counts.get((statement.pk, 1), 0)
+        statement.disagree = counts.get((statement.pk, -1), 0)
+        statement.passed = counts.get((statement.pk, 0), 0)
+    return statements
+
+
+def _vote_counts(statement_ids: list[int]):
+    """(statement id, value, number of votes) for these statements."""
+    return (
+        Vote.objects.filter(statement_id__in=statement_ids)
+        .values_list("statement_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
     )
 
 
@@ -225,12 +241,19 @@ def ideas_with_supports(*, consultation: ConsultationPage, viewer):
     mine = Support.objects.filter(
         idea=OuterRef("pk"), supporter=viewer.pk if viewer.is_authenticated else None
     )
+    # Counts as subqueries, not a join of every support onto its idea: with the join, PostgreSQL grouped
+    # the supports and worked out each idea's comments and the viewer's support once per support.
+    supports = (
+        Support.objects.filter(idea=OuterRef("pk")).order_by().values("idea").annotate(count=Count("pk"))
+    )
     return (
         Idea.objects.filter(consultation=consultation)
         .visible_to(viewer)
         .select_related("merged_into")
         .annotate(
-            support_count=Count("supports"), supported=Exists(mine), comment_count=_comment_count("idea")
+            support_count=Coalesce(Subquery(supports.values("count"), output_field=IntegerField()), 0),
+            supported=Exists(mine),
+            comment_count=_comment_count("idea"),
         )
         .order_by("-support_count", "-created_at")
     )

@@ -252,8 +252,8 @@ def free_port() -> int:
 def cpu_seconds(parts: dict[str, int]) -> dict[str, float]:
     """CPU seconds used so far (user and system) by each part: the processes of each session started
     here (gunicorn's master and workers, Celery's, locust), PostgreSQL's backends serving the benchmark's
-    database, Redis, and the whole machine (from /proc/stat), so that what is left ("other") shows
-    whatever else was running."""
+    database (and those that ended, counted by the server's main process), Redis, and the whole machine
+    (from /proc/stat), so that what is left ("other") shows whatever else was running."""
     ticks = os.sysconf("SC_CLK_TCK")
     used = dict.fromkeys(parts, 0.0) | {"database (postgres)": 0.0, "cache and broker (redis)": 0.0}
     sessions = {pid: name for name, pid in parts.items()}
@@ -273,6 +273,10 @@ def cpu_seconds(parts: dict[str, int]) -> dict[str, float]:
             used[sessions[int(fields[3])]] += seconds
         elif command.startswith("postgres: ") and f" {database} " in command:
             used["database (postgres)"] += seconds
+        elif name == "postgres" and not command.startswith("postgres: "):
+            # The server's main process: what its backends used once they ended (Django closes a
+            # connection after DATABASE_CONN_MAX_AGE, so backends come and go during the run).
+            used["database (postgres)"] += (int(fields[13]) + int(fields[14])) / ticks  # cutime, cstime
         elif name.startswith("redis-server"):
             used["cache and broker (redis)"] += seconds
     machine = Path("/proc/stat").read_text().split("\n")[0].split()[1:]

@@ -6,7 +6,7 @@
 For each request kind of the locustfile's mix, REPEAT requests (default 30, after 3 of warm-up) go
 through Django's test client in production settings on the benchmark's database and Redis (the same
 variables as run.py), one at a time: printed per kind are the mean milliseconds, the mean CPU
-milliseconds of this process, the SQL queries and cache round trips per request, and how many of the
+milliseconds of this process and of its PostgreSQL backend (`db_cpu_ms`), the SQL queries and cache round trips per request, and how many of the
 REPEAT requests the page cache answered (`hits`; PAGE_CACHE_SECONDS=0 measures without it). With
 BENCH_LOAD_PROFILE set, the kinds whose name contains it are profiled (cProfile) and the 25 functions
 with the most cumulative time printed.
@@ -118,12 +118,13 @@ def main() -> None:
     }
 
     cache_calls = CacheCounter()
-    mix_cpu = 0.0
-    print(f"{'kind':<30} {'ms':>7} {'cpu_ms':>7} {'queries':>8} {'cache':>6} {'hits':>5}")
+    mix_cpu = mix_database = 0.0
+    print(f"{'kind':<30} {'ms':>7} {'cpu_ms':>7} {'db_cpu_ms':>9} {'queries':>8} {'cache':>6} {'hits':>5}")
     for name, make in kinds.items():
         for _ in range(3):
             request(*make())
         wall = cpu = queries = 0.0
+        database_before = database_cpu(connection)
         profiler = cProfile.Profile() if PROFILE and PROFILE in name else None
         calls = hits = 0
         with cache_calls.watching(cache):
@@ -145,17 +146,34 @@ def main() -> None:
                 hits += response.get("X-Page-Cache") == "hit"
                 if response.status_code >= 400:
                     sys.exit(f"{name}: {response.status_code}")
+        database = database_cpu(connection) - database_before
         print(
-            f"{name:<30} {wall / REPEAT * 1000:7.1f} {cpu / REPEAT * 1000:7.1f} "
+            f"{name:<30} {wall / REPEAT * 1000:7.1f} {cpu / REPEAT * 1000:7.1f} {database / REPEAT * 1000:9.1f} "
             f"{queries / REPEAT:8.1f} {calls / REPEAT:6.1f} {hits:5d}",
             flush=True,
         )
         mix_cpu += WEIGHTS[name] * cpu / REPEAT
+        mix_database += WEIGHTS[name] * database / REPEAT
         if profiler:
             pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_LOAD_SORT", "cumulative")).print_stats(25)
     per_request = mix_cpu / sum(WEIGHTS.values())
-    # The application's own CPU only: PostgreSQL, Redis and the load generator come on top.
-    print(f"mix_cpu_ms_per_request={per_request * 1000:.1f} cores_for_200_rps={per_request * 200:.1f}")
+    database = mix_database / sum(WEIGHTS.values())
+    # The application's and its PostgreSQL backend's CPU; Redis and the load generator come on top.
+    print(
+        f"mix_cpu_ms_per_request={per_request * 1000:.1f} mix_db_cpu_ms_per_request={database * 1000:.1f} "
+        f"cores_for_200_rps={(per_request + database) * 200:.1f}"
+    )
+
+
+def database_cpu(connection) -> float:
+    """CPU seconds used so far by the PostgreSQL backend serving this process (from /proc: the server
+    runs on this machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 FORM = "application/x-www-form-urlencoded"
