@@ -124,7 +124,7 @@ def test_a_published_task_stays_in_the_outbox_until_it_ran_and_a_lost_message_is
     broker_queue.lose()  # Redis restarts without persistence before a worker took it
     assert outbox_sweep(grace=timedelta(0)) == 0, "its lease has not passed: maybe still queued"
     assert outbox_sweep(grace=timedelta(0), lease=timedelta(0)) == 1
-    [(task, args)] = broker_queue()
+    [(_task, args)] = broker_queue()
     assert OutboxTask.objects.count() == 1, "kept until the task ran"
 
     invitation_send_task.apply(args=args)  # a worker runs it
