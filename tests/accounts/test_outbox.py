@@ -14,7 +14,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, OutboxTask
-from accounts.outbox import outbox_sweep
+from accounts.outbox import outbox_enqueue, outbox_sweep
 from accounts.services import invitation_create, invitation_for_token
 from accounts.tasks import invitation_send_task
 
@@ -165,3 +165,25 @@ def test_an_invitation_token_never_waits_in_the_outbox(organisation, django_capt
     invitation.refresh_from_db()
     assert invitation.token_hash not in (hash_before, token), "a fresh token, stored hashed"
     assert invitation.sent_at is not None
+
+
+def test_rows_queued_before_this_version_lose_their_invitation_token():
+    """The migration that brings `published_at` strips the token from invitation rows still waiting."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0012_outbox_published_at")
+    row = OutboxTask.objects.create(task=invitation_send_task.name, args=[7, "the-raw-token"])
+    migration.invitation_tokens_forget(apps, None)
+    row.refresh_from_db()
+    assert row.args == [7]
+
+
+def test_only_outbox_consumers_can_be_queued_through_the_outbox():
+    """A task that would never mark its row done is refused when written, not republished forever."""
+    from accounts.tasks import sessions_clear_task
+
+    with pytest.raises(TypeError, match="OutboxConsumer"):
+        outbox_enqueue(sessions_clear_task)
+    assert not OutboxTask.objects.exists()
