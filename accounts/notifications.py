@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
@@ -121,6 +122,31 @@ def refused_for_good(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _reply in error.recipients.values())
     return False
+
+
+def email_send_once(*, record: Callable[[], object], send: Callable[[], None]) -> str:
+    """Send one e-mail of a batch (an outcome to each participant, a milestone to each follower) at least
+    once, and once across runs of the batch.
+
+    `record()` writes the row saying it was sent, under a unique constraint; `send()` sends. Both happen
+    in one transaction, committed after the sending: a second run meanwhile waits on the row and then
+    skips it; a sending that fails, or a worker killed before the commit, leaves no row, so the next run
+    sends it. Returns "sent", "already" (another run sent it), or "refused" (the address is refused for
+    good: the row is kept, it would be refused again).
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record()
+        except IntegrityError:
+            return "already"
+        try:
+            send()
+        except Exception as error:
+            if refused_for_good(error):
+                return "refused"
+            raise
+    return "sent"
 
 
 def _render_text(name: str, context: dict) -> str:

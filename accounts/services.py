@@ -156,17 +156,17 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
     from .outbox import outbox_enqueue
     from .tasks import invitation_send_task
 
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
         role=role,
         email=email.strip().lower(),
-        token_hash=_token_hash(token),
+        # A token nobody has: the e-mail's own is made when it is sent (`invitation_send`), so that no
+        # token waits in the outbox or the broker.
+        token_hash=_token_hash(secrets.token_urlsafe(32)),
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    # The token travels through the outbox row (deleted once published) and the broker, never stored else.
-    outbox_enqueue(invitation_send_task, invitation.pk, token)
+    outbox_enqueue(invitation_send_task, invitation.pk)
     return invitation
 
 
@@ -206,8 +206,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def invitation_send(*, invitation: Invitation, token: str) -> None:
-    """E-mail the link, in the language of the account of that address if there is one."""
+def invitation_send(*, invitation: Invitation) -> None:
+    """E-mail the link, in the language of the account of that address if there is one, and mark the
+    invitation sent. The link's token is made here and only its hash stored, in the caller's transaction
+    (`consumer_once`): if the sending fails, the invitation keeps no token that was never sent."""
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=_token_hash(token), sent_at=timezone.now())
     known = User.objects.filter(email__iexact=invitation.email).only("language").first()
     email_send_to(
         address=invitation.email,

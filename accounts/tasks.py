@@ -2,7 +2,7 @@ from celery import shared_task
 
 from . import services
 from .models import Invitation
-from .outbox import EMAIL_TASK
+from .outbox import EMAIL_TASK, consumer_once
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -12,17 +12,18 @@ def inactive_accounts_task() -> None:
 
 
 @shared_task(**EMAIL_TASK)
-def invitation_send_task(invitation_id: int, token: str) -> None:
-    """E-mail the invitation link (the token exists only in this message and the e-mail); once: a second
-    delivery finds it sent."""
-    from django.utils import timezone
-
-    invitations = Invitation.objects.filter(pk=invitation_id, accepted_at=None, sent_at=None)
-    invitation = invitations.select_related("organisation").first()
-    if invitation is None:
-        return
-    services.invitation_send(invitation=invitation, token=token)
-    invitations.update(sent_at=timezone.now())
+def invitation_send_task(invitation_id: int, _token: str | None = None) -> None:
+    """E-mail the invitation link, once: a second delivery finds it sent. (`_token`: rows queued by an
+    earlier version carried one; it is ignored, a fresh token is sent.)"""
+    with consumer_once("invitation", invitation_id):
+        invitation = (
+            Invitation.objects.filter(pk=invitation_id, accepted_at=None, sent_at=None)
+            .select_related("organisation")
+            .first()
+        )
+        if invitation is None:  # already sent, accepted, or deleted
+            return
+        services.invitation_send(invitation=invitation)
 
 
 @shared_task(ignore_result=True)

@@ -225,7 +225,8 @@ class OutcomeAnnouncement(models.Model):
 
 
 class OutcomeNotification(models.Model):
-    """One participant was e-mailed about one outcome page: a retry or a second run skips them."""
+    """One participant was e-mailed about one outcome page: a retry or a second run skips them. Committed
+    with the sending (cms.services.outcome_announce), so it never stands for an e-mail not sent."""
 
     page = models.ForeignKey(OutcomePage, on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

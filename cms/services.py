@@ -4,11 +4,11 @@ messages sent through its forms."""
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.notifications import email_send, email_send_to, refused_for_good
+from accounts.notifications import email_send, email_send_once, email_send_to
 from accounts.outbox import outbox_enqueue
 from consultations.models import Idea, Response, Statement, Vote
 from consultations.opendata.services import opendataset_request_for
@@ -54,30 +54,22 @@ def outcome_recipients(*, page: OutcomePage):
 def outcome_announce(*, page: OutcomePage) -> int:
     """E-mail each participant the outcome page, in their language, once each (safe to run twice).
 
-    Each e-mail is recorded before it is sent; if sending fails the record is removed, so a retry sends
-    it then and never twice.
+    Each e-mail's record commits with its sending (`email_send_once`): a worker killed in between
+    leaves no record, so the run delivered again sends it; a record never stands for an unsent e-mail.
     """
     sent = 0
     already = OutcomeNotification.objects.filter(page=page).values("user_id")
+    context = {"page": page, "consultation": page.consultation}
     for user in outcome_recipients(page=page).exclude(pk__in=already).order_by("pk").iterator():
-        try:
-            notification = OutcomeNotification.objects.create(page=page, user=user)
-        except IntegrityError:  # another run sent it meanwhile
-            continue
-        try:
-            email_send(
-                user=user,
-                template="cms/email/outcome",
-                context={"page": page, "consultation": page.consultation},
-                topic="outcomes",
-            )
-        except Exception as error:
-            if refused_for_good(error):  # the record stays: it would be refused again
-                logger.warning("outcome e-mail refused by the mail server page=%s user=%s", page.pk, user.pk)
-                continue
-            notification.delete()
-            raise
-        sent += 1
+        outcome = email_send_once(
+            record=lambda user=user: OutcomeNotification.objects.create(page=page, user=user),
+            send=lambda user=user: email_send(
+                user=user, template="cms/email/outcome", context=context, topic="outcomes"
+            ),
+        )
+        if outcome == "refused":
+            logger.warning("outcome e-mail refused by the mail server page=%s user=%s", page.pk, user.pk)
+        sent += outcome == "sent"
     OutcomeAnnouncement.objects.filter(page=page).update(finished_at=timezone.now())
     logger.info("outcome announced page=%s sent=%s", page.pk, sent)
     return sent

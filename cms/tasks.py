@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from accounts.outbox import EMAIL_TASK
+from accounts.outbox import EMAIL_TASK, consumer_once
 
 from .models import OutcomeAnnouncement, OutcomePage, SiteMessage
 
@@ -36,10 +36,12 @@ def site_message_send_task(site_message_id: int) -> None:
     retry after a failure sends only what is still missing)."""
     from . import services
 
-    site_message = SiteMessage.objects.filter(pk=site_message_id).first()
-    if site_message is None:
-        return
-    if site_message.forwarded_at is None:
-        services.site_message_forward(site_message=site_message)
-    if site_message.acknowledged_at is None:
-        services.site_message_acknowledge(site_message=site_message)
+    # Each e-mail in its own transaction: a failed acknowledgement does not undo the forward's mark.
+    with consumer_once("site_message_forward", site_message_id):
+        site_message = SiteMessage.objects.filter(pk=site_message_id, forwarded_at=None).first()
+        if site_message is not None:
+            services.site_message_forward(site_message=site_message)
+    with consumer_once("site_message_acknowledge", site_message_id):
+        site_message = SiteMessage.objects.filter(pk=site_message_id, acknowledged_at=None).first()
+        if site_message is not None:
+            services.site_message_acknowledge(site_message=site_message)

@@ -418,6 +418,13 @@ CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
     "task": "accounts.tasks.outbox_sweep_task",
     "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
 }
+# A published outbox row whose task has not run after this long is published again (its message was
+# lost: Redis restarted without persistence). Longer than a task waits in the queue plus one backoff wait.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60 * 60)
+# E-mail tasks: this many retries, each wait drawn at random below BACKOFF × 1, 2, 4… seconds (at most
+# 600), then back to the outbox for an hour (accounts/outbox.py).
+EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=8)
+EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=5)
 CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
     "task": "cms.tasks.outcome_announcements_resume_task",
     "schedule": 60 * 60,

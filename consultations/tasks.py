@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.notifications import email_send
-from accounts.outbox import EMAIL_TASK
+from accounts.outbox import EMAIL_TASK, consumer_once
 
 from . import services
 from .notifications import digest_items
@@ -41,18 +41,19 @@ def digest_send_task(user_id: int, since: str, until: str | None = None) -> bool
     """
     until_moment = timezone.datetime.fromisoformat(until) if until else timezone.now()
     users = get_user_model().objects.filter(pk=user_id, email_digest=True, is_active=True)
-    user = users.exclude(digest_sent_at__gte=until_moment).first()
-    if user is None:  # turned off, gone, or this period is already sent (a task run twice)
-        return False
-    since_moment = timezone.datetime.fromisoformat(since)
-    if user.digest_sent_at is not None:
-        since_moment = max(user.digest_sent_at, until_moment - DIGEST_LONGEST_PERIOD)
-    items = digest_items(user=user, since=since_moment, now=until_moment)
-    if not items:
-        return False
-    email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
-    users.update(digest_sent_at=until_moment)
-    return True
+    with consumer_once("digest", user_id):
+        user = users.exclude(digest_sent_at__gte=until_moment).first()
+        if user is None:  # turned off, gone, or this period is already sent (a task run twice)
+            return False
+        since_moment = timezone.datetime.fromisoformat(since)
+        if user.digest_sent_at is not None:
+            since_moment = max(user.digest_sent_at, until_moment - DIGEST_LONGEST_PERIOD)
+        items = digest_items(user=user, since=since_moment, now=until_moment)
+        if not items:
+            return False
+        email_send(user=user, template="consultations/email/digest", context={"items": items}, topic="digest")
+        users.update(digest_sent_at=until_moment)
+        return True
 
 
 @shared_task(ignore_result=True)
@@ -68,13 +69,14 @@ def response_receipt_send_task(response_id: int) -> None:
 
     from .models import Response
 
-    response = (
-        Response.objects.submitted()
-        .select_related("consultation", "participant")
-        .filter(pk=response_id, participant__isnull=False)
-        .filter(Q(receipt_sent_at=None) | Q(receipt_sent_at__lt=F("updated_at")))
-        .first()
-    )
-    if response is None:  # already sent for these answers, a draft, or anonymised
-        return
-    services.response_receipt_send(response=response)
+    with consumer_once("receipt", response_id):
+        response = (
+            Response.objects.submitted()
+            .select_related("consultation", "participant")
+            .filter(pk=response_id, participant__isnull=False)
+            .filter(Q(receipt_sent_at=None) | Q(receipt_sent_at__lt=F("updated_at")))
+            .first()
+        )
+        if response is None:  # already sent for these answers, a draft, or anonymised
+            return
+        services.response_receipt_send(response=response)

@@ -626,8 +626,8 @@ class ProjectFollow(models.Model):
 
 
 class MilestoneNotification(models.Model):
-    """One revision of a milestone e-mailed to one follower: written before sending, removed if the
-    sending fails, so that a task run twice never sends twice."""
+    """One revision of a milestone e-mailed to one follower: committed with the sending (in one
+    transaction), so that a task run twice sends once and a failed or interrupted sending leaves none."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

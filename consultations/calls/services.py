@@ -12,7 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.search import index
 
-from accounts.notifications import email_send, refused_for_good
+from accounts.notifications import email_send, email_send_once
 from accounts.outbox import outbox_enqueue
 from accounts.territories import territory_within
 
@@ -512,42 +512,34 @@ def milestone_save(
 
 def milestone_notify(*, milestone: Milestone, actor_id: int | None = None) -> int:
     """E-mail the current revision of a milestone to each follower of its project, in their language,
-    once each: a notification is recorded before sending and removed if the sending fails."""
+    once each: each notification's record commits with its sending (`email_send_once`), so a worker
+    killed in between leaves no record and the next run sends it."""
     project = milestone.project
     if project.status != Status.SELECTED or project.call.laureates_published_at is None:
         return 0
     follows = ProjectFollow.objects.filter(project=project, user__is_active=True).exclude(user_id=actor_id)
+    context = {"project": project, "call": project.call, "milestone": milestone}
     sent = 0
     for follow in follows.select_related("user").order_by("pk"):
-        try:
-            with transaction.atomic():
-                record = MilestoneNotification.objects.create(
-                    milestone=milestone,
-                    user=follow.user,
-                    revision=milestone.revision,
-                    progress=milestone.progress,
-                )
-        except IntegrityError:  # already sent to this person (a task run twice)
-            continue
-        try:
-            email_send(
-                user=follow.user,
+        outcome = email_send_once(
+            record=lambda user=follow.user: MilestoneNotification.objects.create(
+                milestone=milestone, user=user, revision=milestone.revision, progress=milestone.progress
+            ),
+            send=lambda user=follow.user: email_send(
+                user=user,
                 template="calls/email/milestone",
-                context={"project": project, "call": project.call, "milestone": milestone},
+                context=context,
                 topic="project",
                 topic_key=project.pk,
+            ),
+        )
+        if outcome == "refused":
+            logger.warning(
+                "milestone e-mail refused by the mail server milestone=%s user=%s",
+                milestone.pk,
+                follow.user_id,
             )
-        except Exception as error:
-            if refused_for_good(error):  # the record stays: it would be refused again
-                logger.warning(
-                    "milestone e-mail refused by the mail server milestone=%s user=%s",
-                    milestone.pk,
-                    follow.user_id,
-                )
-                continue
-            record.delete()  # not sent: the retry sends it
-            raise
-        sent += 1
+        sent += outcome == "sent"
     return sent
 
 

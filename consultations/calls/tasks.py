@@ -2,7 +2,7 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts.outbox import EMAIL_TASK
+from accounts.outbox import EMAIL_TASK, consumer_once
 
 from . import services
 
@@ -15,15 +15,16 @@ def status_change_notify_task(change_id: int) -> bool:
     """E-mail the applicant one step of their dossier's life (once: safe to run twice)."""
     from .models import StatusChange
 
-    change = (
-        StatusChange.objects.select_related("project", "project__call", "project__applicant")
-        .filter(pk=change_id, notified_at=None)
-        .first()
-    )
-    if change is None:  # already sent, or gone
-        return False
-    services.status_change_notify(change=change)
-    return True
+    with consumer_once("status_change", change_id):
+        change = (
+            StatusChange.objects.select_related("project", "project__call", "project__applicant")
+            .filter(pk=change_id, notified_at=None)
+            .first()
+        )
+        if change is None:  # already sent, or gone
+            return False
+        services.status_change_notify(change=change)
+        return True
 
 
 @shared_task(**RELIABLE)
@@ -31,15 +32,16 @@ def assignment_notify_task(assignment_id: int) -> bool:
     """E-mail an evaluator the dossier given to them (once: safe to run twice)."""
     from .models import Assignment
 
-    assignment = (
-        Assignment.objects.select_related("project", "project__call", "evaluator")
-        .filter(pk=assignment_id, notified_at=None, evaluator__isnull=False)
-        .first()
-    )
-    if assignment is None:
-        return False
-    services.assignment_notify(assignment=assignment)
-    return True
+    with consumer_once("assignment", assignment_id):
+        assignment = (
+            Assignment.objects.select_related("project", "project__call", "evaluator")
+            .filter(pk=assignment_id, notified_at=None, evaluator__isnull=False)
+            .first()
+        )
+        if assignment is None:
+            return False
+        services.assignment_notify(assignment=assignment)
+        return True
 
 
 @shared_task(**RELIABLE)
@@ -60,11 +62,13 @@ def export_build_task(export_id: int) -> bool:
     from . import exports
     from .models import Export
 
-    export = Export.objects.select_related("call").filter(pk=export_id, finished_at=None).first()
-    if export is None:
-        return False
-    content = exports.write(export.call, export.format)
-    export.file.save(f"call-{export.call_id}-{export.pk}.{export.format}", ContentFile(content), save=False)
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "finished_at"])
-    return True
+    with consumer_once("call_export", export_id):
+        export = Export.objects.select_related("call").filter(pk=export_id, finished_at=None).first()
+        if export is None:
+            return False
+        content = exports.write(export.call, export.format)
+        name = f"call-{export.call_id}-{export.pk}.{export.format}"
+        export.file.save(name, ContentFile(content), save=False)
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "finished_at"])
+        return True

@@ -3,6 +3,8 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from accounts.outbox import OUTBOX_TASK
+
 from ..models import ConsultationPage, Response, Vote
 from . import services
 from .models import ReportSnapshot
@@ -33,13 +35,24 @@ def report_compile_task(consultation_id: int) -> None:
     services.report_compile_finished(consultation_id=consultation_id)
 
 
+@shared_task(**OUTBOX_TASK)
+def report_compile_request_task(consultation_id: int) -> None:
+    """Queue a compile of the consultation's report (through the claim that collapses requests).
+
+    Queued through the outbox by changes that bring many contributions at once outside the site's forms
+    (an import): the request commits with them, and is delivered even if the broker was down then."""
+    services.report_compile_schedule(consultation_id=consultation_id)
+
+
 @shared_task(ignore_result=True)
 def reports_refresh_task() -> int:
     """Queue a compile for every consultation whose latest report version misses responses or votes,
     and once more for each consultation that closed since its latest version (the final report).
 
     Runs on a schedule (beat): it keeps reports fresh while votes come in (votes queue no compile
-    themselves), catches up after a broker outage, and compiles once at closing.
+    themselves), catches up after a broker outage, and compiles once at closing. Drafts and unpublished
+    consultations are included: an imported conversation is a draft whose report officials read before
+    publishing it, and a page with no contributions is never stale, so they cost nothing.
     """
     now = timezone.now()
     latest = ReportSnapshot.objects.filter(consultation=OuterRef("pk")).order_by("-version")
@@ -49,8 +62,7 @@ def reports_refresh_task() -> int:
     )
     last_vote = Vote.objects.filter(statement__consultation=OuterRef("pk")).order_by("-updated_at")
     stale = (
-        ConsultationPage.objects.live()
-        .filter(opens_at__lte=now)
+        ConsultationPage.objects.filter(opens_at__lte=now)
         .annotate(
             last_response=Subquery(last_response.values("updated_at")[:1]),
             last_vote=Subquery(last_vote.values("updated_at")[:1]),

@@ -502,9 +502,11 @@ def _conversation_import(
         participants,
         votes,
     )
-    from ..feedback.services import report_compile_schedule
+    from accounts.outbox import outbox_enqueue
 
-    transaction.on_commit(lambda: report_compile_schedule(consultation_id=page.pk))
+    from ..feedback.tasks import report_compile_request_task
+
+    outbox_enqueue(report_compile_request_task, page.pk)  # sent on commit, or by the sweep
     return PolisImportSummary(page, statements, participants, votes, replaced=existing is not None)
 
 

@@ -53,8 +53,8 @@ def test_answers_and_votes_are_saved_while_redis_is_down_and_their_tasks_run_onc
     private_broker.start()  # the recovery
     workers(private_broker.url, EMAIL_URL=smtp_server.url)
     assert outbox_sweep(grace=timedelta(0)) == 1
-    assert not OutboxTask.objects.exists()
     wait_for(lambda: len(smtp_server.handler.messages) == 1, timeout=90, what="the receipt")
+    wait_for(lambda: not OutboxTask.objects.exists(), timeout=30, what="the row marked done by the worker")
     assert outbox_sweep(grace=timedelta(0)) == 0, "published once"
     reports_refresh_task.apply()  # beat's refresh: the compile the outage missed
     snapshot = wait_for(lambda: ReportSnapshot.objects.filter(consultation=consultation).first(), timeout=90)
@@ -65,3 +65,31 @@ def test_answers_and_votes_are_saved_while_redis_is_down_and_their_tasks_run_onc
     response.refresh_from_db()
     assert response.receipt_sent_at is not None
     assert ReportSnapshot.objects.filter(consultation=consultation).count() == 1
+
+
+def test_a_task_lost_by_a_redis_restart_is_published_again_and_sent_once(
+    client, organisation, private_broker, smtp_server, workers
+):
+    """Redis restarts without persistence while the receipt waits in its queue (no worker yet): the
+    message is gone, but its outbox row is kept until the task has run, and the sweep publishes it again
+    once its lease has passed."""
+    consultation = consultation_create(organisation=organisation)
+    participant = UserFactory(language="en")
+    client.force_login(participant)
+    assert client.post(consultation.url, form_data(consultation, text="Un bus de nuit")).status_code == 302
+    [row] = OutboxTask.objects.all()
+    assert row.published_at is not None, "published on commit"
+
+    private_broker.stop()  # the message was only in Redis's memory
+    private_broker.start()
+    workers(private_broker.url, EMAIL_URL=smtp_server.url)
+    settle()
+    assert smtp_server.handler.messages == [], "the message was lost with the restart"
+    assert outbox_sweep(grace=timedelta(0)) == 0, "within its lease: it may still be queued"
+    assert outbox_sweep(grace=timedelta(0), lease=timedelta(0)) == 1, "the lease has passed"
+    wait_for(lambda: len(smtp_server.handler.messages) == 1, timeout=90, what="the receipt")
+    wait_for(lambda: not OutboxTask.objects.exists(), timeout=30, what="the row marked done")
+    assert outbox_sweep(grace=timedelta(0), lease=timedelta(0)) == 0, "nothing left to publish"
+    settle()
+    assert len(smtp_server.handler.messages) == 1, "sent exactly once"
+    assert "Un bus de nuit" in smtp_server.handler.messages[0]

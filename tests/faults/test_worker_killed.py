@@ -2,22 +2,29 @@
 
 Proves: the compile's message is not lost (acknowledged late, given back after the visibility timeout,
 here 5 seconds); a fresh worker compiles it to completion; exactly one new version exists afterwards, and
-no partial version was ever visible (polled throughout the run).
+no partial version was ever visible (polled throughout the run). And a worker killed while it sends an
+outcome e-mail: the e-mail is sent by the redelivered task (at least once), each person written to once.
 """
 
+import asyncio
 import random
+import threading
 import time
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 
+from accounts.models import OutboxTask
+from cms.models import OutcomeNotification
 from consultations.feedback.models import ReportCompileState, ReportSnapshot
 from consultations.feedback.services import report_compile_schedule
 from consultations.models import Statement, Vote
-from tests.factories import consultation_create
+from tests.consultations.feedback.test_reports import answer
+from tests.factories import UserFactory, consultation_create, outcome_create
 from tests.worker import wait_for
 
-from .conftest import settle
+from .conftest import free_port, settle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -74,3 +81,56 @@ def test_a_compile_survives_its_worker_killed_midway(organisation, private_broke
     settle()
     assert visible_versions(consultation) == [version], "exactly one new version"
     assert version.version == 1
+
+
+class StallingSmtpHandler:
+    """Holds the first outcome e-mail without answering (the worker waits for the reply), then refuses
+    it; the next ones are accepted and kept."""
+
+    def __init__(self, stall: float):
+        self.stall = stall
+        self.stalling = threading.Event()
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if b"Ce que nous avons retenu" not in envelope.content:  # the receipts of the answers
+            return "250 OK"
+        if not self.stalling.is_set():
+            self.stalling.set()
+            await asyncio.sleep(self.stall)
+            return "451 4.3.0 Try again later"  # the client is long gone: never delivered
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def test_an_outcome_email_survives_its_worker_killed_while_sending(organisation, private_broker, workers):
+    """At least once: the worker is killed after it chose to write to someone and before the mail server
+    took the message. Nothing says that person was written to (the record commits with the sending), so
+    the redelivered task writes to them; and to everyone else once."""
+    consultation = consultation_create(organisation=organisation)
+    people = [UserFactory(language="en"), UserFactory(language="fr")]
+    for person in people:
+        answer(consultation, person)
+    handler = StallingSmtpHandler(stall=15)
+    smtp = Controller(handler, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        first = workers(private_broker.url, EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}", EMAIL_TIMEOUT="120")
+        page = outcome_create(consultation, title="Ce que nous avons retenu")
+        wait_for(handler.stalling.is_set, timeout=90, what="the first outcome e-mail on its way")
+        assert not OutcomeNotification.objects.exists(), "not recorded as sent while it is not"
+        first.kill()
+
+        workers(
+            private_broker.url,
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
+            CELERY_VISIBILITY_TIMEOUT="5",
+            CELERY_RESTORE_SWEEP_SECONDS="2",
+        )
+        wait_for(lambda: len(handler.messages) == 2, timeout=120, what="both outcome e-mails")
+        settle()
+    finally:
+        smtp.stop()
+    assert sorted(envelope.rcpt_tos[0] for envelope in handler.messages) == sorted(p.email for p in people)
+    assert OutcomeNotification.objects.filter(page=page).count() == 2
+    assert not OutboxTask.objects.exists(), "done"

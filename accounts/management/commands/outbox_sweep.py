@@ -7,7 +7,8 @@ from accounts.outbox import outbox_sweep
 
 class Command(BaseCommand):
     help = (
-        "Publish the queued tasks that could not reach the broker (it was down); beat does it every minute."
+        "Publish the queued tasks that could not reach the broker (it was down), and those published longer "
+        "than OUTBOX_LEASE_SECONDS ago that never ran (the broker lost them); beat does it every minute."
     )
 
     def add_arguments(self, parser):

@@ -56,3 +56,33 @@ def test_a_final_version_is_compiled_once_after_closing(consultation, queued):
     assert final.version == 2
     assert final.compiled_at >= consultation.closes_at
     assert refresh_and_run(queued) == [], "once only"
+
+
+def test_an_imported_draft_queues_its_compile_through_the_outbox_and_the_refresh_covers_drafts(
+    organisation, queued, django_capture_on_commit_callbacks
+):
+    """The import's compile request commits with the import (kept in the outbox if the broker is down,
+    here: never published); the refresh also finds the draft's report stale and compiles it."""
+    from celery import current_app
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from accounts.models import OutboxTask
+    from accounts.outbox import outbox_sweep
+    from consultations.feedback.tasks import report_compile_request_task
+    from consultations.models import ConsultationPage
+    from tests.consultations.imports.test_import_polis import BREXIT
+
+    with django_capture_on_commit_callbacks(), translation.override("en"):  # the publish never happens
+        call_command("import_polis", str(BREXIT), "--organisation", organisation.slug)
+    page = ConsultationPage.objects.get(imported_from="https://pol.is/7wmvbjcjhp")
+    assert not page.live
+    [row] = OutboxTask.objects.all()
+    assert (row.task, row.args) == (report_compile_request_task.name, [page.pk])
+
+    assert refresh_and_run(queued) == [page.pk], "a draft with votes and no report is stale"
+    assert refresh_and_run(queued) == [], "compiled: nothing new"
+    assert outbox_sweep(grace=timedelta(0)) == 1, "the request, published once the broker is back"
+    current_app.control.purge()  # no worker here: the task is run below as one would
+    report_compile_request_task.apply(args=row.args)
+    assert not OutboxTask.objects.exists(), "done once run"
