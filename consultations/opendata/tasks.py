@@ -1,16 +1,11 @@
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from accounts.outbox import OUTBOX_TASK
 
 from . import services
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
-)
+@shared_task(**OUTBOX_TASK)
 def opendataset_build_task(kind: str, pk: int) -> None:
     """Build and store the open data of a consultation or a call (`kind`), from the database as it is
     now (safe to run twice: the same data gives the same files)."""
