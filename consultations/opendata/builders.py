@@ -146,6 +146,14 @@ QUESTION_COLUMNS = [
     ),
 ]
 
+# Whether the published report version counted a row (responses and statement votes).
+IN_REPORT = Column(
+    "in_report",
+    "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
+    "empty when no report version is published yet.",
+    "in_report",
+    "integer",
+)
 RESPONSE_COLUMNS = [
     Column(
         "respondent_id",
@@ -164,13 +172,7 @@ RESPONSE_COLUMNS = [
         "How it came in: `online`, `paper` (a paper form typed in) or `polis` (imported).",
         "channel",
     ),
-    Column(
-        "in_report",
-        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
-        "empty when no report version is published yet.",
-        "in_report",
-        "integer",
-    ),
+    IN_REPORT,
 ]
 
 ANSWER_COLUMNS = [
@@ -224,13 +226,7 @@ STATEMENT_VOTE_COLUMNS = [
     Column(
         "channel", "How it came in: `online` or `polis` (imported from a Pol.is conversation).", "channel"
     ),
-    Column(
-        "in_report",
-        "1 when the published report version counted it (see README: “Results”), 0 when it came later; "
-        "empty when no report version is published yet.",
-        "in_report",
-        "integer",
-    ),
+    IN_REPORT,
 ]
 
 # Texts are one column per language, as Decidim exports its translatable fields (`title/fr`). Concerto
