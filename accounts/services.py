@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
+from config.page_cache import page_cache_forget
+
 from . import privacy
 from .models import ApiToken, Invitation, Membership, Organisation, User
 from .notifications import email_send, email_send_to
@@ -85,7 +87,20 @@ def account_delete(*, user: User) -> None:
         content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
     ).update(label=f"#{user_id}")
     user.delete()
+    # Pages kept for visitors (config/page_cache.py) may show the person's public name on their ideas
+    # and comments: they are rendered again without it.
+    transaction.on_commit(page_cache_forget)
     logger.info("account deleted user=%s", user_id)
+
+
+def profile_save(*, form) -> User:
+    """Save the person's own profile (a `ProfileForm`); a new public name is shown to visitors at
+    once, not only once the pages kept for them expire."""
+    renamed = "pseudonym" in form.changed_data
+    user = form.save()
+    if renamed:
+        transaction.on_commit(page_cache_forget)
+    return user
 
 
 def _sessions_end(user_id: int) -> None:

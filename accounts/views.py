@@ -26,7 +26,7 @@ def profile(request):
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            services.profile_save(form=form)
             messages.success(request, _("Your profile is saved."))
             return redirect("account_profile")
         return TemplateResponse(request, "accounts/profile.html", {"form": form}, status=400)

@@ -32,7 +32,7 @@ def theme_stylesheet() -> str:
 def userbar(context) -> str:
     """Wagtail's user bar, for the people who may enter the back office. Wagtail asks two permission
     queries of every signed-in person on every page; a participant is answered with one here."""
-    request = context.get("request")
-    if request is None or not may_enter_back_office(request.user):
+    user = getattr(context.get("request"), "user", None)  # none on an error page of a refused host
+    if user is None or not may_enter_back_office(user):
         return ""
     return wagtailuserbar(context)

@@ -551,9 +551,8 @@ def consultation_tables(consultation: ConsultationPage, report=None) -> list[Tab
         results, hidden = consultation_figures(consultation, questions=questions)
         results_table = _results_table(results + figures.statement_figures(counts))
     else:
-        counted = {row["id"] for row in response_rows if row["in_report"]}
         quoted, hidden = report_figures(
-            consultation, report, questions=questions, statement_ids=statement_ids, counted=counted
+            consultation, report, questions=questions, statement_ids=statement_ids
         )
         results_table = _results_table(figures.statement_figures(counts), report=report, report_rows=quoted)
     if hidden:
@@ -564,7 +563,7 @@ def consultation_tables(consultation: ConsultationPage, report=None) -> list[Tab
     return tables
 
 
-def report_figures(consultation, report, *, questions, statement_ids, counted) -> tuple[list, list[str]]:
+def report_figures(consultation, report, *, questions, statement_ids) -> tuple[list, list[str]]:
     """The figures of the published report version that the open data lets anyone recompute: the
     questionnaire's (the summaries the outcome page and the report show), its participants and the
     votes it read (the API's `report.response_count` and `report.vote_count`); and the labels of the
@@ -573,21 +572,25 @@ def report_figures(consultation, report, *, questions, statement_ids, counted) -
     The votes it read include votes on statements that are not published (hidden by moderation, or
     awaiting it): statement_votes.csv leaves them out, so their number is given apart
     (`votes_unpublished`, counted here from the database) and `votes` is recomputed as the published
-    votes it counted plus that number. A personal question's totals are worked out from the responses
-    the version counted (`counted`, their ids), with small groups hidden, as when there is no version:
-    the version keeps them whole for the officials who read the report."""
+    votes it counted plus that number. A personal question is left out of the quoted figures (the
+    version keeps it whole for the officials who read the report, and its written answers are in the
+    version's `open_answers`, which is counted here again over the other questions); its totals are
+    worked out over every sent response, with small groups hidden, as when there is no version — not
+    over the responses the version counted, which `in_report` names: two datasets quoting two versions
+    would otherwise give away the personal answers of the few responses between them."""
     data = report.data
     published_ids = {q.id for q in questions if not q.personal}
+    published = [q for q in data.get("questions", []) if q["id"] in published_ids]
     summary = {
         "participants": report.response_count,
-        "questions": [q for q in data.get("questions", []) if q["id"] in published_ids],
-        "open_answers": data.get("open_answers", 0),
+        "questions": published,
+        "open_answers": sum((q.get("answers") or 0) + (q.get("other_answers") or 0) for q in published),
     }
     read = Vote.objects.filter(statement__consultation=consultation)
     read = read.filter(created_at__lte=report.votes_updated_at) if report.votes_updated_at else read.none()
     unpublished = read.exclude(statement_id__in=statement_ids).count()
     subject = ("consultation", str(consultation.pk))
-    personal, hidden = _personal_figures(consultation, questions, responses=counted)
+    personal, hidden = _personal_figures(consultation, questions)
     return [
         *figures.questionnaire_figures(consultation.pk, summary),
         *personal,
@@ -608,30 +611,22 @@ def consultation_figures(consultation, *, questions) -> tuple[list[figures.Figur
         (row for row in loaders.answer_rows(consultation.pk) if row.question_id in published_ids),
         participants=participants,
     )
-    personal, hidden = _personal_figures(consultation, questions, responses=None)
+    personal, hidden = _personal_figures(consultation, questions)
     return figures.questionnaire_figures(consultation.pk, summary) + personal, hidden
 
 
-def _personal_figures(consultation, questions, *, responses: set[int] | None) -> tuple[list, list[str]]:
+def _personal_figures(consultation, questions) -> tuple[list, list[str]]:
     """A personal question's figures (an age band, or a question its organiser marked personal): its
-    totals over the sent responses (or those with an id in `responses`), with every group of fewer than
-    OPENDATA_SMALL_CELL people hidden and whatever would give it back (`disclosure.protect`); and the
-    labels of the hidden figures."""
+    totals over the sent responses, with every group of fewer than OPENDATA_SMALL_CELL people hidden and
+    whatever would give it back (`disclosure.protect`); and the labels of the hidden figures."""
     personal = {q.id for q in questions if q.personal}
     if not personal:
         return [], []
     specs = [spec for spec in loaders.question_specs(consultation) if spec.id in personal]
-    if responses is None:
-        participants = Response.objects.submitted().filter(consultation=consultation).count()
-    else:
-        participants = len(responses)
+    participants = Response.objects.submitted().filter(consultation=consultation).count()
     summary = summarise(
         specs,
-        (
-            row
-            for row in loaders.answer_rows(consultation.pk)
-            if row.question_id in personal and (responses is None or row.response_id in responses)
-        ),
+        (row for row in loaders.answer_rows(consultation.pk) if row.question_id in personal),
         participants=participants,
         hide_small_groups=False,
     )

@@ -1,5 +1,12 @@
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def _private_storage():
+    """The storage of files handed out by a view after its checks, never at a public address: a
+    withdrawn dataset must not stay downloadable by the name of its ZIP."""
+    return storages["private"]
 
 
 class OpenDataset(models.Model):
@@ -10,7 +17,8 @@ class OpenDataset(models.Model):
     `stage` says what the build covered (the consultation's published report version, the call's
     milestones reached, the page's last publication): when it differs from what the page is now, a new
     build is queued and the stored one is served meanwhile. `withdrawn` is set in the transaction that
-    hides content (moderation): the stored files are not served until a build without it is stored.
+    hides content (moderation): the stored files are not served until a build that began reading after
+    it is stored. The ZIP is in the private storage, served only by the open-data views.
     """
 
     consultation = models.OneToOneField(
@@ -23,7 +31,7 @@ class OpenDataset(models.Model):
     call = models.OneToOneField(
         "calls.CallPage", on_delete=models.CASCADE, null=True, blank=True, related_name="open_dataset"
     )
-    archive = models.FileField(upload_to="opendata/", blank=True)
+    archive = models.FileField(upload_to="opendata/", storage=_private_storage, blank=True)
     slug = models.CharField(max_length=100, blank=True)  # the ZIP's name and folder
     # [{"name", "size", "rows", "sha256"}] in display order; the notes' codes (parts not published yet).
     files = models.JSONField(default=list, blank=True)
@@ -36,6 +44,11 @@ class OpenDataset(models.Model):
     )
     built_at = models.DateTimeField(null=True, blank=True)
     withdrawn = models.BooleanField(default=False)
+    # How many times content was withdrawn (each moderation that hides something): a build clears
+    # `withdrawn` only if no withdrawal came after it began reading.
+    withdrawals = models.PositiveIntegerField(default=0)
+    # When the stored build began reading the database: an older build never replaces a newer one.
+    build_started_at = models.DateTimeField(null=True, blank=True)
     # A build is queued and not started yet: further requests queue nothing more (see services).
     requested_at = models.DateTimeField(null=True, blank=True)
 

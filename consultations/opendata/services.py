@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.outbox import outbox_enqueue
@@ -43,14 +43,14 @@ def opendataset_request(*, kind: str, pk: int, withdraw: bool = False) -> bool:
     """
     field = _subject(kind)
     if kind == CONSULTATION:
-        closes_at = ConsultationPage.objects.filter(pk=pk).values_list("closes_at", flat=True).first()
+        closes_at = ConsultationPage.objects.live().filter(pk=pk).values_list("closes_at", flat=True).first()
         if closes_at is None or closes_at > timezone.now():
-            return False
-    elif not CallPage.objects.filter(pk=pk).exists():
+            return False  # not published (a draft, an imported conversation) or not closed: no data yet
+    elif not CallPage.objects.live().filter(pk=pk).exists():
         return False
     dataset, _created = OpenDataset.objects.get_or_create(**{f"{field}_id": pk})
-    if withdraw and not dataset.withdrawn:
-        OpenDataset.objects.filter(pk=dataset.pk).update(withdrawn=True)
+    if withdraw:
+        OpenDataset.objects.filter(pk=dataset.pk).update(withdrawn=True, withdrawals=F("withdrawals") + 1)
     now = timezone.now()
     claimed = (
         OpenDataset.objects.filter(pk=dataset.pk)
@@ -76,7 +76,12 @@ def opendataset_build(*, kind: str, pk: int) -> OpenDataset | None:
     same bytes, and an unchanged ZIP is not written again). None when there is nothing to publish (a
     consultation not closed, a page no longer live and public)."""
     field = _subject(kind)
+    started = timezone.now()
     OpenDataset.objects.filter(**{f"{field}_id": pk}).update(requested_at=None)
+    # Read before the data: a withdrawal committed after this read may not be in what is read next.
+    withdrawals = (
+        OpenDataset.objects.filter(**{f"{field}_id": pk}).values_list("withdrawals", flat=True).first() or 0
+    )
     if kind == CONSULTATION:
         page = selectors.consultations_public().filter(pk=pk).first()
         if page is None or not builders.consultation_published(page):
@@ -90,10 +95,10 @@ def opendataset_build(*, kind: str, pk: int) -> OpenDataset | None:
             return None
         report, stage = None, selectors.call_stage(page)
         built = builders.call_dataset(page)
-    return _store(field, pk, built, stage=stage, report=report)
+    return _store(field, pk, built, stage=stage, report=report, started=started, withdrawals=withdrawals)
 
 
-def _store(field: str, pk: int, built, *, stage: str, report) -> OpenDataset:
+def _store(field: str, pk: int, built, *, stage: str, report, started, withdrawals: int) -> OpenDataset:
     archive = built.zip()
     digest = sha256(archive)
     manifest = [
@@ -113,6 +118,10 @@ def _store(field: str, pk: int, built, *, stage: str, report) -> OpenDataset:
         content = ContentFile(archive)
     with transaction.atomic():
         dataset, _created = OpenDataset.objects.select_for_update().get_or_create(**{f"{field}_id": pk})
+        if dataset.build_started_at and dataset.build_started_at > started:
+            # A build that began later was stored meanwhile (a redelivered task, two workers): keep it.
+            logger.info("open dataset %s=%s: an older build not stored", field, pk)
+            return dataset
         old_name = dataset.archive.name if content is not None else None
         if content is not None:
             dataset.archive.save(f"{built.slug}-{digest[:16]}.zip", content, save=False)
@@ -124,9 +133,10 @@ def _store(field: str, pk: int, built, *, stage: str, report) -> OpenDataset:
         dataset.stage = stage
         dataset.report_version = report
         dataset.built_at = timezone.now()
-        # A change asked for another build while this one ran (a hidden idea, say): what this build
-        # read may still hold it, so it stays withdrawn until that build is stored.
-        if dataset.requested_at is None:
+        dataset.build_started_at = started
+        # Content withdrawn after this build began reading (a hidden idea, say) may still be in what it
+        # read: the files stay withdrawn until a build that began after that withdrawal is stored.
+        if dataset.withdrawals == withdrawals:
             dataset.withdrawn = False
         dataset.save()
         if old_name and old_name != dataset.archive.name:

@@ -95,3 +95,22 @@ def test_a_withdrawn_comment_disappears_for_the_next_visitor(idea, django_captur
         services.comment_delete(comment=comment, author=author)
     page = visitor().get(idea_url(idea))
     assert "06 12 34 56 78" not in page.content.decode()
+
+
+def test_a_deleted_account_or_a_new_pseudonym_shows_to_the_next_visitor(
+    idea, client, django_capture_on_commit_callbacks
+):
+    from accounts import services as accounts_services
+    from accounts.forms import ProfileForm
+
+    author = idea.author
+    assert author.pseudonym in visitor().get(idea_url(idea)).content.decode()
+    form = ProfileForm({"pseudonym": "Nouveau nom", "language": "fr"}, instance=author)
+    assert form.is_valid(), form.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.profile_save(form=form)
+    page = visitor().get(idea_url(idea)).content.decode()
+    assert "Nouveau nom" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.account_delete(user=author)
+    assert "Nouveau nom" not in visitor().get(idea_url(idea)).content.decode()

@@ -197,3 +197,37 @@ def test_hidden_groups_always_add_up_to_at_least_the_threshold(counts, hidden, t
     assert total is total_hidden
     if chosen and not total:
         assert sum(cell["count"] for cell in chosen) >= 5
+
+
+def test_a_quoted_report_version_gives_no_personal_written_answer_away_and_still_recomputes(en, organisation):
+    """Two people wrote an "Other" income: the report version counts their texts among its written
+    answers; the open data's count of written answers leaves them out, and the files recompute it."""
+    from django.utils import timezone
+
+    from consultations.feedback.services import report_compile
+
+    income_with_other = {**QUESTIONS[1], "value": {**QUESTIONS[1]["value"], "allow_other": True}}
+    consultation = consultation_create(organisation=organisation, questions=[income_with_other, QUESTIONS[3]])
+    income, transport = consultation.question_list
+    for i in range(6):
+        response = Response.objects.create(
+            consultation=consultation,
+            channel="paper",
+            reference=f"P-{i}",
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        answers = [Answer(response=response, question_id=transport.id, choice_id=transport.choices[i % 2][0])]
+        if i < 2:
+            answers.append(Answer(response=response, question_id=income.id, choice_id="other", text="Rentes"))
+        Answer.objects.bulk_create(answers)
+    close(consultation)
+    version = report_compile(consultation=consultation)
+    assert version.data["open_answers"] == 2, "the report, for officials, counts them"
+
+    files = consultation_files(en, consultation)
+    shown = figures(files)
+    assert shown[f"consultation/{consultation.pk}/open_answers"] == "0"
+    assert shown[f"question/{income.id}/other_answers"] == "", "a group of two: hidden"
+    checks = compare(files)
+    assert not [check.label for check in checks if not check.ok]

@@ -256,3 +256,61 @@ def test_beat_queues_the_builds_of_datasets_missing_or_out_of_date_and_only_thos
     report_compile(consultation=filled.consultation)  # the report at closing: a new stage
     OpenDataset.objects.update(requested_at=None)
     assert opendatasets_refresh_task() == 1
+
+
+def test_a_build_that_was_reading_when_content_was_hidden_does_not_serve_it_again(
+    en, filled, official, monkeypatch
+):
+    """A moderator hides an idea while a build is reading the data (a redelivered task, a slow worker):
+    that build is stored but its files stay withdrawn; the next build, begun after, serves them."""
+    from consultations.opendata import builders, services
+
+    consultation = filled.consultation
+    build(consultation)
+    read = builders.consultation_dataset
+
+    def hidden_meanwhile(page, report=None):
+        built = read(page, report=report)  # what the build read still holds the idea
+        contribution_moderate(item=filled.idea, moderator=official, kind="hide", reason="Hors sujet")
+        return built
+
+    monkeypatch.setattr(builders, "consultation_dataset", hidden_meanwhile)
+    services.opendataset_build(kind="consultation", pk=consultation.pk)
+    monkeypatch.setattr(builders, "consultation_dataset", read)
+    assert not OpenDataset.objects.get(consultation=consultation).servable
+    assert (
+        "being prepared" in en.get(reverse("opendata_consultation", args=[consultation.pk])).content.decode()
+    )
+    build(consultation)
+    assert rows(consultation_files(en, consultation), "ideas.csv") == []
+
+
+def test_an_older_build_never_replaces_a_newer_one(en, filled, official, monkeypatch):
+    """Two builds of the same data overlap; the one that began first finishes last: the files stored
+    are the newer build's, which no longer hold the idea hidden in between."""
+    from consultations.opendata import builders, services
+
+    consultation = filled.consultation
+    read = builders.consultation_dataset
+
+    def newer_build_meanwhile(page, report=None):
+        built = read(page, report=report)
+        monkeypatch.setattr(builders, "consultation_dataset", read)
+        contribution_moderate(item=filled.idea, moderator=official, kind="hide", reason="Hors sujet")
+        services.opendataset_build(kind="consultation", pk=consultation.pk)  # begins and ends now
+        return built
+
+    monkeypatch.setattr(builders, "consultation_dataset", newer_build_meanwhile)
+    services.opendataset_build(kind="consultation", pk=consultation.pk)
+    stored = OpenDataset.objects.get(consultation=consultation)
+    assert stored.servable
+    assert rows(consultation_files(en, consultation), "ideas.csv") == []
+
+
+def test_the_files_are_kept_out_of_the_public_media_folder(filled, settings):
+    from pathlib import Path
+
+    stored = build(filled.consultation)
+    location = Path(stored.archive.path).resolve()
+    assert Path(settings.PRIVATE_ROOT).resolve() in location.parents
+    assert Path(settings.MEDIA_ROOT).resolve() not in location.parents
