@@ -3,14 +3,13 @@
 
     BENCH_LOAD_PROFILE=<kind substring> .venv/bin/python benchmarks/load/where.py
 
-For each request kind of the locustfile's mix, REPEAT requests (default 30, after 3 of warm-up) go
-through Django's test client in production settings on the benchmark's database and Redis (the same
-variables as run.py), one at a time: printed per kind are the mean milliseconds, the mean CPU
-milliseconds of this process and of its PostgreSQL backend (`db_cpu_ms`), the SQL queries and cache round trips per request, and how many of the
-REPEAT requests the page cache answered (`hits`; PAGE_CACHE_SECONDS=0 measures without it). With
-BENCH_LOAD_PROFILE set, the kinds whose name contains it are profiled (cProfile) and the 25 functions
-with the most cumulative time printed.
-"""
+For each request kind of the locustfile's mix, REPEAT requests (default 30, after 3 of warm-up) go through
+Django's test client in production settings on the benchmark's database and Redis (the same variables as
+run.py), one at a time: printed per kind are the mean milliseconds, the mean CPU milliseconds of this
+process and of its PostgreSQL backend (`db_cpu_ms`), the SQL queries and cache round trips per request,
+and how many of the REPEAT requests the page cache answered (`hits`; PAGE_CACHE_SECONDS=0 measures without
+it). With BENCH_LOAD_PROFILE set, the kinds whose name contains it are profiled (cProfile) and the 25
+functions with the most cumulative time printed."""
 
 import cProfile
 import json
@@ -148,8 +147,8 @@ def main() -> None:
                     sys.exit(f"{name}: {response.status_code}")
         database = database_cpu(connection) - database_before
         print(
-            f"{name:<30} {wall / REPEAT * 1000:7.1f} {cpu / REPEAT * 1000:7.1f} {database / REPEAT * 1000:9.1f} "
-            f"{queries / REPEAT:8.1f} {calls / REPEAT:6.1f} {hits:5d}",
+            f"{name:<30} {wall / REPEAT * 1000:7.1f} {cpu / REPEAT * 1000:7.1f} "
+            f"{database / REPEAT * 1000:9.1f} {queries / REPEAT:8.1f} {calls / REPEAT:6.1f} {hits:5d}",
             flush=True,
         )
         mix_cpu += WEIGHTS[name] * cpu / REPEAT
