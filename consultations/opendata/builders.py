@@ -603,16 +603,17 @@ def consultation_figures(consultation, *, questions) -> tuple[list[figures.Figur
     """The questionnaire's figures computed as the site computes them (from the database), when no
     report version is published yet, and the labels (`question/<id>/<measure>`) of those hidden to
     protect small groups."""
-    published_ids = {q.id for q in questions if not q.personal}
-    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in published_ids]
-    participants = Response.objects.submitted().filter(consultation=consultation).count()
-    summary = summarise(
-        specs,
-        (row for row in loaders.answer_rows(consultation.pk) if row.question_id in published_ids),
-        participants=participants,
-    )
+    summary = _summary_of(consultation, {q.id for q in questions if not q.personal})
     personal, hidden = _personal_figures(consultation, questions)
     return figures.questionnaire_figures(consultation.pk, summary) + personal, hidden
+
+
+def _summary_of(consultation, ids: set[str], **options) -> dict:
+    """`summarise` over the sent answers to the questions with these ids."""
+    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in ids]
+    participants = Response.objects.submitted().filter(consultation=consultation).count()
+    rows = (row for row in loaders.answer_rows(consultation.pk) if row.question_id in ids)
+    return summarise(specs, rows, participants=participants, **options)
 
 
 def _personal_figures(consultation, questions) -> tuple[list, list[str]]:
@@ -622,14 +623,7 @@ def _personal_figures(consultation, questions) -> tuple[list, list[str]]:
     personal = {q.id for q in questions if q.personal}
     if not personal:
         return [], []
-    specs = [spec for spec in loaders.question_specs(consultation) if spec.id in personal]
-    participants = Response.objects.submitted().filter(consultation=consultation).count()
-    summary = summarise(
-        specs,
-        (row for row in loaders.answer_rows(consultation.pk) if row.question_id in personal),
-        participants=participants,
-        hide_small_groups=False,
-    )
+    summary = _summary_of(consultation, personal, hide_small_groups=False)
     raw = figures.questionnaire_figures(consultation.pk, summary)
     for question in summary["questions"]:
         disclosure.protect(question, threshold=settings.OPENDATA_SMALL_CELL)
