@@ -337,6 +337,8 @@ def statement_create(request, consultation_id: int):
 
 STATEMENTS_PER_PAGE = 50
 IDEAS_PER_PAGE = 20
+# Consultations per page of "What happened to my input" (each with all the person's contributions).
+CONTRIBUTIONS_PER_PAGE = 20
 
 
 def _page_of(request, queryset, per_page: int):
@@ -759,7 +761,7 @@ def my_contributions(request):
     from consultations.calls import selectors as call_selectors
 
     user = request.user
-    entries = selectors.contributions_of(user=user)
+    entries = _page_of(request, selectors.contributions_of(user=user), CONTRIBUTIONS_PER_PAGE)
     dossiers = list(call_selectors.projects_of_applicant(user=user))
     for project in dossiers:
         project.can_change = call_permissions.can(user, "change_project", project)
@@ -773,6 +775,7 @@ def my_contributions(request):
         "consultations/my_contributions.html",
         {
             "entries": entries,
+            "page_obj": entries,
             "dossiers": dossiers,
             "ballots": ballots,
             "now": timezone.now(),

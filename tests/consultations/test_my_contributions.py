@@ -280,3 +280,28 @@ def test_a_consultation_no_longer_published_is_listed_without_a_dead_link(en, us
     assert f'href="{address}' not in body
     assert "Change your answers" not in body
     assert "Bilan réservé" not in body, "a restricted outcome page is not listed"
+
+
+def test_a_long_history_comes_twenty_consultations_a_page(en, user, organisation):
+    for number in range(22):
+        consultation = consultation_create(
+            organisation=organisation,
+            title=f"Consultation numéro {number:02d}",
+            opens_in=timedelta(days=-30),
+            closes_in=timedelta(days=number + 1),  # the latest closing first: 21 down to 00
+        )
+        Response.objects.create(
+            consultation=consultation, participant=user, status="submitted", submitted_at=timezone.now()
+        )
+    en.force_login(user)
+    first = en.get(URL).content.decode()
+    assert first.count("Consultation numéro") == 20
+    assert "Consultation numéro 21" in first
+    assert "Consultation numéro 01" not in first
+    assert 'rel="next"' in first
+    assert "Page 1 of 2" in first
+    second = en.get(URL + "?page=2").content.decode()
+    assert second.count("Consultation numéro") == 2
+    assert "Consultation numéro 01" in second
+    assert "Consultation numéro 00" in second
+    assert en.get(URL + "?page=abc").status_code == 200, "a page that is not a number: the first"
