@@ -377,8 +377,25 @@ class ConsultationContributions:
     outcomes: list = field(default_factory=list)
 
 
-def contributions_of(*, user) -> list[ConsultationContributions]:
-    """Everything a person contributed, by consultation (latest closing first), with what became of it.
+def consultations_contributed_to(*, user) -> list[int]:
+    """The ids of the consultations where the person contributed anything, latest closing first."""
+    ids: set[int] = set()
+    for model, owner in (
+        (Response, "participant"),
+        (Statement, "author"),
+        (Idea, "author"),
+        (Comment, "author"),
+    ):
+        ids.update(model.objects.filter(**{owner: user}).values_list("consultation_id", flat=True))
+    ids.update(Vote.objects.filter(participant=user).values_list("statement__consultation_id", flat=True))
+    return list(
+        ConsultationPage.objects.filter(pk__in=ids).order_by("-closes_at", "-pk").values_list("pk", flat=True)
+    )
+
+
+def contributions_of(*, user, consultation_ids=None) -> list[ConsultationContributions]:
+    """Everything a person contributed, by consultation (latest closing first), with what became of it;
+    in the consultations with these ids only, if given (a page of them).
 
     A fixed number of queries whatever the number of contributions: one per kind, one for the
     consultations, one for their outcome pages, one for the ids of their written answers (which the
@@ -394,10 +411,15 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
         .select_related("idea", "statement")
         .order_by("-created_at"),
     }
+    mine = Vote.objects.filter(participant=user)
+    if consultation_ids is not None:
+        rows = {
+            name: queryset.filter(consultation_id__in=consultation_ids) for name, queryset in rows.items()
+        }
+        mine = mine.filter(statement__consultation_id__in=consultation_ids)
     found: dict[str, list] = {name: list(queryset) for name, queryset in rows.items()}
     votes = dict(
-        Vote.objects.filter(participant=user)
-        .values_list("statement__consultation_id")
+        mine.values_list("statement__consultation_id")
         .annotate(count=Count("id"))
         .values_list("statement__consultation_id", "count")
     )
@@ -429,7 +451,10 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
     # Written answers of theirs that an outcome page may quote (the themes quote answers by id).
     answer_ids: dict[int, list[int]] = {}
     for answer_id, response_id in (
-        Answer.objects.filter(response__participant=user, response__status=Response.Status.SUBMITTED)
+        Answer.objects.filter(
+            response__in=[entry.response for entry in by_consultation.values() if entry.response]
+        )
+        .filter(response__status=Response.Status.SUBMITTED)
         .exclude(text="")
         .values_list("id", "response_id")
     ):
@@ -442,4 +467,8 @@ def contributions_of(*, user) -> list[ConsultationContributions]:
         if entry.response is not None:
             mine = answer_ids.get(entry.response.pk, [])
             entry.response.quoted_by = [page for page in entry.outcomes if page.cites(answer_ids=mine)]
-    return sorted(by_consultation.values(), key=lambda entry: entry.consultation.closes_at, reverse=True)
+    return sorted(
+        by_consultation.values(),
+        key=lambda entry: (entry.consultation.closes_at, entry.consultation.pk),
+        reverse=True,
+    )

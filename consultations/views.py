@@ -761,7 +761,9 @@ def my_contributions(request):
     from consultations.calls import selectors as call_selectors
 
     user = request.user
-    entries = _page_of(request, selectors.contributions_of(user=user), CONTRIBUTIONS_PER_PAGE)
+    # A page of the consultations where the person took part, then their contributions there only.
+    entries = _page_of(request, selectors.consultations_contributed_to(user=user), CONTRIBUTIONS_PER_PAGE)
+    entries.object_list = selectors.contributions_of(user=user, consultation_ids=list(entries.object_list))
     dossiers = list(call_selectors.projects_of_applicant(user=user))
     for project in dossiers:
         project.can_change = call_permissions.can(user, "change_project", project)
