@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.databases import database_recreate  # noqa: E402
+from benchmarks.databases import database_recreate, sessions_write  # noqa: E402
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/concerto_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -100,12 +100,6 @@ def main() -> None:
 def fixture_create() -> dict:
     """An open consultation with statements, and signed-in participants with their cookies."""
     from allauth.account.models import EmailAddress
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.middleware.csrf import _get_new_csrf_string
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
     from accounts.models import Organisation, User
     from consultations.models import Statement
@@ -126,20 +120,7 @@ def fixture_create() -> dict:
         Statement(consultation=consultation, author=users[n % PARTICIPANTS], text=f"Proposition n° {n}")
         for n in range(STATEMENTS)
     )
-    expires = timezone.now() + timedelta(days=1)
-    store = SessionStore()
-    sessions, cookies = [], []
-    for user in users:
-        key = get_random_string(32)
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "accounts.backends.AuthenticationBackend",  # as `login()` records it
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        csrf = _get_new_csrf_string()
-        cookies.append((user.pk, f"sessionid={key}; csrftoken={csrf}", csrf))
-    Session.objects.bulk_create(sessions)
+    cookies = [(user.pk, cookie, csrf) for user, cookie, csrf in sessions_write(users)]
     return {
         "consultation": consultation.pk,
         "statements": [statement.pk for statement in statements],

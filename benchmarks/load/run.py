@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.databases import database_recreate  # noqa: E402
+from benchmarks.databases import database_recreate, sessions_write  # noqa: E402
 
 BIN = Path(sys.executable).parent
 DATABASE_URL = os.environ.get(
@@ -468,30 +468,7 @@ def answers_post(questions) -> str:
 
 def sessions_create(accounts: list) -> list[dict]:
     """A session per account, as `django.contrib.auth.login` stores it, and a CSRF token."""
-    from datetime import timedelta
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.middleware.csrf import _get_new_csrf_string
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    expires = timezone.now() + timedelta(days=1)
-    store = SessionStore()
-    sessions, people = [], []
-    for user in accounts:
-        key = get_random_string(32)
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "accounts.backends.AuthenticationBackend",  # as `login()` records it
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        csrf = _get_new_csrf_string()
-        people.append({"cookie": f"sessionid={key}; csrftoken={csrf}", "csrf": csrf})
-    Session.objects.bulk_create(sessions)
-    return people
+    return [{"cookie": cookie, "csrf": csrf} for _user, cookie, csrf in sessions_write(accounts)]
 
 
 def page_urls() -> dict[str, list[str]]:
