@@ -4,6 +4,7 @@ checksums, the downloads (ZIP or one file), and the `dispositif-aide` file of ev
 The files are built by a task and stored (services.py); a request only reads them, and queues their
 build when they are missing or out of date."""
 
+import logging
 import zipfile
 
 from django.http import Http404, HttpResponse
@@ -15,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from . import builders, selectors, services
+from .models import OpenDataset
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -135,16 +139,26 @@ def _download(request, page, dataset, filename: str):
         return TemplateResponse(
             request, "opendata/unavailable.html", {"page": page, "message": _preparing()}, status=404
         )
-    if filename == dataset.zip_name:
-        with dataset.archive.open("rb") as stored:
-            response = HttpResponse(stored.read(), content_type=CONTENT_TYPES["zip"])
-    elif filename in {entry["name"] for entry in dataset.files}:
-        with dataset.archive.open("rb") as stored, zipfile.ZipFile(stored) as archive:
-            data = archive.read(f"{dataset.slug}/{filename}")
-        extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
-        response = HttpResponse(data, content_type=CONTENT_TYPES.get(extension, "text/plain; charset=utf-8"))
-    else:
+    if filename != dataset.zip_name and filename not in {entry["name"] for entry in dataset.files}:
         raise Http404
+    try:
+        with dataset.archive.open("rb") as stored:
+            if filename == dataset.zip_name:
+                response = HttpResponse(stored.read(), content_type=CONTENT_TYPES["zip"])
+            else:
+                with zipfile.ZipFile(stored) as archive:
+                    data = archive.read(f"{dataset.slug}/{filename}")
+                extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
+                response = HttpResponse(
+                    data, content_type=CONTENT_TYPES.get(extension, "text/plain; charset=utf-8")
+                )
+    except FileNotFoundError:
+        # The stored ZIP is gone (a storage restored without it): built again on the page's next visit.
+        logger.warning("open dataset %s: its ZIP is missing from storage", dataset.pk)
+        OpenDataset.objects.filter(pk=dataset.pk).update(built_at=None, archive="")
+        return TemplateResponse(
+            request, "opendata/unavailable.html", {"page": page, "message": _preparing()}, status=404
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

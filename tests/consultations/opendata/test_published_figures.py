@@ -314,3 +314,18 @@ def test_the_files_are_kept_out_of_the_public_media_folder(filled, settings):
     location = Path(stored.archive.path).resolve()
     assert Path(settings.PRIVATE_ROOT).resolve() in location.parents
     assert Path(settings.MEDIA_ROOT).resolve() not in location.parents
+
+
+def test_a_zip_missing_from_storage_is_built_again_not_a_server_error(en, filled):
+    consultation = filled.consultation
+    stored = build(consultation)
+    stored.archive.storage.delete(stored.archive.name)  # a storage restored without it
+    OutboxTask.objects.all().delete()
+    lost = en.get(reverse("opendata_consultation_file", args=[consultation.pk, "ideas.csv"]))
+    assert lost.status_code == 404
+    assert "being prepared" in lost.content.decode()
+    page = en.get(reverse("opendata_consultation", args=[consultation.pk]))
+    assert "being prepared" in page.content.decode()
+    assert OutboxTask.objects.filter(task=BUILD_TASK, args=["consultation", consultation.pk]).exists()
+    build(consultation)
+    assert rows(consultation_files(en, consultation), "ideas.csv")
