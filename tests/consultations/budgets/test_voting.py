@@ -190,6 +190,27 @@ def test_a_deleted_account_leaves_its_ballot_counted(user, vote, projects, place
     assert Ballot.objects.get().voter is None
 
 
+def release_when_a_request_waits_on_a_lock(release: threading.Event) -> None:
+    try:
+        if connection.vendor != "postgresql":
+            time.sleep(0.5)
+            return
+        deadline = time.monotonic() + 10
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+        time.sleep(0.4)  # ours visibly waited
+    finally:
+        release.set()
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_first_ballots_at_once_the_constraint_keeps_one_and_the_other_gets_a_409(organisation, places):
     from .conftest import call_create as make_call
@@ -213,7 +234,9 @@ def test_two_first_ballots_at_once_the_constraint_keeps_one_and_the_other_gets_a
     thread = threading.Thread(target=other_window)
     thread.start()
     inserted.wait(5)
-    threading.Timer(0.5, release.set).start()  # the other one commits while ours waits on the index
+    # The other one commits once ours waits on the index: seen in PostgreSQL's activity, so that a
+    # slow machine cannot make ours arrive after the commit; SQLite shows no waits, so a delay there.
+    threading.Thread(target=release_when_a_request_waits_on_a_lock, args=(release,)).start()
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.cookies["django_language"] = "en"
     client.force_login(person)
