@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
 from .forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
-from .models import AnswerTemplate, Export, Project, Service, Tag
+from .models import AnswerTemplate, EvaluatorInvitation, Export, Project, Service, Tag
 
 
 def _managed_call_or_404(request, call_id: int):
@@ -137,6 +137,8 @@ def project_manage(request, project_id: int, *, status_form=None, assign_form=No
         "milestones": project.milestones.all(),
         "status_form": (status_form or StatusForm(organisation_id=project.call.organisation_id)).described,
         "assign_form": (assign_form or AssignForm()).described,
+        "may_invite": permissions.can(request.user, "invite_evaluator", project),
+        "invitations": project.evaluator_invitations.all(),
         "answers": [
             (question.label, (project.answers or {}).get(question.key, ""))
             for question in project.call.fields.all()
@@ -168,17 +170,33 @@ def project_status(request, project_id: int):
 
 @require_POST
 def project_assign(request, project_id: int):
+    """Give the dossier to an evaluator by address; someone without an account is invited by e-mail."""
     project = _managed_project_or_404(request, project_id)
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The evaluator could not be added: see the message next to the field."))
         return project_manage(request, project.pk, assign_form=form, status=400)
+    if not permissions.can(request.user, "invite_evaluator", project):
+        messages.error(request, _("Only eligible dossiers are given to evaluators."))
+        return project_manage(request, project.pk, assign_form=form, status=400)
     try:
-        services.assignment_create(project=project, evaluator=form.cleaned_data["email"], actor=request.user)
+        given = services.evaluator_invite(
+            project=project,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        )
     except services.CallRefused as refusal:
         messages.error(request, refusal.message)
         return project_manage(request, project.pk, assign_form=form, status=400)
-    messages.success(request, _("The evaluator is added."))
+    if isinstance(given, EvaluatorInvitation):
+        messages.success(
+            request,
+            _("%(email)s has no account yet: an invitation to evaluate this dossier is e-mailed to them.")
+            % {"email": given.email},
+        )
+    else:
+        messages.success(request, _("The evaluator is added."))
     return redirect("calls_admin_project", project.pk)
 
 

@@ -8,7 +8,12 @@ class CallsConfig(AppConfig):
     verbose_name = _("Calls for projects")
 
     def ready(self):
+        from accounts.backends import user_flag_register
+
         from . import permissions, privacy  # noqa: F401  (register the rules and the data export)
+        from .models import Assignment
         from .notifications import topics_register
 
         topics_register()
+        # The account menu links to "My evaluations" for those who have some, at no query of its own.
+        user_flag_register("has_evaluations", model=Assignment, column="evaluator_id")

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CommuneField
@@ -352,20 +351,22 @@ class BulkForm(StatusForm):
 
 
 class AssignForm(DescribedMixin, forms.Form):
+    """An evaluator for a dossier, by e-mail address: someone with an account, or an outside expert who
+    is invited to make one (services.evaluator_invite)."""
+
     email = forms.EmailField(
-        label=_("Evaluator's e-mail address"), help_text=_("The evaluator must have an account.")
+        label=_("Evaluator's e-mail address"),
+        help_text=_(
+            "Someone without an account yet is e-mailed an invitation to create one and evaluate this "
+            "dossier."
+        ),
     )
-
-    def clean_email(self):
-        from django.contrib.auth import get_user_model
-
-        email = self.cleaned_data["email"]
-        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise ValidationError(
-                _("No account has this e-mail address: ask the evaluator to sign up first.")
-            )
-        return user
+    name = forms.CharField(
+        label=_("Evaluator's name"),
+        max_length=150,
+        required=False,
+        help_text=_("Optional: used to greet them in the invitation."),
+    )
 
 
 class ExportForm(forms.Form):

@@ -556,6 +556,49 @@ class Assignment(models.Model):
         return self.has_conflict is False
 
 
+class EvaluatorInvitationQuerySet(models.QuerySet):
+    def pending(self, moment=None):
+        return self.filter(accepted_at=None, expires_at__gt=moment or timezone.now())
+
+
+class EvaluatorInvitation(models.Model):
+    """An e-mailed, expiring, single-use invitation to evaluate a dossier, for an outside expert who has
+    no account yet: following the link, they sign up (or sign in) and the dossier is given to them.
+
+    Only a hash of the token is stored, made when the e-mail is sent (as `accounts.Invitation`).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evaluator_invitations")
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Set once the e-mail is sent: a task delivered twice sends it once.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EvaluatorInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluator invitation")
+        verbose_name_plural = _("evaluator invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.project_id} / {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.accepted_at is None and self.expires_at <= timezone.now()
+
+
 class Score(models.Model):
     """An evaluator's score on one criterion, private until the decision."""
 

@@ -113,6 +113,9 @@ rules.add_perm("calls.view_project", is_applicant | (manages & is_submitted) | i
 rules.add_perm("calls.view_attachment", is_applicant | (manages & is_submitted) | is_assigned)
 rules.add_perm("calls.manage_call", manages)
 rules.add_perm("calls.manage_project", manages)
+# Officials of the call's organisation give an eligible dossier to evaluators (by address, inviting those
+# without an account); administrators too.
+rules.add_perm("calls.invite_evaluator", manages & in_evaluation)
 rules.add_perm("calls.declare_conflict", is_assigned_undeclared & in_evaluation)
 rules.add_perm("calls.score_project", is_assigned_without_conflict & in_evaluation)
 # Scores are private until the decision: officials see them all along, each evaluator their own

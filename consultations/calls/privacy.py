@@ -3,11 +3,12 @@
 Submitted dossiers are administrative records of the call: they stay without their author when the
 account is deleted. Drafts, never sent, are deleted with their files. The projects a person follows
 (and the record of the milestone e-mails sent to them) go with the account (the database cascades).
+Invitations to evaluate sent to any of the person's addresses are deleted with it.
 """
 
 from accounts.privacy import register_eraser, register_exporter
 
-from .models import Assignment, Project, ProjectFollow
+from .models import Assignment, EvaluatorInvitation, Project, ProjectFollow
 
 
 @register_exporter("call_dossiers")
@@ -79,6 +80,36 @@ def followed_projects_export(user) -> list[dict]:
         {"project": f.project.title, "call": f.project.call.title, "since": f.created_at.isoformat()}
         for f in follows
     ]
+
+
+def _invitations_to(user):
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    invitations = EvaluatorInvitation.objects.none()
+    for address in addresses:
+        invitations |= EvaluatorInvitation.objects.filter(email__iexact=address)
+    return invitations
+
+
+@register_exporter("call_evaluator_invitations")
+def evaluator_invitations_export(user) -> list[dict]:
+    invitations = _invitations_to(user).select_related("project__call").order_by("created_at")
+    return [
+        {
+            "email": invitation.email,
+            "name": invitation.name,
+            "call": invitation.project.call.title,
+            "dossier": invitation.project.title,
+            "sent_at": invitation.sent_at.isoformat() if invitation.sent_at else None,
+            "accepted_at": invitation.accepted_at.isoformat() if invitation.accepted_at else None,
+        }
+        for invitation in invitations
+    ]
+
+
+@register_eraser("call_evaluator_invitations")
+def evaluator_invitations_erase(user) -> None:
+    """Invitations to evaluate sent to the person's addresses (they hold the address and a name)."""
+    _invitations_to(user).delete()
 
 
 @register_eraser("call_drafts")

@@ -45,6 +45,26 @@ def assignment_notify_task(assignment_id: int) -> bool:
 
 
 @shared_task(**RELIABLE)
+def evaluator_invitation_send_task(invitation_id: int) -> bool:
+    """E-mail an outside expert the link to evaluate a dossier (once: a second delivery finds it sent).
+    The link's token is made by the sending, never carried by the task."""
+    from .models import EvaluatorInvitation
+
+    with consumer_once("evaluator_invitation", invitation_id):
+        invitation = (
+            EvaluatorInvitation.objects.select_related(
+                "project", "project__call", "project__call__organisation", "invited_by"
+            )
+            .filter(pk=invitation_id, accepted_at=None, sent_at=None)
+            .first()
+        )
+        if invitation is None:  # already sent, accepted, or deleted
+            return False
+        services.evaluator_invitation_send(invitation=invitation)
+        return True
+
+
+@shared_task(**RELIABLE)
 def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int:
     """E-mail a new or changed milestone to the followers of its project (each revision once to each
     follower: safe to run twice)."""

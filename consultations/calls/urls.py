@@ -29,6 +29,11 @@ urlpatterns = [
     path("evaluations/", views.evaluations, name="calls_evaluations"),
     path("evaluations/<id:assignment_id>/", views.evaluation, name="calls_evaluation"),
     path(
+        "evaluations/invitation/<str:token>/",
+        views.evaluator_invitation,
+        name="calls_evaluator_invitation",
+    ),
+    path(
         "evaluations/<id:assignment_id>/declare/", views.evaluation_declare, name="calls_evaluation_declare"
     ),
     path("evaluations/<id:assignment_id>/score/", views.evaluation_score, name="calls_evaluation_score"),

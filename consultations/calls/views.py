@@ -1,6 +1,7 @@
 """The applicants' and evaluators' pages of calls for projects: dossiers, attachments, receipts,
 laureates, and the evaluators' declarations and scores."""
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -433,6 +435,57 @@ def evaluations(request):
         "calls/evaluations.html",
         {"assignments": selectors.assignments_of_evaluator(user=request.user)},
     )
+
+
+def evaluator_invitation(request, token: str):
+    """The link of an invitation to evaluate a dossier: what it is for; once signed in (or signed up),
+    accept it and the dossier is given to the person. A used, expired or forged link is refused (4xx)
+    with the reason, and gives nothing."""
+    invitation = services.evaluator_invitation_for_token(token)
+    if invitation is None:
+        return _invitation_page(
+            request,
+            None,
+            _("This invitation link is not valid. Check that you copied it whole."),
+            status=404,
+        )
+    if invitation.accepted_at is not None:
+        return _invitation_page(request, None, _("This invitation has already been used."), status=410)
+    if invitation.is_expired:
+        return _invitation_page(
+            request,
+            None,
+            _("This invitation has expired. Ask the person who invited you to send a new one."),
+            status=410,
+        )
+    if request.method != "POST":
+        if not request.user.is_authenticated:
+            # The link reached this address: signing up with it needs no confirmation e-mail (allauth).
+            get_account_adapter(request).stash_verified_email(request, invitation.email)
+        return _invitation_page(request, invitation)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+    try:
+        assignment = services.evaluator_invitation_accept(invitation=invitation, user=request.user)
+    except services.CallRefused as refusal:
+        status = services.INVITATION_REFUSAL_STATUS.get(refusal.code, 400)
+        return _invitation_page(request, invitation, refusal.message, status=status)
+    messages.success(
+        request,
+        _("The dossier is given to you. First say whether you have a conflict of interest with it."),
+    )
+    return redirect("calls_evaluation", assignment.pk)
+
+
+def _invitation_page(request, invitation, error: str = "", *, status: int = 200):
+    response = TemplateResponse(
+        request,
+        "calls/evaluator_invitation.html",
+        {"invitation": invitation, "error": error},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class NotYourAssignment(Exception):

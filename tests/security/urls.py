@@ -164,6 +164,7 @@ ROUTES = {
         lambda s: [{"assignment_id": s.assignment.pk}],
         only("evaluator"),
     ),
+    "calls/evaluations/invitation/<str:token>/": (lambda s: [{"token": "not-a-real-token"}], NOBODY),
     "calls/evaluations/<id:assignment_id>/declare/": (lambda s: [{"assignment_id": s.assignment.pk}], NOBODY),
     "calls/evaluations/<id:assignment_id>/score/": (lambda s: [{"assignment_id": s.assignment.pk}], NOBODY),
     # Participatory budgets (no vote in the scenario: unknown ids are refused)

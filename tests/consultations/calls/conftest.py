@@ -129,5 +129,10 @@ def run_tasks(monkeypatch):
     """Tasks queued on commit run in this process (the worker's own test runs them for real)."""
     from consultations.calls import tasks
 
-    for task in (tasks.status_change_notify_task, tasks.export_build_task, tasks.assignment_notify_task):
+    for task in (
+        tasks.status_change_notify_task,
+        tasks.export_build_task,
+        tasks.assignment_notify_task,
+        tasks.evaluator_invitation_send_task,
+    ):
         monkeypatch.setattr(task, "delay", lambda *args, task=task: task.apply(args=args))

@@ -61,6 +61,9 @@ EXPECTED = {
     "view_project": {(role, phase) for role in READERS for phase in ALL_PHASES} - DRAFTS_OF_MANAGERS,
     "view_attachment": {(role, phase) for role in READERS for phase in ALL_PHASES} - DRAFTS_OF_MANAGERS,
     "manage_project": {(role, phase) for role in MANAGERS for phase in ALL_PHASES},
+    # Only officials of the call's organisation (and administrators) give a dossier under evaluation to
+    # evaluators, inviting those without an account.
+    "invite_evaluator": {(role, "in_evaluation") for role in MANAGERS},
     "declare_conflict": {("evaluator_undeclared", "in_evaluation")},
     "score_project": {("evaluator", "in_evaluation")},
     "view_scores": {(role, phase) for role in MANAGERS for phase in ALL_PHASES} | {("applicant", "selected")},

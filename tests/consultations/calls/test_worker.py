@@ -1,9 +1,10 @@
-"""A real worker process e-mails each step of a dossier and builds the exports."""
+"""A real worker process e-mails each step of a dossier and the invitations of outside evaluators, and
+builds the exports."""
 
 import pytest
 
 from consultations.calls import services
-from consultations.calls.models import Export, Project, StatusChange
+from consultations.calls.models import EvaluatorInvitation, Export, Project, StatusChange
 from tests.factories import OfficialFactory, UserFactory
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)
 
@@ -29,3 +30,15 @@ def test_the_worker_emails_the_receipt_and_builds_an_export(celery_worker_proces
     )
     assert export.file.open("rb").read(2) == b"PK"
     assert celery_worker_process.poll() is None, "the worker is still running"
+
+
+def test_the_worker_emails_an_outside_evaluator_their_invitation(celery_worker_process):  # noqa: F811
+    call = call_create()
+    official = OfficialFactory(organisation=call.organisation)
+    project = project_create(call, UserFactory(), status=Project.Status.ELIGIBLE)
+    invitation = services.evaluator_invite(project=project, email="experte@example.org", actor=official)
+    sent = wait_for(
+        lambda: EvaluatorInvitation.objects.filter(pk=invitation.pk, sent_at__isnull=False).first(),
+        what="the worker to send the invitation",
+    )
+    assert sent.token_hash != invitation.token_hash, "the e-mailed token is made by the sending"
