@@ -13,6 +13,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Site
 
 from .models import User
 
@@ -62,6 +63,17 @@ topic_register(
 )
 
 
+def site_name(request=None) -> str:
+    """The platform's name, as its administrators set it: the "Site name" of the Wagtail site
+    (Settings → Sites), the request's or else the default one; `WAGTAIL_SITE_NAME` ("Concerto") while
+    it is blank. Every e-mail names the platform through this (as `{{ site_name }}`), never by the host
+    name and port a request came in on."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site.site_name.strip() if site else "") or settings.WAGTAIL_SITE_NAME
+
+
 def unsubscribe_url(user: User, topic: str, key: int | None = None) -> str:
     data = {"u": user.pk, "t": topic} if key is None else {"u": user.pk, "t": topic, "k": key}
     token = signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
@@ -106,9 +118,10 @@ def email_send(
 
 
 def email_send_to(*, address: str, language: str, template: str, context: dict, headers=None) -> None:
-    """Render the two templates of an e-mail in `language` and send it to `address`."""
+    """Render the two templates of an e-mail in `language` and send it to `address`; they name the
+    platform with `{{ site_name }}` and link to it with `{{ site_url }}`."""
     with translation.override(language):
-        context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL}
+        context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL, "site_name": site_name()}
         # One line: a title or a subject typed with a line break must not make the header invalid.
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}_body.txt", context)

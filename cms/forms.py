@@ -1,9 +1,20 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from consultations.feedback.models import ReportSnapshot
+
+# What `str.splitlines` breaks a line on: in a name or subject, any of them would start a new line of the
+# e-mail forwarded to the site's team (a forged "Page:" or "From:" line) or of its headers.
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def one_line(value: str) -> None:
+    """Refuse a value typed over several lines (a browser's one-line field never sends one)."""
+    if any(character in LINE_BREAKS for character in value):
+        raise ValidationError(_("Type it on one line, without line breaks."), code="line_break")
 
 
 class OutcomePageForm(WagtailAdminPageForm):
@@ -31,6 +42,7 @@ class SiteMessageForm(forms.Form):
         label=_("Your name (optional)"),
         max_length=150,
         required=False,
+        validators=[one_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -55,6 +67,7 @@ class SiteMessageForm(forms.Form):
     subject = forms.CharField(
         label=_("Subject"),
         max_length=200,
+        validators=[one_line],
         error_messages={"required": _("Enter the subject of your message.")},
     )
     message = forms.CharField(
@@ -106,7 +119,7 @@ class SiteMessageForm(forms.Form):
         self.describe()
 
     def clean_subject(self):
-        return " ".join(self.cleaned_data["subject"].split())  # a subject is one line
+        return " ".join(self.cleaned_data["subject"].split())  # tabs and runs of spaces: one space
 
     @property
     def cleaned_message(self) -> dict:

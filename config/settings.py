@@ -217,7 +217,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Concerto] "
+# allauth's e-mails start their subject with "[<site name>] ": the adapter takes the name where every
+# e-mail does (accounts.notifications.site_name: the Wagtail site's name, Settings → Sites).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per
 # account); they count in the cache, so in production the shared Redis cache makes them global.

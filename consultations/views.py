@@ -85,6 +85,22 @@ def _statements_context(request, consultation: ConsultationPage, previewing: boo
     }
 
 
+def _closed_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
+    """Once closed, the page invites to nothing: it links to the statements and ideas there are (none,
+    no section), and says the answers are no longer linked to anyone once that date is past."""
+    if consultation.phase() != Phase.CLOSED:
+        return {"anonymised": False}
+    return {
+        "anonymised": consultation.anonymised_on <= timezone.now(),
+        "closed_statements": consultation.statements_enabled
+        and not previewing
+        and Statement.objects.published().filter(consultation=consultation).exists(),
+        "closed_ideas": consultation.ideas_enabled
+        and not previewing
+        and Idea.objects.filter(consultation=consultation).visible_to(request.user).exists(),
+    }
+
+
 def consultation_page_serve(request, consultation: ConsultationPage):
     """The consultation page: its presentation and, while it is open, the questionnaire.
 
@@ -163,6 +179,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         and request.user.is_authenticated
         and consultation.follows.filter(user=request.user).exists(),
         "phase": consultation.phase(),
+        **_closed_context(request, consultation, previewing),
         "stages": consultation.stages(),
         "updates": sorted(
             (update for update in consultation.updates.all() if update.published_on <= timezone.localdate()),

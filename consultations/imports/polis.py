@@ -20,9 +20,10 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from ..models import (
@@ -55,6 +56,11 @@ FILES = ("summary.csv", "comments.csv", "participants-votes.csv")
 PARTICIPANT_COLUMNS = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 # The errors listed before giving up: enough to fix a file, not a wall of text.
 MAX_ERRORS = 50
+# What an import writes in the duty-to-report-back fields a Pol.is export does not hold: the page stays a
+# draft until they are described (`--publish` is refused while one of them still says this).
+PLACEHOLDER = gettext_noop("Not stated in the Pol.is export: describe it here before publishing.")
+# Those fields, with the option of `import_polis` that fills each.
+TO_DESCRIBE = {"decision_at_stake": "--decision-at-stake", "what_can_change": "--what-can-change"}
 
 
 class PolisImportError(Exception):
@@ -423,6 +429,30 @@ def _already_imported(existing: ConsultationPage) -> PolisImportRefused:
     )
 
 
+def placeholders_left(values: dict[str, str]) -> list[str]:
+    """Which of the fields to describe (`TO_DESCRIBE`, read from `values`) still hold an import's
+    placeholder, in whichever language it was written (the command runs in the site's language)."""
+    placeholders = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            placeholders.add(_(PLACEHOLDER))
+    return [name for name in TO_DESCRIBE if (values.get(name) or "").strip() in placeholders]
+
+
+def _placeholders_refused(names: list[str]) -> PolisImportRefused:
+    fields = "; ".join(
+        f'{ConsultationPage._meta.get_field(name).verbose_name} ({TO_DESCRIBE[name]} "…")' for name in names
+    )
+    return PolisImportRefused(
+        _(
+            "--publish would show citizens placeholders where the Pol.is export says nothing: %(fields)s. "
+            "Give these options, or import without --publish (a draft) and describe them in the admin "
+            "before publishing."
+        )
+        % {"fields": fields}
+    )
+
+
 def polis_conversation_import(*, export: PolisExport, **options) -> PolisImportSummary:
     """Create a closed consultation holding the conversation's statements and final votes, each voter
     an `ExternalParticipant` (never an account). One transaction: all of it, or nothing.
@@ -450,7 +480,13 @@ def _conversation_import(
     title: str = "",
     replace: bool = False,
     publish: bool = False,
+    decision_at_stake: str = "",
+    what_can_change: str = "",
+    use_of_contributions: str = "",
 ) -> PolisImportSummary:
+    """`decision_at_stake`, `what_can_change` and `use_of_contributions`, when given, fill the
+    duty-to-report-back fields (else a new page gets placeholders, a replaced one keeps its own);
+    `publish` is refused while a placeholder would be left."""
     title = (title or export.topic or export.folder.name).strip()[:255]
     opens_at, closes_at = export.dates()
     existing = ConsultationPage.objects.select_for_update().filter(imported_from=export.source).first()
@@ -465,10 +501,25 @@ def _conversation_import(
         "statements_enabled": True,
         "statement_moderation": ModerationPolicy.POST,
     }
+    described = {
+        name: value.strip()
+        for name, value in {
+            "decision_at_stake": decision_at_stake,
+            "what_can_change": what_can_change,
+            "use_of_contributions": use_of_contributions,
+        }.items()
+        if value.strip()
+    }
     if existing is not None:
+        # What officials wrote since, possibly in a draft not published yet: kept, unless the options
+        # say otherwise.
+        latest = existing.get_latest_revision_as_object()
+        kept = {name: getattr(latest, name) for name in (*TO_DESCRIBE, "use_of_contributions")}
+        if publish and (left := placeholders_left({**kept, **described})):
+            raise _placeholders_refused(left)
         _imported_data_delete(existing)
         page = existing
-        for name, value in page_fields.items():
+        for name, value in {**page_fields, **kept, **described}.items():
             setattr(page, name, value)
         page.save()
         revision = page.save_revision()
@@ -480,8 +531,8 @@ def _conversation_import(
             slug=_unique_slug(
                 parent, title, fallback=f"polis-{slugify(export.folder.name)[:60] or 'import'}"
             ),
-            decision_at_stake=_("Not stated in the Pol.is export: describe it here before publishing."),
-            what_can_change=_("Not stated in the Pol.is export: describe it here before publishing."),
+            decision_at_stake=_(PLACEHOLDER),
+            what_can_change=_(PLACEHOLDER),
             use_of_contributions=_(
                 "The statements and votes of the Pol.is conversation are analysed into opinion groups and "
                 "points of consensus, published in this consultation's report."
@@ -490,6 +541,10 @@ def _conversation_import(
             imported_from=export.source,
             live=publish,
         )
+        for name, value in described.items():
+            setattr(page, name, value)
+        if publish and (left := placeholders_left(vars(page))):
+            raise _placeholders_refused(left)
         parent.add_child(instance=page)
         revision = page.save_revision()
         if publish:

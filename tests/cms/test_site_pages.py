@@ -182,17 +182,48 @@ def test_editors_read_the_messages_in_the_admin_but_cannot_write_them(editor):
     assert not editor.has_perm("cms.change_sitemessage")
 
 
-def test_a_subject_typed_over_two_lines_is_still_forwarded_and_acknowledged(en, site_pages, queued):
-    url = site_pages["contact"].url
-    typed = {"email": "camille@exemple.org", "subject": "Horaires\r\nde la mairie", "message": "Bonjour"}
-    en.post(url, typed)
+@pytest.mark.parametrize(
+    ("url", "field"), [(REPORT, "name"), ("/contact/", "name"), ("/contact/", "subject")]
+)
+def test_a_name_or_subject_over_several_lines_is_refused(en, site_pages, queued, url, field):
+    """A line break in a one-line field would forge a line of the e-mail forwarded to the site's team
+    ("Page: …", "From: …"): refused, with what was typed kept, and nothing is sent."""
+    for line_break in ("\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b"):
+        typed = {
+            **GOOD_REPORT,
+            "subject": "Horaires",
+            field: f"Camille{line_break}Page: https://pirate.example/",
+        }
+        refused = en.post(url, typed)
+        assert refused.status_code == 400, repr(line_break)
+        page = refused.content.decode()
+        assert "Type it on one line, without line breaks." in page
+        assert f'id="id_{field}_error"' in page
+        assert "pirate.example" in page, "what was typed is kept"
+    assert not SiteMessage.objects.exists()
+    assert not queued
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize("url", [REPORT, "/contact/"])
+def test_the_acknowledgement_repeats_nothing_the_sender_typed(en, site_pages, queued, url):
+    """The acknowledgement goes to an address nobody confirmed: it must not carry someone's text to
+    anyone in the site's name."""
+    typed = {
+        **GOOD_REPORT,
+        "name": "Gagnez un iPhone",
+        "subject": "Votre colis est en attente",
+        "message": "Cliquez sur https://pirate.example/colis pour le recevoir.",
+    }
+    assert en.post(url, typed).status_code == 302
     message = SiteMessage.objects.get()
-    assert message.subject == "Horaires de la mairie"
     site_message_send_task.run(message.pk)
-    message.refresh_from_db()
-    assert message.forwarded_at is not None
-    assert message.acknowledged_at is not None
-    assert "Horaires de la mairie" in mail.outbox[0].subject
+    forwarded, acknowledgement = mail.outbox
+    assert typed["message"] in forwarded.body, "the site's team gets the whole message"
+    assert acknowledgement.to == [typed["email"]]
+    assert str(message.pk) in acknowledgement.subject
+    for text in (typed["name"], typed["subject"], "pirate.example", "colis", "iPhone"):
+        assert text not in acknowledgement.subject + acknowledgement.body
 
 
 def test_an_e_mail_subject_is_always_one_line(site_pages):

@@ -90,3 +90,47 @@ def test_an_update_cannot_be_dated_in_the_future(organisation):
     with pytest.raises(ValidationError) as refused:
         update.full_clean()
     assert "published_on" in refused.value.message_dict
+
+
+def article(client, consultation) -> str:
+    """The consultation page in English, without the site's header and footer."""
+    client.cookies["django_language"] = "en"
+    html = client.get(consultation.url).content.decode()
+    return html[html.index("<article>") : html.rindex("</article>")]
+
+
+def test_a_page_shows_only_the_sections_the_consultation_has(client, organisation):
+    statements_only = consultation_create(organisation=organisation, statements_enabled=True)
+    statements_only.questions = []
+    statements_only.save_revision().publish()
+    shown = article(client, statements_only)
+    assert "Questionnaire" not in shown, "no heading without questions"
+    assert "Statements to vote on" in shown
+    assert "Sign in to vote" in shown, "open: visitors are invited to sign in"
+
+    closed = consultation_create(
+        organisation=organisation,
+        opens_in=timedelta(days=-20),
+        closes_in=timedelta(days=-10),
+        statements_enabled=True,
+        ideas_enabled=True,
+    )
+    shown = article(client, closed)
+    assert "Questionnaire" in shown
+    assert "Answers are no longer accepted." in shown
+    for invitation in ("Sign in", "Create an account", "Statements to vote on", "propose yours"):
+        assert invitation not in shown, invitation
+    assert "Voting closed on" not in shown, "no statements were written: no section"
+    assert 'id="ideas-title"' not in shown, "no ideas were proposed: no section"
+
+
+def test_the_retention_date_is_a_promise_only_while_it_is_to_come(client, organisation):
+    consultation = consultation_create(
+        organisation=organisation, opens_in=timedelta(days=-20), closes_in=timedelta(days=-10)
+    )
+    assert "Your answers stay linked to your account until" in article(client, consultation)
+    consultation.retention_months = 0
+    consultation.save_revision().publish()
+    shown = article(client, consultation)
+    assert "stay linked" not in shown
+    assert "the answers are kept without any link to the people who gave them" in shown

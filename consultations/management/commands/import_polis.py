@@ -10,9 +10,11 @@ from accounts.models import Organisation
 from consultations.imports.polis import (
     PolisImportError,
     PolisImportRefused,
+    placeholders_left,
     polis_conversation_import,
     polis_export_read,
 )
+from consultations.models import ConsultationPage
 
 
 class Command(BaseCommand):
@@ -36,9 +38,45 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the statements and votes of an earlier import of the same conversation.",
         )
-        parser.add_argument("--publish", action="store_true", help="Publish the page (default: a draft).")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help=(
+                "Publish the page (default: a draft). Refused unless the decision at stake and what can "
+                "change are described (the two options below, or in the admin before a --replace)."
+            ),
+        )
+        # What an export does not say and the page must (the duty to report back): without them the
+        # page holds placeholders and stays a draft.
+        parser.add_argument(
+            "--decision-at-stake", default="", help="What will be decided, by whom, and when."
+        )
+        parser.add_argument(
+            "--what-can-change",
+            default="",
+            help="What the contributions can still change, and what is already settled.",
+        )
+        parser.add_argument(
+            "--use-of-contributions",
+            default="",
+            help="How the statements and votes will be used (default: analysed into opinion groups and "
+            "points of consensus, published in the consultation's report).",
+        )
 
-    def handle(self, *args, folder, organisation, parent, title, replace, publish, **options):
+    def handle(
+        self,
+        *args,
+        folder,
+        organisation,
+        parent,
+        title,
+        replace,
+        publish,
+        decision_at_stake,
+        what_can_change,
+        use_of_contributions,
+        **options,
+    ):
         started = time.perf_counter()
         try:
             export = polis_export_read(folder)
@@ -54,6 +92,9 @@ class Command(BaseCommand):
                 title=title,
                 replace=replace,
                 publish=publish,
+                decision_at_stake=decision_at_stake,
+                what_can_change=what_can_change,
+                use_of_contributions=use_of_contributions,
             )
         except PolisImportRefused as refused:
             raise CommandError(f"Nothing was imported: {refused}") from None
@@ -69,6 +110,12 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Its report is compiled in the background; officials find it under Reports.")
+        if not page.live and (left := placeholders_left(vars(page))):
+            names = ", ".join(str(ConsultationPage._meta.get_field(name).verbose_name) for name in left)
+            self.stdout.write(
+                f"To publish it, describe first in the admin (page {page.pk}): {names}; "
+                "or import it again with --replace --publish and the options that fill them."
+            )
 
     def _organisation(self, slug: str | None) -> Organisation:
         if slug:

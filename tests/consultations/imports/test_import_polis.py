@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Revision, Site
 
@@ -16,6 +17,7 @@ from accounts.models import User
 from consultations.feedback.services import report_compile
 from consultations.imports.polis import PolisImportRefused, polis_conversation_import, polis_export_read
 from consultations.models import Channel, ConsultationPage, ExternalParticipant, Statement, Vote
+from tests.factories import UserFactory
 
 from .conftest import needs_postgresql, refused_insert
 
@@ -339,3 +341,89 @@ def waiting_for_a_lock() -> bool:
             "AND wait_event_type = 'Lock'"
         )
         return cursor.fetchone()[0] > 0
+
+
+DECISION = "La motion du congrès sur le Brexit, votée en septembre par les délégués."
+CHANGE = "Le texte de la motion ; la sortie de l’Union est actée."
+
+
+def test_publishing_is_refused_while_the_export_leaves_a_field_undescribed(organisation):
+    """The page would show citizens "Not stated in the Pol.is export: describe it here…" twice."""
+    with pytest.raises(CommandError) as refused:
+        polis_import(BREXIT, organisation, "--publish")
+    message = str(refused.value)
+    assert message.startswith("Nothing was imported: --publish would show citizens placeholders")
+    assert "decision at stake (--decision-at-stake" in message
+    assert "what can change (--what-can-change" in message
+    assert "import without --publish" in message
+    assert not ConsultationPage.objects.exists()
+    assert not Statement.objects.exists()
+
+    with pytest.raises(CommandError, match="--what-can-change") as refused:
+        polis_import(BREXIT, organisation, "--publish", "--decision-at-stake", DECISION)
+    assert "--decision-at-stake" not in str(refused.value), "only what is still missing is named"
+    assert not ConsultationPage.objects.exists()
+
+
+def test_a_draft_import_says_what_to_describe_before_publishing(organisation, capsys):
+    polis_import(BREXIT, organisation)
+    out = capsys.readouterr().out
+    page = ConsultationPage.objects.get()
+    assert f"To publish it, describe first in the admin (page {page.pk})" in out
+    assert "--replace --publish" in out
+
+
+def test_a_conversation_published_with_its_descriptions_shows_citizens_no_placeholder_nor_invitation(
+    organisation, client
+):
+    """Imported with --publish: a closed consultation of statements, without a questionnaire, whose
+    page invites to nothing and promises no date already past."""
+    polis_import(
+        BREXIT, organisation, "--publish", "--decision-at-stake", DECISION, "--what-can-change", CHANGE
+    )
+    page = ConsultationPage.objects.get()
+    assert page.live
+    assert (page.decision_at_stake, page.what_can_change) == (DECISION, CHANGE)
+
+    client.cookies["django_language"] = "en"
+    html = client.get(page.url).content.decode()
+    html = html[html.index("<article>") : html.rindex("</article>")]  # the page, not the site's header
+    assert DECISION in html
+    assert "Pol.is export" not in html, "no placeholder"
+    assert "Questionnaire" not in html, "no questionnaire, no heading"
+    for invitation in ("Sign in", "Statements to vote on", "Write a statement", "Create an account"):
+        assert invitation not in html, invitation
+    assert "Voting closed on" in html
+    assert f'href="{reverse("opendata_consultation", args=[page.pk])}"' in html, "what was said stays public"
+    assert "stay linked to your account until" not in html, "no date already past given as a promise"
+    assert "Since " in html
+
+    client.force_login(UserFactory(language="en"))
+    html = client.get(page.url).content.decode()
+    html = html[html.index("<article>") : html.rindex("</article>")]
+    for invitation in ("Statements to vote on", "Write a statement", "You voted on"):
+        assert invitation not in html, invitation
+    statements = reverse("statement_list", args=[page.pk])
+    assert f'href="{statements}"' in html
+    listed = client.get(statements)
+    assert listed.status_code == 200
+    assert page.statements.filter(status="published").first().text in listed.content.decode()
+
+
+def test_a_replace_keeps_what_officials_described_and_may_then_publish(organisation):
+    """Described in the admin in a draft (not published), then replaced with --publish: the officials'
+    words are kept and published; with a placeholder left, the replace is refused and changes nothing."""
+    polis_import(BREXIT, organisation)
+    page = ConsultationPage.objects.get()
+    with pytest.raises(CommandError, match="placeholders"):
+        polis_import(BREXIT, organisation, "--replace", "--publish")
+    assert page.statements.count() == 50, "the earlier import stands"
+
+    draft = page.get_latest_revision_as_object()
+    draft.decision_at_stake, draft.what_can_change = DECISION, CHANGE
+    draft.save_revision()
+    polis_import(BREXIT, organisation, "--replace", "--publish")
+    page.refresh_from_db()
+    assert page.live
+    assert (page.decision_at_stake, page.what_can_change) == (DECISION, CHANGE)
+    assert page.statements.count() == 50
