@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
@@ -60,8 +60,8 @@ def moderation_queue(request, *, status: int = 200, bulk_form=None):
         "show": query["show"],
         "shows": [
             (selectors.QUEUE_DECIDE, _("Needs a decision")),
-            (selectors.QUEUE_HIDDEN, pgettext("moderation queue", "Hidden")),
-            (selectors.QUEUE_ALL, pgettext("moderation queue", "All")),
+            (selectors.QUEUE_HIDDEN, _("Hidden contributions")),
+            (selectors.QUEUE_ALL, _("All contributions")),
         ],
         "page_obj": page,
         "items": selectors.moderation_queue_items(page.object_list),

@@ -179,8 +179,8 @@ def test_the_queue_shows_by_default_what_needs_a_decision(client, queue):
     assert "Camille" in listed[0], "the author's pseudonym"
     assert consultation.title in listed[0]
     assert "<time datetime=" in listed[0]
-    assert re.search(r"</time></td>\s*<td>\s*2\s*<ul>", listed[0]), "the number of open reports"
-    assert re.search(r"</time></td>\s*<td>\s*0\s*</td>", listed[2])
+    assert re.search(r"</time></td>\s*<td>\s*2 reports\s*<ul>", listed[0]), "the number of open reports"
+    assert re.search(r"</time></td>\s*<td>\s*0 reports\s*</td>", listed[2])
     assert "aria-current" in page.split("show=decide", 1)[1][:40]
 
     hidden = client.get(f"{QUEUE}?show=hidden").content.decode()
