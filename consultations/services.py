@@ -421,19 +421,19 @@ class BulkModerationRefused(ResponseRefused):
 
 
 @transaction.atomic
-def contributions_moderate(*, items: list, moderator, kind: str, reason: str = "") -> list[ModerationAction]:
+def contributions_moderate(*, items: list, moderator, kind: str, reason: str = "") -> list:
     """The same decision, with one reason, on several statements, ideas and comments: all or nothing.
 
     `approve` publishes a pending statement and keeps (dismisses the reports of) a reported item; `hide`
     hides each one (the reason is required). An item that cannot take the action (it changed meanwhile,
-    nothing to decide on it) refuses the whole batch, naming it: nothing is changed.
+    nothing to decide on it) refuses the whole batch, naming it: nothing is changed. Returns the items.
     """
     if kind not in (ModerationAction.Kind.APPROVE, ModerationAction.Kind.HIDE):
         raise ResponseRefused(_("Unknown moderation action."))
     if kind == ModerationAction.Kind.HIDE and not reason.strip():
         raise ResponseRefused(_("Give the reason for hiding them: their authors will see it."))
     if not items:
-        raise ResponseRefused(_("Tick at least one item."))
+        raise ResponseRefused(_("Tick at least one item in the list."))
     done = []
     for item in items:
         action = kind
