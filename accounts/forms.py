@@ -127,7 +127,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["pseudonym", "language", "email_digest", "email_outcomes"]
+        fields = ["pseudonym", "language", "email_digest", "email_outcomes", "email_moderation"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,6 +113,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("An e-mail when the outcome of a consultation you took part in is published."),
     )
+    email_moderation = models.BooleanField(
+        _("moderation e-mails"),
+        default=True,
+        help_text=_(
+            "An e-mail when moderators hide one of your contributions, or decide on something you reported."
+        ),
+    )
     # When the last weekly digest went out (so that a task run twice sends it once).
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When we warned that the account would be deleted for inactivity.

@@ -61,6 +61,18 @@ topic_register(
     ),
     stop=_user_flag_off("email_outcomes"),
 )
+topic_register(
+    "moderation",
+    question=_(
+        "Stop receiving an e-mail when moderators hide one of your contributions or decide on something "
+        "you reported?"
+    ),
+    done=_(
+        "Done: you will no longer receive these e-mails. The reason for hiding a contribution stays shown to "
+        "you next to it, and you can turn the e-mails on again on your account page."
+    ),
+    stop=_user_flag_off("email_moderation"),
+)
 
 
 def site_name(request=None) -> str:

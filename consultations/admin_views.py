@@ -1,55 +1,119 @@
 """The back office of participation: the moderation queue (statements, ideas, comments, reports),
 merging duplicate ideas, the organisation's answers to ideas, and paper questionnaires typed in."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import PaperResponseForm, PaperUploadForm
+from .forms import ModerationBulkForm, PaperResponseForm, PaperUploadForm
 from .imports import paper
 from .models import (
     Channel,
-    Comment,
     ConsultationPage,
     Idea,
     ModerationAction,
     Response,
-    Statement,
-    Visibility,
 )
 
+# Rows on a page of the moderation queue.
+QUEUE_PAGE_SIZE = 50
 
-def moderation_queue(request, *, status: int = 200):
-    """What needs a moderator: pending statements, reported contributions (with their reports' count
-    and reasons), then published statements and hidden items, and the log."""
+
+def _queue_query(request) -> dict[str, str]:
+    """Which list and page of the queue the moderator was on (kept across the forms sent from it)."""
+    show = request.GET.get("show", "")
+    show = show if show in selectors.QUEUE_SHOWS else selectors.QUEUE_DECIDE
+    page = request.GET.get("page", "")
+    return {"show": show, "page": page if page.isascii() and page.isdigit() and len(page) < 10 else "1"}
+
+
+def _queue_url(request) -> str:
+    return f"{reverse('consultations_moderation')}?{urlencode(_queue_query(request))}"
+
+
+def moderation_queue(request, *, status: int = 200, bulk_form=None):
+    """The contributions of the moderator's organisations, 50 a page, by default those that need a
+    decision (pending statements, reported items, most reported first); also the hidden ones, or all.
+    Each row: the text, its consultation, its author's pseudonym, its date, its open reports; one form
+    decides on the ticked rows. Then the log."""
     if not permissions.has_role_somewhere(request.user, "moderator"):
         raise PermissionDenied
-    statements = permissions.moderated_statements(request.user)
-    ideas = permissions.moderated_ideas(request.user)
-    comments = permissions.moderated_comments(request.user).select_related("idea", "statement")
+    scopes = _moderation_scopes(request.user)
+    query = _queue_query(request)
+    rows = selectors.moderation_queue_rows(
+        statements=scopes["statement"], ideas=scopes["idea"], comments=scopes["comment"], show=query["show"]
+    )
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(query["page"])
+    form = bulk_form or ModerationBulkForm(scopes=scopes)
     context = {
-        "pending": statements.filter(status=Statement.Status.PENDING).order_by("created_at")[:100],
-        "reported_statements": selectors.reported(statements)[:100],
-        "reported_ideas": selectors.reported(ideas)[:100],
-        "reported_comments": selectors.reported(comments)[:100],
-        "published": statements.filter(status=Statement.Status.PUBLISHED).order_by("-created_at")[:100],
-        "hidden_statements": statements.filter(status=Statement.Status.HIDDEN).order_by("-created_at")[:100],
-        "hidden_ideas": ideas.filter(moderation_status=Visibility.HIDDEN).order_by("-created_at")[:100],
-        "hidden_comments": comments.filter(status=Comment.Status.HIDDEN).order_by("-created_at")[:100],
+        "show": query["show"],
+        "shows": [
+            (selectors.QUEUE_DECIDE, _("Needs a decision")),
+            (selectors.QUEUE_HIDDEN, _("Hidden contributions")),
+            (selectors.QUEUE_ALL, _("All contributions")),
+        ],
+        "page_obj": page,
+        "items": selectors.moderation_queue_items(page.object_list),
+        "bulk_form": form,
+        "ticked": form.ticked(),
+        "queue_query": urlencode({"show": query["show"], "page": page.number}),
         "actions": ModerationAction.objects.filter(
-            Q(statement__in=statements.values("pk"))
-            | Q(idea__in=ideas.values("pk"))
-            | Q(comment__in=comments.values("pk"))
+            Q(statement__in=scopes["statement"].values("pk"))
+            | Q(idea__in=scopes["idea"].values("pk"))
+            | Q(comment__in=scopes["comment"].values("pk"))
         ).select_related("moderator", "statement", "idea", "idea__merged_into", "comment")[:50],
     }
     return TemplateResponse(request, "consultations/admin/moderation.html", context, status=status)
+
+
+def _moderation_scopes(user) -> dict:
+    return {kind: scope(user) for kind, scope in MODERATED.items()}
+
+
+@require_POST
+def moderation_bulk(request):
+    """Publish or keep, or hide with one reason, the ticked contributions: all of them or, with the
+    reason why, none (4xx)."""
+    if not permissions.has_role_somewhere(request.user, "moderator"):
+        raise PermissionDenied
+    form = ModerationBulkForm(request.POST, scopes=_moderation_scopes(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: see the message next to the decision."))
+        return moderation_queue(request, status=400, bulk_form=form)
+    items = form.cleaned_data["items"]
+    if any(not permissions.can(request.user, "moderate_contribution", item) for item in items):
+        messages.error(
+            request,
+            _("Your own contributions are moderated by someone else: untick them. Nothing was changed."),
+        )
+        return moderation_queue(request, status=403, bulk_form=form)
+    try:
+        services.contributions_moderate(
+            items=items,
+            moderator=request.user,
+            kind=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.ResponseRefused as refused:
+        messages.error(request, refused.message)
+        return moderation_queue(request, status=400, bulk_form=form)
+    messages.success(
+        request,
+        ngettext("%(count)d contribution moderated.", "%(count)d contributions moderated.", len(items))
+        % {"count": len(items)},
+    )
+    return redirect(_queue_url(request))
 
 
 MODERATED = {
@@ -86,7 +150,7 @@ def contribution_moderate(request, kind: str, item_id: int):
         messages.error(request, refused.message)
         return moderation_queue(request, status=400)
     messages.success(request, _("Done."))
-    return redirect("consultations_moderation")
+    return redirect(_queue_url(request))
 
 
 def idea_merge(request, idea_id: int):

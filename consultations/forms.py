@@ -481,3 +481,74 @@ class PaperUploadForm(forms.Form):
         help_text=_("The template filled in, saved as “CSV UTF-8”; at most 2 MB and 2,000 paper forms."),
         error_messages={"required": _("Choose the CSV file to upload."), "empty": _("The file is empty.")},
     )
+
+
+# How many contributions one bulk decision takes at most (a page of the queue is 50).
+BULK_MODERATION_MAX = 100
+
+
+class ModerationBulkForm(forms.Form):
+    """One decision, with one reason, on the contributions ticked in the moderation queue.
+
+    `items` are "statement:12", "idea:5", "comment:9", looked up in `scopes` (the moderator's querysets
+    per kind): anything malformed or outside them makes the form invalid, so that nothing is changed.
+    """
+
+    ACTIONS = [
+        ("approve", _("Publish, or keep (dismiss the reports)")),
+        ("hide", _("Hide")),
+    ]
+    items = forms.Field(
+        label=_("Contributions"),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("Tick at least one item in the list.")},
+    )
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Required to hide: each author receives it. Reporters are told the decision too."),
+    )
+
+    def __init__(self, *args, scopes: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scopes = scopes
+
+    def ticked(self) -> set[str]:
+        """The items ticked when the form was sent (ticked again when it comes back with an error)."""
+        return set(self.data.getlist("items")) if self.is_bound else set()
+
+    def clean_items(self):
+        invalid = ValidationError(_("This selection is not valid: reload the page and tick the items again."))
+        wanted: dict[str, set[int]] = {}
+        order = []
+        for value in self.cleaned_data["items"]:
+            kind, _sep, raw = str(value).partition(":")
+            if kind not in self.scopes or not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                raise invalid
+            if (kind, int(raw)) not in order:
+                order.append((kind, int(raw)))
+                wanted.setdefault(kind, set()).add(int(raw))
+        if len(order) > BULK_MODERATION_MAX:
+            raise ValidationError(
+                _("Tick at most %(count)d items at a time.") % {"count": BULK_MODERATION_MAX}
+            )
+        found = {}
+        for kind, pks in wanted.items():
+            for item in self.scopes[kind].filter(pk__in=pks):
+                found[kind, item.pk] = item
+        if len(found) != len(order):
+            raise ValidationError(
+                _(
+                    "Some of the ticked items are not among those you moderate, or no longer exist: "
+                    "reload the page."
+                )
+            )
+        return [found[key] for key in order]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hide" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for hiding them: their authors will see it."))
+        return cleaned

@@ -880,6 +880,11 @@ class Report(models.Model):
     details = models.CharField(_("details"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The moderation action that decided it (hidden or kept), and when its reporter was told.
+    decided_by = models.ForeignKey(
+        "ModerationAction", on_delete=models.SET_NULL, null=True, blank=True, related_name="decided_reports"
+    )
+    reporter_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -927,6 +932,8 @@ class ModerationAction(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the author of what was hidden was told (once, however often the task runs).
+    author_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.territories import search_key
@@ -362,6 +362,77 @@ def reported(queryset):
         .prefetch_related(open_reports_prefetch())
         .order_by("-report_count", "-created_at")
     )
+
+
+# What the moderation queue shows: what needs a decision (pending statements, reported items; the
+# default), what is hidden, or everything.
+QUEUE_DECIDE, QUEUE_HIDDEN, QUEUE_ALL = "decide", "hidden", "all"
+QUEUE_SHOWS = (QUEUE_DECIDE, QUEUE_HIDDEN, QUEUE_ALL)
+_QUEUE_KINDS = {"statement": Statement, "idea": Idea, "comment": Comment}
+
+
+def _queue_part(queryset, kind: str, show: str):
+    status = "moderation_status" if kind == "idea" else "status"
+    open_reports = Report.objects.filter(**{kind: OuterRef("pk")}, resolved_at=None)
+    count = open_reports.order_by().values(kind).annotate(count=Count("pk")).values("count")
+    if show == QUEUE_DECIDE:
+        needs_decision = Exists(open_reports)
+        if kind == "statement":
+            needs_decision |= Q(status=Statement.Status.PENDING)
+        queryset = queryset.filter(needs_decision)
+    elif show == QUEUE_HIDDEN:
+        queryset = queryset.filter(**{status: "hidden"})
+    elif kind == "comment":  # a comment its author deleted has nothing left to moderate
+        queryset = queryset.exclude(status=Comment.Status.DELETED)
+    return (
+        queryset.order_by()
+        .annotate(
+            row_kind=Value(kind, output_field=CharField()),
+            row_reports=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        )
+        .values_list("row_kind", "pk", "created_at", "row_reports")
+    )
+
+
+def moderation_queue_rows(*, statements, ideas, comments, show: str = QUEUE_DECIDE):
+    """The statements, ideas and comments of the moderator's querysets that `show` asks for, as one list
+    of `(kind, id, created_at, open report count)` in one query, so that it pages as one list: most
+    reported first then the longest waiting for a decision, newest first otherwise.
+
+    Read a page of it with `moderation_queue_items`."""
+    parts = [
+        _queue_part(queryset, kind, show)
+        for kind, queryset in (("statement", statements), ("idea", ideas), ("comment", comments))
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    if show == QUEUE_DECIDE:
+        return rows.order_by("-row_reports", "created_at", "row_kind", "pk")
+    return rows.order_by("-created_at", "row_kind", "-pk")
+
+
+def moderation_queue_items(rows) -> list:
+    """The contributions of a page of `moderation_queue_rows`, in its order, each with `kind` and
+    `report_count` set: a query per kind present and one for its open reports, whatever the page size."""
+    wanted: dict[str, list[int]] = {}
+    for kind, pk, _created_at, _count in rows:
+        wanted.setdefault(kind, []).append(pk)
+    found = {}
+    for kind, pks in wanted.items():
+        queryset = _QUEUE_KINDS[kind].objects.filter(pk__in=pks).select_related("consultation", "author")
+        if kind == "idea":
+            queryset = queryset.select_related("merged_into")
+        if kind == "comment":
+            queryset = queryset.select_related("idea", "statement")
+        for item in queryset.prefetch_related(open_reports_prefetch()):
+            found[kind, item.pk] = item
+    items = []
+    for kind, pk, _created_at, count in rows:
+        item = found.get((kind, pk))
+        if item is not None:  # gone since the page was counted
+            item.kind, item.report_count, item.queue_key = kind, count, f"{kind}:{pk}"
+            item.queue_status = item.moderation_status if kind == "idea" else item.status
+            items.append(item)
+    return items
 
 
 @dataclass

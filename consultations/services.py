@@ -399,13 +399,152 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
         item.moderation_reason = reason
         item.save(update_fields=[field, "moderation_reason"])
     target = {_target_field(item): item}
-    Report.objects.filter(**target, resolved_at=None).update(resolved_at=timezone.now())
-    ModerationAction.objects.create(**target, moderator=moderator, kind=kind, reason=reason)
+    action = ModerationAction.objects.create(**target, moderator=moderator, kind=kind, reason=reason)
+    open_reports = Report.objects.filter(**target, resolved_at=None)
+    decides = kind in (ModerationAction.Kind.HIDE, ModerationAction.Kind.DISMISS)
+    decided = open_reports.update(resolved_at=timezone.now(), decided_by=action if decides else None)
+    # The author hears why their contribution was hidden, and each reporter what came of their report;
+    # restoring or approving tells nobody. Queued with the change: sent once it commits.
+    if (kind == ModerationAction.Kind.HIDE and item.author_id) or (decides and decided):
+        from .tasks import moderation_notify_task
+
+        outbox_enqueue(moderation_notify_task, action.pk)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
     transaction.on_commit(page_cache_forget)  # visitors stop seeing what was hidden at once, too
     _opendata_changed(item.consultation_id, withdraw=kind == ModerationAction.Kind.HIDE)
     return item
+
+
+class BulkModerationRefused(ResponseRefused):
+    """One of the items ticked cannot take the action: nothing was changed."""
+
+
+@transaction.atomic
+def contributions_moderate(*, items: list, moderator, kind: str, reason: str = "") -> list:
+    """The same decision, with one reason, on several statements, ideas and comments: all or nothing.
+
+    `approve` publishes a pending statement and keeps (dismisses the reports of) a reported item; `hide`
+    hides each one (the reason is required). An item that cannot take the action (it changed meanwhile,
+    nothing to decide on it) refuses the whole batch, naming it: nothing is changed. Returns the items.
+    """
+    if kind not in (ModerationAction.Kind.APPROVE, ModerationAction.Kind.HIDE):
+        raise ResponseRefused(_("Unknown moderation action."))
+    if kind == ModerationAction.Kind.HIDE and not reason.strip():
+        raise ResponseRefused(_("Give the reason for hiding them: their authors will see it."))
+    if not items:
+        raise ResponseRefused(_("Tick at least one item in the list."))
+    done = []
+    for item in items:
+        action = kind
+        if kind == ModerationAction.Kind.APPROVE and not (
+            isinstance(item, Statement) and item.status == Statement.Status.PENDING
+        ):
+            action = ModerationAction.Kind.DISMISS
+            if not Report.objects.filter(**{_target_field(item): item}, resolved_at=None).exists():
+                raise BulkModerationRefused(
+                    _("“%(item)s” has nothing to approve or keep: untick it, or reload the page.")
+                    % {"item": _excerpt(item)}
+                )
+        try:
+            contribution_moderate(item=item, moderator=moderator, kind=action, reason=reason)
+        except ResponseRefused as refused:
+            raise BulkModerationRefused(
+                _("“%(item)s”: %(refusal)s Nothing was changed.")
+                % {"item": _excerpt(item), "refusal": refused.message}
+            ) from None
+        done.append(item)
+    return done
+
+
+def _excerpt(item, length: int = 60) -> str:
+    text = item.title if isinstance(item, Idea) else item.text
+    return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
+# A reason that already ends a sentence (or a question, a quotation) gets no period of ours.
+_SENTENCE_ENDS = (".", "!", "?", "…")
+_CLOSERS = "\"'»”)]’"
+
+
+def as_sentence(text: str) -> str:
+    """`text` ending with one full stop: "Hors sujet" → "Hors sujet.", "Hors sujet." stays as it is."""
+    text = text.strip()
+    if not text or text.rstrip(_CLOSERS + " \u00a0").endswith(_SENTENCE_ENDS):
+        return text
+    return f"{text}."
+
+
+def _notice_context(item, action: ModerationAction) -> dict:
+    kind = _target_field(item)
+    return {
+        "kind": kind,
+        "item": item,
+        "excerpt": _excerpt(item, 200),
+        "consultation": item.consultation,
+        "reason": as_sentence(action.reason),
+        "action": action,
+    }
+
+
+def _wants_moderation_email(user) -> bool:
+    return user is not None and user.is_active and user.email_moderation
+
+
+def moderation_notify(*, action: ModerationAction) -> int:
+    """E-mail what a moderator decided, each person once, in their language: the author of what was
+    hidden (the reason, and what they can do), and each person whose report it decided (hidden or kept).
+
+    Each e-mail's "sent" mark commits with its sending under a lock of its own (`consumer_once`), so
+    a task run twice sends each once, and a worker killed in between sends it on the next run. Nothing
+    goes out for what was restored meanwhile; the reporter's identity is never in the author's e-mail.
+    Returns the number of e-mails sent.
+    """
+    from accounts.outbox import consumer_once
+
+    item = action.item
+    model = type(item)
+    hidden = action.kind == ModerationAction.Kind.HIDE
+    sent = 0
+    if hidden:
+        with consumer_once("moderation_author", action.pk):
+            if ModerationAction.objects.filter(pk=action.pk, author_notified_at=None).exists():
+                item = model.objects.select_related("author", "consultation").get(pk=item.pk)
+                still_hidden = getattr(item, _status_field(item)) == "hidden"
+                if still_hidden and _wants_moderation_email(item.author):
+                    email_send(
+                        user=item.author,
+                        template="consultations/email/moderation_hidden",
+                        context=_notice_context(item, action),
+                        topic="moderation",
+                    )
+                    sent += 1
+                ModerationAction.objects.filter(pk=action.pk).update(author_notified_at=timezone.now())
+    for report_id in action.decided_reports.filter(reporter_notified_at=None).values_list("pk", flat=True):
+        with consumer_once("moderation_reporter", report_id):
+            report = (
+                Report.objects.select_related("reporter")
+                .filter(pk=report_id, reporter_notified_at=None)
+                .first()
+            )
+            if report is None:  # told by another run meanwhile
+                continue
+            item = model.objects.select_related("consultation").get(pk=item.pk)
+            restored = hidden and getattr(item, _status_field(item)) != "hidden"
+            if (
+                not restored
+                and report.reporter_id != action.moderator_id
+                and _wants_moderation_email(report.reporter)
+            ):
+                email_send(
+                    user=report.reporter,
+                    template="consultations/email/report_decided",
+                    context={**_notice_context(item, action), "report": report, "hidden": hidden},
+                    topic="moderation",
+                )
+                sent += 1
+            Report.objects.filter(pk=report_id).update(reporter_notified_at=timezone.now())
+    return sent
 
 
 def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:

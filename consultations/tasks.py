@@ -80,3 +80,17 @@ def response_receipt_send_task(response_id: int) -> None:
         if response is None:  # already sent for these answers, a draft, or anonymised
             return
         services.response_receipt_send(response=response)
+
+
+@shared_task(**EMAIL_TASK)
+def moderation_notify_task(action_id: int) -> int:
+    """E-mail the author of what a moderator hid, and the people whose reports it decided (each once:
+    safe to run twice)."""
+    from .models import ModerationAction
+
+    action = (
+        ModerationAction.objects.select_related("statement", "idea", "comment").filter(pk=action_id).first()
+    )
+    if action is None:  # gone
+        return 0
+    return services.moderation_notify(action=action)

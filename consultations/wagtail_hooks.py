@@ -14,6 +14,7 @@ from .models import ConsultationPage
 def register_moderation_urls():
     return [
         path("moderation/", admin_views.moderation_queue, name="consultations_moderation"),
+        path("moderation/bulk/", admin_views.moderation_bulk, name="consultations_moderation_bulk"),
         path(
             "moderation/<id:statement_id>/",
             admin_views.statement_moderate,

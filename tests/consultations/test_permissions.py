@@ -269,3 +269,56 @@ def test_a_restricted_consultations_other_pages_are_restricted_too(client, organ
     client.force_login(UserFactory())
     for name in ("statement_list", "idea_list"):
         assert client.get(reverse(name, args=[consultation.pk])).status_code == 200, name
+
+
+# Bulk moderation in the back office asks the same rule of each ticked item (`moderate_contribution`),
+# within the moderator's organisations: role × decision, through the real view.
+BULK_ALLOWED = {"moderator", "administrator"}
+
+
+@pytest.mark.parametrize("decision", ["approve", "hide"])
+@pytest.mark.parametrize("role", CONTRIBUTION_ROLES)
+def test_bulk_moderation_matrix(client, role, decision):
+    from consultations.models import Comment, Idea, ModerationAction, Report
+
+    organisation = OrganisationFactory()
+    consultation = consultation_create(organisation=organisation, ideas_enabled=True, statements_enabled=True)
+    if role == "moderator_elsewhere":
+        user = person_in_role("moderator", OrganisationFactory())
+    else:
+        user = person_in_role(role, organisation)
+    author = user if role == "author" else UserFactory()
+    pending = Statement.objects.create(
+        consultation=consultation, author=author, text="En attente", status="pending"
+    )
+    idea = Idea.objects.create(consultation=consultation, author=author, title="Deux écrans", text="…")
+    comment = Comment.objects.create(
+        consultation=consultation, idea=idea, author=author, text="Oui", stance="for"
+    )
+    for item in (idea, comment):
+        Report.objects.create(**{type(item).__name__.lower(): item}, reporter=UserFactory(), reason="spam")
+    if role != "anonymous":
+        client.force_login(user)
+    response = client.post(
+        reverse("consultations_moderation_bulk"),
+        {
+            "items": [f"statement:{pending.pk}", f"idea:{idea.pk}", f"comment:{comment.pk}"],
+            "action": decision,
+            "reason": "Hors charte",
+        },
+    )
+    changed = ModerationAction.objects.count()
+    if role in BULK_ALLOWED:
+        assert (response.status_code, changed) == (302, 3), role
+    else:
+        assert response.status_code in (302, 400, 403, 404), role
+        # Refused: sent to sign in, or Wagtail's way of refusing staff (back to its home, with a message).
+        refusals = ("/accounts/login/", "/admin/login/")
+        assert (
+            response.status_code != 302
+            or response["Location"].startswith(refusals)
+            or (response["Location"] == "/admin/")
+        ), role
+        assert changed == 0, f"{role}: nothing changed"
+        pending.refresh_from_db()
+        assert pending.status == "pending"

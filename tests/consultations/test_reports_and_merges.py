@@ -162,7 +162,7 @@ def test_keeping_a_reported_item_closes_its_reports(en, remark, moderator):
     assert moderate(en, "comment", remark, "dismiss").status_code == 302
     remark.refresh_from_db()
     assert remark.status == Comment.Status.PUBLISHED
-    assert "Nothing is reported." in en.get(QUEUE).content.decode()
+    assert "Nothing needs a decision." in en.get(QUEUE).content.decode()
     assert ModerationAction.objects.get().kind == "dismiss"
     en.force_login(reporter)
     assert en.post(report_url(remark, "comment"), {"reason": "spam"}).status_code == 302, "reportable again"

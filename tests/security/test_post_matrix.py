@@ -77,6 +77,15 @@ def posts(s):
         ),
         (reverse("consultations_idea_merge", args=[s.idea.pk]), {"into": s.hidden_idea.pk}, {"moderator"}),
         (
+            reverse("consultations_moderation_bulk"),
+            {
+                "items": [f"statement:{s.pending_statement.pk}", f"idea:{s.idea.pk}"],
+                "action": "hide",
+                "reason": "Volé",
+            },
+            {"moderator"},
+        ),
+        (
             reverse("calls_admin_status", args=[s.submitted_dossier.pk]),
             {"status": "selected", "reason": "Volé"},
             set(),

@@ -213,6 +213,7 @@ ADMIN_ROUTES = {
     # Officials see their own organisation's invitations, ideas, calls (the official works elsewhere).
     "admin/invitations/": (lambda s: [{}], only("official_elsewhere")),
     "admin/moderation/": (lambda s: [{}], only("moderator")),
+    "admin/moderation/bulk/": (lambda s: [{}], NOBODY),  # POST only
     "admin/moderation/<id:statement_id>/": (
         lambda s: [{"statement_id": s.hidden_statement.pk}],
         NOBODY,
