@@ -56,6 +56,10 @@ class Territory(models.Model):
     )
     population = models.PositiveIntegerField(null=True, blank=True)
     postal_codes = models.CharField(max_length=200, blank=True)
+    # What tells a commune or an arrondissement apart from its namesakes, shown after its name: its
+    # département's code for a commune, its commune's name for an arrondissement. A copy of the parent's,
+    # kept by `save` and `territories_load`, so that a list of territories reads no parent row.
+    parent_label = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("territory")
@@ -64,9 +68,23 @@ class Territory(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        if self.kind in (self.Kind.COMMUNE, self.Kind.ARRONDISSEMENT) and self.parent_id:
-            return f"{self.name} ({self.parent.code if self.kind == self.Kind.COMMUNE else self.parent.name})"
-        return self.name
+        return f"{self.name} ({self.parent_label})" if self.parent_label else self.name
+
+    def save(self, *args, **kwargs):
+        self.parent_label = self.parent_label_of(self.kind, self.parent)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "parent_label"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def parent_label_of(cls, kind: str, parent: "Territory | None") -> str:
+        if parent is None:
+            return ""
+        if kind == cls.Kind.COMMUNE:
+            return parent.code
+        if kind == cls.Kind.ARRONDISSEMENT:
+            return parent.name
+        return ""
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from .models import Territory
 
@@ -45,6 +46,7 @@ def _upsert(kind: str, rows: list[dict]) -> dict[str, int]:
             epci_id=row.get("epci_id"),
             population=row.get("population"),
             postal_codes=row.get("postal_codes", ""),
+            parent_label=row.get("parent_label", ""),
         )
         for row in rows
     ]
@@ -53,7 +55,7 @@ def _upsert(kind: str, rows: list[dict]) -> dict[str, int]:
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["kind", "code"],
-        update_fields=["name", "search_name", "parent", "epci", "population", "postal_codes"],
+        update_fields=["name", "search_name", "parent", "epci", "population", "postal_codes", "parent_label"],
     )
     return dict(Territory.objects.filter(kind=kind).values_list("code", "id"))
 
@@ -96,11 +98,14 @@ def _territories_load() -> dict[str, int]:
                 "epci_id": epcis.get(r["epci"]),
                 "population": _int(r["population"]),
                 "postal_codes": r["codes_postaux"],
+                # What `Territory.save` would store (as `parent_label_of`), without reading the parents.
+                "parent_label": r["departement"] if r["departement"] in departements else "",
             }
             for r in communes_rows
             if r["type"] == "commune-actuelle"
         ],
     )
+    commune_names = {r["code"]: r["nom"] for r in communes_rows if r["type"] == "commune-actuelle"}
     arrondissements = _upsert(
         Kind.ARRONDISSEMENT,
         [
@@ -110,6 +115,7 @@ def _territories_load() -> dict[str, int]:
                 "parent_id": communes.get(r["commune_parent"]),
                 "population": _int(r["population"]),
                 "postal_codes": r["codes_postaux"],
+                "parent_label": commune_names[r["commune_parent"]] if r["commune_parent"] in communes else "",
             }
             for r in communes_rows
             if r["type"] == "arrondissement-municipal"
@@ -182,6 +188,55 @@ def territories_matching(query: str, *, limit: int = 10) -> list[Territory]:
     found = list(found.order_by("-population")[: limit * 2])
     found.sort(key=lambda territory: KIND_ORDER.index(territory.kind))
     return found[:limit]
+
+
+def territories_search(query: str, *, kind: str | None = None, within: QuerySet | None = None) -> QuerySet:
+    """Territories whose name contains `query` (as typed: case, accents and hyphens do not matter) or
+    whose INSEE code starts with it (`93066`, `93`, `2A`, `DEP-69`), best first: the exact name, then
+    names starting so, then the rest; larger kinds before smaller ones, the most populated first."""
+    territories = Territory.objects.all() if within is None else within
+    if kind:
+        territories = territories.filter(kind=kind)
+    query = query.strip()
+    by_kind = Case(
+        *(When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)), output_field=IntegerField()
+    )
+    if match := TOKEN.search(query):
+        territories = territories.filter(kind=PREFIXES[match[1].upper()], code=match[2].upper())
+        return territories.order_by(by_kind, "name")
+    if query.isascii() and query.isalnum() and any(c.isdigit() for c in query):
+        territories = territories.filter(code__startswith=query.upper())
+        return territories.order_by(by_kind, "code")
+    key = search_key(query)
+    if not key:
+        return territories.order_by(by_kind, "name", "code")
+    closeness = Case(
+        When(search_name=key, then=Value(0)),
+        When(search_name__startswith=key, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return territories.filter(search_name__contains=key).order_by(
+        closeness, by_kind, F("population").desc(nulls_last=True), "name", "code"
+    )
+
+
+def territory_chooser_label(territory: Territory) -> str:
+    """A territory as the back office's chooser shows it: a commune with its INSEE code and its
+    département, `Saint-Denis (93066, Seine-Saint-Denis)`; a larger one with its kind and code,
+    `Rhône (département 69)`. Reads the parent and its parent: select them (`parent__parent`)."""
+    if territory.kind in (Kind.COMMUNE, Kind.ARRONDISSEMENT):
+        departement = territory.parent
+        if territory.kind == Kind.ARRONDISSEMENT and departement is not None:
+            departement = departement.parent or departement
+        if departement is None:
+            return f"{territory.name} ({territory.code})"
+        return f"{territory.name} ({territory.code}, {departement.name})"
+    return _("%(name)s (%(kind)s %(code)s)") % {
+        "name": territory.name,
+        "kind": territory.get_kind_display(),
+        "code": territory.code,
+    }
 
 
 def territory_within(territory: Territory | None, area: Territory) -> bool:

@@ -4,6 +4,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, permissions
+from .viewsets import territory_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_territory_chooser():
+    """Every territory field of the back office's forms chooses through a search (accounts/viewsets.py)."""
+    return territory_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

@@ -7,7 +7,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Territory, User
+from accounts.territories import search_key
 from cms.models import HomePage
 from consultations.models import ConsultationPage
 
@@ -118,6 +119,23 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     slug = factory.Sequence(lambda n: f"organisation-{n}")
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    """A commune (by default) of a made-up referential; `build_batch` then `bulk_create` for thousands."""
+
+    class Meta:
+        model = Territory
+
+    kind = Territory.Kind.COMMUNE
+    code = factory.Sequence(lambda n: f"{n % 100_000:05d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+    search_name = factory.LazyAttribute(lambda territory: search_key(territory.name))
+    # What `Territory.save` stores; set here too for `bulk_create`, which does not call it.
+    parent_label = factory.LazyAttribute(
+        lambda territory: Territory.parent_label_of(territory.kind, territory.parent)
+    )
+    parent = None
 
 
 class UserFactory(factory.django.DjangoModelFactory):

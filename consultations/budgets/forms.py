@@ -5,7 +5,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from accounts.forms import CommuneField, TerritoryField
+from accounts.forms import CommuneField
 
 from . import services
 from .models import Grade, Method, Phase, PublicVote
@@ -154,18 +154,14 @@ def _minute(moment):
 
 
 class PublicVoteAdminForm(WagtailAdminModelForm):
-    """The back office's form: calls among those the person runs; the residence typed; the rules
-    locked once ballots are cast (changing them would change what past ballots meant)."""
+    """The back office's form: calls among those the person runs; the residence chosen through the
+    territory chooser (accounts/viewsets.py); the rules locked once ballots are cast (changing them
+    would change what past ballots meant)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from .permissions import calls_managed_by
 
-        self.fields["residence_territory"] = TerritoryField(
-            label=self.fields["residence_territory"].label,
-            required=False,
-            help_text=self.fields["residence_territory"].help_text,
-        )
         if self.for_user is not None:
             self.fields["call"].queryset = calls_managed_by(self.for_user)
 

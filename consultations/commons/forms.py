@@ -40,13 +40,12 @@ class ReuseForm(forms.Form):
 
 
 class InitiativeAdminForm(WagtailAdminModelForm):
-    """The back office's initiative form: the territory typed (there are 40,000 of them), the
-    organisation chosen among those the person may publish for."""
+    """The back office's initiative form: the territory chosen through the territory chooser
+    (accounts/viewsets.py), the organisation among those the person may publish for."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from .permissions import organisations_publishing_for
 
-        self.fields["territory"] = TerritoryField(label=self.fields["territory"].label)
         if self.for_user is not None and "organisation" in self.fields:
             self.fields["organisation"].queryset = organisations_publishing_for(self.for_user)

@@ -200,7 +200,9 @@ def scenario_create() -> Scenario:
     o["assignment"] = Assignment.objects.create(project=submitted, evaluator=s.people["evaluator"])
     o["milestone"] = submitted.milestones.create(title="Étape")
 
-    territory = Territory.objects.create(kind=Kind.COMMUNE, code="69123", name="Lyon", search_name="lyon")
+    o["territory"] = territory = Territory.objects.create(
+        kind=Kind.COMMUNE, code="69123", name="Lyon", search_name="lyon"
+    )
     o["initiative"] = Initiative.objects.create(
         territory=territory,
         title="Repair café",

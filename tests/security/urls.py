@@ -284,6 +284,10 @@ ADMIN_ROUTES = {
     "admin/paper-forms/<id:consultation_id>/template.csv": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
     "admin/paper-forms/<id:consultation_id>/upload/": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
     "admin/paper-forms/<id:consultation_id>/new/": (lambda s: [{"consultation_id": _c(s)}], NOBODY),
+    # The territory chooser of the back office's forms: the public referential, to anyone in the back office.
+    "admin/territories/chooser/": (lambda s: [{}], STAFF),
+    "admin/territories/chooser/results/": (lambda s: [{}], STAFF),
+    "admin/territories/chooser/chosen/<str:pk>/": (lambda s: [{"pk": s.territory.pk}], STAFF),
     "admin/budgets_votes/": (lambda s: [{}], ANY),
     "admin/budgets_votes/results/": (lambda s: [{}], ANY),
     "admin/budgets_votes/edit/<int:pk>/": (lambda s: [{"pk": 999999}], ANY),

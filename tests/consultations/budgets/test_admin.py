@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.test.utils.form_data import nested_form_data
 
+from accounts.models import Territory
 from consultations.budgets.models import Ballot, PublicVote
 from tests.factories import OfficialFactory, OrganisationFactory, UserFactory
 
@@ -21,6 +22,11 @@ def shown(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def rhone() -> str:
+    """The Rhône département as the territory chooser sends it back: its id."""
+    return str(Territory.objects.get(kind=Territory.Kind.DEPARTEMENT, code="69").pk)
+
+
 def form(call_page, **changes):
     data = {
         "call": str(call_page.pk),
@@ -31,7 +37,7 @@ def form(call_page, **changes):
         "opens_at": "2026-01-01 09:00",
         "closes_at": "2099-01-31 18:00",
         "minimum_age": "16",
-        "residence_territory": "DEP-69",
+        "residence_territory": rhone(),
     }
     data.update(changes)
     return nested_form_data(data)
@@ -98,7 +104,7 @@ def test_the_rules_are_locked_once_ballots_are_cast(client, organisation, places
         form(
             call,
             budget="100000.00",
-            residence_territory="Rhône [DEP-69]",
+            residence_territory=rhone(),
             opens_at=shown(vote.opens_at),
             closes_at="2099-02-28 18:00",
         ),
@@ -120,7 +126,7 @@ def _open_vote_with_a_ballot(organisation, places):
 def _same(call_page, vote, **changes):
     data = {
         "budget": "100000.00",
-        "residence_territory": "Rhône [DEP-69]",
+        "residence_territory": rhone(),
         "opens_at": shown(vote.opens_at),
         "closes_at": shown(vote.closes_at),
     }

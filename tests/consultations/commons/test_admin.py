@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
+from accounts.models import Territory
 from consultations.commons.models import Initiative
 from tests.factories import EditorFactory, OrganisationFactory, UserFactory
 
@@ -17,13 +18,14 @@ INDEX = reverse("commons_initiatives:index")
 
 
 def form(organisation, **changes):
+    villeurbanne = Territory.objects.get(kind=Territory.Kind.COMMUNE, code="69266")
     data = {
         "title": "Jardins partagés",
         "slug": "",
         "organisation": str(organisation.pk),
         "description": "Des parcelles pour les habitants.",
         "themes": "jardin, alimentation",
-        "territory": "Villeurbanne",
+        "territory": str(villeurbanne.pk),  # as the territory chooser sends it back
         "scale": "commune",
         "licence": "etalab-2.0",
         "licence_other": "",
@@ -54,7 +56,7 @@ def test_an_official_publishes_an_initiative_of_their_organisation(client, offic
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"territory": "Atlantide"}, "territory", "No territory matches"),
+        ({"territory": "Atlantide"}, "territory", "Select a valid choice"),
         ({"licence": "other"}, "licence_other", "Name the licence."),
         ({"title": ""}, "title", "This field is required."),
         ({"links": inline_formset([{"title": "Guide", "url": "pas une adresse"}])}, None, None),
