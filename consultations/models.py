@@ -16,7 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import Question, QuestionsBlock, questions_from_stream
-from .page_forms import ConsultationPageForm
+from .page_forms import ConsultationPageForm, OrganisationPageCopyForm
 
 
 class Phase(models.TextChoices):
@@ -165,6 +165,8 @@ class InOrganisationSection:
     It never moves out of its organisation's section, nor into another's, not even by an administrator:
     the section decides who edits the page, and the page's organisation who reads its contributions.
     """
+
+    copy_form_class = OrganisationPageCopyForm
 
     @staticmethod
     def section_organisation(parent):

@@ -1,6 +1,8 @@
 """The page editors' forms of the organisations' pages (consultations here, calls in calls/page_forms)."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 
 class OrganisationPageFormMixin:
@@ -19,3 +21,23 @@ class OrganisationPageFormMixin:
 
 class ConsultationPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):
     pass
+
+
+class OrganisationPageCopyForm(CopyForm):
+    """A consultation or call is not copied into another organisation's section: the copy would be
+    the first organisation's, edited by the second's officials."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        destination = cleaned_data.get("new_parent_page")
+        organisation = self.page.specific_class.section_organisation(destination)
+        if organisation is not None and organisation.pk != self.page.specific_deferred.organisation_id:
+            self.add_error(
+                "new_parent_page",
+                _(
+                    "This page belongs to another organisation: "
+                    "it cannot be copied into the section of %(name)s."
+                )
+                % {"name": organisation.name},
+            )
+        return cleaned_data

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.permissions import page_permission_policy
 
 from accounts.models import Membership, Organisation
 
@@ -136,3 +137,16 @@ def _organisation_page_saved(sender, instance, created, raw=False, update_fields
 
 for _name, _model in (("consultation", ConsultationPage), ("call", "calls.CallPage")):
     post_save.connect(_organisation_page_saved, sender=_model, dispatch_uid=f"consultations.sections.{_name}")
+
+
+def sections_open_to(user):
+    """The sections where `user` may make pages (as Wagtail's page permissions decide), by name: where
+    the back office's lists offer to launch a consultation or a call."""
+    if not user.is_authenticated:
+        return OrganisationIndexPage.objects.none()
+    addable = page_permission_policy.instances_user_has_any_permission_for(user, {"add"})
+    return (
+        OrganisationIndexPage.objects.filter(pk__in=addable.values("pk"))
+        .select_related("organisation")
+        .order_by("title")
+    )
