@@ -178,9 +178,11 @@ def consultation_create(
     closes_in=timedelta(days=10),
     questions=None,
     publish=True,
+    parent=None,
     **fields,
 ) -> ConsultationPage:
-    """A consultation under the home page, published unless asked otherwise, re-read from the database."""
+    """A consultation under the home page (or `parent`, such as its organisation's section), published
+    unless asked otherwise, re-read from the database."""
     now = timezone.now()
     home = HomePage.objects.get()
     page = ConsultationPage(
@@ -195,7 +197,7 @@ def consultation_create(
         questions=questions or QUESTIONS,
         **fields,
     )
-    home.add_child(instance=page)
+    (parent or home).add_child(instance=page)
     revision = page.save_revision()
     if publish:
         revision.publish()
@@ -248,6 +250,17 @@ class ModeratorFactory(UserFactory):
     def organisation(self, create, extracted, **kwargs):
         if create:
             _join(self, extracted, Membership.Role.MODERATOR, "Contribution moderators")
+
+
+class OrganisationEditorFactory(UserFactory):
+    """An editor of an organisation: writes and publishes its pages, in its section of the page tree."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisation(self, create, extracted, **kwargs):
+        if create:
+            _join(self, extracted, Membership.Role.EDITOR, "Organisation editors")
 
 
 def _join(user, organisation, role, group):
