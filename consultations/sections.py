@@ -48,6 +48,11 @@ def _free_slug(parent: Page, slug: str) -> str:
     return candidate
 
 
+def section_group_name(organisation: Organisation) -> str:
+    """The name of the section's group, as administrators see it in *Groups* (slugs are unique)."""
+    return f"Section {organisation.slug or f'#{organisation.pk}'}"[:150]
+
+
 @transaction.atomic
 def organisation_section_ensure(*, organisation: Organisation) -> OrganisationIndexPage:
     """The organisation's section, made (published, under the home page of the default site, at the
@@ -57,10 +62,10 @@ def organisation_section_ensure(*, organisation: Organisation) -> OrganisationIn
     if section is not None:
         return section
     home = Site.objects.select_related("root_page").get(is_default_site=True).root_page
-    group, _created = Group.objects.get_or_create(name=f"Section {organisation.slug}"[:150])
+    group, _created = Group.objects.get_or_create(name=section_group_name(organisation))
     section = OrganisationIndexPage(
         title=organisation.name,
-        slug=_free_slug(home, organisation.slug),
+        slug=_free_slug(home, organisation.slug or f"organisation-{organisation.pk}"),
         organisation=organisation,
         group=group,
     )

@@ -51,11 +51,13 @@ def create_sections(apps, schema_editor):
     ]
     now = timezone.now()
     for organisation in organisations:
-        group, _ = Group.objects.get_or_create(name=f"Section {organisation.slug}"[:150])
-        slug, number = organisation.slug, 1
+        # As sections.section_group_name and organisation_section_ensure.
+        group, _ = Group.objects.get_or_create(name=f"Section {organisation.slug or f'#{organisation.pk}'}"[:150])
+        base = organisation.slug or f"organisation-{organisation.pk}"
+        slug, number = base, 1
         while Page.objects.filter(path__startswith=home.path, depth=home.depth + 1, slug=slug).exists():
             number += 1
-            slug = f"{organisation.slug}-{number}"
+            slug = f"{base}-{number}"
         section = OrganisationIndexPage.objects.create(
             title=organisation.name,
             draft_title=organisation.name,
