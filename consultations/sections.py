@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import Resolver404, get_resolver, resolve
 from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.permissions import page_permission_policy
 
@@ -38,11 +39,22 @@ def _page_permissions():
     return Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS)
 
 
+def served_by_the_page_tree(slug: str) -> bool:
+    """Whether a page under the home page at `slug` would be reached: not an address of the site's
+    own (/admin/, /search/), nor the start of some (/calls/…)."""
+    prefixes = {str(pattern.pattern).split("/")[0] for pattern in get_resolver().url_patterns}
+    try:
+        return slug not in prefixes and resolve(f"/{slug}/").url_name == "wagtail_serve"
+    except Resolver404:
+        return False
+
+
 def _free_slug(parent: Page, slug: str) -> str:
-    """`slug`, or `slug-2`, `slug-3`… when a page under `parent` already has it."""
+    """`slug`, or `slug-2`, `slug-3`… when a page under `parent` already has it, or when the address
+    it would give the section is one of the site's own."""
     taken = set(parent.get_children().filter(slug__startswith=slug).values_list("slug", flat=True))
     candidate, number = slug, 1
-    while candidate in taken:
+    while candidate in taken or not served_by_the_page_tree(candidate):
         number += 1
         candidate = f"{slug}-{number}"
     return candidate

@@ -304,7 +304,8 @@ def outcome_create(
 
 def person_in_role(role: str, organisation):
     """Someone in `role` towards `organisation`, for the permission matrices of every app: anonymous,
-    unverified, participant (or author), official, official_elsewhere, moderator, editor, administrator."""
+    unverified, participant (or author), official, official_elsewhere, moderator, editor (of the site),
+    organisation_editor, administrator."""
     from django.contrib.auth.models import AnonymousUser
 
     match role:
@@ -322,6 +323,8 @@ def person_in_role(role: str, organisation):
             return ModeratorFactory(organisation=organisation)
         case "editor":
             return EditorFactory()
+        case "organisation_editor":
+            return OrganisationEditorFactory(organisation=organisation)
         case "administrator":
             return AdministratorFactory()
     raise AssertionError(role)

@@ -4,6 +4,7 @@ officials and editors in the group. Existing consultations and calls are not mov
 would change): the group gets the same rights on each of them where it stands."""
 
 from django.db import migrations
+from django.urls import Resolver404, get_resolver, resolve
 from django.utils import timezone
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # Wagtail's page tree: 4 characters of base 36 a level
@@ -23,6 +24,15 @@ def _next_child_path(Page, parent) -> str:
         number, digit = divmod(number, len(ALPHABET))
         step = ALPHABET[digit] + step
     return parent.path + step
+
+
+def _served_by_the_page_tree(slug: str) -> bool:
+    """As sections.served_by_the_page_tree: not an address of the site's own, nor the start of some."""
+    prefixes = {str(pattern.pattern).split("/")[0] for pattern in get_resolver().url_patterns}
+    try:
+        return slug not in prefixes and resolve(f"/{slug}/").url_name == "wagtail_serve"
+    except Resolver404:
+        return False
 
 
 def create_sections(apps, schema_editor):
@@ -55,7 +65,10 @@ def create_sections(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=f"Section {organisation.slug or f'#{organisation.pk}'}"[:150])
         base = organisation.slug or f"organisation-{organisation.pk}"
         slug, number = base, 1
-        while Page.objects.filter(path__startswith=home.path, depth=home.depth + 1, slug=slug).exists():
+        while (
+            Page.objects.filter(path__startswith=home.path, depth=home.depth + 1, slug=slug).exists()
+            or not _served_by_the_page_tree(slug)
+        ):
             number += 1
             slug = f"{base}-{number}"
         section = OrganisationIndexPage.objects.create(

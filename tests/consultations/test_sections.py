@@ -241,9 +241,11 @@ def test_a_page_is_not_copied_into_another_organisations_section(client, organis
     assert not ConsultationPage.objects.filter(slug="copie").exists()
 
 
-def test_an_older_page_under_the_home_page_is_edited_by_its_organisation_only(client, organisations):
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_older_page_under_the_home_page_is_edited_by_its_organisation_only(organisations, kind):
     """Pages made before sections existed stay at their address; their organisation's officials edit them."""
-    older = consultation_create(organisation=organisations["a"])
+    make = consultation_create if kind == "consultation" else call_create
+    older = make(organisation=organisations["a"])
     assert older.get_parent().pk == HomePage.objects.get().pk
     for official, allowed in (
         (OfficialFactory(organisation=organisations["a"]), True),
@@ -293,3 +295,9 @@ def test_making_a_section_twice_gives_the_same_section(organisations):
     section = organisations["a"].section
     assert organisation_section_ensure(organisation=organisations["a"]) == section
     assert OrganisationIndexPage.objects.filter(organisation=organisations["a"]).count() == 1
+
+
+def test_a_section_does_not_take_an_address_of_the_site():
+    """An organisation called "calls" gets its section at /calls-2/: /calls/ is the site's own."""
+    section = OrganisationFactory(name="Calls", slug="calls").section
+    assert section.url == "/calls-2/"
