@@ -7,16 +7,28 @@ from wagtail.admin.forms.pages import CopyForm
 
 class OrganisationPageFormMixin:
     """In an organisation's section, the page's organisation is the section's: shown, not chosen (a
-    value sent for another organisation is ignored)."""
+    value sent for another organisation is ignored). Outside sections (under the home page), only
+    those with rights there (the site's editors) choose it: an official editing their organisation's
+    older page there cannot hand it to another organisation."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("organisation")
+        if field is None or self.parent_page is None:
+            return
         organisation = self._meta.model.section_organisation(self.parent_page)
-        if field is not None and organisation is not None:
-            field.queryset = field.queryset.filter(pk=organisation.pk)
-            field.disabled = True
-            self.initial["organisation"] = organisation.pk
+        if organisation is not None:
+            fixed = organisation.pk
+        elif (
+            self.for_user is not None
+            and not self.parent_page.permissions_for_user(self.for_user).can_add_subpage()
+        ):
+            fixed = self.instance.organisation_id
+        else:
+            return
+        field.queryset = field.queryset.filter(pk=fixed)
+        field.disabled = True
+        self.initial["organisation"] = fixed
 
 
 class ConsultationPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):

@@ -254,6 +254,16 @@ def test_an_older_page_under_the_home_page_is_edited_by_its_organisation_only(or
         assert older.permissions_for_user(official).can_publish() is allowed
 
 
+def test_an_official_does_not_hand_an_older_page_to_another_organisation(client, organisations):
+    older = consultation_create(organisation=organisations["a"])
+    client.force_login(OfficialFactory(organisation=organisations["a"]))
+    form = page_form("consultation", organisations["b"], publish=True, slug=older.slug, title="Titre revu")
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[older.pk]), form).status_code == 302
+    older = ConsultationPage.objects.get(pk=older.pk)
+    assert older.title == "Titre revu"
+    assert older.organisation == organisations["a"]
+
+
 def test_a_section_is_not_deleted(client, organisations):
     client.force_login(EditorFactory())
     section = organisations["a"].section
