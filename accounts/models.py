@@ -186,11 +186,17 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role inside an organisation."""
+    """A user's role inside an organisation.
+
+    Officials launch and run the organisation's consultations and calls; its editors write them, in
+    the organisation's section of the page tree (consultations/sections.py); moderators handle
+    reported contributions.
+    """
 
     class Role(models.TextChoices):
         OFFICIAL = "official", _("Official")
         MODERATOR = "moderator", _("Moderator")
+        EDITOR = "editor", _("Editor")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

@@ -148,8 +148,27 @@ def inactivity_warning_send(*, user: User, deletion_on) -> None:
     email_send(user=user, template="accounts/email/inactivity", context={"deletion_on": deletion_on})
 
 
-# The back-office group each organisation role joins.
-ROLE_GROUPS = {Membership.Role.OFFICIAL: "Officials", Membership.Role.MODERATOR: "Contribution moderators"}
+# The back-office group each organisation role joins (it opens the back office; the rights on the
+# organisation's pages come with its section's group, consultations/sections.py).
+ROLE_GROUPS = {
+    Membership.Role.OFFICIAL: "Officials",
+    Membership.Role.MODERATOR: "Contribution moderators",
+    Membership.Role.EDITOR: "Organisation editors",
+}
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership) -> None:
+    """Take a role in an organisation away from someone, effective from their next request.
+
+    The role's back-office group goes when no other organisation gives them that role; the rights on
+    the organisation's pages go with the membership (consultations/sections.py hears its deletion).
+    """
+    user, role, organisation_id = membership.user, membership.role, membership.organisation_id
+    membership.delete()
+    if not user.memberships.filter(role=role).exists():
+        user.groups.remove(*Group.objects.filter(name=ROLE_GROUPS[role]))
+    logger.info("membership revoked organisation=%s user=%s role=%s", organisation_id, user.pk, role)
 
 
 class InvitationRefused(Exception):

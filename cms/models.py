@@ -32,6 +32,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     subpage_types = [
+        "consultations.OrganisationIndexPage",
         "consultations.ConsultationPage",
         "calls.CallPage",
         "cms.OutcomePage",

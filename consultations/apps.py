@@ -12,7 +12,8 @@ class ConsultationsConfig(AppConfig):
 
         from config.converters import IdConverter
 
-        from . import permissions, privacy  # noqa: F401  (register the rules and the data export)
+        # Register the rules, the data export, and the receivers that keep the organisations' sections.
+        from . import permissions, privacy, sections  # noqa: F401
         from .models import ConsultationPage
 
         # Every publication (admin, schedule, code): the follow-up updates it makes public are dated.

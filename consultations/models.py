@@ -16,6 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import Question, QuestionsBlock, questions_from_stream
+from .page_forms import ConsultationPageForm, OrganisationPageCopyForm
 
 
 class Phase(models.TextChoices):
@@ -103,7 +104,88 @@ class ViewRestrictionsInOneQuery:
         )
 
 
-class ConsultationPage(ViewRestrictionsInOneQuery, Page):
+SECTION_LIST_LENGTH = 12
+
+
+class OrganisationIndexPage(Page):
+    """An organisation's section of the page tree, under the home page. Its officials and editors make
+    the organisation's consultations and calls here, and have rights on this part of the tree only, through
+    the section's group (consultations/sections.py). Made with the organisation, never in the page
+    editor; its public page shows the organisation's open consultations and calls, and past ones."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="section",
+        editable=False,
+    )
+    # The Wagtail group with the rights on the section: the organisation's officials and editors.
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.PROTECT, related_name="organisation_section", editable=False
+    )
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["consultations.ConsultationPage", "calls.CallPage"]
+    is_creatable = False  # sections.organisation_section_ensure makes it, with its group and rights
+    template = "consultations/organisation_index_page.html"
+
+    class Meta:
+        verbose_name = _("organisation section")
+        verbose_name_plural = _("organisation sections")
+
+    def can_move_to(self, parent):
+        # Where its pages' addresses start: it stays under the home page (reordering is not a move).
+        return False
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        # The organisation's public pages, wherever they are: those made before sections existed
+        # stayed under the home page, at their address.
+        card = ("title", "url_path", "path", "depth", "opens_at", "closes_at")
+        for name, pages in (
+            ("consultations", self.organisation.consultations),
+            ("calls", self.organisation.calls),
+        ):
+            public = pages.live().public().only(*card)
+            context[f"open_{name}"] = public.open_at(now).order_by("closes_at")[:SECTION_LIST_LENGTH]
+            context[f"closed_{name}"] = public.filter(closes_at__lte=now).order_by("-closes_at")[
+                :SECTION_LIST_LENGTH
+            ]
+        return context
+
+
+class InOrganisationSection:
+    """A page of an organisation (a consultation, a call). Made in the organisation's section, where the
+    organisation's officials and editors have rights; its organisation is the section's.
+
+    It never moves out of its organisation's section, nor into another's, not even by an administrator:
+    the section decides who edits the page, and the page's organisation who reads its contributions.
+    """
+
+    copy_form_class = OrganisationPageCopyForm
+
+    @staticmethod
+    def section_organisation(parent):
+        """The organisation whose section `parent` is, or None when it is not a section."""
+        if parent is None:
+            return None
+        section = OrganisationIndexPage.objects.filter(pk=parent.pk).select_related("organisation").first()
+        return section.organisation if section else None
+
+    def can_move_to(self, parent):
+        organisation = self.section_organisation(parent)
+        return (
+            organisation is not None
+            and organisation.pk == self.organisation_id
+            and super().can_move_to(parent)
+        )
+
+
+class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
 
     organisation = models.ForeignKey(
@@ -239,6 +321,10 @@ class ConsultationPage(ViewRestrictionsInOneQuery, Page):
     ]
 
     template = "consultations/consultation_page.html"
+    # In its organisation's section; under the home page those made before sections existed, and those
+    # the site's editors put there.
+    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
+    base_form_class = ConsultationPageForm
 
     class Meta:
         verbose_name = _("consultation")

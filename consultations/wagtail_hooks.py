@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views, permissions
-from .models import ConsultationPage
+from .models import ConsultationPage, OrganisationIndexPage
 
 
 @hooks.register("register_admin_urls")
@@ -104,3 +104,12 @@ def register_paper_forms_menu_item():
     return PaperFormsMenuItem(
         gettext_lazy("Paper forms"), reverse("consultations_paper_index"), icon_name="doc-full", order=246
     )
+
+
+@hooks.register("before_delete_page")
+def keep_organisation_sections(request, page):
+    """An organisation's section goes only with its organisation (its officials' rights hang on it)."""
+    if page.specific_class is OrganisationIndexPage:
+        messages.error(request, _("This is the section of an organisation: it cannot be deleted."))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None

@@ -196,9 +196,11 @@ def consultation_create(
     closes_in=timedelta(days=10),
     questions=None,
     publish=True,
+    parent=None,
     **fields,
 ) -> ConsultationPage:
-    """A consultation under the home page, published unless asked otherwise, re-read from the database."""
+    """A consultation under the home page (or `parent`, such as its organisation's section), published
+    unless asked otherwise, re-read from the database."""
     now = timezone.now()
     home = HomePage.objects.get()
     page = ConsultationPage(
@@ -213,7 +215,7 @@ def consultation_create(
         questions=questions or QUESTIONS,
         **fields,
     )
-    home.add_child(instance=page)
+    (parent or home).add_child(instance=page)
     revision = page.save_revision()
     if publish:
         revision.publish()
@@ -268,6 +270,17 @@ class ModeratorFactory(UserFactory):
             _join(self, extracted, Membership.Role.MODERATOR, "Contribution moderators")
 
 
+class OrganisationEditorFactory(UserFactory):
+    """An editor of an organisation: writes and publishes its pages, in its section of the page tree."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisation(self, create, extracted, **kwargs):
+        if create:
+            _join(self, extracted, Membership.Role.EDITOR, "Organisation editors")
+
+
 def _join(user, organisation, role, group):
     """Make `user` a member of `organisation` (a new one if None) in `role`, in its back-office group."""
     Membership.objects.create(user=user, organisation=organisation or OrganisationFactory(), role=role)
@@ -309,7 +322,8 @@ def outcome_create(
 
 def person_in_role(role: str, organisation):
     """Someone in `role` towards `organisation`, for the permission matrices of every app: anonymous,
-    unverified, participant (or author), official, official_elsewhere, moderator, editor, administrator."""
+    unverified, participant (or author), official, official_elsewhere, moderator, editor (of the site),
+    organisation_editor, administrator."""
     from django.contrib.auth.models import AnonymousUser
 
     match role:
@@ -327,6 +341,8 @@ def person_in_role(role: str, organisation):
             return ModeratorFactory(organisation=organisation)
         case "editor":
             return EditorFactory()
+        case "organisation_editor":
+            return OrganisationEditorFactory(organisation=organisation)
         case "administrator":
             return AdministratorFactory()
     raise AssertionError(role)

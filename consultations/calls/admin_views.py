@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from ..sections import sections_open_to
 from . import permissions, selectors, services
 from .forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
 from .models import AnswerTemplate, EvaluatorInvitation, Export, Project, Service, Tag
@@ -35,7 +36,8 @@ def _managed_project_or_404(request, project_id: int) -> Project:
 
 
 def calls_index(request):
-    """The calls of the official's organisations, with their dossiers counted by status."""
+    """The calls of the official's organisations, with their dossiers counted by status, and a link to
+    launch one in each section where they may."""
     if not permissions.manages_some_call(request.user):
         raise PermissionDenied
     calls = permissions.managed_calls(request.user).annotate(
@@ -43,7 +45,9 @@ def calls_index(request):
         draft_count=Count("projects", filter=Q(projects__status=Project.Status.DRAFT)),
         selected_count=Count("projects", filter=Q(projects__status=Project.Status.SELECTED)),
     )
-    return TemplateResponse(request, "calls/admin/calls.html", {"calls": calls})
+    # Where they may launch a call: their organisations' sections.
+    context = {"calls": calls, "sections": sections_open_to(request.user)}
+    return TemplateResponse(request, "calls/admin/calls.html", context)
 
 
 def call_projects(request, call_id: int, *, bulk_form=None, status: int = 200):

@@ -17,7 +17,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from ..models import ViewRestrictionsInOneQuery
+from ..models import InOrganisationSection, ViewRestrictionsInOneQuery
 from .page_forms import CallPageForm
 
 
@@ -42,7 +42,7 @@ class CallQuerySet(PageQuerySet):
         return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
-class CallPage(ViewRestrictionsInOneQuery, Page):
+class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     """A call for projects or for field initiatives: what it funds or looks for, who may apply, how
     dossiers are judged, and its calendar."""
 
@@ -145,7 +145,8 @@ class CallPage(ViewRestrictionsInOneQuery, Page):
         FieldPanel("max_file_size_mb"),
         FieldPanel("rules"),
     ]
-    parent_page_types = ["cms.HomePage"]
+    # As consultations: in its organisation's section (or under the home page, made before sections).
+    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
     subpage_types: list[str] = []
     template = "calls/call_page.html"
     base_form_class = CallPageForm

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from ..page_forms import OrganisationPageFormMixin
 
-class CallPageForm(WagtailAdminPageForm):
+
+class CallPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):
     """The call editor: criteria already scored, questions already answered and documents already
     attached cannot be removed (their scores, answers and files would be lost) — neither deleted from
     the form nor left out by restoring an older revision; a scored criterion's highest score cannot

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..models import Channel, ConsultationPage, Idea
+from ..sections import sections_open_to
 from . import loaders, selectors, services
 from .models import ReportCompileState, ReportExport, ThemeCorrection
 from .statements import absent_reason
@@ -33,7 +34,9 @@ def _consultation_for(request, consultation_id: int, action: str) -> Consultatio
 def report_index(request):
     """The consultations whose reports this official may read, with their latest version."""
     consultations = selectors.with_latest_report(permissions.reportable_consultations(request.user))
-    return TemplateResponse(request, "feedback/report_index.html", {"consultations": consultations})
+    # Where they may launch a consultation: their organisations' sections.
+    context = {"consultations": consultations, "sections": sections_open_to(request.user)}
+    return TemplateResponse(request, "feedback/report_index.html", context)
 
 
 def report_detail(request, consultation_id: int):

@@ -34,9 +34,10 @@ ROLES = [
     "official_elsewhere",
     "moderator",
     "editor",
+    "organisation_editor",  # writes the organisation's pages; reads none of its reports
     "administrator",
 ]
-VERIFIED = {"participant", "author", "official", "official_elsewhere", "moderator", "editor", "administrator"}
+VERIFIED = set(ROLES) - {"anonymous", "unverified"}
 
 # What each role may do in each phase. Officials read reports in every phase; answering needs a
 # confirmed address and an open, published consultation; only the author changes a response.

@@ -35,9 +35,11 @@ def call_create(
     criteria=(("Utilité", 2, 10), ("Faisabilité", 1, 10)),
     documents=(("Budget détaillé", True),),
     publish=True,
+    parent=None,
     **fields,
 ) -> CallPage:
-    """A call under the home page with a two-line grid and one required document, re-read from the DB."""
+    """A call under the home page (or `parent`) with a two-line grid and one required document, re-read
+    from the DB."""
     now = timezone.now()
     values = {
         "kind": "funding",
@@ -59,7 +61,7 @@ def call_create(
         page.criteria.add(Criterion(label=label, weight=Decimal(weight), max_score=max_score))
     for label, required in documents:
         page.documents.add(RequiredDocument(label=label, required=required))
-    HomePage.objects.get().add_child(instance=page)
+    (parent or HomePage.objects.get()).add_child(instance=page)
     revision = page.save_revision()
     if publish:
         revision.publish()
