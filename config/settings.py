@@ -259,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Only our API: Wagtail's admin API (a DRF app too) is not part of it.
     "PREPROCESSING_HOOKS": ["consultations.api.schema.only_public_api"],
+    # Ids in paths (config/converters.py): whole numbers of at most 18 digits; a longer one is a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
