@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Only our API: Wagtail's admin API (a DRF app too) is not part of it.
     "PREPROCESSING_HOOKS": ["consultations.api.schema.only_public_api"],
+    # Ids in paths (config/converters.py): whole numbers of at most 18 digits; a longer one is a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by
@@ -391,6 +393,19 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "unacked_restore_interval": min(10, _restore_sweep),
         "unacked_restore_throttle": max(1, _restore_sweep // min(10, _restore_sweep)),
     }
+# Results: every task ignores its own, but a task may ask to keep its failure (a report compile does),
+# so that the web can tell an official even when the worker could not write it to the database. Kept
+# next to the broker: Redis, or files under var/ for the embedded broker; for a day.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2}}
+else:
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{VAR_DIR / 'results'}")
+    if CELERY_RESULT_BACKEND.startswith("file://"):
+        Path(CELERY_RESULT_BACKEND.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BEAT_SCHEDULE = {
     "reports-refresh": {
         "task": "consultations.feedback.tasks.reports_refresh_task",

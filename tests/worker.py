@@ -41,20 +41,19 @@ def worker_environment() -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_path):
-    """Start `celery worker` in its own process; stop it after the test.
-
-    The test commits for real so the worker sees its rows; the content of the migrations (home page,
-    groups) is restored for each such test (serialized rollback).
-    """
-    env = worker_environment()
+def worker_start(log, *, purge: bool = True, **environment) -> subprocess.Popen:
+    """`celery worker` in its own process, its output in the file `log`; `environment` overrides the
+    worker's variables (a `DATABASE_URL` where nothing listens: a worker that cannot reach the database).
+    Messages left by earlier runs, which would point at rows of another test database, are purged first
+    (unless `purge` is false: a second worker of the same test)."""
+    env = {**worker_environment(), **environment}
     celery = [sys.executable, "-m", "celery", "-A", "config"]
-    # Messages left by earlier runs would point at rows of another test database.
-    subprocess.run([*celery, "purge", "-f"], cwd=ROOT, env=env, capture_output=True, timeout=60, check=False)
-    log = tmp_path / "worker.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
+    if purge:
+        subprocess.run(
+            [*celery, "purge", "-f"], cwd=ROOT, env=env, capture_output=True, timeout=60, check=False
+        )
+    with log.open("a") as output:
+        return subprocess.Popen(
             [
                 *celery,
                 "worker",
@@ -70,16 +69,34 @@ def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_p
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+
+
+def worker_stop(process: subprocess.Popen, log) -> None:
+    """Stop a worker started by `worker_start`; its log is printed (shown by pytest when the test failed)
+    if it did not stop cleanly."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=15)
+    if process.returncode not in (0, -15):
+        print(log.read_text()[-5000:])
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, django_db_serialized_rollback, tmp_path):
+    """Start `celery worker` in its own process; stop it after the test.
+
+    The test commits for real so the worker sees its rows; the content of the migrations (home page,
+    groups) is restored for each such test (serialized rollback).
+    """
+    log = tmp_path / "worker.log"
+    process = worker_start(log)
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.returncode not in (0, -15):
-            print(log.read_text()[-5000:])  # shown by pytest when the test failed
+        worker_stop(process, log)
 
 
 def wait_for(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):

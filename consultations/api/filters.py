@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from config.converters import ID_MAX
 from consultations.models import ConsultationPage, Idea, Phase
 
 
@@ -27,6 +28,22 @@ class DateTimeField(IsoDateTimeField):
         except (OverflowError, ValueError):
             raise forms.ValidationError(_("Enter a valid date and time."), code="invalid") from None
         return moment
+
+
+class IdField(forms.IntegerField):
+    """A database id: a whole number from 1 to `ID_MAX` (config/converters.py, as in paths); anything
+    else (a decimal, an exponent, a number beyond range) is a 400 that says so, not a database error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Rows whose foreign key (`field_name`) is the id given: every filter by id uses it."""
+
+    field_class = IdField
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
@@ -92,12 +109,12 @@ class ConsultationFilter(django_filters.FilterSet):
 
 
 class StatementFilter(django_filters.FilterSet):
-    consultation = django_filters.NumberFilter(field_name="consultation_id")
+    consultation = IdFilter(field_name="consultation_id")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
 
 
 class IdeaFilter(django_filters.FilterSet):
-    consultation = django_filters.NumberFilter(field_name="consultation_id")
+    consultation = IdFilter(field_name="consultation_id")
     organisation = django_filters.CharFilter(field_name="consultation__organisation__slug")
     status = django_filters.MultipleChoiceFilter(choices=Idea.Status.choices)
     theme = django_filters.CharFilter(field_name="theme", lookup_expr="iexact", max_length=100)
@@ -114,7 +131,7 @@ class CallFilter(django_filters.FilterSet):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call_id")
+    call = IdFilter(field_name="call_id")
     organisation = django_filters.CharFilter(field_name="call__organisation__slug")
     territory = TerritoryFilter("territory")
 
@@ -129,4 +146,4 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class OutcomeFilter(django_filters.FilterSet):
-    consultation = django_filters.NumberFilter(field_name="consultation_id")
+    consultation = IdFilter(field_name="consultation_id")

@@ -18,13 +18,13 @@ router.register("outcomes", views.OutcomeViewSet, basename="api-outcome")
 
 v1 = [
     path(
-        "initiatives/<int:initiative_pk>/reuses/",
+        "initiatives/<id:initiative_pk>/reuses/",
         views.ReuseViewSet.as_view({"get": "list"}),
         name="api-initiative-reuses",
     ),
-    path("statements/<int:pk>/vote/", views.StatementVoteView.as_view(), name="api-statement-vote"),
-    path("ideas/<int:pk>/support/", views.IdeaSupportView.as_view(), name="api-idea-support"),
-    path("consultations/<int:pk>/response/", views.ConsultationResponseView.as_view(), name="api-response"),
+    path("statements/<id:pk>/vote/", views.StatementVoteView.as_view(), name="api-statement-vote"),
+    path("ideas/<id:pk>/support/", views.IdeaSupportView.as_view(), name="api-idea-support"),
+    path("consultations/<id:pk>/response/", views.ConsultationResponseView.as_view(), name="api-response"),
     *router.urls,
 ]
 

@@ -89,7 +89,8 @@ class ReadViewSet(
 ):
     authentication_classes = []  # reads are public and the same for everyone
     permission_classes = [drf_permissions.AllowAny]
-    lookup_value_converter = "int"
+    # Ids that fit the database's integer (config/converters.py): a longer number is a 404, not an error.
+    lookup_value_converter = "id"
 
 
 def not_found(request, *args, **kwargs):

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from config.converters import id_from
+
 from ..sections import sections_open_to
 from . import permissions, selectors, services
 from .forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
@@ -57,10 +59,10 @@ def call_projects(request, call_id: int, *, bulk_form=None, status: int = 200):
     chosen = {key: request.GET.get(key, "") for key in ("status", "tag", "service")}
     if chosen["status"] in Project.Status.values:
         projects = projects.filter(status=chosen["status"])
-    if chosen["tag"].isascii() and chosen["tag"].isdigit():
-        projects = projects.filter(tags=int(chosen["tag"]))
-    if chosen["service"].isascii() and chosen["service"].isdigit():
-        projects = projects.filter(service=int(chosen["service"]))
+    if (tag := id_from(chosen["tag"])) is not None:
+        projects = projects.filter(tags=tag)
+    if (service := id_from(chosen["service"])) is not None:
+        projects = projects.filter(service=service)
     context = {
         "call": call,
         "projects": projects,

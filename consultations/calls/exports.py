@@ -5,7 +5,8 @@ import io
 
 from django.utils.translation import gettext as _
 
-from ..feedback.exports import ILLEGAL_CHARACTERS, Table, spreadsheet_cell, write_xlsx
+from ..feedback.exports import Table, write_xlsx
+from ..spreadsheets import spreadsheet_cell
 from .selectors import projects_for_officials, ranking
 
 
@@ -64,14 +65,9 @@ def write(call, file_format: str) -> bytes:
     if file_format == "xlsx":
         return write_xlsx([Table(_("Dossiers"), header, rows)])
     if file_format == "ods":
-        # An ODS text cell is never read as a formula: the values go in as they are, minus the
-        # characters XML cannot hold (no apostrophe before "- Jardin partagé").
-        return _write_ods([[_xml_safe(value) for value in row] for row in [header, *rows]])
+        # The same cells as the other formats: a file saved again as CSV stays safe.
+        return _write_ods([[spreadsheet_cell(value) for value in row] for row in [header, *rows]])
     raise ValueError(file_format)
-
-
-def _xml_safe(value):
-    return ILLEGAL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 def _write_ods(table: list[list]) -> bytes:

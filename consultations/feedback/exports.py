@@ -7,13 +7,12 @@ as JSON in their cell.
 
 import csv
 import io
-import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..spreadsheets import spreadsheet_cell
 from .models import ReportSnapshot
 
 # Keys of the report's records, as column titles (others keep their key).
@@ -108,23 +107,6 @@ def _is_records(value) -> bool:
 
 def _without(record: dict, *keys: str) -> dict:
     return {key: value for key, value in record.items() if key not in keys}
-
-
-# Characters XML (so XLSX) cannot hold, and the first characters that make a spreadsheet read a cell
-# as a formula: participants' texts must stay text ("=HYPERLINK(…)" typed as a statement included).
-ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value):
-    """A value as a spreadsheet cell: records and lists as JSON, texts kept as text."""
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS.sub("", value)
-        if value.startswith(_FORMULA_START):
-            value = "'" + value
-    return value
 
 
 def write_xlsx(tables: list[Table]) -> bytes:

@@ -59,6 +59,8 @@ class ReportCompileState(models.Model):
 
     `queued_at` collapses requests: while a compile is queued and not started, further responses queue
     nothing more. A queued mark older than `STALE_AFTER` is taken as lost (a crashed publisher).
+    `task_id` names the compile last queued, so that a failure the worker could not write here (it could
+    not reach the database) is found in Celery's result backend and recorded by the next reader.
     """
 
     consultation = models.OneToOneField(
@@ -68,6 +70,7 @@ class ReportCompileState(models.Model):
         related_name="report_state",
     )
     queued_at = models.DateTimeField(null=True)
+    task_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
     failed_at = models.DateTimeField(null=True)

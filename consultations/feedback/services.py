@@ -4,6 +4,8 @@ import logging
 import secrets
 from datetime import timedelta
 
+from celery import states
+from celery.utils import uuid
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
@@ -192,12 +194,15 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     from .tasks import report_compile_task
 
     now = timezone.now()
+    task_id = uuid()
     try:
         ReportCompileState.objects.get_or_create(consultation_id=consultation_id)
+        # A compile that failed where its worker could not record it no longer holds the claim.
+        report_compile_state(consultation_id=consultation_id)
         claimed = (
             ReportCompileState.objects.filter(consultation_id=consultation_id)
             .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER))
-            .update(queued_at=now)
+            .update(queued_at=now, task_id=task_id)
         )
     except DatabaseError:  # e.g. a lock timeout: the refresh schedule will queue it
         logger.exception("report compile not claimed consultation=%s", consultation_id)
@@ -205,15 +210,46 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     if not claimed:
         return False
     try:
-        report_compile_task.delay(consultation_id)
+        report_compile_task.apply_async((consultation_id,), task_id=task_id)
     except Exception:  # broker unreachable: logged, and caught up by reports_refresh_task
         logger.exception("report compile not queued consultation=%s", consultation_id)
         try:
-            ReportCompileState.objects.filter(consultation_id=consultation_id).update(queued_at=None)
+            ReportCompileState.objects.filter(consultation_id=consultation_id, task_id=task_id).update(
+                queued_at=None
+            )
         except DatabaseError:  # the claim then expires after STALE_AFTER
             logger.exception("report compile claim not released consultation=%s", consultation_id)
         return False
     return True
+
+
+def report_compile_state(*, consultation_id: int) -> ReportCompileState | None:
+    """Where the consultation's compile stands, with the failure of a compile whose worker could not
+    record it (it could not reach the database) found in the result backend and recorded now: the
+    official reads that it failed, and may ask again at once."""
+    state = selectors.report_compile_state(consultation_id=consultation_id)
+    if state is None or not state.running or not state.task_id:
+        return state
+    error = _task_failure(state.task_id)
+    if error:
+        report_compile_failed(consultation_id=consultation_id, task_id=state.task_id, error=error)
+        state.refresh_from_db()
+    return state
+
+
+def _task_failure(task_id: str) -> str:
+    """The kind of error a compile task failed with, as kept by Celery's result backend; "" while it is
+    queued, running, retrying or done, or when the backend cannot be read."""
+    from .tasks import report_compile_task
+
+    try:
+        meta = report_compile_task.backend.get_task_meta(task_id)
+    except Exception:  # the backend unreachable: the page shows what the database says
+        logger.warning("report compile result not read task=%s", task_id, exc_info=True)
+        return ""
+    if meta.get("status") != states.FAILURE:
+        return ""
+    return type(meta.get("result")).__name__ if isinstance(meta.get("result"), BaseException) else "Error"
 
 
 def report_compile_started(*, consultation_id: int) -> None:
@@ -229,13 +265,19 @@ def report_compile_progress(*, consultation_id: int, stage: str, percent: int) -
     ReportCompileState.objects.filter(consultation_id=consultation_id).update(stage=stage, progress=percent)
 
 
-def report_compile_finished(*, consultation_id: int, error: BaseException | None = None) -> None:
-    now = timezone.now()
-    if error is None:
-        changes = {"finished_at": now, "last_error": "", "stage": "", "progress": 100}
-    else:
-        changes = {"failed_at": now, "last_error": type(error).__name__[:200], "stage": "", "progress": 0}
-    ReportCompileState.objects.filter(consultation_id=consultation_id).update(**changes)
+def report_compile_finished(*, consultation_id: int) -> None:
+    ReportCompileState.objects.filter(consultation_id=consultation_id).update(
+        finished_at=timezone.now(), last_error="", stage="", progress=100
+    )
+
+
+def report_compile_failed(*, consultation_id: int, task_id: str, error: str) -> None:
+    """Record that a compile failed, with the kind of error (an exception's class name, never data):
+    it no longer holds the claim, so "Compile now" queues another at once. A newer compile queued since
+    keeps its claim."""
+    rows = ReportCompileState.objects.filter(consultation_id=consultation_id)
+    rows.update(failed_at=timezone.now(), last_error=error[:200], stage="", progress=0)
+    rows.filter(task_id=task_id).update(queued_at=None)
 
 
 def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) -> ReportExport:

@@ -1,5 +1,7 @@
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+import logging
+
+from celery import Task, shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -8,6 +10,8 @@ from accounts.outbox import OUTBOX_TASK
 from ..models import ConsultationPage, Response, Vote
 from . import services
 from .models import ReportSnapshot
+
+logger = logging.getLogger(__name__)
 
 # Tasks whose work must happen once: acknowledged only when done (a killed worker's task is delivered
 # again), retried with backoff when the database is briefly unreachable.
@@ -20,18 +24,34 @@ RELIABLE = {
 }
 
 
-@shared_task(**RELIABLE)
+class ReportCompileTask(Task):
+    """A compile whose failure, whatever it is and wherever it happens (before its body runs too), is
+    recorded: in the database when the worker can reach it, and always in the result backend
+    (`store_errors_even_if_ignored`), where the report page finds it when the worker could not write it
+    (`services.report_compile_state`)."""
+
+    store_errors_even_if_ignored = True
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        consultation_id = kwargs.get("consultation_id", args[0] if args else None)
+        try:
+            services.report_compile_failed(
+                consultation_id=consultation_id, task_id=task_id, error=type(exc).__name__
+            )
+        except DatabaseError:
+            logger.warning("report compile failure kept in the result backend only task=%s", task_id)
+
+
+# Retried a few times within seconds when the database is briefly unreachable, then failed: the official
+# reads that it failed, and may ask again (the refresh schedule asks again too).
+@shared_task(base=ReportCompileTask, **{**RELIABLE, "max_retries": 3})
 def report_compile_task(consultation_id: int) -> None:
     """Compile a new report version for the consultation if it has new responses (safe to run twice)."""
     services.report_compile_started(consultation_id=consultation_id)
     consultation = ConsultationPage.objects.filter(pk=consultation_id).first()
     if consultation is None:  # deleted since
         return
-    try:
-        services.report_compile(consultation=consultation)
-    except Exception as error:
-        services.report_compile_finished(consultation_id=consultation_id, error=error)
-        raise
+    services.report_compile(consultation=consultation)
     services.report_compile_finished(consultation_id=consultation_id)
 
 

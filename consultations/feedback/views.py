@@ -150,7 +150,8 @@ def _detail_context(request, consultation) -> dict:
     return {
         "consultation": consultation,
         "versions": list(selectors.report_versions(consultation_id=consultation.pk)),
-        "state": selectors.report_compile_state(consultation_id=consultation.pk),
+        "state": (state := services.report_compile_state(consultation_id=consultation.pk)),
+        "failure": compile_failure_reason(state),
         "current_responses": loaders.response_watermark(consultation.pk)[0],
         "can_compile": permissions.can(request.user, "compile_report", consultation),
         "snapshot": selectors.report_latest(consultation_id=consultation.pk),
@@ -180,18 +181,44 @@ def _downloads(request, snapshot) -> list[dict]:
     ]
 
 
+# What failed, in words an official reads, by the kind of error a compile stopped on.
+FAILURE_REASONS = {
+    "OperationalError": gettext_lazy("the database could not be reached"),
+    "InterfaceError": gettext_lazy("the database could not be reached"),
+    "SoftTimeLimitExceeded": gettext_lazy("it took too long"),
+    "TimeLimitExceeded": gettext_lazy("it took too long"),
+    "MemoryError": gettext_lazy("the server ran out of memory"),
+    "WorkerLostError": gettext_lazy("the process computing it stopped"),
+}
+
+
+def compile_failure_reason(state: ReportCompileState | None) -> str:
+    """Why the last compile failed, in words, when it failed and none is running since; else ""."""
+    if state is None or not state.last_error or state.running:
+        return ""
+    if reason := FAILURE_REASONS.get(state.last_error):
+        return str(reason)
+    return _("an error in the analysis (%(kind)s)") % {"kind": state.last_error}
+
+
 def report_status(request, consultation_id: int):
-    """Where the compile stands, as JSON, for the progress bar of the report page."""
+    """Where the compile stands, as JSON, for the progress bar of the report page. While a compile waits
+    for a worker there is no progress to show (`progress` is null), and a failure is said in words."""
     consultation = _consultation_for(request, consultation_id, "view_report")
-    state = selectors.report_compile_state(consultation_id=consultation.pk)
+    state = services.report_compile_state(consultation_id=consultation.pk)
     latest = selectors.report_latest(consultation_id=consultation.pk)
     running = bool(state and state.running)
     stage = (state.stage or ReportCompileState.Stage.QUEUED) if running else ""
+    if running:
+        progress = state.progress if state.stage else None
+    else:
+        progress = None if state and state.last_error else 100
     return JsonResponse(
         {
             "running": running,
             "stage": str(ReportCompileState.Stage(stage).label) if stage else "",
-            "progress": state.progress if running else 100,
+            "progress": progress,
+            "failed": compile_failure_reason(state),
             "version": latest.version if latest else None,
         }
     )

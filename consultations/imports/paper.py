@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..blocks import AGE_BANDS, OTHER, YES_NO, Question
 from ..forms import OTHER_SUFFIX, ResponseForm, field_name
 from ..models import Channel, ConsultationPage, Response
+from ..spreadsheets import text_cell
 
 REFERENCE = "reference"
 REFERENCE_MAX_LENGTH = 64
@@ -89,8 +90,8 @@ def paper_template_csv(consultation: ConsultationPage) -> bytes:
         *(f"# {column.name} — {_describe(column)}" for column in columns),
     ]
     for note in notes:
-        writer.writerow([note])
-    writer.writerow([REFERENCE, *(column.name for column in columns)])
+        writer.writerow([text_cell(note)])
+    writer.writerow([text_cell(name) for name in (REFERENCE, *(column.name for column in columns))])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

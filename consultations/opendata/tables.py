@@ -17,6 +17,8 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..spreadsheets import text_cell
+
 # RFC 4180 CSV: comma, double quotes when needed, CRLF; UTF-8 without a byte-order mark. Decidim's
 # default separator is ";"; we follow the French public data guides (and `dispositif-aide`) instead.
 CSV_DIALECT = {"delimiter": ",", "quotechar": '"', "lineterminator": "\r\n", "doublequote": True}
@@ -64,18 +66,22 @@ class Table:
 
 
 def cell(value) -> str:
-    """A value as written in CSV (and compared with the JSON): None is empty, booleans are 1/0."""
+    """A value as written in CSV: None is empty, booleans are 1/0, numbers as they are; a text a
+    spreadsheet would read as a formula with an apostrophe before it (the rule of every spreadsheet file
+    the platform writes, `consultations/spreadsheets.py`). The JSON files keep texts exactly."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, str):
+        return text_cell(value)
     return str(value)
 
 
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, **CSV_DIALECT)
-    writer.writerow([column.name for column in table.columns])
+    writer.writerow([text_cell(column.name) for column in table.columns])
     writer.writerows([cell(value) for value in row] for row in table.rows)
     return out.getvalue().encode("utf-8")
 
@@ -121,9 +127,18 @@ def datapackage(
     }
 
 
+# What a reuser reads about the one rule of spreadsheet cells (consultations/spreadsheets.py).
+FORMULAS_NOTE = (
+    "In the CSV files, a text that a spreadsheet would read as a formula (it starts with =, +, -, @, a "
+    "tab or a carriage return, and is not a plain number) has an apostrophe (') before it, so that "
+    "opening a file runs nothing; remove that one apostrophe to get the text as written, which the JSON "
+    "files give exactly. Numbers are never changed."
+)
+
+
 def readme(*, title: str, introduction: list[str], tables: list[Table], extra: dict[str, str]) -> str:
     """The data dictionary: every file, its row count, and every column with its meaning."""
-    lines = [f"# {title}", "", *introduction, ""]
+    lines = [f"# {title}", "", *introduction, "", FORMULAS_NOTE, ""]
     for table in tables:
         lines += [
             f"## {table.name}.csv / {table.name}.json — {table.title}",

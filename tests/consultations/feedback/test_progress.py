@@ -16,7 +16,9 @@ def status(client, consultation):
 
 
 def test_the_report_page_follows_a_compile_from_queue_to_new_version(client, consultation, monkeypatch):
-    monkeypatch.setattr(report_compile_task, "delay", lambda *args: None)  # the worker starts later
+    monkeypatch.setattr(
+        report_compile_task, "apply_async", lambda *args, **kwargs: None
+    )  # the worker starts later
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     answer(consultation)
     page = reverse("feedback_report_detail", args=[consultation.pk])
@@ -25,10 +27,11 @@ def test_the_report_page_follows_a_compile_from_queue_to_new_version(client, con
     assert status(client, consultation) == {
         "running": True,
         "stage": "En attente d’un processus de calcul",
-        "progress": 0,
+        "progress": None,
+        "failed": "",
         "version": None,
     }
-    assert "<progress" in client.get(page).content.decode()
+    assert '<progress id="compile-progress-bar" max="100"></progress>' in client.get(page).content.decode()
 
     stages = []
     real = services.report_compile_progress
@@ -44,17 +47,46 @@ def test_the_report_page_follows_a_compile_from_queue_to_new_version(client, con
         ("Analyse", 50),
         ("Enregistrement de la nouvelle version", 90),
     ]
-    assert status(client, consultation) == {"running": False, "stage": "", "progress": 100, "version": 1}
+    assert status(client, consultation) == {
+        "running": False,
+        "stage": "",
+        "progress": 100,
+        "failed": "",
+        "version": 1,
+    }
     assert "<progress" not in client.get(page).content.decode()
 
 
-def test_a_failed_compile_stops_the_bar(client, consultation, monkeypatch):
+def test_a_compile_queued_again_shows_no_progress_before_it_starts(client, consultation, monkeypatch):
+    """After a finished compile (its bar full), the next one waits with an empty bar, not a full one."""
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda *args, **kwargs: None)
+    client.force_login(OfficialFactory(organisation=consultation.organisation))
+    answer(consultation)
+    report_compile_task.run(consultation.pk)
+    answer(consultation)
+    client.post(reverse("feedback_report_compile", args=[consultation.pk]))
+    assert status(client, consultation)["running"] is True
+    assert status(client, consultation)["progress"] is None
+    page = client.get(reverse("feedback_report_detail", args=[consultation.pk])).content.decode()
+    assert '<progress id="compile-progress-bar" max="100"></progress>' in page
+
+
+def test_a_failed_compile_stops_the_bar_and_says_what_failed(client, consultation, monkeypatch):
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     answer(consultation)
     monkeypatch.setattr(services, "summarise", lambda *args, **kwargs: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        report_compile_task.run(consultation.pk)
-    assert status(client, consultation)["running"] is False
+    queued = []
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args))
+    client.post(reverse("feedback_report_compile", args=[consultation.pk]))  # "Compile now"
+    report_compile_task.apply((consultation.pk,))  # as a worker runs it, failure handler included
+    state = status(client, consultation)
+    assert (state["running"], state["progress"], state["version"]) == (False, None, None)
+    assert "(ZeroDivisionError)" in state["failed"], "what failed, in words"
+    page = client.get(reverse("feedback_report_detail", args=[consultation.pk])).content.decode()
+    assert 'id="compile-failed"' in page
+    assert "ZeroDivisionError" in page
+    client.post(reverse("feedback_report_compile", args=[consultation.pk]))
+    assert len(queued) == 2, "asked again at once, a new compile is queued"
 
 
 def test_only_who_may_read_the_report_sees_its_progress(client, consultation):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def queued(monkeypatch):
     """The compiles the schedule queues (run by hand, as a worker would)."""
     calls = []
-    monkeypatch.setattr(report_compile_task, "delay", calls.append)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: calls.append(args[0]))
     return calls
 
 

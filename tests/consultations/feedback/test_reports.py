@@ -73,7 +73,7 @@ def test_responses_queue_one_compile_until_it_starts(
     consultation, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr(report_compile_task, "delay", queued.append)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args[0]))
     with django_capture_on_commit_callbacks(execute=True):
         answer(consultation)
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,7 +96,7 @@ def test_the_task_is_safe_to_run_twice_and_on_a_deleted_consultation(consultatio
 
 def test_the_schedule_catches_up_with_consultations_left_behind(consultation, monkeypatch):
     queued = []
-    monkeypatch.setattr(report_compile_task, "delay", queued.append)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args[0]))
     answer(consultation)
     assert reports_refresh_task.run() == 1
     assert queued == [consultation.pk]
@@ -107,7 +107,7 @@ def test_the_schedule_catches_up_with_consultations_left_behind(consultation, mo
 
 def test_a_draft_queues_no_compile_and_is_not_in_the_report(consultation, monkeypatch):
     queued = []
-    monkeypatch.setattr(report_compile_task, "delay", queued.append)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args[0]))
     answer(consultation)
     services.report_compile(consultation=consultation)
     _single, open_text = consultation.question_list
@@ -125,7 +125,7 @@ def test_a_broker_outage_does_not_lose_the_response(
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(report_compile_task, "delay", broker_down)
+    monkeypatch.setattr(report_compile_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = answer(consultation)
     assert response.pk is not None
@@ -171,7 +171,7 @@ def test_others_cannot_read_the_report(client, consultation):
 
 def test_an_official_asks_for_a_compile(client, consultation, monkeypatch):
     queued = []
-    monkeypatch.setattr(report_compile_task, "delay", queued.append)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args[0]))
     answer(consultation)
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     url = reverse("feedback_report_compile", args=[consultation.pk])

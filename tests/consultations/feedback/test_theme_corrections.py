@@ -90,7 +90,7 @@ def themed(consultation, client, monkeypatch):
     for text in BIKE_TEXTS + BUS_TEXTS:
         answer(consultation, text=text)
     services.report_compile(consultation=consultation)
-    monkeypatch.setattr(report_compile_task, "delay", lambda *args: None)
+    monkeypatch.setattr(report_compile_task, "apply_async", lambda *args, **kwargs: None)
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     return consultation
 

@@ -407,3 +407,47 @@ def test_imported_voters_keep_one_id_each_and_every_row_says_its_channel(en, fil
     assert len({vote["voter_id"] for vote in from_polis}) == 1, "one person, one id"
     assert {vote["channel"] for vote in votes} == {"online", "polis"}
     assert {row["channel"] for row in rows(files, "responses.csv")} == {"online"}
+
+
+def test_texts_that_read_as_formulas_are_neutralised_in_the_csv_and_the_figures_still_recompute(
+    en, filled, people
+):
+    """The rule of every spreadsheet file (consultations/spreadsheets.py): in the CSV, a text a
+    spreadsheet would read as a formula has an apostrophe before it; the JSON keeps it exactly; numbers
+    (a vote of -1) stay numbers, and every published figure recomputes from the files."""
+    from consultations.models import Comment, Idea, Statement, Vote
+    from consultations.spreadsheets import text_cell
+
+    link = '=HYPERLINK("http://x","y")'
+    statement = Statement.objects.create(consultation=filled.consultation, author=people[0], text=link)
+    Vote.objects.create(statement=statement, participant=people[1], value=-1)
+    idea = Idea.objects.create(
+        consultation=filled.consultation, author=people[2], title="-1+1", text="@SUM(1)"
+    )
+    Comment.objects.create(
+        consultation=filled.consultation, idea=idea, author=people[3], text="@SUM(1)", stance="for"
+    )
+    files = consultation_files(en, filled.consultation)
+
+    statements = {row["id"]: row for row in rows(files, "statements.csv")}
+    assert statements[str(statement.pk)]["body"] == "'" + link
+    assert next(s for s in json.loads(files["statements.json"]) if s["id"] == statement.pk)["body"] == link
+    votes = [row for row in rows(files, "statement_votes.csv") if row["statement_id"] == str(statement.pk)]
+    assert [row["value"] for row in votes] == ["-1"], "a number stays a number"
+    ideas = {row["id"]: row for row in rows(files, "ideas.csv")}
+    assert ideas[str(idea.pk)]["title/fr"] == "'-1+1"
+    assert ideas[str(idea.pk)]["body/fr"] == "'@SUM(1)"
+    assert "'@SUM(1)" in [row["body"] for row in rows(files, "comments.csv")]
+    assert all(
+        not value.startswith(("=", "+", "@"))
+        for name in files
+        if name.endswith(".csv")
+        for row in rows(files, name)
+        for value in row.values()
+    ), "no formula in any CSV"
+    for name in (n for n in files if n.endswith(".csv")):  # the same rule in every CSV
+        from_json = json.loads(files[name.replace(".csv", ".json")])
+        as_cells = [{k: "" if v is None else text_cell(v) if isinstance(v, str) else str(v)
+                     for k, v in record.items()} for record in from_json]  # fmt: skip
+        assert rows(files, name) == as_cells, name
+    assert [check for check in compare(files) if not check.ok] == [], "opendata_recompute says OK"
