@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
+from .placeholders import placeholders_left
+
 
 class OrganisationPageFormMixin:
     """In an organisation's section, the page's organisation is the section's: shown, not chosen (a
@@ -32,7 +34,17 @@ class OrganisationPageFormMixin:
 
 
 class ConsultationPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):
-    pass
+    def clean(self):
+        """Publishing is refused while a field still holds an import's placeholder (citizens would read
+        "Not stated in the Pol.is export…"); a draft may keep it."""
+        cleaned_data = super().clean()
+        if not self.is_deferred_validation:
+            for name in placeholders_left(cleaned_data):
+                self.add_error(
+                    name,
+                    _("Replace the text the import wrote here before publishing: citizens would read it."),
+                )
+        return cleaned_data
 
 
 class OrganisationPageCopyForm(CopyForm):

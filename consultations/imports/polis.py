@@ -20,10 +20,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from wagtail.models import Page
 
 from ..models import (
@@ -35,6 +34,7 @@ from ..models import (
     Statement,
     Vote,
 )
+from ..placeholders import PLACEHOLDER, placeholders_left
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +56,8 @@ FILES = ("summary.csv", "comments.csv", "participants-votes.csv")
 PARTICIPANT_COLUMNS = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
 # The errors listed before giving up: enough to fix a file, not a wall of text.
 MAX_ERRORS = 50
-# What an import writes in the duty-to-report-back fields a Pol.is export does not hold: the page stays a
-# draft until they are described (`--publish` is refused while one of them still says this).
-PLACEHOLDER = gettext_noop("Not stated in the Pol.is export: describe it here before publishing.")
-# Those fields, with the option of `import_polis` that fills each.
+# The duty-to-report-back fields a Pol.is export does not hold (written with `PLACEHOLDER`: the page stays a
+# draft until they are described), with the option of `import_polis` that fills each.
 TO_DESCRIBE = {"decision_at_stake": "--decision-at-stake", "what_can_change": "--what-can-change"}
 
 
@@ -427,16 +425,6 @@ def _already_imported(existing: ConsultationPage) -> PolisImportRefused:
         )
         % {"title": existing.title, "id": existing.pk}
     )
-
-
-def placeholders_left(values: dict[str, str]) -> list[str]:
-    """Which of the fields to describe (`TO_DESCRIBE`, read from `values`) still hold an import's
-    placeholder, in whichever language it was written (the command runs in the site's language)."""
-    placeholders = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            placeholders.add(_(PLACEHOLDER))
-    return [name for name in TO_DESCRIBE if (values.get(name) or "").strip() in placeholders]
 
 
 def _placeholders_refused(names: list[str]) -> PolisImportRefused:

@@ -161,6 +161,35 @@ def test_a_draft_may_leave_the_duty_to_report_back_for_later_but_publishing_need
     assert not draft.live
 
 
+def test_the_editor_does_not_publish_what_an_import_left_to_describe(client, editor, organisation):
+    """An imported conversation's draft still says "Not stated in the Pol.is export…": publishing it from
+    the page editor is refused on each such field (citizens would read it); the draft saves."""
+    placeholder = "Not stated in the Pol.is export: describe it here before publishing."
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    data = consultation_form(organisation, decision_at_stake=placeholder, what_can_change=placeholder)
+    refused = client.post(add_url(), data)
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    for field in ("decision_at_stake", "what_can_change"):
+        assert "Replace the text the import wrote here before publishing" in errors[field][0]
+    assert not ConsultationPage.objects.filter(slug="horaires-mairie").exists()
+
+    draft = {key: value for key, value in data.items() if key != "action-publish"}
+    assert client.post(add_url(), draft).status_code == 302, "saved as a draft"
+    page = ConsultationPage.objects.get(slug="horaires-mairie")
+    assert not page.live
+    described = {
+        **draft,
+        "decision_at_stake": "Le conseil municipal en décide.",
+        "what_can_change": "Les horaires du samedi.",
+        "action-publish": "publish",
+    }
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), described).status_code == 302
+    page.refresh_from_db()
+    assert page.live
+
+
 def every_new_kind():
     return streamfield(
         [

@@ -10,11 +10,11 @@ from accounts.models import Organisation
 from consultations.imports.polis import (
     PolisImportError,
     PolisImportRefused,
-    placeholders_left,
     polis_conversation_import,
     polis_export_read,
 )
 from consultations.models import ConsultationPage
+from consultations.placeholders import placeholders_left
 
 
 class Command(BaseCommand):
