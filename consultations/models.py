@@ -145,12 +145,12 @@ class OrganisationIndexPage(Page):
         now = timezone.now()
         # The organisation's public pages, wherever they are: those made before sections existed
         # stayed under the home page, at their address.
-        card = ("title", "url_path", "path", "depth", "opens_at", "closes_at")
+        card = ("title", "url_path", "path", "depth", "opens_at", "closes_at", "organisation__name")
         for name, pages in (
             ("consultations", self.organisation.consultations),
             ("calls", self.organisation.calls),
         ):
-            public = pages.live().public().only(*card)
+            public = pages.live().public().select_related("organisation").only(*card)
             context[f"open_{name}"] = public.open_at(now).order_by("closes_at")[:SECTION_LIST_LENGTH]
             context[f"closed_{name}"] = public.filter(closes_at__lte=now).order_by("-closes_at")[
                 :SECTION_LIST_LENGTH
