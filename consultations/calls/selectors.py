@@ -116,8 +116,12 @@ def ranking(*, call) -> list[Rank]:
     }
     by_assignment: dict[int, dict[int, int]] = {}
     owner: dict[int, int] = {}
-    rows = Score.objects.filter(assignment__project__call=call, assignment__has_conflict=False).values_list(
-        "assignment_id", "assignment__project_id", "criterion_id", "value"
+    # In the order the dossiers were given to their evaluators, so each dossier lists its marks the same
+    # way at every visit.
+    rows = (
+        Score.objects.filter(assignment__project__call=call, assignment__has_conflict=False)
+        .order_by("assignment_id", "criterion_id")
+        .values_list("assignment_id", "assignment__project_id", "criterion_id", "value")
     )
     for assignment_id, project_id, criterion_id, value in rows:
         by_assignment.setdefault(assignment_id, {})[criterion_id] = value
