@@ -8,7 +8,7 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test test-api-sqlite lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages bench-load
+.PHONY: help install messages makemessages migrate demo run test test-api-sqlite lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages bench-load bench-editors
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
@@ -98,6 +98,10 @@ bench-report: $(STAMP)
 # The opinion-groups engine on a synthetic 1.5-million-vote consultation (no database needed).
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+
+# The back office's editors that choose a territory, with the whole French referential loaded (PostgreSQL).
+bench-editors: $(STAMP) messages
+	$(BIN)/python benchmarks/editors.py
 
 # Counting a participatory-budget vote: 5,000 dossiers, 50,000 ballots, from PostgreSQL.
 bench-tally: $(STAMP)
