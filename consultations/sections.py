@@ -67,7 +67,7 @@ def section_group_name(organisation: Organisation) -> str:
 
 @transaction.atomic
 def organisation_section_ensure(*, organisation: Organisation) -> OrganisationIndexPage:
-    """The organisation's section, made (published, under the home page of the default site, at the
+    """The organisation's section, made (live, under the home page of the default site, at the
     organisation's slug) with its group and rights if it has none yet; the organisation's officials and
     editors join the group. Safe to run again."""
     section = OrganisationIndexPage.objects.filter(organisation=organisation).first()
@@ -81,8 +81,10 @@ def organisation_section_ensure(*, organisation: Organisation) -> OrganisationIn
         organisation=organisation,
         group=group,
     )
+    # Live from the start, without a revision (as the sections the data migration made): publishing a
+    # revision through Wagtail's workflow tripled the cost of creating an organisation, and a section
+    # has nothing to review; its first edit in the admin makes its first revision.
     home.add_child(instance=section)
-    section.save_revision().publish()
     for permission in _page_permissions():
         GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
     group.user_set.add(
