@@ -73,5 +73,5 @@ def test_every_string_of_ours_is_in_the_french_catalogue(tmp_path):
         extracted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id}
     with (ROOT / "locale/fr/LC_MESSAGES/django.po").open("rb") as po:
         committed = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(po) if m.id}
-    missing = sorted(extracted - committed)
+    missing = sorted(extracted - committed, key=lambda pair: (pair[0] or "", pair[1]))  # contexts may be None
     assert not missing, f"run `make makemessages` and translate: {missing}"
