@@ -197,13 +197,15 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     task_id = uuid()
     try:
         ReportCompileState.objects.get_or_create(consultation_id=consultation_id)
-        # A compile that failed where its worker could not record it no longer holds the claim.
-        report_compile_state(consultation_id=consultation_id)
-        claimed = (
-            ReportCompileState.objects.filter(consultation_id=consultation_id)
-            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER))
-            .update(queued_at=now, task_id=task_id)
+        claimable = ReportCompileState.objects.filter(consultation_id=consultation_id).filter(
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE_AFTER)
         )
+        claimed = claimable.update(queued_at=now, task_id=task_id)
+        if not claimed:
+            # Held by a compile that may have failed where its worker could not record it: asked of the
+            # result backend only then, not at every contribution.
+            report_compile_state(consultation_id=consultation_id)
+            claimed = claimable.update(queued_at=now, task_id=task_id)
     except DatabaseError:  # e.g. a lock timeout: the refresh schedule will queue it
         logger.exception("report compile not claimed consultation=%s", consultation_id)
         return False
@@ -274,10 +276,11 @@ def report_compile_finished(*, consultation_id: int) -> None:
 def report_compile_failed(*, consultation_id: int, task_id: str, error: str) -> None:
     """Record that a compile failed, with the kind of error (an exception's class name, never data):
     it no longer holds the claim, so "Compile now" queues another at once. A newer compile queued since
-    keeps its claim."""
-    rows = ReportCompileState.objects.filter(consultation_id=consultation_id)
-    rows.update(failed_at=timezone.now(), last_error=error[:200], stage="", progress=0)
-    rows.filter(task_id=task_id).update(queued_at=None)
+    keeps its claim, and an older compile's failure is not recorded over it (its page would stop
+    following the newer one's progress)."""
+    ReportCompileState.objects.filter(consultation_id=consultation_id, task_id=task_id).update(
+        failed_at=timezone.now(), last_error=error[:200], stage="", progress=0, queued_at=None
+    )
 
 
 def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) -> ReportExport:

@@ -76,9 +76,14 @@ def test_a_failed_compile_stops_the_bar_and_says_what_failed(client, consultatio
     answer(consultation)
     monkeypatch.setattr(services, "summarise", lambda *args, **kwargs: 1 / 0)
     queued = []
-    monkeypatch.setattr(report_compile_task, "apply_async", lambda args, **options: queued.append(args))
+    monkeypatch.setattr(
+        report_compile_task, "apply_async", lambda args, **options: queued.append((args, options["task_id"]))
+    )
     client.post(reverse("feedback_report_compile", args=[consultation.pk]))  # "Compile now"
-    report_compile_task.apply((consultation.pk,))  # as a worker runs it, failure handler included
+    report_compile_task.apply((consultation.pk,))  # an older compile failing: not recorded over this one
+    assert not status(client, consultation)["failed"]
+    args, task_id = queued[0]
+    report_compile_task.apply(args, task_id=task_id)  # as a worker runs it, failure handler included
     state = status(client, consultation)
     assert (state["running"], state["progress"], state["version"]) == (False, None, None)
     assert "(ZeroDivisionError)" in state["failed"], "what failed, in words"
