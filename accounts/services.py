@@ -180,7 +180,8 @@ class InvitationRefused(Exception):
         self.status = status
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a secret token (an invitation's, an API token): its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -196,7 +197,7 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
         email=email.strip().lower(),
         # A token nobody has: the e-mail's own is made when it is sent (`invitation_send`), so that no
         # token waits in the outbox or the broker.
-        token_hash=_token_hash(secrets.token_urlsafe(32)),
+        token_hash=token_hash(secrets.token_urlsafe(32)),
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
@@ -205,7 +206,7 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("organisation").filter(token_hash=_token_hash(token)).first()
+    return Invitation.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
 
 
 @transaction.atomic
@@ -245,7 +246,7 @@ def invitation_send(*, invitation: Invitation) -> None:
     invitation sent. The link's token is made here and only its hash stored, in the caller's transaction
     (`consumer_once`): if the sending fails, the invitation keeps no token that was never sent."""
     token = secrets.token_urlsafe(32)
-    Invitation.objects.filter(pk=invitation.pk).update(token_hash=_token_hash(token), sent_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token), sent_at=timezone.now())
     known = User.objects.filter(email__iexact=invitation.email).only("language").first()
     email_send_to(
         address=invitation.email,
@@ -269,10 +270,6 @@ class ApiTokenRefused(Exception):
         self.message = message
 
 
-def _api_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def api_token_create(*, user: User, label: str) -> tuple[ApiToken, str]:
     """Make a personal API token for `user`; returns the row and the token, which is never stored.
 
@@ -288,7 +285,7 @@ def api_token_create(*, user: User, label: str) -> tuple[ApiToken, str]:
         user=user,
         label=label,
         prefix=token[: ApiToken.PREFIX_LENGTH],
-        token_hash=_api_token_hash(token),
+        token_hash=token_hash(token),
     )
     return row, token
 
@@ -308,7 +305,7 @@ def api_token_user(token: str) -> User | None:
     row = (
         ApiToken.objects.active()
         .select_related("user")
-        .filter(prefix=token[: ApiToken.PREFIX_LENGTH], token_hash=_api_token_hash(token))
+        .filter(prefix=token[: ApiToken.PREFIX_LENGTH], token_hash=token_hash(token))
         .first()
     )
     if row is None or not row.user.is_active:

@@ -1,6 +1,5 @@
 """Writes of calls for projects: every change to a dossier and its evaluation goes through one of these."""
 
-import hashlib
 import logging
 import secrets
 from datetime import timedelta
@@ -21,6 +20,7 @@ from wagtail.search import index
 
 from accounts.notifications import email_send, email_send_once, email_send_to
 from accounts.outbox import outbox_enqueue
+from accounts.services import token_hash
 from accounts.territories import territory_within
 
 from .models import (
@@ -423,10 +423,6 @@ def assignment_notify(*, assignment: Assignment) -> None:
 INVITATION_REFUSAL_STATUS = {"used": 410, "expired": 410, "not_eligible": 410, "address": 403, "own": 403}
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _on_the_team(project: Project, addresses) -> bool:
     """Whether one of these addresses is a team member's (a co-applicant's, say) on the dossier."""
     match = Q()
@@ -477,7 +473,7 @@ def evaluator_invite(
         name=name.strip(),
         # A token nobody has: the e-mail's own is made when it is sent (`evaluator_invitation_send`), so
         # that no token waits in the outbox or the broker.
-        token_hash=_token_hash(secrets.token_urlsafe(32)),
+        token_hash=token_hash(secrets.token_urlsafe(32)),
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
@@ -493,7 +489,7 @@ def evaluator_invitation_send(*, invitation: EvaluatorInvitation) -> None:
     transaction (`consumer_once`): if the sending fails, no token that was never sent is kept."""
     token = secrets.token_urlsafe(32)
     EvaluatorInvitation.objects.filter(pk=invitation.pk).update(
-        token_hash=_token_hash(token), sent_at=timezone.now()
+        token_hash=token_hash(token), sent_at=timezone.now()
     )
     known = _account_of(invitation.email)
     project = invitation.project
@@ -520,7 +516,7 @@ def evaluator_invitation_for_token(token: str) -> EvaluatorInvitation | None:
         EvaluatorInvitation.objects.select_related(
             "project", "project__call", "project__call__organisation", "invited_by"
         )
-        .filter(token_hash=_token_hash(token), sent_at__isnull=False)
+        .filter(token_hash=token_hash(token), sent_at__isnull=False)
         .first()
     )
 
