@@ -351,19 +351,6 @@ def open_reports_prefetch() -> Prefetch:
     )
 
 
-def reported(queryset):
-    """The rows of `queryset` with at least one open report, most reported first, with their reports."""
-    field_name = {Statement: "statement", Idea: "idea", Comment: "comment"}[queryset.model]
-    open_reports = Report.objects.filter(**{field_name: OuterRef("pk")}, resolved_at=None)
-    count = open_reports.order_by().values(field_name).annotate(count=Count("pk")).values("count")
-    return (
-        queryset.filter(Exists(open_reports))
-        .annotate(report_count=Subquery(count, output_field=IntegerField()))
-        .prefetch_related(open_reports_prefetch())
-        .order_by("-report_count", "-created_at")
-    )
-
-
 # What the moderation queue shows: what needs a decision (pending statements, reported items; the
 # default), what is hidden, or everything.
 QUEUE_DECIDE, QUEUE_HIDDEN, QUEUE_ALL = "decide", "hidden", "all"

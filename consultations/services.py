@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.notifications import email_send
@@ -458,8 +459,7 @@ def contributions_moderate(*, items: list, moderator, kind: str, reason: str = "
 
 
 def _excerpt(item, length: int = 60) -> str:
-    text = item.title if isinstance(item, Idea) else item.text
-    return text if len(text) <= length else f"{text[: length - 1]}…"
+    return Truncator(item.title if isinstance(item, Idea) else item.text).chars(length)
 
 
 # A reason that already ends a sentence (or a question, a quotation) gets no period of ours.
