@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import admin_views, permissions
 from .models import ConsultationPage, OrganisationIndexPage
+from .placeholders import placeholders_left
 
 
 @hooks.register("register_admin_urls")
@@ -112,4 +113,26 @@ def keep_organisation_sections(request, page):
     if page.specific_class is OrganisationIndexPage:
         messages.error(request, _("This is the section of an organisation: it cannot be deleted."))
         return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_what_single_actions_refuse(request, action_type, objects, action_view):
+    """The explorer's bulk actions never build the page editor's form nor call `before_delete_page`:
+    they refuse here what those refuse one page at a time — deleting an organisation's section, and
+    publishing a consultation whose latest version still shows an import's placeholder."""
+    if action_type == "delete" and any(page.specific_class is OrganisationIndexPage for page in objects):
+        messages.error(request, _("This is the section of an organisation: it cannot be deleted."))
+        return redirect(action_view.next_url)
+    if action_type == "publish":
+        for page in objects:
+            if page.specific_class is ConsultationPage and placeholders_left(
+                vars(page.get_latest_revision_as_object())
+            ):
+                messages.error(
+                    request,
+                    _("“%(title)s” still shows a text the import wrote: describe it before publishing.")
+                    % {"title": page.title},
+                )
+                return redirect(action_view.next_url)
     return None

@@ -190,6 +190,23 @@ def test_the_editor_does_not_publish_what_an_import_left_to_describe(client, edi
     assert page.live
 
 
+def test_the_explorers_bulk_publish_does_not_publish_what_an_import_left_to_describe(
+    client, editor, organisation
+):
+    placeholder = "Not stated in the Pol.is export: describe it here before publishing."
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    data = consultation_form(organisation, decision_at_stake=placeholder)
+    data.pop("action-publish")
+    assert client.post(add_url(), data).status_code == 302, "saved as a draft"
+    page = ConsultationPage.objects.get(slug="horaires-mairie")
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+    response = client.post(f"{url}?id={page.pk}&next=/admin/pages/", follow=True)
+    page.refresh_from_db()
+    assert not page.live
+    assert "still shows a text the import wrote" in response.content.decode()
+
+
 def every_new_kind():
     return streamfield(
         [

@@ -271,6 +271,16 @@ def test_a_section_is_not_deleted(client, organisations):
     assert OrganisationIndexPage.objects.filter(pk=section.pk).exists()
 
 
+def test_a_section_is_not_deleted_by_the_explorers_bulk_action_either(client, organisations):
+    client.force_login(EditorFactory(language="en"))
+    client.cookies["django_language"] = "en"
+    section = organisations["a"].section
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    response = client.post(f"{url}?id={section.pk}&next=/admin/pages/", follow=True)
+    assert OrganisationIndexPage.objects.filter(pk=section.pk).exists()
+    assert "section of an organisation" in response.content.decode()
+
+
 def test_the_calls_list_offers_to_launch_a_call_in_the_officials_section(client, organisations):
     client.force_login(OfficialFactory(organisation=organisations["a"]))
     listing = client.get(reverse("calls_admin_index")).content.decode()
