@@ -16,6 +16,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from .converters import ID_MAX
 from .env import BASE_DIR, env
 
 ENVIRONMENT = env.str("DJANGO_ENV", default="development")
@@ -261,7 +262,7 @@ SPECTACULAR_SETTINGS = {
     # Only our API: Wagtail's admin API (a DRF app too) is not part of it.
     "PREPROCESSING_HOOKS": ["consultations.api.schema.only_public_api"],
     # Ids in paths (config/converters.py): whole numbers of at most 18 digits; a longer one is a 404.
-    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": ID_MAX}},
 }
 
 # Optional sign-in with an OpenID Connect provider (an agents' directory, a city's SSO), set by

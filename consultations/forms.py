@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from config.converters import id_from
+
 from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question, Section
 from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Report, Stance
 
@@ -525,11 +527,12 @@ class ModerationBulkForm(forms.Form):
         order = []
         for value in self.cleaned_data["items"]:
             kind, _sep, raw = str(value).partition(":")
-            if kind not in self.scopes or not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+            pk = id_from(raw)
+            if kind not in self.scopes or pk is None:
                 raise invalid
-            if (kind, int(raw)) not in order:
-                order.append((kind, int(raw)))
-                wanted.setdefault(kind, set()).add(int(raw))
+            if (kind, pk) not in order:
+                order.append((kind, pk))
+                wanted.setdefault(kind, set()).add(pk)
         if len(order) > BULK_MODERATION_MAX:
             raise ValidationError(
                 _("Tick at most %(count)d items at a time.") % {"count": BULK_MODERATION_MAX}

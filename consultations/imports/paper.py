@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from ..blocks import AGE_BANDS, OTHER, YES_NO, Question
 from ..forms import OTHER_SUFFIX, ResponseForm, field_name
 from ..models import Channel, ConsultationPage, Response
-from ..spreadsheets import text_cell
 
 REFERENCE = "reference"
 REFERENCE_MAX_LENGTH = 64
@@ -89,9 +88,10 @@ def paper_template_csv(consultation: ConsultationPage) -> bytes:
         _("# reference — the number written on the paper form (required; each number once)."),
         *(f"# {column.name} — {_describe(column)}" for column in columns),
     ]
+    # Notes start with "#" and the columns are named by us: nothing a spreadsheet would take for a formula.
     for note in notes:
-        writer.writerow([text_cell(note)])
-    writer.writerow([text_cell(name) for name in (REFERENCE, *(column.name for column in columns))])
+        writer.writerow([note])
+    writer.writerow([REFERENCE, *(column.name for column in columns)])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
