@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+
+        from .notifications import site_name_forget
+
+        # The platform's name in e-mails is kept in the cache (notifications.site_name).
+        post_save.connect(site_name_forget, sender=Site, dispatch_uid="accounts.site_name.saved")
+        post_delete.connect(site_name_forget, sender=Site, dispatch_uid="accounts.site_name.deleted")

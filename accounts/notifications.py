@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import Context
@@ -81,9 +82,24 @@ def site_name(request=None) -> str:
     it is blank. Every e-mail names the platform through this (as `{{ site_name }}`), never by the host
     name and port a request came in on."""
     site = Site.find_for_request(request) if request is not None else None
-    if site is None:
+    if site is not None:
+        return site.site_name.strip() or settings.WAGTAIL_SITE_NAME
+    # Without a request (tasks sending to thousands), the default site's name is kept in the cache,
+    # forgotten whenever a site is saved or deleted (accounts/apps.py), rather than asked per e-mail.
+    name = cache.get(_SITE_NAME_KEY)
+    if name is None:
         site = Site.objects.filter(is_default_site=True).only("site_name").first()
-    return (site.site_name.strip() if site else "") or settings.WAGTAIL_SITE_NAME
+        name = (site.site_name.strip() if site else "") or settings.WAGTAIL_SITE_NAME
+        cache.set(_SITE_NAME_KEY, name, 300)
+    return name
+
+
+_SITE_NAME_KEY = "accounts:site-name"
+
+
+def site_name_forget(**kwargs) -> None:
+    cache.delete(_SITE_NAME_KEY)
+    transaction.on_commit(lambda: cache.delete(_SITE_NAME_KEY))  # a reader between save and commit
 
 
 def unsubscribe_url(user: User, topic: str, key: int | None = None) -> str:

@@ -129,3 +129,16 @@ def test_without_a_name_the_platform_is_called_concerto(client, mailoutbox):
     assert confirmation.subject.startswith("[Concerto] ")
     assert "Concerto" in confirmation.body
     assert HOST not in confirmation.body.split("http")[0]
+
+
+def test_a_renamed_site_is_named_at_once_and_the_name_is_not_asked_per_email(
+    named, django_assert_num_queries
+):
+    from accounts.notifications import site_name
+
+    assert site_name() == NAME
+    with django_assert_num_queries(0):
+        assert [site_name() for _ in range(3)] == [NAME] * 3, "kept, not asked for each e-mail of a batch"
+    named.site_name = "Participez Villeurbanne"
+    named.save()
+    assert site_name() == "Participez Villeurbanne"
