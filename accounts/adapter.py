@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import User
-from .notifications import site_name
+from accounts.models import User
+from core.notifications import site_name
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from . import permissions, services
-from .forms import InvitationForm
-from .models import Invitation
+from accounts import permissions, services
+from accounts.forms import InvitationForm
+from accounts.models import Invitation
 
 
 def invitation_index(request):

@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
 
-        from .notifications import site_name_forget
+        import accounts.topics  # noqa: F401  (registers the e-mail topics)
+        from core.notifications import site_name_forget
 
         # The platform's name in e-mails is kept in the cache (notifications.site_name).
         post_save.connect(site_name_forget, sender=Site, dispatch_uid="accounts.site_name.saved")

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Organisation, Territory, User
-from .territories import communes_matching, territories_matching, territory_label
+from accounts.models import Membership, Organisation, Territory, User
+from accounts.territories import communes_matching, territories_matching, territory_label
 
 
 def pseudonym_clean(value: str) -> str:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .permissions import has_two_factor, is_staff_member
+from accounts.permissions import has_two_factor, is_staff_member
 
 
 class StaffTwoFactorMiddleware:

@@ -85,7 +85,7 @@ def can(user, action: str, obj) -> bool:
 
 def organisations_invitable_by(user):
     """The queryset form of `invite_to_organisation`."""
-    from .models import Organisation
+    from accounts.models import Organisation
 
     return within_role(user, Organisation.objects.all(), organisation="", role="official")
 

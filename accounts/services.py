@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
-from config.page_cache import page_cache_forget
-
-from . import privacy
-from .models import ApiToken, Invitation, Membership, Organisation, User
-from .notifications import email_send, email_send_to
+from accounts import privacy
+from accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from core.notifications import email_send, email_send_to
+from core.page_cache import page_cache_forget
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +86,7 @@ def account_delete(*, user: User) -> None:
         content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
     ).update(label=f"#{user_id}")
     user.delete()
-    # Pages kept for visitors (config/page_cache.py) may show the person's public name on their ideas
+    # Pages kept for visitors (core/page_cache.py) may show the person's public name on their ideas
     # and comments: they are rendered again without it.
     transaction.on_commit(page_cache_forget)
     logger.info("account deleted user=%s", user_id)
@@ -188,8 +187,8 @@ def token_hash(token: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, role: str, email: str, invited_by: User) -> Invitation:
     """Invite someone to join `organisation` in `role`; the e-mail with the link leaves on commit."""
-    from .outbox import outbox_enqueue
-    from .tasks import invitation_send_task
+    from accounts.tasks import invitation_send_task
+    from core.outbox import outbox_enqueue
 
     invitation = Invitation.objects.create(
         organisation=organisation,

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from . import services
-from .models import Invitation
-from .outbox import EMAIL_TASK, consumer_once
+from accounts import services
+from accounts.models import Invitation
+from core.outbox import EMAIL_TASK, consumer_once
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -36,7 +36,7 @@ def sessions_clear_task() -> None:
 
 @shared_task(ignore_result=True)
 def outbox_sweep_task() -> int:
-    """Every minute: publish the tasks recorded while the broker was down (accounts/outbox.py)."""
-    from .outbox import outbox_sweep
+    """Every minute: publish the tasks recorded while the broker was down (core/outbox.py)."""
+    from core.outbox import outbox_sweep
 
     return outbox_sweep()

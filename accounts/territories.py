@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from .models import Territory
+from accounts.models import Territory
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "territoires"
 Kind = Territory.Kind

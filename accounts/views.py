@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import notifications, services
-from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
-from .models import ApiToken
+from accounts import services
+from accounts.forms import AccountDeleteForm, ApiTokenForm, ProfileForm
+from accounts.models import ApiToken
+from core import notifications
 
 
 @login_required

@@ -11,8 +11,8 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 
-from .models import Territory
-from .territories import territories_search, territory_chooser_label
+from accounts.models import Territory
+from accounts.territories import territories_search, territory_chooser_label
 
 
 class TerritoryFilterForm(BaseFilterForm):

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, permissions
-from .viewsets import territory_chooser_viewset
+from accounts import admin_views, permissions
+from accounts.viewsets import territory_chooser_viewset
 
 
 @hooks.register("register_admin_viewset")

@@ -48,10 +48,10 @@ def pages_make(*, territory):
     from django.utils import timezone
 
     from accounts.models import Organisation, User
+    from budgets.models import PublicVote
+    from calls.models import CallPage
     from cms.models import HomePage
-    from consultations.budgets.models import PublicVote
-    from consultations.calls.models import CallPage
-    from consultations.commons.models import Initiative
+    from commons.models import Initiative
     from consultations.models import ConsultationPage
 
     now = timezone.now()

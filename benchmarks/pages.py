@@ -91,8 +91,8 @@ def setup() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from calls.models import CallPage
     from cms.models import NewsPage, OutcomePage
-    from consultations.calls.models import CallPage
     from consultations.models import ConsultationPage
 
     call_command("migrate", verbosity=0)
@@ -135,15 +135,15 @@ def page_urls() -> dict[str, list[str]]:
         "import json\n"
         "from cms.models import AccessibilityStatementPage, NewsIndexPage, NewsPage, OutcomePage\n"
         "from cms.models import SitemapPage\n"
-        "from consultations.calls.models import CallPage\n"
+        "from calls.models import CallPage\n"
         "from consultations.models import ConsultationPage\n"
         "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY\n"
         "from django.contrib.sessions.backends.cached_db import SessionStore\n"
         "from django.urls import reverse\n"
         "from urllib.parse import quote\n"
         "from accounts.models import User\n"
-        "from consultations.calls.models import Project\n"
-        "from consultations.commons.models import Initiative\n"
+        "from calls.models import Project\n"
+        "from commons.models import Initiative\n"
         "def urls(model): return [page.url for page in model.objects.live().order_by('pk')]\n"
         "consultations = ConsultationPage.objects.live().order_by('pk')\n"
         "person = User.objects.get(email__startswith='participant01@')\n"

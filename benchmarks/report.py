@@ -3,7 +3,7 @@
 In one run, on the same votes loaded once from a Pol.is export (`POLIS=<folder>`, default the largest shared
 conversation, `../shared/data/polis/american-assembly.bowling-green` next to the checkout):
 
-1. **ours** — `consultations.feedback.analysis.opinion_groups.analyse` (PCA, base clusters, k by silhouette,
+1. **ours** — `reports.analysis.opinion_groups.analyse` (PCA, base clusters, k by silhouette,
    statement statistics), without the stability resamples (red-dwarf has none);
 2. **red-dwarf** — `reddwarf.implementations.base.run_pipeline` with the same zeroed statements.
 
@@ -25,8 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from consultations.feedback.analysis.opinion_groups import analyse  # noqa: E402
-from consultations.feedback.analysis.polis import load_conversation  # noqa: E402
+from reports.analysis.opinion_groups import analyse  # noqa: E402
+from reports.analysis.polis import load_conversation  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "polis" / "american-assembly.bowling-green"
 OUR_RUNS, REDDWARF_RUNS = 7, 3

@@ -31,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from consultations.feedback.analysis.opinion_groups import VoteMatrix, analyse
+from reports.analysis.opinion_groups import VoteMatrix, analyse
 
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "33000"))
 STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "800"))
@@ -89,8 +89,8 @@ def from_postgresql() -> tuple[float, str]:
 
     scale_database()
     from accounts.models import Organisation
-    from consultations.feedback import loaders
     from consultations.models import Statement
+    from reports import loaders
     from tests.factories import consultation_create
 
     consultation = consultation_create(

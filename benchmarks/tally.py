@@ -36,9 +36,9 @@ def fixture_create():
     from django.utils import timezone
 
     from accounts.models import Organisation, Territory
+    from budgets.models import PublicVote, ballot_public_id
+    from calls.models import CallPage, Project
     from cms.models import HomePage
-    from consultations.budgets.models import PublicVote, ballot_public_id
-    from consultations.calls.models import CallPage, Project
 
     rng = np.random.default_rng(11)
     now = timezone.now()
@@ -117,8 +117,8 @@ def main() -> None:
     setup_seconds = time.perf_counter() - started
     print(f"setup: {PROJECTS} projects, {BALLOTS} ballots, {choices} choices in {setup_seconds:.1f} s")
 
-    from consultations.budgets.exports import pabulib_write
-    from consultations.budgets.selectors import vote_tally
+    from budgets.exports import pabulib_write
+    from budgets.selectors import vote_tally
 
     vote_tally(vote)  # warm-up: imports, the connection, PostgreSQL's caches
     started = time.perf_counter()

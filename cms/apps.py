@@ -11,15 +11,15 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import privacy  # noqa: F401  (register the data export)
-        from .models import OutcomePage, SiteSettings
+        from cms import privacy  # noqa: F401  (register the data export)
+        from cms.models import OutcomePage, SiteSettings
 
         # The one way to hear of every publication, from the admin, a scheduled publication or code;
         # the service decides what it means.
         page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")
         # The footer kept across requests (cms.selectors.site_footer) follows any change of the pages
         # it may link to (their address, whether they are live, the statement's audit) and settings;
-        # so do the pages kept for visitors (config.page_cache).
+        # so do the pages kept for visitors (core.page_cache).
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
         # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
@@ -31,7 +31,7 @@ class CmsConfig(AppConfig):
 
 
 def _outcome_published(sender, instance, **kwargs):
-    from .services import outcome_published
+    from cms.services import outcome_published
 
     outcome_published(page=instance)
 
@@ -40,11 +40,10 @@ def _footer_changed(sender, **kwargs):
     from django.db import transaction
     from wagtail.models import Page, Site
 
-    from config.page_cache import page_cache_forget
-
-    from .models import SiteSettings
-    from .selectors import site_footer_forget
-    from .sites import sites_forget
+    from cms.models import SiteSettings
+    from cms.selectors import site_footer_forget
+    from cms.sites import sites_forget
+    from core.page_cache import page_cache_forget
 
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
@@ -58,5 +57,5 @@ def _footer_changed(sender, **kwargs):
         transaction.on_commit(sites_forget)
     if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
         transaction.on_commit(site_footer_forget)
-        # The pages kept for visitors (config/page_cache.py) show the same pages, links and settings.
+        # The pages kept for visitors (core/page_cache.py) show the same pages, links and settings.
         transaction.on_commit(page_cache_forget)

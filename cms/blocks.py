@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
-from consultations.calls.models import CallPage, Project
+from calls.models import CallPage, Project
 from consultations.models import Idea
 
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from consultations.feedback.models import ReportSnapshot
+from reports.models import ReportSnapshot
 
 # What `str.splitlines` breaks a line on: in a name or subject, any of them would start a new line of the
 # e-mail forwarded to the site's team (a forged "Page:" or "From:" line) or of its headers.
@@ -80,7 +80,7 @@ class SiteMessageForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import SiteMessage
+        from cms.models import SiteMessage
 
         if kind == SiteMessage.Kind.ACCESSIBILITY:
             del self.fields["subject"]

@@ -16,11 +16,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from consultations.calls.models import CallPage
+from calls.models import CallPage
+from cms.blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
+from cms.forms import OutcomePageForm
 from consultations.models import ConsultationPage
-
-from .blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
-from .forms import OutcomePageForm
 
 HOME_LIST_LENGTH = 12
 
@@ -367,8 +366,8 @@ class SiteMessageFormPageMixin:
         from django.contrib import messages as flash
         from django.shortcuts import redirect
 
-        from . import services
-        from .forms import SiteMessageForm
+        from cms import services
+        from cms.forms import SiteMessageForm
 
         form = SiteMessageForm(
             request.POST if request.method == "POST" else None, kind=self.message_kind, initial=initial

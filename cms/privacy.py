@@ -1,8 +1,7 @@
 """What the public site holds about a person: the outcome pages we e-mailed them (for "Download my data")."""
 
 from accounts.privacy import register_exporter
-
-from .models import OutcomeNotification
+from cms.models import OutcomeNotification
 
 
 @register_exporter("outcome_emails")

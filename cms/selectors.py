@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from .models import AccessibilityStatementPage, AccessibilityStatus, ContactPage, SitemapPage, SiteSettings
+from cms.models import AccessibilityStatementPage, AccessibilityStatus, ContactPage, SitemapPage, SiteSettings
 
 # Pages of which a site has one, linked from the footer without being chosen in the settings.
 FOUND_BY_TYPE = {SitemapPage: "sitemap", ContactPage: "contact"}

@@ -8,12 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.notifications import email_send, email_send_once, email_send_to
-from accounts.outbox import outbox_enqueue
+from cms.models import OutcomeAnnouncement, OutcomeNotification, OutcomePage, SiteMessage, SiteSettings
 from consultations.models import Idea, Response, Statement, Vote
-from consultations.opendata.services import opendataset_request_for
-
-from .models import OutcomeAnnouncement, OutcomeNotification, OutcomePage, SiteMessage, SiteSettings
+from core.notifications import email_send, email_send_once, email_send_to
+from core.outbox import outbox_enqueue
+from opendata.services import opendataset_request_for
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def outcome_published(*, page: OutcomePage) -> bool:
     """
     _announcement, created = OutcomeAnnouncement.objects.get_or_create(page_id=page.pk)
     if created:
-        from .tasks import outcome_announce_task
+        from cms.tasks import outcome_announce_task
 
         outbox_enqueue(outcome_announce_task, page.pk)
     # The consultation's open data quotes the report version the page pins (docs/opendata.md).
@@ -88,7 +87,7 @@ def site_message_submit(
 ) -> SiteMessage:
     """Record a message of the contact or accessibility form; it is forwarded and acknowledged once
     committed."""
-    from .tasks import site_message_send_task
+    from cms.tasks import site_message_send_task
 
     site_message = SiteMessage.objects.create(
         kind=kind,

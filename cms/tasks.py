@@ -1,17 +1,16 @@
 from celery import shared_task
 
-from accounts.outbox import EMAIL_TASK, consumer_once
+from cms.models import OutcomeAnnouncement, OutcomePage, SiteMessage
+from core.outbox import EMAIL_TASK, consumer_once
 
-from .models import OutcomeAnnouncement, OutcomePage, SiteMessage
-
-# E-mails: retried with backoff, then deferred to the outbox (accounts/outbox.py).
+# E-mails: retried with backoff, then deferred to the outbox (core/outbox.py).
 RELIABLE = EMAIL_TASK
 
 
 @shared_task(**RELIABLE)
 def outcome_announce_task(page_id: int) -> int:
     """E-mail the participants a newly published outcome page (once each; safe to run twice)."""
-    from . import services
+    from cms import services
 
     page = OutcomePage.objects.live().public().select_related("consultation").filter(pk=page_id).first()
     if page is None:  # unpublished, restricted or deleted since: nothing to announce yet
@@ -34,7 +33,7 @@ def outcome_announcements_resume_task() -> int:
 def site_message_send_task(site_message_id: int) -> None:
     """Forward a site message to the contact address and acknowledge it to its sender, each once (a
     retry after a failure sends only what is still missing)."""
-    from . import services
+    from cms import services
 
     # Each e-mail in its own transaction: a failed acknowledgement does not undo the forward's mark.
     with consumer_once("site_message_forward", site_message_id):

@@ -4,9 +4,8 @@ from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from config.page_cache import page_cache_mark
-
-from .models import SiteMessage
+from cms.models import SiteMessage
+from core.page_cache import page_cache_mark
 
 # Rules of axe-core that the editors' checker runs, on top of Wagtail's own: those an editor's content
 # can break (RGAA themes 1 images, 3 colours, 6 links, 8 language, 9 structure, 11 forms).
@@ -51,7 +50,7 @@ class RgaaContentCheckerItem(ContentCheckerItem):
 
 @hooks.register("before_serve_page")
 def mark_page_cacheable(page, request, serve_args, serve_kwargs):
-    """A live page without view restrictions may be kept for visitors (config/page_cache.py)."""
+    """A live page without view restrictions may be kept for visitors (core/page_cache.py)."""
     page_cache_mark(page=page, request=request)
 
 

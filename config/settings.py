@@ -16,8 +16,8 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from .converters import ID_MAX
-from .env import BASE_DIR, env
+from config.env import BASE_DIR, env
+from core.converters import ID_MAX
 
 ENVIRONMENT = env.str("DJANGO_ENV", default="development")
 if ENVIRONMENT not in {"development", "production"}:
@@ -43,13 +43,14 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Ours, in dependency order: cms -> consultations -> accounts.
+    "core",
     "accounts",
     "consultations",
-    "consultations.feedback",
-    "consultations.commons",
-    "consultations.calls",
-    "consultations.budgets",
-    "consultations.opendata",
+    "reports",
+    "commons",
+    "calls",
+    "budgets",
+    "opendata",
     "cms",
     "search",
     # Wagtail
@@ -69,7 +70,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    # The public API (consultations/api): REST with its OpenAPI description.
+    # The public API (api): REST with its OpenAPI description.
     "rest_framework",
     "drf_spectacular",
     # Sign-in
@@ -89,12 +90,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Probes answered first: no host check, HTTPS redirect, session or CSRF (config/health.py).
-    "config.health.HealthCheckMiddleware",
-    # One log line per request, with its id (config/logs.py).
-    "config.logs.RequestLogMiddleware",
+    # Probes answered first: no host check, HTTPS redirect, session or CSRF (core/health.py).
+    "core.health.HealthCheckMiddleware",
+    # One log line per request, with its id (core/logs.py).
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,10 +109,10 @@ MIDDLEWARE = [
     "cms.sites.SiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Near the end, so that it sees a view's exception first: a lost database connection becomes a 503.
-    "config.errors.DatabaseUnavailableMiddleware",
-    # Public pages kept for visitors who are not signed in (config/page_cache.py): last, so that a page
+    "core.errors.DatabaseUnavailableMiddleware",
+    # Public pages kept for visitors who are not signed in (core/page_cache.py): last, so that a page
     # served from the cache has been through everything above it.
-    "config.page_cache.PageCacheMiddleware",
+    "core.page_cache.PageCacheMiddleware",
 ]
 
 if PRODUCTION:  # static files served by the application server, from `collectstatic`'s output
@@ -168,15 +169,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    # Django's Redis backend, keeping its clients (config/cache.py).
-    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, keeping its clients (core/cache.py).
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database (which keeps them if Redis restarts).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # How long a public page rendered for a visitor who is not signed in is served to the next ones
-# (config/page_cache.py); every publication forgets them all. 0 turns the page cache off.
+# (core/page_cache.py); every publication forgets them all. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 # Accounts and sign-in -------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # allauth's e-mails start their subject with "[<site name>] ": the adapter takes the name where every
-# e-mail does (accounts.notifications.site_name: the Wagtail site's name, Settings → Sites).
+# e-mail does (core.notifications.site_name: the Wagtail site's name, Settings → Sites).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth's default rate limits apply (failed logins: 10 a minute per address IP, 5 per 5 minutes per
 # account); they count in the cache, so in production the shared Redis cache makes them global.
@@ -236,18 +237,18 @@ ACCOUNT_RATE_LIMITS = {
     "site_message": env.str("RATE_LIMIT_SITE_MESSAGES", default="5/10m/ip"),
 }
 
-# The public API (consultations/api, docs/api.md): JSON only, personal tokens only (never the session,
+# The public API (api, docs/api.md): JSON only, personal tokens only (never the session,
 # so no CSRF to check), errors as {"detail", "code", "errors"}. Its writes share the site's rate limits
 # above (allauth's counters), so a client cannot bypass them through the API.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["consultations.api.authentication.PersonalTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PersonalTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "consultations.api.pagination.Pages",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "consultations.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -260,8 +261,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Only our API: Wagtail's admin API (a DRF app too) is not part of it.
-    "PREPROCESSING_HOOKS": ["consultations.api.schema.only_public_api"],
-    # Ids in paths (config/converters.py): whole numbers of at most 18 digits; a longer one is a 404.
+    "PREPROCESSING_HOOKS": ["api.schema.only_public_api"],
+    # Ids in paths (core/converters.py): whole numbers of at most 18 digits; a longer one is a 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": ID_MAX}},
 }
 
@@ -374,7 +375,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing gives up quickly when the broker is down (one immediate reconnection, for a pooled
 # connection left dead by a broker restart; a 2-second connect timeout): the contribution is already
-# committed with its task in the outbox (accounts/outbox.py), whose sweep publishes it once the broker
+# committed with its task in the outbox (core/outbox.py), whose sweep publishes it once the broker
 # is back. See docs/operations.md.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
@@ -409,7 +410,7 @@ else:
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BEAT_SCHEDULE = {
     "reports-refresh": {
-        "task": "consultations.feedback.tasks.reports_refresh_task",
+        "task": "reports.tasks.reports_refresh_task",
         "schedule": env.int("REPORTS_REFRESH_SECONDS", default=300),
     },
 }
@@ -437,7 +438,7 @@ CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
 # lost: Redis restarted without persistence). Longer than a task waits in the queue plus one backoff wait.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60 * 60)
 # E-mail tasks: this many retries, each wait drawn at random below BACKOFF × 1, 2, 4… seconds (at most
-# 600), then back to the outbox for an hour (accounts/outbox.py).
+# 600), then back to the outbox for an hour (core/outbox.py).
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=8)
 EMAIL_RETRY_BACKOFF = env.int("EMAIL_RETRY_BACKOFF", default=5)
 CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
@@ -445,7 +446,7 @@ CELERY_BEAT_SCHEDULE["outcome-announcements"] = {
     "schedule": 60 * 60,
 }
 CELERY_BEAT_SCHEDULE["opendata-refresh"] = {
-    "task": "consultations.opendata.tasks.opendatasets_refresh_task",
+    "task": "opendata.tasks.opendatasets_refresh_task",
     "schedule": env.int("OPENDATA_REFRESH_SECONDS", default=300),
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -496,7 +497,7 @@ def _origin(address: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
 
 
-# Content-Security-Policy of the public site (config/middleware.py): scripts and styles from our own
+# Content-Security-Policy of the public site (core/middleware.py): scripts and styles from our own
 # static files only, no inline script or style, never framed. Videos embedded in pages come from the
 # hosts of CSP_FRAME_SRC; the theme's stylesheet may live elsewhere (CONCERTO_THEME_CSS); signing in
 # with an OpenID Connect provider posts a form that redirects to it.
@@ -559,12 +560,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "config.logs.RequestIdFilter"},
-        "redact": {"()": "config.logs.RedactFilter"},
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "redact": {"()": "core.logs.RedactFilter"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "config.logs.JsonFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
@@ -584,7 +585,7 @@ LOGGING = {
     },
 }
 
-# Health checks (config/health.py): seconds to wait for Redis and the broker, and for a worker's answer.
+# Health checks (core/health.py): seconds to wait for Redis and the broker, and for a worker's answer.
 HEALTH_TIMEOUT = env.float("HEALTH_TIMEOUT", default=1.0)
 HEALTH_WORKER_TIMEOUT = env.float("HEALTH_WORKER_TIMEOUT", default=2.0)
 

@@ -11,13 +11,13 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
-    path("api/", include("consultations.api.urls")),
+    path("api/", include("api.urls")),
     path("profile/", include("accounts.urls")),
     path("consultations/", include("consultations.urls")),
-    path("commons/", include("consultations.commons.urls")),
-    path("calls/", include("consultations.calls.urls")),
-    path("budgets/", include("consultations.budgets.urls")),
-    path("open-data/", include("consultations.opendata.urls")),
+    path("commons/", include("commons.urls")),
+    path("calls/", include("calls.urls")),
+    path("budgets/", include("budgets.urls")),
+    path("open-data/", include("opendata.urls")),
     path("", include("search.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -29,8 +29,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# A database connection error is a 503 asking to retry (config/errors.py); anything else the usual 500.
-handler500 = "config.errors.server_error"
+# A database connection error is a 503 asking to retry (core/errors.py); anything else the usual 500.
+handler500 = "core.errors.server_error"
 
 # Wagtail serves every other path from the page tree.
 urlpatterns += [path("", include(wagtail_urls))]

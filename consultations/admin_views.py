@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
-from .forms import ModerationBulkForm, PaperResponseForm, PaperUploadForm
-from .imports import paper
-from .models import (
+from consultations import permissions, selectors, services
+from consultations.forms import ModerationBulkForm, PaperResponseForm, PaperUploadForm
+from consultations.imports import paper
+from consultations.models import (
     Channel,
     ConsultationPage,
     Idea,

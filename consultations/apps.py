@@ -10,11 +10,10 @@ class ConsultationsConfig(AppConfig):
         from django.urls import register_converter
         from wagtail.signals import page_published
 
-        from config.converters import IdConverter
-
         # Register the rules, the data export, and the receivers that keep the organisations' sections.
-        from . import permissions, privacy, sections  # noqa: F401
-        from .models import ConsultationPage
+        from consultations import permissions, privacy, sections  # noqa: F401
+        from consultations.models import ConsultationPage
+        from core.converters import IdConverter
 
         # Every publication (admin, schedule, code): the follow-up updates it makes public are dated.
         page_published.connect(
@@ -26,6 +25,6 @@ class ConsultationsConfig(AppConfig):
 
 
 def _consultation_published(sender, instance, **kwargs):
-    from .services import updates_release
+    from consultations.services import updates_release
 
     updates_release(consultation=instance)

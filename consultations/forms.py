@@ -9,10 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from config.converters import id_from
-
-from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question, Section
-from .models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Report, Stance
+from consultations.blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question, Section
+from consultations.models import COMMENT_MAX_LENGTH, STATEMENT_MAX_LENGTH, Report, Stance
+from core.converters import id_from
 
 FIELD_PREFIX = "q_"
 NUMBER_LIMIT = 10**12 - 1

@@ -15,8 +15,8 @@ from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .blocks import Question, QuestionsBlock, questions_from_stream
-from .page_forms import ConsultationPageForm, OrganisationPageCopyForm
+from consultations.blocks import Question, QuestionsBlock, questions_from_stream
+from consultations.page_forms import ConsultationPageForm, OrganisationPageCopyForm
 
 
 class Phase(models.TextChoices):
@@ -405,7 +405,7 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
         return questions_from_stream(self.questions)
 
     def serve(self, request, *args, **kwargs):
-        from .views import consultation_page_serve
+        from consultations.views import consultation_page_serve
 
         return consultation_page_serve(request, self)
 

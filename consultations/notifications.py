@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 
-from .models import ConsultationPage, ConsultationUpdate
+from consultations.models import ConsultationPage, ConsultationUpdate
 
 CLOSING_SOON = timedelta(days=7)
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
 
-from .placeholders import placeholders_left
+from consultations.placeholders import placeholders_left
 
 
 class OrganisationPageFormMixin:

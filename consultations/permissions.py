@@ -16,8 +16,7 @@ from accounts.permissions import (  # has_role_somewhere: the back-office menus 
     within_role,
 )
 from accounts.territories import territory_within
-
-from .models import Audience, Comment, ConsultationPage, Idea, Phase, Statement, Visibility
+from consultations.models import Audience, Comment, ConsultationPage, Idea, Phase, Statement, Visibility
 
 
 @rules.predicate

@@ -1,9 +1,8 @@
 """What the consultations hold about a person, for "Download my data"."""
 
 from accounts.privacy import register_eraser, register_exporter
-
-from .blocks import OTHER
-from .models import Comment, Follow, Idea, InvitedParticipant, Report, Response, Statement
+from consultations.blocks import OTHER
+from consultations.models import Comment, Follow, Idea, InvitedParticipant, Report, Response, Statement
 
 
 @register_exporter("consultation_responses")

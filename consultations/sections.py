@@ -24,8 +24,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.permissions import page_permission_policy
 
 from accounts.models import Membership, Organisation
-
-from .models import ConsultationPage, InOrganisationSection, OrganisationIndexPage
+from consultations.models import ConsultationPage, InOrganisationSection, OrganisationIndexPage
 
 logger = logging.getLogger(__name__)
 

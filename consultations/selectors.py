@@ -7,9 +7,8 @@ from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, P
 from django.db.models.functions import Coalesce
 
 from accounts.territories import search_key
-
-from .blocks import OTHER, Question
-from .models import (
+from consultations.blocks import OTHER, Question
+from consultations.models import (
     Answer,
     Comment,
     ConsultationPage,

@@ -10,13 +10,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts.notifications import email_send
-from accounts.outbox import outbox_enqueue
-from config.page_cache import page_cache_forget
-
-from .blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
-from .feedback.services import report_compile_schedule
-from .models import (
+from consultations.blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
+from consultations.models import (
     COMMENT_MAX_DEPTH,
     COMMENT_MAX_LENGTH,
     Answer,
@@ -37,7 +32,11 @@ from .models import (
     Visibility,
     Vote,
 )
-from .selectors import statement_deck_forget
+from consultations.selectors import statement_deck_forget
+from core.notifications import email_send
+from core.outbox import outbox_enqueue
+from core.page_cache import page_cache_forget
+from reports.services import report_compile_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +145,7 @@ def response_submit(
     if not draft:
         transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
         # Recorded with the answers: sent once committed, or by the outbox sweep if the broker is down.
-        from .tasks import response_receipt_send_task
+        from consultations.tasks import response_receipt_send_task
 
         outbox_enqueue(response_receipt_send_task, response.pk)
     return response
@@ -234,7 +233,7 @@ def responses_paper_enter(
 
 def response_receipt_send(*, response: Response) -> None:
     """E-mail the participant what they answered, in their language."""
-    from .selectors import answers_by_question
+    from consultations.selectors import answers_by_question
 
     given = answers_by_question(response)
     lines = [
@@ -407,7 +406,7 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
     # The author hears why their contribution was hidden, and each reporter what came of their report;
     # restoring or approving tells nobody. Queued with the change: sent once it commits.
     if (kind == ModerationAction.Kind.HIDE and item.author_id) or (decides and decided):
-        from .tasks import moderation_notify_task
+        from consultations.tasks import moderation_notify_task
 
         outbox_enqueue(moderation_notify_task, action.pk)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
@@ -500,7 +499,7 @@ def moderation_notify(*, action: ModerationAction) -> int:
     goes out for what was restored meanwhile; the reporter's identity is never in the author's e-mail.
     Returns the number of e-mails sent.
     """
-    from accounts.outbox import consumer_once
+    from core.outbox import consumer_once
 
     item = action.item
     model = type(item)
@@ -550,7 +549,7 @@ def moderation_notify(*, action: ModerationAction) -> int:
 def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:
     """A closed consultation's open data shows what the site shows: rebuild it (queued in this
     transaction); what was hidden is withdrawn from it at once (docs/opendata.md)."""
-    from .opendata.services import opendataset_request_for
+    from opendata.services import opendataset_request_for
 
     opendataset_request_for(consultation_id=consultation_id, withdraw=withdraw)
 
@@ -630,7 +629,7 @@ def comment_post(
     Threads keep at most `COMMENT_MAX_DEPTH` levels: a reply to a comment of the last level stays
     at that level (its `parent` still says which comment it answers).
     """
-    from .permissions import commentable
+    from consultations.permissions import commentable
 
     if not commentable(author, target):
         raise ResponseRefused(_("This item is not open to comments."))
@@ -661,7 +660,7 @@ def comment_post(
 @transaction.atomic
 def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment:
     """Correct one's comment within the edit window; it is then shown as edited."""
-    from .permissions import can
+    from consultations.permissions import can
 
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not can(author, "change_comment", comment):
@@ -679,7 +678,7 @@ def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment
 @transaction.atomic
 def comment_delete(*, comment: Comment, author) -> Comment:
     """The author withdraws their comment: its text is erased, a placeholder keeps the replies in context."""
-    from .permissions import can
+    from consultations.permissions import can
 
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not can(author, "delete_comment", comment):

@@ -4,11 +4,10 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.notifications import email_send
-from accounts.outbox import EMAIL_TASK, consumer_once
-
-from . import services
-from .notifications import digest_items
+from consultations import services
+from consultations.notifications import digest_items
+from core.notifications import email_send
+from core.outbox import EMAIL_TASK, consumer_once
 
 DIGEST_PERIOD = timedelta(days=7)
 # How far back a digest reaches for someone who has not had one for a long time.
@@ -67,7 +66,7 @@ def response_receipt_send_task(response_id: int) -> None:
     """Send the receipt of a response once per version of its answers (safe to run twice)."""
     from django.db.models import F, Q
 
-    from .models import Response
+    from consultations.models import Response
 
     with consumer_once("receipt", response_id):
         response = (
@@ -86,7 +85,7 @@ def response_receipt_send_task(response_id: int) -> None:
 def moderation_notify_task(action_id: int) -> int:
     """E-mail the author of what a moderator hid, and the people whose reports it decided (each once:
     safe to run twice)."""
-    from .models import ModerationAction
+    from consultations.models import ModerationAction
 
     action = (
         ModerationAction.objects.select_related("statement", "idea", "comment").filter(pk=action_id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from consultations import views
 
 urlpatterns = [
     path("mine/", views.my_contributions, name="my_contributions"),

@@ -14,11 +14,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_verified
-from config.page_cache import page_cache_allow
-
-from . import permissions, selectors, services
-from .forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
-from .models import Audience, Comment, ConsultationPage, Idea, Phase, Response, Stance, Statement, Visibility
+from consultations import permissions, selectors, services
+from consultations.forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
+from consultations.models import (
+    Audience,
+    Comment,
+    ConsultationPage,
+    Idea,
+    Phase,
+    Response,
+    Stance,
+    Statement,
+    Visibility,
+)
+from core.page_cache import page_cache_allow
 
 
 def _refusal_message(request, consultation: ConsultationPage) -> str:
@@ -224,7 +233,7 @@ def _consultation_or_404(request, consultation_id: int) -> ConsultationPage:
 
 def _public_for_visitors(request, consultation: ConsultationPage) -> None:
     """What this view shows a visitor of an unrestricted consultation is the same for every visitor:
-    it may be served to the next ones from the page cache (config/page_cache.py)."""
+    it may be served to the next ones from the page cache (core/page_cache.py)."""
     if not consultation.restricted:
         page_cache_allow(request)
 
@@ -771,11 +780,11 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
 def my_contributions(request):
     """What happened to my input: each contribution with its status and answer, and the outcome pages."""
     # Calls for projects and public votes live in sub-apps that build on this one: read them here only.
-    from consultations.budgets import permissions as vote_permissions
-    from consultations.budgets import selectors as vote_selectors
-    from consultations.budgets.models import Phase as VotePhase
-    from consultations.calls import permissions as call_permissions
-    from consultations.calls import selectors as call_selectors
+    from budgets import permissions as vote_permissions
+    from budgets import selectors as vote_selectors
+    from budgets.models import Phase as VotePhase
+    from calls import permissions as call_permissions
+    from calls import selectors as call_selectors
 
     user = request.user
     # A page of the consultations where the person took part, then their contributions there only.

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, permissions
-from .models import ConsultationPage, OrganisationIndexPage
-from .placeholders import placeholders_left
+from consultations import admin_views, permissions
+from consultations.models import ConsultationPage, OrganisationIndexPage
+from consultations.placeholders import placeholders_left
 
 
 @hooks.register("register_admin_urls")

@@ -7,6 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Site search")
 
     def ready(self):
-        from . import signal_handlers
+        from search import signal_handlers
 
         signal_handlers.register()

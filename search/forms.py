@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TerritoryField
-
-from .selectors import KIND_LABELS, STATUS_LABELS
+from search.selectors import KIND_LABELS, STATUS_LABELS
 
 
 class SearchForm(forms.Form):

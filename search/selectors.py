@@ -20,10 +20,10 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from accounts.models import Territory
+from calls.models import CallPage, Project
 from cms.models import NewsPage, OutcomePage, StandardPage
-from consultations.calls.models import CallPage, Project
-from consultations.commons.models import Initiative, InitiativeTheme
-from consultations.commons.selectors import within
+from commons.models import Initiative, InitiativeTheme
+from commons.selectors import within
 from consultations.models import ConsultationPage, Idea
 
 # The best results of each kind that are merged by relevance; more is a sign the words are too vague.

@@ -16,8 +16,8 @@ def _drop_if_no_longer_public(sender, instance, **kwargs):
 
 
 def register():
-    from consultations.calls.models import Project
-    from consultations.commons.models import Initiative
+    from calls.models import Project
+    from commons.models import Initiative
     from consultations.models import Idea
 
     for model in (Idea, Project, Initiative):

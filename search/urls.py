@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from search import views
 
 urlpatterns = [
     path("search/", views.search, name="search"),

@@ -2,8 +2,8 @@ from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .forms import SearchForm
+from search import selectors
+from search.forms import SearchForm
 
 RESULTS_PER_PAGE = 20
 

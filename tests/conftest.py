@@ -2,9 +2,10 @@ import os
 import uuid
 
 import pytest
+from django.conf import settings
 from pytest_factoryboy import register
 
-from . import factories
+from tests import factories
 
 register(factories.OrganisationFactory)
 register(factories.UserFactory)
@@ -64,3 +65,10 @@ def consultation(db, organisation):
 @pytest.fixture
 def participant(user):
     return user
+
+
+@pytest.fixture
+def en(client):
+    """Pages in English (the source strings), whatever the translations say."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

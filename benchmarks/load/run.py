@@ -323,8 +323,8 @@ def setup() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from calls.models import CallPage
     from cms.models import NewsPage, OutcomePage
-    from consultations.calls.models import CallPage
     from consultations.models import ConsultationPage
 
     began = time.monotonic()
@@ -472,8 +472,8 @@ def sessions_create(accounts: list) -> list[dict]:
 
 
 def page_urls() -> dict[str, list[str]]:
+    from calls.models import CallPage
     from cms.models import NewsPage, OutcomePage
-    from consultations.calls.models import CallPage
     from consultations.models import ConsultationPage
 
     def urls(model):

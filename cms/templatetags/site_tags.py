@@ -4,8 +4,7 @@ from django.templatetags.static import static
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from accounts.permissions import may_enter_back_office
-
-from ..selectors import site_footer
+from cms.selectors import site_footer
 
 register = template.Library()
 

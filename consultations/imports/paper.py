@@ -19,9 +19,9 @@ from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
-from ..blocks import AGE_BANDS, OTHER, YES_NO, Question
-from ..forms import OTHER_SUFFIX, ResponseForm, field_name
-from ..models import Channel, ConsultationPage, Response
+from consultations.blocks import AGE_BANDS, OTHER, YES_NO, Question
+from consultations.forms import OTHER_SUFFIX, ResponseForm, field_name
+from consultations.models import Channel, ConsultationPage, Response
 
 REFERENCE = "reference"
 REFERENCE_MAX_LENGTH = 64

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from ..models import (
+from consultations.models import (
     STATEMENT_MAX_LENGTH,
     Channel,
     ConsultationPage,
@@ -34,7 +34,7 @@ from ..models import (
     Statement,
     Vote,
 )
-from ..placeholders import PLACEHOLDER, placeholders_left
+from consultations.placeholders import PLACEHOLDER, placeholders_left
 
 logger = logging.getLogger(__name__)
 
@@ -545,9 +545,8 @@ def _conversation_import(
         participants,
         votes,
     )
-    from accounts.outbox import outbox_enqueue
-
-    from ..feedback.tasks import report_compile_request_task
+    from core.outbox import outbox_enqueue
+    from reports.tasks import report_compile_request_task
 
     outbox_enqueue(report_compile_request_task, page.pk)  # sent on commit, or by the sweep
     return PolisImportSummary(page, statements, participants, votes, replaced=existing is not None)

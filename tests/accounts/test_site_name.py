@@ -15,8 +15,7 @@ from cms.models import SiteMessage
 from cms.services import outcome_announce, site_message_acknowledge
 from consultations.models import Response
 from consultations.services import response_receipt_send, response_submit
-
-from ..factories import UserFactory, consultation_create, outcome_create
+from tests.factories import UserFactory, consultation_create, outcome_create
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def test_without_a_name_the_platform_is_called_concerto(client, mailoutbox):
 def test_a_renamed_site_is_named_at_once_and_the_name_is_not_asked_per_email(
     named, django_assert_num_queries
 ):
-    from accounts.notifications import site_name
+    from core.notifications import site_name
 
     assert site_name() == NAME
     with django_assert_num_queries(0):

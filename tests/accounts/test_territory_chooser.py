@@ -11,11 +11,11 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data
 
 from accounts.models import Territory
+from budgets.models import PublicVote
 from cms.models import HomePage
-from consultations.budgets.models import PublicVote
 from consultations.models import ConsultationPage
-from tests.consultations.budgets.conftest import call_create, vote_create
-from tests.consultations.commons.conftest import initiative_create
+from tests.budgets.conftest import call_create, vote_create
+from tests.commons.conftest import initiative_create
 from tests.consultations.test_admin import add_url as consultation_add_url
 from tests.consultations.test_admin import consultation_form
 from tests.factories import AdministratorFactory, TerritoryFactory, consultation_create

@@ -4,11 +4,11 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from consultations.calls.models import CallPage, Project
-from consultations.commons.models import Reuse
-from consultations.feedback.models import ReportSnapshot
-from tests.consultations.calls.conftest import call_create, project_create
-from tests.consultations.commons.conftest import initiative_create, territory
+from calls.models import CallPage, Project
+from commons.models import Reuse
+from reports.models import ReportSnapshot
+from tests.calls.conftest import call_create, project_create
+from tests.commons.conftest import initiative_create, territory
 from tests.factories import UserFactory, consultation_create, outcome_create
 
 Kind = territory.__globals__["Kind"]

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from consultations.models import Idea, Response, Statement, Support, Visibility, Vote
+from tests.api.conftest import TokenClient, token_for
 from tests.factories import UserFactory, consultation_create
-
-from .conftest import TokenClient, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -413,7 +412,7 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(client, participant, 
 
 
 def test_calls_laureates_initiatives_and_outcomes_show_only_what_is_published(api, organisation, forum):
-    from .content import site_content
+    from tests.api.content import site_content
 
     site = site_content(organisation, forum)
     assert [c["id"] for c in api.get("/api/v1/calls/").json()["results"]] == [site.call.pk]
@@ -423,7 +422,7 @@ def test_calls_laureates_initiatives_and_outcomes_show_only_what_is_published(ap
     assert site.applicant.email not in body, "no applicant's e-mail"
     assert "siret" not in body, "no identifiers of the applicant"
     assert api.get(f"/api/v1/projects/{site.rejected.pk}/").status_code == 404
-    from consultations.calls.models import Project
+    from calls.models import Project
 
     Project.objects.filter(pk=projects[0]["id"]).update(
         applicant_type="individual", organisation_name="Hortense Vandermeulen"
@@ -448,7 +447,7 @@ def test_calls_laureates_initiatives_and_outcomes_show_only_what_is_published(ap
 
 
 def test_territory_filters_take_what_is_inside(api, organisation, forum):
-    from .content import site_content
+    from tests.api.content import site_content
 
     site = site_content(organisation, forum)
     by_code = {

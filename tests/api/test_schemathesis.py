@@ -12,9 +12,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from accounts import services as account_services
 from config.wsgi import application
 from consultations.models import Idea, Statement, Vote
+from tests.api.content import site_content
 from tests.factories import UserFactory, consultation_create
-
-from .content import site_content
 
 
 @pytest.fixture

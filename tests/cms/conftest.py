@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 
 from cms.models import (
     AccessibilityStatementPage,
@@ -10,13 +9,6 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-
-
-@pytest.fixture
-def en(client):
-    """Pages in English (the source strings), whatever the translations say."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

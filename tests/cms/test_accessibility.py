@@ -22,10 +22,9 @@ from cms.models import (
     accessibility_status,
 )
 from cms.wagtail_hooks import RgaaContentCheckerItem, use_rgaa_content_checker
-from tests.consultations.calls.conftest import call_create
+from tests.calls.conftest import call_create
+from tests.cms.conftest import page_add
 from tests.factories import consultation_create, outcome_create
-
-from .conftest import page_add
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.core.management.base import CommandError
 from wagtail.models import Page
 
 from accounts.models import Organisation, User
+from calls.models import CallPage, Project, StatusChange
 from cms.models import AccessibilityStatementPage, NewsPage, OutcomePage, StandardPage
-from consultations.calls.models import CallPage, Project, StatusChange
-from consultations.feedback.models import ReportSnapshot
 from consultations.models import Answer, ConsultationPage, Idea, Response, Statement, Support, Vote
+from reports.models import ReportSnapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.blocks import OutcomeBodyBlock, OutcomeDecisionsBlock
 from cms.models import HomePage, OutcomePage
-from consultations.feedback.models import ReportSnapshot
-from consultations.feedback.services import report_compile
 from consultations.models import ConsultationUpdate, Idea
-from tests.consultations.feedback.test_reports import answer
+from reports.models import ReportSnapshot
+from reports.services import report_compile
 from tests.factories import UserFactory, consultation_create, outcome_create
+from tests.reports.test_reports import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -275,9 +275,9 @@ def test_the_accountability_block_lists_a_calls_laureates_and_counts_the_other_d
     from django.utils import timezone
     from wagtail.blocks import StructBlockValidationError
 
+    from calls.models import Project
     from cms.blocks import AccountabilityBlock
-    from consultations.calls.models import Project
-    from tests.consultations.calls.conftest import call_create
+    from tests.calls.conftest import call_create
 
     call = call_create(organisation=consultation.organisation)
     {

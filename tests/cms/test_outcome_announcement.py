@@ -8,8 +8,8 @@ from accounts.services import account_delete
 from cms import tasks
 from cms.models import OutcomeNotification
 from consultations.models import Idea, Response, Statement, Vote
-from tests.consultations.feedback.test_reports import answer
 from tests.factories import UserFactory, consultation_create, outcome_create
+from tests.reports.test_reports import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_the_first_publication_emails_each_participant_once(
 def test_a_failed_email_is_sent_by_the_retry_and_only_that_one(consultation, queued, monkeypatch):
     people = participants(consultation)
     page = outcome_create(consultation)
-    from accounts import notifications
+    from core import notifications
 
     real_send = notifications.EmailMultiAlternatives.send
     failing = {people["voter"].email}
@@ -191,7 +191,7 @@ def test_an_address_refused_for_good_does_not_hold_up_the_others(consultation, q
     and a second run does not try it again."""
     import smtplib
 
-    from accounts import notifications
+    from core import notifications
 
     people = participants(consultation)
     page = outcome_create(consultation)
@@ -216,7 +216,7 @@ def test_an_address_refused_for_good_does_not_hold_up_the_others(consultation, q
 def test_a_refusal_for_now_is_retried(consultation, queued, monkeypatch):
     import smtplib
 
-    from accounts import notifications
+    from core import notifications
 
     people = participants(consultation)
     page = outcome_create(consultation)

@@ -8,8 +8,7 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from cms.models import StandardPage
-
-from .conftest import page_add
+from tests.cms.conftest import page_add
 
 pytestmark = pytest.mark.django_db
 

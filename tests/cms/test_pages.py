@@ -46,7 +46,7 @@ def test_the_home_page_costs_the_same_queries_for_one_or_many_of_what_it_lists(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.consultations.calls.conftest import call_create
+    from tests.calls.conftest import call_create
     from tests.factories import consultation_create, outcome_create
 
     if signed_in:

@@ -13,8 +13,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from cms.blocks import NewsBodyBlock
 from cms.models import NewsPage, SiteMessage, SiteSettings
 from cms.tasks import site_message_send_task
-
-from .conftest import page_add
+from tests.cms.conftest import page_add
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +227,7 @@ def test_the_acknowledgement_repeats_nothing_the_sender_typed(en, site_pages, qu
 
 def test_an_e_mail_subject_is_always_one_line(site_pages):
     """Whatever the template gets (a page title with a line break, say), the header stays valid."""
-    from accounts.notifications import email_send_to
+    from core.notifications import email_send_to
 
     message = SiteMessage.objects.create(
         kind="contact", email="camille@exemple.org", subject="Deux\nlignes", message="x", language="en"

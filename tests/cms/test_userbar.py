@@ -8,9 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cms.models import StandardPage
+from tests.cms.conftest import page_add
 from tests.factories import AdministratorFactory, EditorFactory, OfficialFactory, UserFactory
-
-from .conftest import page_add
 
 pytestmark = pytest.mark.django_db
 

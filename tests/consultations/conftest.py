@@ -2,17 +2,9 @@
 on it, and a client that reads the pages in English (the source strings)."""
 
 import pytest
-from django.conf import settings
 
 from consultations.models import Idea
 from tests.factories import UserFactory, consultation_create
-
-
-@pytest.fixture
-def en(client):
-    """Pages in English (the source strings), whatever the translations say."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """A public consultation's ideas and each idea's page are kept for visitors who are not signed in
-(config/page_cache.py), never for a restricted consultation, and a moderation decision, an official
+(core/page_cache.py), never for a restricted consultation, and a moderation decision, an official
 answer or a withdrawn comment shows to the next visitor at once."""
 
 import pytest

@@ -8,12 +8,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from consultations.feedback.services import report_compile
 from consultations.models import ConsultationUpdate, Follow, Stage
 from consultations.tasks import digest_send_task
-from tests.consultations.feedback.test_reports import answer
+from reports.services import report_compile
 from tests.consultations.test_notifications import publish_outcome
 from tests.factories import UserFactory, consultation_create
+from tests.reports.test_reports import answer
 
 pytestmark = pytest.mark.django_db
 

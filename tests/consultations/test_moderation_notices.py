@@ -6,10 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.notifications import unsubscribe_url
 from consultations import tasks
 from consultations.models import Comment, Idea, ModerationAction, Report, Statement
 from consultations.services import as_sentence
+from core.notifications import unsubscribe_url
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

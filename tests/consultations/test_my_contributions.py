@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Territory
-from consultations.budgets.models import Ballot
-from consultations.calls.models import CallPage, Project
-from consultations.feedback.models import ReportSnapshot
+from budgets.models import Ballot
+from calls.models import CallPage, Project
 from consultations.models import Comment, Idea, Response, Statement, Vote
-from tests.consultations.budgets.conftest import call_create as voted_call_create
-from tests.consultations.budgets.conftest import territory, vote_create
-from tests.consultations.calls.conftest import call_create, project_create
-from tests.consultations.feedback.test_reports import answer
+from reports.models import ReportSnapshot
+from tests.budgets.conftest import call_create as voted_call_create
+from tests.budgets.conftest import territory, vote_create
+from tests.calls.conftest import call_create, project_create
 from tests.factories import UserFactory, consultation_create, outcome_create
+from tests.reports.test_reports import answer
 
 pytestmark = pytest.mark.django_db
 URL = "/consultations/mine/"

@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.notifications import unsubscribe_url
 from consultations.models import ConsultationUpdate, ConsultationUpdateRelease, Follow
 from consultations.tasks import digest_send_task, weekly_digest_task
+from core.notifications import unsubscribe_url
 from tests.factories import UserFactory, consultation_create, form_data, outcome_create
 
 pytestmark = pytest.mark.django_db

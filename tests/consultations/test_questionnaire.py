@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from consultations.feedback import services as feedback
 from consultations.models import Answer, Response
 from consultations.tasks import response_receipt_send_task
+from reports import services as feedback
 from tests.factories import EVERY_KIND, consultation_create, questionnaire_data
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from consultations.feedback import exports, services
 from consultations.models import Comment, Idea, Statement, Vote
+from reports import exports, services
 from tests.factories import EVERY_KIND, UserFactory, consultation_create, questionnaire_data
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ from wagtail.models import Page
 
 from accounts.models import Membership
 from accounts.services import membership_revoke
+from calls.models import CallPage
 from cms.models import HomePage
-from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage, OrganisationIndexPage
 from consultations.sections import organisation_section_ensure
-from tests.consultations.calls.conftest import call_create
-from tests.consultations.calls.test_call_page import call_form
+from tests.calls.conftest import call_create
+from tests.calls.test_call_page import call_form
 from tests.consultations.test_admin import consultation_form
 from tests.factories import (
     AdministratorFactory,

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from budgets.models import BallotChoice
+from calls.models import CallPage
 from cms.models import (
     AccessibilityStatementPage,
     ContactPage,
@@ -22,16 +24,14 @@ from cms.models import (
     SiteSettings,
     StandardPage,
 )
-from consultations.budgets.models import BallotChoice
-from consultations.calls.models import CallPage
 from consultations.models import ConsultationPage, Idea, Response, Statement
-from consultations.opendata.services import opendataset_build
 from consultations.services import comment_post
-from tests.consultations.budgets.conftest import call_create as budget_call_create
-from tests.consultations.budgets.conftest import project_create as budget_project_create
-from tests.consultations.budgets.conftest import vote_create
-from tests.consultations.calls.conftest import call_create as calls_call_create
-from tests.consultations.commons.conftest import initiative_create, territory
+from opendata.services import opendataset_build
+from tests.budgets.conftest import call_create as budget_call_create
+from tests.budgets.conftest import project_create as budget_project_create
+from tests.budgets.conftest import vote_create
+from tests.calls.conftest import call_create as calls_call_create
+from tests.commons.conftest import initiative_create, territory
 from tests.e2e.test_journey import admin_sign_in
 from tests.e2e.test_voting_in_place import sign_in
 from tests.factories import PASSWORD, OfficialFactory, UserFactory, consultation_create

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Organisation
-from consultations.budgets.models import BallotChoice
-from tests.consultations.budgets.conftest import call_create, project_create, territory, vote_create
+from budgets.models import BallotChoice
+from tests.budgets.conftest import call_create, project_create, territory, vote_create
 from tests.e2e.test_voting_in_place import sign_in
 from tests.factories import UserFactory
 

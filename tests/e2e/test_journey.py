@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from cms.models import HomePage, OutcomePage
-from consultations.feedback.models import ReportSnapshot
+from reports.models import ReportSnapshot
 from tests.factories import PASSWORD, EditorFactory, OfficialFactory, consultation_create, totp_code
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import Territory
-from tests.consultations.budgets.conftest import call_create
+from tests.budgets.conftest import call_create
 from tests.e2e.test_accessibility import FOCUSED, violations
 from tests.e2e.test_journey import admin_sign_in
 from tests.factories import AdministratorFactory, OrganisationFactory, TerritoryFactory

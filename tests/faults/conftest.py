@@ -100,7 +100,7 @@ def _celery_reset():
 @pytest.fixture
 def private_broker(private_redis, settings):
     """This process's cache, sessions' cache and Celery broker on the private Redis."""
-    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": private_redis.url}}
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": private_redis.url}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     before = current_app.conf.broker_url
     current_app.conf.broker_url = private_redis.url

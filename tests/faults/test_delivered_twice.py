@@ -13,11 +13,10 @@ from aiosmtpd.controller import Controller
 
 from consultations.models import Response
 from consultations.tasks import response_receipt_send_task
-from tests.consultations.feedback.test_reports import answer
 from tests.factories import UserFactory, consultation_create
+from tests.faults.conftest import free_port, settle
+from tests.reports.test_reports import answer
 from tests.worker import wait_for
-
-from .conftest import free_port, settle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -12,14 +12,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from accounts.models import OutboxTask
-from accounts.outbox import outbox_sweep
 from consultations.models import Response
 from consultations.tasks import response_receipt_send_task
+from core.models import OutboxTask
+from core.outbox import outbox_sweep
 from tests.factories import UserFactory, consultation_create, form_data
+from tests.faults.conftest import free_port, settle
 from tests.worker import wait_for
-
-from .conftest import free_port, settle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -10,16 +10,15 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import OutboxTask
-from accounts.outbox import outbox_sweep
-from consultations.feedback.models import ReportSnapshot
-from consultations.feedback.tasks import reports_refresh_task
 from consultations.models import Response, Statement, Vote
 from consultations.tasks import response_receipt_send_task
+from core.models import OutboxTask
+from core.outbox import outbox_sweep
+from reports.models import ReportSnapshot
+from reports.tasks import reports_refresh_task
 from tests.factories import UserFactory, consultation_create, form_data
+from tests.faults.conftest import settle
 from tests.worker import wait_for
-
-from .conftest import settle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -15,16 +15,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 
-from accounts.models import OutboxTask
 from cms.models import OutcomeNotification
-from consultations.feedback.models import ReportCompileState, ReportSnapshot
-from consultations.feedback.services import report_compile_schedule
 from consultations.models import Statement, Vote
-from tests.consultations.feedback.test_reports import answer
+from core.models import OutboxTask
+from reports.models import ReportCompileState, ReportSnapshot
+from reports.services import report_compile_schedule
 from tests.factories import UserFactory, consultation_create, outcome_create
+from tests.faults.conftest import free_port, settle
+from tests.reports.test_reports import answer
 from tests.worker import wait_for
-
-from .conftest import free_port, settle
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from calls import services as call_services
+from calls.models import CallPage, Project
 from cms.models import HomePage, StandardPage
-from consultations.calls import services as call_services
-from consultations.calls.models import CallPage, Project
 from consultations.models import Idea, Visibility
-from tests.consultations.calls.conftest import call_create, project_create
-from tests.consultations.commons.conftest import initiative_create
+from tests.calls.conftest import call_create, project_create
+from tests.commons.conftest import initiative_create
 from tests.factories import OfficialFactory, UserFactory, consultation_create
 
 pytestmark = pytest.mark.django_db

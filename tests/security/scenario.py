@@ -12,15 +12,15 @@ from wagtail.models import PageViewRestriction
 
 from accounts.models import Territory
 from accounts.territories import Kind
+from calls import services as call_services
+from calls.models import Assignment, Project
 from cms.models import HomePage, StandardPage
+from commons.models import Initiative
 from consultations import services
-from consultations.calls import services as call_services
-from consultations.calls.models import Assignment, Project
-from consultations.commons.models import Initiative
 from consultations.models import Comment, Idea, Statement
-from tests.consultations.calls.conftest import PDF
-from tests.consultations.calls.conftest import call_create as calls_call_create
-from tests.consultations.calls.conftest import project_create as calls_project_create
+from tests.calls.conftest import PDF
+from tests.calls.conftest import call_create as calls_call_create
+from tests.calls.conftest import project_create as calls_project_create
 from tests.factories import (
     EditorFactory,
     ModeratorFactory,

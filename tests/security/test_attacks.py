@@ -8,13 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from consultations.calls.models import Attachment, Project, Service
-from tests.consultations.calls.conftest import PDF, call_create, project_create
-from tests.consultations.calls.test_dossier import dossier_data
+from calls.models import Attachment, Project, Service
+from tests.calls.conftest import PDF, call_create, project_create
+from tests.calls.test_dossier import dossier_data
 from tests.factories import PASSWORD, OfficialFactory, OrganisationFactory, UserFactory
-
-from .scenario import PERSONAS, scenario_create
-from .urls import path_filled, url_patterns
+from tests.security.scenario import PERSONAS, scenario_create
+from tests.security.urls import path_filled, url_patterns
 
 pytestmark = pytest.mark.django_db
 

@@ -63,7 +63,7 @@ def test_the_back_office_sends_no_address_hash_to_gravatar(client):
 
 def test_a_downloaded_file_carries_the_headers_too(client):
     """A dossier attachment (private storage, served after a permission check)."""
-    from tests.consultations.calls.conftest import call_create, project_create
+    from tests.calls.conftest import call_create, project_create
 
     applicant = UserFactory()
     project = project_create(call_create(), applicant)

@@ -6,11 +6,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
-from consultations.calls.models import Assignment, Attachment, Milestone, Project, StatusChange
+from calls.models import Assignment, Attachment, Milestone, Project, StatusChange
 from consultations.models import Comment, Follow, Idea, Statement, Support, Vote
-
-from .scenario import PERSONAS, scenario_create
-from .test_url_matrix import _client, _refused
+from tests.security.scenario import PERSONAS, scenario_create
+from tests.security.test_url_matrix import _client, _refused
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from .scenario import MARKERS, PERSONAS, scenario_create
-from .urls import ADMIN_ROUTES, ANY, MEDIA_ROUTE, PASSWORD_FORM, ROUTES, path_filled, rule_of, url_patterns
+from tests.security.scenario import MARKERS, PERSONAS, scenario_create
+from tests.security.urls import (
+    ADMIN_ROUTES,
+    ANY,
+    MEDIA_ROUTE,
+    PASSWORD_FORM,
+    ROUTES,
+    path_filled,
+    rule_of,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 

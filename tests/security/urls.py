@@ -9,7 +9,7 @@ import re
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .scenario import PERSONAS
+from tests.security.scenario import PERSONAS
 
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 EVERYONE = frozenset(PERSONAS)

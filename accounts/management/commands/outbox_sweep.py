@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from accounts.outbox import outbox_sweep
+from core.outbox import outbox_sweep
 
 
 class Command(BaseCommand):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from accounts.permissions import has_two_factor
+from calls.demo import demo_call_load
 from cms.models import (
     AccessibilityStatementPage,
     ContactPage,
@@ -27,8 +28,6 @@ from cms.models import (
     StandardPage,
 )
 from consultations.blocks import OTHER
-from consultations.calls.demo import demo_call_load
-from consultations.feedback.services import report_compile
 from consultations.models import ConsultationPage
 from consultations.services import (
     comment_post,
@@ -39,6 +38,7 @@ from consultations.services import (
     statement_submit,
     vote_cast,
 )
+from reports.services import report_compile
 
 DEMO_DOMAIN = "demo.concerto.localhost"
 CONSULTATION_SLUG = "teletravail-services-publics"

@@ -14,12 +14,11 @@ from django.utils import translation
 from wagtail.models import Page, Revision, Site
 
 from accounts.models import User
-from consultations.feedback.services import report_compile
 from consultations.imports.polis import PolisImportRefused, polis_conversation_import, polis_export_read
 from consultations.models import Channel, ConsultationPage, ExternalParticipant, Statement, Vote
+from reports.services import report_compile
+from tests.consultations.imports.conftest import needs_postgresql, refused_insert
 from tests.factories import UserFactory
-
-from .conftest import needs_postgresql, refused_insert
 
 POLIS = Path(__file__).resolve().parents[2] / "data" / "polis"
 BREXIT = POLIS / "brexit-consensus"

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from consultations.feedback.services import report_compile
 from consultations.imports import paper
 from consultations.models import Answer, Channel, Response
 from consultations.permissions import can
+from reports.services import report_compile
+from tests.consultations.imports.conftest import needs_postgresql, refused_insert
 from tests.factories import (
     EVERY_KIND,
     OrganisationFactory,
@@ -19,8 +20,6 @@ from tests.factories import (
     consultation_create,
     person_in_role,
 )
-
-from .conftest import needs_postgresql, refused_insert
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,93 @@
+"""A call's dossiers as one table, written to CSV, XLSX or ODS (built by a background task)."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from calls.selectors import projects_for_officials, ranking
+from core.spreadsheets import spreadsheet_cell
+from reports.exports import Table, write_xlsx
+
+
+def projects_table(call) -> tuple[list[str], list[list]]:
+    header = [
+        _("Reference"),
+        _("Title"),
+        _("Status"),
+        _("Reason"),
+        _("Applying as"),
+        _("Organisation"),
+        _("SIRET"),
+        _("RNA"),
+        _("Territory"),
+        _("Amount requested (€)"),
+        _("Submitted at"),
+        _("Service"),
+        _("Tags"),
+        _("Evaluators"),
+        _("Mark (/100)"),
+        _("Spread between evaluators"),
+    ]
+    marks = {rank.project.pk: rank for rank in ranking(call=call)}
+    rows = []
+    for project in projects_for_officials(call=call):
+        rank = marks.get(project.pk)
+        rows.append(
+            [
+                project.reference,
+                project.title,
+                project.get_status_display(),
+                project.status_reason,
+                project.get_applicant_type_display(),
+                project.organisation_name,
+                project.siret,
+                project.rna,
+                str(project.territory or ""),
+                float(project.amount_requested),
+                project.submitted_at.isoformat() if project.submitted_at else "",
+                str(project.service or ""),
+                ", ".join(tag.name for tag in project.tags.all()),
+                project.evaluator_count,
+                rank.mark if rank and rank.mark is not None else "",
+                rank.spread if rank and rank.spread is not None else "",
+            ]
+        )
+    return header, rows
+
+
+def write(call, file_format: str) -> bytes:
+    header, rows = projects_table(call)
+    if file_format == "csv":
+        text = io.StringIO()
+        csv.writer(text).writerows([spreadsheet_cell(value) for value in row] for row in [header, *rows])
+        return ("\ufeff" + text.getvalue()).encode()
+    if file_format == "xlsx":
+        return write_xlsx([Table(_("Dossiers"), header, rows)])
+    if file_format == "ods":
+        # The same cells as the other formats: a file saved again as CSV stays safe.
+        return _write_ods([[spreadsheet_cell(value) for value in row] for row in [header, *rows]])
+    raise ValueError(file_format)
+
+
+def _write_ods(table: list[list]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    sheet = Table(name=_("Dossiers"))
+    for values in table:
+        row = TableRow()
+        for value in values:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                cell = TableCell(valuetype="float", value=value)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    output = io.BytesIO()
+    document.write(output)
+    return output.getvalue()

@@ -1,0 +1,145 @@
+"""A report version as tables, written to an XLSX workbook (one sheet per section) or to CSV files.
+
+Generic over the report's data: each section that is a list of records becomes a sheet, so new sections
+of the report are exported without code here. Values that are lists or records themselves are written
+as JSON in their cell.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from core.spreadsheets import spreadsheet_cell
+from reports.models import ReportSnapshot
+
+# Keys of the report's records, as column titles (others keep their key).
+COLUMN_TITLES = {
+    "question": lambda: _("Question"),
+    "kind": lambda: _("Kind"),
+    "label": lambda: _("Label"),
+    "respondents": lambda: _("Respondents"),
+    "item": lambda: _("Answer"),
+    "count": lambda: _("Count"),
+    "percent": lambda: _("Percent"),
+    "mean_rank": lambda: _("Mean rank"),
+    "borda": lambda: _("Borda score"),
+    "first": lambda: _("Ranked first"),
+    "value": lambda: _("Value"),
+}
+# The question's own lists of rows (choices, ranks, values of a scale).
+QUESTION_ROWS = ("choices", "ranking", "distribution")
+
+
+@dataclass
+class Table:
+    name: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def report_tables(snapshot: ReportSnapshot) -> list[Table]:
+    data = snapshot.data
+    consultation = data.get("consultation", {})
+    summary = Table(_("Summary"), [_("Figure"), _("Value")])
+    summary.rows = [
+        [_("Consultation"), consultation.get("title", "")],
+        [_("Opens at"), consultation.get("opens_at", "")],
+        [_("Closes at"), consultation.get("closes_at", "")],
+        [_("Report version"), snapshot.version],
+        [_("Compiled at"), snapshot.compiled_at.isoformat()],
+        [_("Participants"), data.get("participants", 0)],
+        [_("Open answers"), data.get("open_answers", 0)],
+        [_("Caveat"), _("Self-selected participants, not a survey sample.")],
+    ]
+    method = data.get("method", {})
+    summary.rows += [[key, value] for key, value in method.items() if key not in ("opens_at", "closes_at")]
+    tables = [summary, _questions_table(data.get("questions", []))]
+    for key, value in data.items():
+        if key in ("questions", "consultation", "method"):
+            continue
+        if _is_records(value):
+            tables.append(_records_table(key, value))
+        elif isinstance(value, dict):  # a section of several tables, e.g. participation
+            tables += [
+                _records_table(f"{key} {part}", rows) for part, rows in value.items() if _is_records(rows)
+            ]
+    return tables
+
+
+def _questions_table(questions: list[dict]) -> Table:
+    records = []
+    for number, question in enumerate(questions, start=1):
+        common = {
+            "question": number,
+            "label": question.get("label", ""),
+            "kind": question.get("kind", ""),
+            "respondents": question.get("respondents"),
+        }
+        rows = [row for key in QUESTION_ROWS for row in question.get(key) or []]
+        if rows:
+            records += [
+                {**common, "item": row.get("label", row.get("value")), **_without(row, "id", "label")}
+                for row in rows
+            ]
+        else:
+            scalars = {
+                k: v for k, v in question.items() if k not in common and not isinstance(v, list | dict)
+            }
+            records.append({**common, **_without(scalars, "id")})
+    table = _records_table("questions", records)
+    table.name = _("Questions")
+    return table
+
+
+def _records_table(name: str, records: list[dict]) -> Table:
+    keys = list(dict.fromkeys(key for record in records for key in record))
+    table = Table(name[:31], [str(COLUMN_TITLES[key]()) if key in COLUMN_TITLES else key for key in keys])
+    table.rows = [[record.get(key) for key in keys] for record in records]
+    return table
+
+
+def _is_records(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _without(record: dict, *keys: str) -> dict:
+    return {key: value for key, value in record.items() if key not in keys}
+
+
+def write_xlsx(tables: list[Table]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for table in tables:
+        sheet = workbook.create_sheet(title=_sheet_title(table.name))
+        sheet.append([spreadsheet_cell(value) for value in table.header])
+        for row in table.rows:
+            sheet.append([spreadsheet_cell(value) for value in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def write_csv_zip(tables: list[Table]) -> bytes:
+    """One CSV file per table, UTF-8 with a byte-order mark so that spreadsheets read the accents."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, table in enumerate(tables, start=1):
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow([spreadsheet_cell(value) for value in table.header])
+            writer.writerows([spreadsheet_cell(value) for value in row] for row in table.rows)
+            archive.writestr(f"{number:02d}-{_file_name(table.name)}.csv", "\ufeff" + text.getvalue())
+    return output.getvalue()
+
+
+def _sheet_title(name: str) -> str:
+    # Excel forbids these characters in sheet titles and allows 31 characters.
+    return "".join(" " if char in "[]:*?/\\" else char for char in name)[:31]
+
+
+def _file_name(name: str) -> str:
+    return "".join(char if char.isalnum() else "-" for char in name.lower()).strip("-") or "table"

@@ -1,0 +1,367 @@
+"""The report pages officials read, inside the Wagtail admin (one back office for staff)."""
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from consultations import permissions
+from consultations.models import Channel, ConsultationPage, Idea
+from consultations.sections import sections_open_to
+from reports import loaders, selectors, services
+from reports.models import ReportCompileState, ReportExport, ThemeCorrection
+from reports.statements import absent_reason
+
+
+def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
+    consultation = get_object_or_404(
+        ConsultationPage.objects.select_related("organisation"), pk=consultation_id
+    )
+    if not permissions.can(request.user, action, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def report_index(request):
+    """The consultations whose reports this official may read, with their latest version."""
+    consultations = selectors.with_latest_report(permissions.reportable_consultations(request.user))
+    # Where they may launch a consultation: their organisations' sections.
+    context = {"consultations": consultations, "sections": sections_open_to(request.user)}
+    return TemplateResponse(request, "feedback/report_index.html", context)
+
+
+def report_detail(request, consultation_id: int):
+    """A consultation's report: the latest version, or the one asked for with ?version=N."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    context = _detail_context(request, consultation)
+    requested = request.GET.get("version")
+    if requested is not None and requested.isascii() and requested.isdigit():
+        context["snapshot"] = selectors.report_version(
+            consultation_id=consultation.pk, version=int(requested)
+        )
+        if context["snapshot"] is None:
+            raise Http404(_("This report version does not exist."))
+    elif requested is not None:
+        context["error"] = _("Unknown report version: give its number, as listed below.")
+        return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
+    if context["snapshot"] is not None:
+        context["downloads"] = _downloads(request, context["snapshot"])
+        _attach_crosstabs(context["snapshot"].data)
+        statuses = dict(Idea.Status.choices)
+        for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
+            idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
+        context.update(_statements_context(context["snapshot"].data.get("statements")))
+        context.update(_channels_context(context["snapshot"].data))
+        timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
+        context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
+    return TemplateResponse(request, "feedback/report_detail.html", context)
+
+
+def _channels_context(data: dict) -> dict:
+    """The channels of the method card, and the contributions by channel, in the reader's language.
+    Versions compiled before channels were counted say "online" and have no table."""
+    labels = dict(Channel.choices)
+    channels = data.get("method", {}).get("channels") or [Channel.ONLINE.value]
+    counts = data.get("participation", {}).get("channels")
+    rows = []
+    if counts:
+        for channel in channels:
+            rows.append(
+                {
+                    "label": labels.get(channel, channel),
+                    "responses": counts.get("responses", {}).get(channel, 0),
+                    "statements": counts.get("statements", {}).get(channel, 0),
+                    "votes": counts.get("votes", {}).get(channel, 0),
+                }
+            )
+    return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
+
+
+STABILITY_LABELS = {
+    "stable": gettext_lazy("stable"),
+    "moderate": gettext_lazy("moderate"),
+    "fragile": gettext_lazy("fragile"),
+}
+ABSENT_PARTS = {
+    "map": gettext_lazy("Map of opinions"),
+    "groups": gettext_lazy("Opinion groups"),
+    "majority": gettext_lazy("Majority"),
+    "uncertainty": gettext_lazy("Uncertain statements"),
+}
+
+
+def _statements_context(section: dict | None) -> dict:
+    """What the statements part of the report page needs in the reader's language."""
+    if not section:
+        return {}
+    agree, disagree = _("Agree"), _("Disagree")
+    return {
+        "absent_reasons": [
+            (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
+            for part, reason in section.get("absent", {}).items()
+            if part != "map" or "groups" not in section.get("absent", {})
+        ],
+        "stability_label": str(STABILITY_LABELS.get(section.get("stability", {}).get("badge"), "")),
+        "majority_tables": [
+            (_("Most agreed with"), section.get("majority_agree", []), agree),
+            (_("Most disagreed with"), section.get("majority_disagree", []), disagree),
+        ],
+        "agree_column": agree,
+    }
+
+
+def _attach_crosstabs(data: dict) -> None:
+    """Give each question its cross-tables: its own, and one per choice for a multiple choice."""
+    tables = data.get("crosstabs", [])
+    for question in data.get("questions", []):
+        prefix = f"{question['id']}:"
+        question["crosstab_tables"] = [
+            table
+            for table in tables
+            if table["question_id"] == question["id"] or table["question_id"].startswith(prefix)
+        ]
+
+
+def _bars(points: list[tuple[str, int]]) -> list[dict]:
+    """Bars of a chart 100 units high, from (label, value) pairs."""
+    highest = max((value for _label, value in points), default=0) or 1
+    return [
+        {
+            "label": label,
+            "value": value,
+            "height": round(100 * value / highest),
+            "top": 104 - round(100 * value / highest),
+        }
+        for label, value in points
+    ]
+
+
+def _detail_context(request, consultation) -> dict:
+    """The report page's context for the latest version (`report_detail` swaps in another if asked)."""
+    return {
+        "consultation": consultation,
+        "versions": list(selectors.report_versions(consultation_id=consultation.pk)),
+        "state": (state := services.report_compile_state(consultation_id=consultation.pk)),
+        "failure": compile_failure_reason(state),
+        "current_responses": loaders.response_watermark(consultation.pk)[0],
+        "can_compile": permissions.can(request.user, "compile_report", consultation),
+        "snapshot": selectors.report_latest(consultation_id=consultation.pk),
+        "can_correct": permissions.can(request.user, "compile_report", consultation),
+        "corrections": ThemeCorrection.objects.filter(consultation=consultation).select_related("author"),
+    }
+
+
+def _downloads(request, snapshot) -> list[dict]:
+    """Each format, with a signed link when its file is already built, in the reader's language."""
+    built = {
+        export.format: export
+        for export in selectors.report_exports(snapshot=snapshot, language=translation.get_language())
+    }
+    return [
+        {
+            "format": value,
+            "label": label,
+            "link": reverse(
+                "feedback_report_download",
+                args=[services.report_download_token(export=built[value], user=request.user)],
+            )
+            if value in built
+            else None,
+        }
+        for value, label in ReportExport.Format.choices
+    ]
+
+
+# What failed, in words an official reads, by the kind of error a compile stopped on.
+FAILURE_REASONS = {
+    "OperationalError": gettext_lazy("the database could not be reached"),
+    "InterfaceError": gettext_lazy("the database could not be reached"),
+    "SoftTimeLimitExceeded": gettext_lazy("it took too long"),
+    "TimeLimitExceeded": gettext_lazy("it took too long"),
+    "MemoryError": gettext_lazy("the server ran out of memory"),
+    "WorkerLostError": gettext_lazy("the process computing it stopped"),
+}
+
+
+def compile_failure_reason(state: ReportCompileState | None) -> str:
+    """Why the last compile failed, in words, when it failed and none is running since; else ""."""
+    if state is None or not state.last_error or state.running:
+        return ""
+    if reason := FAILURE_REASONS.get(state.last_error):
+        return str(reason)
+    return _("an error in the analysis (%(kind)s)") % {"kind": state.last_error}
+
+
+def report_status(request, consultation_id: int):
+    """Where the compile stands, as JSON, for the progress bar of the report page. While a compile waits
+    for a worker there is no progress to show (`progress` is null), and a failure is said in words."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    state = services.report_compile_state(consultation_id=consultation.pk)
+    latest = selectors.report_latest(consultation_id=consultation.pk)
+    running = bool(state and state.running)
+    stage = (state.stage or ReportCompileState.Stage.QUEUED) if running else ""
+    if running:
+        progress = state.progress if state.stage else None
+    else:
+        progress = None if state and state.last_error else 100
+    return JsonResponse(
+        {
+            "running": running,
+            "stage": str(ReportCompileState.Stage(stage).label) if stage else "",
+            "progress": progress,
+            "failed": compile_failure_reason(state),
+            "version": latest.version if latest else None,
+        }
+    )
+
+
+@require_POST
+def report_compile_request(request, consultation_id: int):
+    """An official asks for a fresh compile; it runs in the background."""
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    if latest := services.report_up_to_date(consultation_id=consultation.pk):
+        messages.info(
+            request,
+            _("The report is up to date: version %(version)s covers every response.")
+            % {"version": latest.version},
+        )
+    elif services.report_compile_schedule(consultation_id=consultation.pk):
+        messages.success(request, _("The report is being compiled. Reload this page in a moment."))
+    else:
+        messages.info(request, _("A compile is already queued. Reload this page in a moment."))
+    return redirect("feedback_report_detail", consultation_id=consultation.pk)
+
+
+def _snapshot_asked(request, consultation):
+    version = request.POST.get("version", "")
+    if not (version.isascii() and version.isdigit()):
+        return None
+    return selectors.report_version(consultation_id=consultation.pk, version=int(version))
+
+
+@require_POST
+def report_export_request(request, consultation_id: int, file_format: str):
+    """Download a report version as a file: at once if it is built, else built in the background."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    snapshot = _snapshot_asked(request, consultation)
+    if file_format not in ReportExport.Format.values or snapshot is None:
+        messages.error(request, _("Choose one of the formats offered, for a version listed below."))
+        return TemplateResponse(
+            request, "feedback/report_detail.html", _detail_context(request, consultation), status=400
+        )
+    language = translation.get_language()
+    export = selectors.report_export(snapshot=snapshot, file_format=file_format, language=language)
+    if export is not None:
+        return redirect(
+            "feedback_report_download", token=services.report_download_token(export=export, user=request.user)
+        )
+    if services.report_export_schedule(snapshot=snapshot, file_format=file_format, language=language):
+        messages.success(
+            request, _("The file is being prepared. Reload this page in a moment to download it.")
+        )
+    else:
+        messages.error(
+            request, _("The file cannot be prepared right now. Please try again in a few minutes.")
+        )
+    return redirect(f"{reverse('feedback_report_detail', args=[consultation.pk])}?version={snapshot.version}")
+
+
+def report_download(request, token: str):
+    """The file behind a signed link: for the person it was made for, for ten minutes, while they may
+    still read the report."""
+    try:
+        export = services.report_download_read(token, user=request.user)
+    except signing.SignatureExpired:
+        messages.error(request, _("This download link has expired: download the file again from the report."))
+        return TemplateResponse(request, "feedback/report_download_refused.html", status=410)
+    if export is None or not permissions.can(request.user, "view_report", export.snapshot.consultation):
+        raise Http404
+    suffix = "xlsx" if export.format == ReportExport.Format.XLSX else "zip"
+    name = f"{slugify(export.snapshot.consultation.title)}-v{export.snapshot.version}.{suffix}"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+ANSWERS_PER_PAGE = 50
+
+
+def report_answers(request, consultation_id: int):
+    """The written answers behind a figure of a report version: a theme's answers, or every written
+    answer to a question. Texts only: nothing says who wrote them."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    version, question_id, theme_id = (request.GET.get(key, "") for key in ("version", "question", "theme"))
+    if not (version.isascii() and version.isdigit()) or not question_id:
+        messages.error(request, _("Open the answers from a report: a version and a question are needed."))
+        return redirect("feedback_report_detail", consultation_id=consultation.pk)
+    snapshot = selectors.report_version(consultation_id=consultation.pk, version=int(version))
+    question = next(
+        (q for q in (snapshot.data.get("questions", []) if snapshot else []) if q["id"] == question_id), None
+    )
+    if question is None:
+        raise Http404(_("This question is not in this report version."))
+    theme = None
+    if theme_id:
+        result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
+        theme = next((t for t in result.get("themes", []) if t.get("id") == theme_id), None)
+        if theme is None:
+            raise Http404(_("This theme is not in this report version."))
+    answers = selectors.written_answers(
+        consultation_id=consultation.pk, question_id=question_id, ids=theme["answer_ids"] if theme else None
+    )
+    latest = selectors.report_latest(consultation_id=consultation.pk)
+    result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
+    context = {
+        "consultation": consultation,
+        "snapshot": snapshot,
+        "question": question,
+        "theme": theme,
+        # Answers are moved between the themes of the latest version only (corrections are checked on it).
+        "themes": result.get("themes", []) if latest and latest.pk == snapshot.pk else [],
+        "can_correct": permissions.can(request.user, "compile_report", consultation),
+        "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return TemplateResponse(request, "feedback/report_answers.html", context)
+
+
+@require_POST
+def theme_correct(request, consultation_id: int):
+    """An official renames or merges a theme, or moves an answer to another theme (or a new one)."""
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    snapshot = selectors.report_latest(consultation_id=consultation.pk)
+    answer = request.POST.get("answer", "")
+    try:
+        if snapshot is None:
+            raise services.CorrectionRefused(_("There is no report to correct yet."))
+        services.theme_correct(
+            snapshot=snapshot,
+            author=request.user,
+            kind=request.POST.get("kind", ""),
+            question_id=request.POST.get("question", ""),
+            theme_id=request.POST.get("theme", ""),
+            into=request.POST.get("into", ""),
+            answer_id=int(answer) if answer.isascii() and answer.isdigit() else None,
+            label=request.POST.get("label", ""),
+        )
+    except services.CorrectionRefused as refused:
+        messages.error(request, str(refused))
+        context = _detail_context(request, consultation)
+        return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
+    messages.success(request, _("Your correction is saved: the report is being compiled again with it."))
+    return redirect("feedback_report_detail", consultation_id=consultation.pk)
+
+
+@require_POST
+def theme_correction_undo(request, consultation_id: int, correction_id: int):
+    consultation = _consultation_for(request, consultation_id, "compile_report")
+    correction = get_object_or_404(ThemeCorrection, pk=correction_id, consultation=consultation)
+    services.theme_correction_undo(correction=correction)
+    messages.success(request, _("The correction is undone: the report is being compiled again without it."))
+    return redirect("feedback_report_detail", consultation_id=consultation.pk)

@@ -1,0 +1,75 @@
+"""One rule for the cells of every spreadsheet file the platform writes (core/spreadsheets.py):
+a text a spreadsheet would read as a formula gets an apostrophe before it; numbers stay numbers."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from calls import exports as call_exports
+from calls.models import Project
+from core.spreadsheets import spreadsheet_cell, text_cell
+from reports import exports as report_exports
+from tests.calls.conftest import call_create, project_create
+from tests.factories import UserFactory
+
+LINK = '=HYPERLINK("http://x","y")'
+TEXTS = [LINK, "-1+1", "@SUM(1)", "+33 6 12 34 56 78", "\tTab", "\rReturn"]
+
+
+def test_the_rule():
+    for text in TEXTS:
+        assert text_cell(text) == "'" + text, text
+    for number in ["-3", "-0.5", "+2", "1e-3", "-2.5E+3", ".5"]:
+        assert text_cell(number) == number, "a text that is a plain number is left as it is"
+    assert text_cell("- Jardin partagé") == "'- Jardin partagé", "a text is a text"
+    assert text_cell("Jardin = partagé") == "Jardin = partagé"
+    assert text_cell("bell\x07") == "bell", "characters XML cannot hold are dropped"
+    assert spreadsheet_cell(-3) == -3, "a number typed as a number is never changed"
+    assert spreadsheet_cell(-0.5) == -0.5
+    assert spreadsheet_cell(["=1"]) == '["=1"]'
+
+
+def test_report_exports_xlsx_and_csv():
+    table = report_exports.Table("Propositions", ["Texte", "Écart"], [[text, -3] for text in TEXTS])
+    sheet = load_workbook(io.BytesIO(report_exports.write_xlsx([table]))).active
+    cells = list(sheet.iter_rows(min_row=2))
+    assert all(row[0].data_type == "s" for row in cells), "no formula"
+    assert [row[0].value for row in cells][:3] == ["'" + LINK, "'-1+1", "'@SUM(1)"]
+    assert all(row[1].value == -3 and row[1].data_type == "n" for row in cells), "the number stays a number"
+
+    with zipfile.ZipFile(io.BytesIO(report_exports.write_csv_zip([table]))) as archive:
+        text = archive.read(archive.namelist()[0]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert [row[0] for row in rows] == ["'" + text for text in TEXTS]
+    assert {row[1] for row in rows} == {"-3"}
+
+
+@pytest.mark.django_db
+def test_call_exports_csv_xlsx_and_ods(organisation):
+    call = call_create(organisation=organisation)
+    for title in (LINK, "-1+1", "@SUM(1)"):
+        project_create(call, UserFactory(), status=Project.Status.SUBMITTED, title=title)
+    titles = {"'" + LINK, "'-1+1", "'@SUM(1)"}
+
+    text = call_exports.write(call, "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    title_column = 1
+    assert {row[title_column] for row in rows[1:]} == titles
+    assert "5000.0" in text or "5000" in text
+
+    sheet = load_workbook(io.BytesIO(call_exports.write(call, "xlsx"))).active
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {row[title_column] for row in values} == titles
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), "no formula"
+    assert any(isinstance(value, int | float) for row in values for value in row), "amounts stay numbers"
+
+    with zipfile.ZipFile(io.BytesIO(call_exports.write(call, "ods"))) as archive:
+        content = archive.read("content.xml").decode()
+    assert "table:formula" not in content
+    for title in titles:
+        escaped = title.replace('"', "&quot;").replace("'", "&apos;")
+        assert f"<text:p>{title}</text:p>" in content or f"<text:p>{escaped}</text:p>" in content, title
+    assert 'office:value-type="float"' in content, "amounts stay numbers"
