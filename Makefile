@@ -13,7 +13,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff (lint and format check)"
+	@echo "make lint   ruff (lint and format check) and the import layers (import-linter)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -70,6 +70,7 @@ test-api-sqlite: install messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

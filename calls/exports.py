@@ -6,8 +6,7 @@ import io
 from django.utils.translation import gettext as _
 
 from calls.selectors import projects_for_officials, ranking
-from core.spreadsheets import spreadsheet_cell
-from reports.exports import Table, write_xlsx
+from core.spreadsheets import Table, spreadsheet_cell, write_xlsx
 
 
 def projects_table(call) -> tuple[list[str], list[list]]:

@@ -20,6 +20,7 @@ from wagtail.search import index
 
 from accounts.services import token_hash
 from accounts.territories import territory_within
+from calls.events import laureates_published
 from calls.models import (
     ApplicantType,
     Assignment,
@@ -622,9 +623,7 @@ def laureates_publish(*, call: CallPage, actor) -> int:
     laureates = list(call.projects.filter(status=Status.SELECTED))
     for project in laureates:  # now public: the site search finds them
         index.insert_or_update_object(project)
-    from opendata.services import CALL, opendataset_request
-
-    opendataset_request(kind=CALL, pk=call.pk)  # the call's open data lists them from now on
+    laureates_published.announce(call_id=call.pk)  # the call's open data lists them from now on
     return len(laureates)
 
 

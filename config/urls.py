@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include("api.urls")),
     path("profile/", include("accounts.urls")),
+    path("", include("cms.urls")),
     path("consultations/", include("consultations.urls")),
     path("commons/", include("commons.urls")),
     path("calls/", include("calls.urls")),

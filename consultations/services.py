@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from consultations.blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
+from consultations.events import answers_received, contributions_changed
 from consultations.models import (
     COMMENT_MAX_DEPTH,
     COMMENT_MAX_LENGTH,
@@ -36,7 +37,6 @@ from consultations.selectors import statement_deck_forget
 from core.notifications import email_send
 from core.outbox import outbox_enqueue
 from core.page_cache import page_cache_forget
-from reports.services import report_compile_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ def response_submit(
     if created:
         Follow.objects.get_or_create(consultation=consultation, user=participant)
     if not draft:
-        transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+        answers_received.announce(consultation_id=consultation.pk)
         # Recorded with the answers: sent once committed, or by the outbox sweep if the broker is down.
         from consultations.tasks import response_receipt_send_task
 
@@ -227,7 +227,7 @@ def responses_paper_enter(
     logger.info(
         "paper forms entered consultation=%s count=%s agent=%s", consultation.pk, len(created), agent.pk
     )
-    transaction.on_commit(lambda: report_compile_schedule(consultation_id=consultation.pk))
+    answers_received.announce(consultation_id=consultation.pk)
     return created
 
 
@@ -547,11 +547,9 @@ def moderation_notify(*, action: ModerationAction) -> int:
 
 
 def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:
-    """A closed consultation's open data shows what the site shows: rebuild it (queued in this
+    """A closed consultation's open data shows what the site shows: opendata rebuilds it (queued in this
     transaction); what was hidden is withdrawn from it at once (docs/opendata.md)."""
-    from opendata.services import opendataset_request_for
-
-    opendataset_request_for(consultation_id=consultation_id, withdraw=withdraw)
+    contributions_changed.announce(consultation_id=consultation_id, withdraw=withdraw)
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ from django.urls import path
 from consultations import views
 
 urlpatterns = [
-    path("mine/", views.my_contributions, name="my_contributions"),
     path("<id:consultation_id>/follow/", views.consultation_follow, name="consultation_follow"),
     path("<id:consultation_id>/statements/", views.statement_list, name="statement_list"),
     path("<id:consultation_id>/statements/deck/", views.statement_deck, name="statement_deck"),

@@ -363,8 +363,6 @@ def statement_create(request, consultation_id: int):
 
 STATEMENTS_PER_PAGE = 50
 IDEAS_PER_PAGE = 20
-# Consultations per page of "What happened to my input" (each with all the person's contributions).
-CONTRIBUTIONS_PER_PAGE = 20
 
 
 def _page_of(request, queryset, per_page: int):
@@ -774,39 +772,3 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
             request, "consultations/report_form.html", {**context, "form": form}, status=400
         )
     return TemplateResponse(request, "consultations/report_form.html", {**context, "form": form})
-
-
-@login_required
-def my_contributions(request):
-    """What happened to my input: each contribution with its status and answer, and the outcome pages."""
-    # Calls for projects and public votes live in sub-apps that build on this one: read them here only.
-    from budgets import permissions as vote_permissions
-    from budgets import selectors as vote_selectors
-    from budgets.models import Phase as VotePhase
-    from calls import permissions as call_permissions
-    from calls import selectors as call_selectors
-
-    user = request.user
-    # A page of the consultations where the person took part, then their contributions there only.
-    entries = _page_of(request, selectors.consultations_contributed_to(user=user), CONTRIBUTIONS_PER_PAGE)
-    entries.object_list = selectors.contributions_of(user=user, consultation_ids=list(entries.object_list))
-    dossiers = list(call_selectors.projects_of_applicant(user=user))
-    for project in dossiers:
-        project.can_change = call_permissions.can(user, "change_project", project)
-    ballots = list(vote_selectors.ballots_of(user=user))
-    for ballot in ballots:
-        ballot.can_change = vote_permissions.can(user, "cast_ballot", ballot.vote)
-        ballot.can_see_results = vote_permissions.can(user, "view_results", ballot.vote)
-        ballot.is_closed = ballot.vote.phase() == VotePhase.CLOSED
-    return TemplateResponse(
-        request,
-        "consultations/my_contributions.html",
-        {
-            "entries": entries,
-            "page_obj": entries,
-            "dossiers": dossiers,
-            "ballots": ballots,
-            "now": timezone.now(),
-            "open_phase": Phase.OPEN,
-        },
-    )

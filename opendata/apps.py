@@ -6,3 +6,8 @@ class OpenDataConfig(AppConfig):
     name = "opendata"
     label = "opendata"
     verbose_name = _("Open data")
+
+    def ready(self):
+        from opendata import listeners  # Django's place for connecting listeners, once the models are ready
+
+        listeners.connect()

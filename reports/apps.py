@@ -6,3 +6,8 @@ class FeedbackConfig(AppConfig):
     name = "reports"
     label = "feedback"
     verbose_name = _("Feedback reports")
+
+    def ready(self):
+        from reports import listeners  # Django's place for connecting listeners, once the models are ready
+
+        listeners.connect()

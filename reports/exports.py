@@ -5,14 +5,9 @@ of the report are exported without code here. Values that are lists or records t
 as JSON in their cell.
 """
 
-import csv
-import io
-import zipfile
-from dataclasses import dataclass, field
-
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import spreadsheet_cell
+from core.spreadsheets import Table
 from reports.models import ReportSnapshot
 
 # Keys of the report's records, as column titles (others keep their key).
@@ -31,13 +26,6 @@ COLUMN_TITLES = {
 }
 # The question's own lists of rows (choices, ranks, values of a scale).
 QUESTION_ROWS = ("choices", "ranking", "distribution")
-
-
-@dataclass
-class Table:
-    name: str
-    header: list[str]
-    rows: list[list] = field(default_factory=list)
 
 
 def report_tables(snapshot: ReportSnapshot) -> list[Table]:
@@ -107,39 +95,3 @@ def _is_records(value) -> bool:
 
 def _without(record: dict, *keys: str) -> dict:
     return {key: value for key, value in record.items() if key not in keys}
-
-
-def write_xlsx(tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for table in tables:
-        sheet = workbook.create_sheet(title=_sheet_title(table.name))
-        sheet.append([spreadsheet_cell(value) for value in table.header])
-        for row in table.rows:
-            sheet.append([spreadsheet_cell(value) for value in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def write_csv_zip(tables: list[Table]) -> bytes:
-    """One CSV file per table, UTF-8 with a byte-order mark so that spreadsheets read the accents."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, table in enumerate(tables, start=1):
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow([spreadsheet_cell(value) for value in table.header])
-            writer.writerows([spreadsheet_cell(value) for value in row] for row in table.rows)
-            archive.writestr(f"{number:02d}-{_file_name(table.name)}.csv", "\ufeff" + text.getvalue())
-    return output.getvalue()
-
-
-def _sheet_title(name: str) -> str:
-    # Excel forbids these characters in sheet titles and allows 31 characters.
-    return "".join(" " if char in "[]:*?/\\" else char for char in name)[:31]
-
-
-def _file_name(name: str) -> str:
-    return "".join(char if char.isalnum() else "-" for char in name.lower()).strip("-") or "table"

@@ -14,11 +14,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Channel, ConsultationPage
+from core.spreadsheets import write_csv_zip, write_xlsx
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
 from reports.analysis.ideas import summarise_ideas
 from reports.analysis.questionnaire import SMALL_CELL, summarise
 from reports.analysis.theme_corrections import apply_corrections, official_theme_id
+from reports.events import report_compiled_after_closing
 from reports.models import ReportCompileState, ReportExport, ReportSnapshot, ThemeCorrection
 from reports.statements import statements_section
 
@@ -131,9 +133,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             data=data,
         )
         if consultation.closes_at <= timezone.now():  # the report at closing: its open data quotes it
-            from opendata.services import opendataset_request_for
-
-            opendataset_request_for(consultation_id=consultation.pk)
+            report_compiled_after_closing.announce(consultation_id=consultation.pk)
     logger.info("report compiled consultation=%s version=%s", consultation.pk, snapshot.version)
     return snapshot
 
@@ -291,9 +291,9 @@ def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) 
     with translation.override(language):
         tables = exports.report_tables(snapshot)
         if file_format == ReportExport.Format.XLSX:
-            content, suffix = exports.write_xlsx(tables), "xlsx"
+            content, suffix = write_xlsx(tables), "xlsx"
         else:
-            content, suffix = exports.write_csv_zip(tables), "zip"
+            content, suffix = write_csv_zip(tables), "zip"
     export = ReportExport(snapshot=snapshot, format=file_format, language=language)
     # An unguessable name: the file is never served by name, but nothing should make it guessable either.
     name = f"{snapshot.consultation_id}-v{snapshot.version}-{language}-{secrets.token_hex(8)}.{suffix}"

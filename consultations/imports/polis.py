@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from consultations.events import conversation_imported
 from consultations.models import (
     STATEMENT_MAX_LENGTH,
     Channel,
@@ -545,10 +546,7 @@ def _conversation_import(
         participants,
         votes,
     )
-    from core.outbox import outbox_enqueue
-    from reports.tasks import report_compile_request_task
-
-    outbox_enqueue(report_compile_request_task, page.pk)  # sent on commit, or by the sweep
+    conversation_imported.announce(consultation_id=page.pk)  # reports queues its compile (outbox)
     return PolisImportSummary(page, statements, participants, votes, replaced=existing is not None)
 
 

@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 
 from calls import exports as call_exports
 from calls.models import Project
-from core.spreadsheets import spreadsheet_cell, text_cell
-from reports import exports as report_exports
+from core.spreadsheets import Table, spreadsheet_cell, text_cell, write_csv_zip, write_xlsx
 from tests.calls.conftest import call_create, project_create
 from tests.factories import UserFactory
 
@@ -33,14 +32,14 @@ def test_the_rule():
 
 
 def test_report_exports_xlsx_and_csv():
-    table = report_exports.Table("Propositions", ["Texte", "Écart"], [[text, -3] for text in TEXTS])
-    sheet = load_workbook(io.BytesIO(report_exports.write_xlsx([table]))).active
+    table = Table("Propositions", ["Texte", "Écart"], [[text, -3] for text in TEXTS])
+    sheet = load_workbook(io.BytesIO(write_xlsx([table]))).active
     cells = list(sheet.iter_rows(min_row=2))
     assert all(row[0].data_type == "s" for row in cells), "no formula"
     assert [row[0].value for row in cells][:3] == ["'" + LINK, "'-1+1", "'@SUM(1)"]
     assert all(row[1].value == -3 and row[1].data_type == "n" for row in cells), "the number stays a number"
 
-    with zipfile.ZipFile(io.BytesIO(report_exports.write_csv_zip([table]))) as archive:
+    with zipfile.ZipFile(io.BytesIO(write_csv_zip([table]))) as archive:
         text = archive.read(archive.namelist()[0]).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
     assert [row[0] for row in rows] == ["'" + text for text in TEXTS]
