@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from consultations.models import ConsultationPage, Idea, Phase
+from consultations.models import ConsultationPage, Idea
 from core.converters import ID_MAX
+from core.windows import Phase
 
 
 class DateTimeField(IsoDateTimeField):

@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
-from consultations.models import Idea, Phase
+from consultations.models import Idea
+from core.windows import Phase
 
 
 class StrictSerializer(serializers.Serializer):

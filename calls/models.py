@@ -14,11 +14,11 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from calls.page_forms import CallPageForm
 from consultations.models import InOrganisationSection, ViewRestrictionsInOneQuery
+from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet
 
 
 def private_storage():
@@ -37,12 +37,7 @@ class ApplicantType(models.TextChoices):
     PUBLIC_BODY = "public_body", _("Public body or public agent")
 
 
-class CallQuerySet(PageQuerySet):
-    def open_at(self, moment):
-        return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
-
-
-class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
+class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Page):
     """A call for projects or for field initiatives: what it funds or looks for, who may apply, how
     dossiers are judged, and its calendar."""
 
@@ -96,7 +91,7 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
         _("laureates published at"), null=True, blank=True, editable=False
     )
 
-    objects = PageManager.from_queryset(CallQuerySet)()
+    objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
     # Found by the site search (search/).
     search_fields = [
@@ -157,9 +152,7 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("The closing date must come after the opening date.")
+        errors = self.window_errors()
         if self.min_amount is not None and self.max_amount is not None and self.min_amount > self.max_amount:
             errors["max_amount"] = _("The maximum per project must not be below the minimum.")
         if (
@@ -183,15 +176,11 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
         ]
         return [kind for accepted, kind in flags if accepted]
 
-    def is_open(self, moment=None) -> bool:
-        moment = moment or timezone.now()
-        return self.opens_at <= moment < self.closes_at
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["is_open"] = self.live and self.is_open(now)
-        context["not_yet"] = now < self.opens_at
+        context["not_yet"] = self.phase(now) == Phase.UPCOMING
         labels = dict(ApplicantType.choices)
         context["applicant_labels"] = [labels[kind] for kind in self.applicant_types]
         return context

@@ -12,17 +12,11 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consultations.blocks import Question, QuestionsBlock, questions_from_stream
 from consultations.page_forms import ConsultationPageForm, OrganisationPageCopyForm
-
-
-class Phase(models.TextChoices):
-    UPCOMING = "upcoming", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet
 
 
 class Stage(models.TextChoices):
@@ -81,11 +75,6 @@ def _channel_field():
 
 def _reference_field(label):
     return models.CharField(label, max_length=64, blank=True, default="", db_default="")
-
-
-class ConsultationQuerySet(PageQuerySet):
-    def open_at(self, moment):
-        return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
 class ViewRestrictionsInOneQuery:
@@ -185,7 +174,7 @@ class InOrganisationSection:
         )
 
 
-class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
+class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Page):
     """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
 
     organisation = models.ForeignKey(
@@ -264,7 +253,7 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     # A copy of the page is not the import (it has none of the statements).
     exclude_fields_in_copy = ["imported_from"]
 
-    objects = PageManager.from_queryset(ConsultationQuerySet)()
+    objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
     # Found by the site search (search/); what a participant would type to find it.
     search_fields = [
@@ -339,8 +328,8 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
 
     def clean(self):
         super().clean()
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+        if errors := self.window_errors():
+            raise ValidationError(errors)
         if not self.questions and not (self.statements_enabled or self.ideas_enabled):
             raise ValidationError(
                 {
@@ -365,14 +354,6 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     def anonymised_on(self):
         """When the answers stop being linked to their authors."""
         return self.closes_at + timedelta(days=30 * self.retention_months)
-
-    def phase(self, moment=None) -> Phase:
-        moment = moment or timezone.now()
-        if moment < self.opens_at:
-            return Phase.UPCOMING
-        if moment >= self.closes_at:
-            return Phase.CLOSED
-        return Phase.OPEN
 
     def stage(self, moment=None) -> Stage:
         moment = moment or timezone.now()

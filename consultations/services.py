@@ -23,7 +23,6 @@ from consultations.models import (
     Idea,
     ModerationAction,
     ModerationPolicy,
-    Phase,
     Report,
     Response,
     Stance,
@@ -36,6 +35,7 @@ from consultations.selectors import statement_deck_forget
 from core.notifications import email_send
 from core.outbox import outbox_enqueue
 from core.page_cache import page_cache_forget
+from core.windows import Phase
 from reports.services import report_compile_schedule
 
 logger = logging.getLogger(__name__)

@@ -782,9 +782,9 @@ def my_contributions(request):
     # Calls for projects and public votes live in sub-apps that build on this one: read them here only.
     from budgets import permissions as vote_permissions
     from budgets import selectors as vote_selectors
-    from budgets.models import Phase as VotePhase
     from calls import permissions as call_permissions
     from calls import selectors as call_selectors
+    from core.windows import Phase as VotePhase
 
     user = request.user
     # A page of the consultations where the person took part, then their contributions there only.
