@@ -213,12 +213,7 @@ class CallSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Phase.values))
     def get_phase(self, page):
-        from django.utils import timezone
-
-        now = timezone.now()
-        if now < page.opens_at:
-            return Phase.UPCOMING.value
-        return Phase.CLOSED.value if now >= page.closes_at else Phase.OPEN.value
+        return page.phase().value
 
 
 class ProjectSerializer(serializers.Serializer):

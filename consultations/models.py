@@ -141,7 +141,7 @@ class OrganisationIndexPage(Page):
         ):
             public = pages.live().public().select_related("organisation").only(*card)
             context[f"open_{name}"] = public.open_at(now).order_by("closes_at")[:SECTION_LIST_LENGTH]
-            context[f"closed_{name}"] = public.filter(closes_at__lte=now).order_by("-closes_at")[
+            context[f"closed_{name}"] = public.in_phase(Phase.CLOSED, now).order_by("-closes_at")[
                 :SECTION_LIST_LENGTH
             ]
         return context
