@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from core.windows import TimeWindow
+from core.windows import TimeWindow, window_panel
 
 
 class Method(models.TextChoices):
@@ -84,9 +84,7 @@ class PublicVote(TimeWindow, models.Model):
         FieldPanel("call"),
         FieldPanel("method"),
         FieldRowPanel([FieldPanel("min_projects"), FieldPanel("max_projects"), FieldPanel("budget")]),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Calendar")
-        ),
+        window_panel(),
         MultiFieldPanel(
             [FieldPanel("minimum_age"), FieldPanel("residence_territory")], heading=_("Who may vote")
         ),

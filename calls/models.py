@@ -17,8 +17,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
 from calls.page_forms import CallPageForm
-from consultations.models import InOrganisationSection, ViewRestrictionsInOneQuery
-from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet
+from consultations.models import OrganisationPage
+from core.windows import Phase, TimeWindowPageQuerySet, window_panel
 
 
 def private_storage():
@@ -37,7 +37,7 @@ class ApplicantType(models.TextChoices):
     PUBLIC_BODY = "public_body", _("Public body or public agent")
 
 
-class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Page):
+class CallPage(OrganisationPage, Page):
     """A call for projects or for field initiatives: what it funds or looks for, who may apply, how
     dossiers are judged, and its calendar."""
 
@@ -93,14 +93,7 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Pa
 
     objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
-    # Found by the site search (search/).
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("introduction"),
-        index.SearchField("objectives"),
-        index.SearchField("eligibility"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
-    ]
+    search_fields = OrganisationPage.search_fields_with("objectives", "eligibility")
 
     content_panels = [
         *Page.content_panels,
@@ -127,21 +120,13 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Pa
             [FieldRowPanel([FieldPanel("total_budget"), FieldPanel("min_amount"), FieldPanel("max_amount")])],
             heading=_("Budget"),
         ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldPanel("decision_expected_on"),
-            ],
-            heading=_("Calendar"),
-        ),
+        window_panel(FieldPanel("decision_expected_on")),
         InlinePanel("criteria", heading=_("Scoring grid"), label=_("Criterion"), min_num=1),
         InlinePanel("fields", heading=_("Questions of the dossier"), label=_("Question")),
         InlinePanel("documents", heading=_("Documents to attach"), label=_("Document")),
         FieldPanel("max_file_size_mb"),
         FieldPanel("rules"),
     ]
-    # As consultations: in its organisation's section (or under the home page, made before sections).
-    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
     subpage_types: list[str] = []
     template = "calls/call_page.html"
     base_form_class = CallPageForm

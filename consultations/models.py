@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from consultations.blocks import Question, QuestionsBlock, questions_from_stream
 from consultations.page_forms import ConsultationPageForm, OrganisationPageCopyForm
-from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet
+from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet, window_panel
 
 
 class Stage(models.TextChoices):
@@ -174,7 +174,31 @@ class InOrganisationSection:
         )
 
 
-class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow, Page):
+class OrganisationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow):
+    """What a consultation and a call share: a page of an organisation, in its section, open for a time,
+    found by the site search under its organisation's name.
+
+    Each declares its own `organisation`, `opens_at` and `closes_at` fields: their help texts and the
+    organisation's related name differ, and the migrations record them as they are.
+    """
+
+    # In its organisation's section; under the home page those made before sections existed, and those
+    # the site's editors put there.
+    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
+
+    @staticmethod
+    def search_fields_with(*fields: str) -> list:
+        """Found by the site search (search/) by its title, its introduction, `fields` and its
+        organisation's name: what a participant would type to find it."""
+        return [
+            *Page.search_fields,
+            index.SearchField("introduction"),
+            *(index.SearchField(field) for field in fields),
+            index.RelatedFields("organisation", [index.SearchField("name")]),
+        ]
+
+
+class ConsultationPage(OrganisationPage, Page):
     """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
 
     organisation = models.ForeignKey(
@@ -255,14 +279,7 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWi
 
     objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
-    # Found by the site search (search/); what a participant would type to find it.
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("introduction"),
-        index.SearchField("decision_at_stake"),
-        index.SearchField("what_can_change"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
-    ]
+    search_fields = OrganisationPage.search_fields_with("decision_at_stake", "what_can_change")
 
     content_panels = [
         *Page.content_panels,
@@ -276,10 +293,7 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWi
             ],
             heading=_("Duty to report back"),
         ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
-            heading=_("Calendar"),
-        ),
+        window_panel(),
         FieldPanel("questions"),
         MultiFieldPanel(
             [
@@ -310,9 +324,6 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWi
     ]
 
     template = "consultations/consultation_page.html"
-    # In its organisation's section; under the home page those made before sections existed, and those
-    # the site's editors put there.
-    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
     base_form_class = ConsultationPageForm
 
     class Meta:

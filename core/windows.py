@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.query import PageQuerySet
 
 
@@ -57,6 +58,13 @@ class TimeWindow:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             return {"closes_at": CLOSES_BEFORE_OPENS}
         return {}
+
+
+def window_panel(*more) -> MultiFieldPanel:
+    """The editors' "Calendar" section: the opening and closing moments side by side, then `more`."""
+    return MultiFieldPanel(
+        [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]), *more], heading=_("Calendar")
+    )
 
 
 class TimeWindowQuerySet(models.QuerySet):
