@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from consultations.models import ConsultationPage, Idea, Phase
+from consultations.models import ConsultationPage, Idea
 from core.converters import ID_MAX
+from core.windows import Phase, in_phase
 
 
 class DateTimeField(IsoDateTimeField):
@@ -58,14 +59,9 @@ class PhaseFilter(django_filters.ChoiceFilter):
 
     @staticmethod
     def by_phase(queryset, name, value):
-        now = timezone.now()
-        if value == Phase.UPCOMING:
-            return queryset.filter(opens_at__gt=now)
-        if value == Phase.OPEN:
-            return queryset.filter(opens_at__lte=now, closes_at__gt=now)
-        if value == Phase.CLOSED:
-            return queryset.filter(closes_at__lte=now)
-        return queryset
+        if value not in Phase.values:
+            return queryset
+        return queryset.filter(in_phase(Phase(value), timezone.now()))
 
 
 def _territory_q(prefix: str, value: str) -> Q:

@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
-from consultations.models import Idea, Phase
+from consultations.models import Idea
+from core.windows import Phase
 
 
 class StrictSerializer(serializers.Serializer):
@@ -212,12 +213,7 @@ class CallSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Phase.values))
     def get_phase(self, page):
-        from django.utils import timezone
-
-        now = timezone.now()
-        if now < page.opens_at:
-            return Phase.UPCOMING.value
-        return Phase.CLOSED.value if now >= page.closes_at else Phase.OPEN.value
+        return page.phase().value
 
 
 class ProjectSerializer(serializers.Serializer):

@@ -7,7 +7,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.forms import CommuneField
 from budgets import services
-from budgets.models import Grade, Method, Phase, PublicVote
+from budgets.models import Grade, Method, PublicVote
+from core.windows import Phase
 
 
 class BallotForm(forms.Form):

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from core.windows import TimeWindow, window_panel
 
 
 class Method(models.TextChoices):
@@ -29,13 +30,7 @@ class Grade(models.IntegerChoices):
     EXCELLENT = 6, _("Excellent")
 
 
-class Phase(models.TextChoices):
-    UPCOMING = "upcoming", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-
-
-class PublicVote(models.Model):
+class PublicVote(TimeWindow, models.Model):
     """The public vote of a call: how people vote on its selected projects, when, and who may."""
 
     call = models.OneToOneField(
@@ -89,9 +84,7 @@ class PublicVote(models.Model):
         FieldPanel("call"),
         FieldPanel("method"),
         FieldRowPanel([FieldPanel("min_projects"), FieldPanel("max_projects"), FieldPanel("budget")]),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])], heading=_("Calendar")
-        ),
+        window_panel(),
         MultiFieldPanel(
             [FieldPanel("minimum_age"), FieldPanel("residence_territory")], heading=_("Who may vote")
         ),
@@ -123,9 +116,7 @@ class PublicVote(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("The closing date must come after the opening date.")
+        errors = self.window_errors()
         if self.max_projects is not None and self.max_projects < self.min_projects:
             errors["max_projects"] = _("The maximum must not be below the minimum.")
         if self.method == Method.BASKET and self.budget is None:
@@ -136,14 +127,6 @@ class PublicVote(models.Model):
                 self.budget = call_budget
         if errors:
             raise ValidationError(errors)
-
-    def phase(self, moment=None) -> Phase:
-        moment = moment or timezone.now()
-        if moment < self.opens_at:
-            return Phase.UPCOMING
-        if moment >= self.closes_at:
-            return Phase.CLOSED
-        return Phase.OPEN
 
     @property
     def budget_limit(self):

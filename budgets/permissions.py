@@ -11,7 +11,8 @@ from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
-from budgets.models import Phase, PublicVote
+from budgets.models import PublicVote
+from core.windows import Phase
 
 
 @rules.predicate

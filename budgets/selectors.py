@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.db import connection
 
 from budgets import tally as counting
-from budgets.models import Ballot, Phase, PublicVote
+from budgets.models import Ballot, PublicVote
 from calls.models import Project
+from core.windows import Phase
 
 
 def votes_published():

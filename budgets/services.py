@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from accounts.models import Territory
 from accounts.territories import territory_within
 from budgets import selectors
-from budgets.models import Ballot, BallotChoice, Grade, Method, Phase, PublicVote
+from budgets.models import Ballot, BallotChoice, Grade, Method, PublicVote
+from core.windows import Phase
 
 logger = logging.getLogger(__name__)
 

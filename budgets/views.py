@@ -18,7 +18,8 @@ from accounts.permissions import is_verified
 from budgets import permissions, selectors, services
 from budgets.exports import pabulib_write
 from budgets.forms import BallotForm, PaperBallotForm
-from budgets.models import Ballot, Grade, Method, Phase, PublicVote
+from budgets.models import Ballot, Grade, Method, PublicVote
+from core.windows import Phase
 
 
 def vote_list(request):

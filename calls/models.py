@@ -14,11 +14,11 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from calls.page_forms import CallPageForm
-from consultations.models import InOrganisationSection, ViewRestrictionsInOneQuery
+from consultations.models import OrganisationPage
+from core.windows import Phase, TimeWindowPageQuerySet, window_panel
 
 
 def private_storage():
@@ -37,12 +37,7 @@ class ApplicantType(models.TextChoices):
     PUBLIC_BODY = "public_body", _("Public body or public agent")
 
 
-class CallQuerySet(PageQuerySet):
-    def open_at(self, moment):
-        return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
-
-
-class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
+class CallPage(OrganisationPage, Page):
     """A call for projects or for field initiatives: what it funds or looks for, who may apply, how
     dossiers are judged, and its calendar."""
 
@@ -96,16 +91,9 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
         _("laureates published at"), null=True, blank=True, editable=False
     )
 
-    objects = PageManager.from_queryset(CallQuerySet)()
+    objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
-    # Found by the site search (search/).
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("introduction"),
-        index.SearchField("objectives"),
-        index.SearchField("eligibility"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
-    ]
+    search_fields = OrganisationPage.search_fields_with("objectives", "eligibility")
 
     content_panels = [
         *Page.content_panels,
@@ -132,21 +120,13 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
             [FieldRowPanel([FieldPanel("total_budget"), FieldPanel("min_amount"), FieldPanel("max_amount")])],
             heading=_("Budget"),
         ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-                FieldPanel("decision_expected_on"),
-            ],
-            heading=_("Calendar"),
-        ),
+        window_panel(FieldPanel("decision_expected_on")),
         InlinePanel("criteria", heading=_("Scoring grid"), label=_("Criterion"), min_num=1),
         InlinePanel("fields", heading=_("Questions of the dossier"), label=_("Question")),
         InlinePanel("documents", heading=_("Documents to attach"), label=_("Document")),
         FieldPanel("max_file_size_mb"),
         FieldPanel("rules"),
     ]
-    # As consultations: in its organisation's section (or under the home page, made before sections).
-    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
     subpage_types: list[str] = []
     template = "calls/call_page.html"
     base_form_class = CallPageForm
@@ -157,9 +137,7 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            errors["closes_at"] = _("The closing date must come after the opening date.")
+        errors = self.window_errors()
         if self.min_amount is not None and self.max_amount is not None and self.min_amount > self.max_amount:
             errors["max_amount"] = _("The maximum per project must not be below the minimum.")
         if (
@@ -183,15 +161,11 @@ class CallPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
         ]
         return [kind for accepted, kind in flags if accepted]
 
-    def is_open(self, moment=None) -> bool:
-        moment = moment or timezone.now()
-        return self.opens_at <= moment < self.closes_at
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context["is_open"] = self.live and self.is_open(now)
-        context["not_yet"] = now < self.opens_at
+        context["not_yet"] = self.phase(now) == Phase.UPCOMING
         labels = dict(ApplicantType.choices)
         context["applicant_labels"] = [labels[kind] for kind in self.applicant_types]
         return context

@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from budgets import permissions as vote_permissions
 from budgets import selectors as vote_selectors
-from budgets.models import Phase as VotePhase
 from calls import permissions as call_permissions
 from calls import selectors as call_selectors
 from consultations import selectors
-from consultations.models import Phase
+from core.windows import Phase
 
 # Consultations per page of "What happened to my input" (each with all the person's contributions).
 CONTRIBUTIONS_PER_PAGE = 20
@@ -34,7 +33,7 @@ def my_contributions(request):
     for ballot in ballots:
         ballot.can_change = vote_permissions.can(user, "cast_ballot", ballot.vote)
         ballot.can_see_results = vote_permissions.can(user, "view_results", ballot.vote)
-        ballot.is_closed = ballot.vote.phase() == VotePhase.CLOSED
+        ballot.is_closed = ballot.vote.phase() == Phase.CLOSED
     return TemplateResponse(
         request,
         "consultations/my_contributions.html",

@@ -9,20 +9,14 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from consultations.blocks import Question, QuestionsBlock, questions_from_stream
 from consultations.page_forms import ConsultationPageForm, OrganisationPageCopyForm
-
-
-class Phase(models.TextChoices):
-    UPCOMING = "upcoming", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+from core.windows import Phase, TimeWindow, TimeWindowPageQuerySet, window_panel
 
 
 class Stage(models.TextChoices):
@@ -81,11 +75,6 @@ def _channel_field():
 
 def _reference_field(label):
     return models.CharField(label, max_length=64, blank=True, default="", db_default="")
-
-
-class ConsultationQuerySet(PageQuerySet):
-    def open_at(self, moment):
-        return self.live().filter(opens_at__lte=moment, closes_at__gt=moment)
 
 
 class ViewRestrictionsInOneQuery:
@@ -152,7 +141,7 @@ class OrganisationIndexPage(Page):
         ):
             public = pages.live().public().select_related("organisation").only(*card)
             context[f"open_{name}"] = public.open_at(now).order_by("closes_at")[:SECTION_LIST_LENGTH]
-            context[f"closed_{name}"] = public.filter(closes_at__lte=now).order_by("-closes_at")[
+            context[f"closed_{name}"] = public.in_phase(Phase.CLOSED, now).order_by("-closes_at")[
                 :SECTION_LIST_LENGTH
             ]
         return context
@@ -185,7 +174,31 @@ class InOrganisationSection:
         )
 
 
-class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
+class OrganisationPage(InOrganisationSection, ViewRestrictionsInOneQuery, TimeWindow):
+    """What a consultation and a call share: a page of an organisation, in its section, open for a time,
+    found by the site search under its organisation's name.
+
+    Each declares its own `organisation`, `opens_at` and `closes_at` fields: their help texts and the
+    organisation's related name differ, and the migrations record them as they are.
+    """
+
+    # In its organisation's section; under the home page those made before sections existed, and those
+    # the site's editors put there.
+    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
+
+    @staticmethod
+    def search_fields_with(*fields: str) -> list:
+        """Found by the site search (search/) by its title, its introduction, `fields` and its
+        organisation's name: what a participant would type to find it."""
+        return [
+            *Page.search_fields,
+            index.SearchField("introduction"),
+            *(index.SearchField(field) for field in fields),
+            index.RelatedFields("organisation", [index.SearchField("name")]),
+        ]
+
+
+class ConsultationPage(OrganisationPage, Page):
     """A consultation: its calendar, the organisation that runs it and the questionnaire people answer."""
 
     organisation = models.ForeignKey(
@@ -264,16 +277,9 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     # A copy of the page is not the import (it has none of the statements).
     exclude_fields_in_copy = ["imported_from"]
 
-    objects = PageManager.from_queryset(ConsultationQuerySet)()
+    objects = PageManager.from_queryset(TimeWindowPageQuerySet)()
 
-    # Found by the site search (search/); what a participant would type to find it.
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("introduction"),
-        index.SearchField("decision_at_stake"),
-        index.SearchField("what_can_change"),
-        index.RelatedFields("organisation", [index.SearchField("name")]),
-    ]
+    search_fields = OrganisationPage.search_fields_with("decision_at_stake", "what_can_change")
 
     content_panels = [
         *Page.content_panels,
@@ -287,10 +293,7 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
             ],
             heading=_("Duty to report back"),
         ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
-            heading=_("Calendar"),
-        ),
+        window_panel(),
         FieldPanel("questions"),
         MultiFieldPanel(
             [
@@ -321,9 +324,6 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     ]
 
     template = "consultations/consultation_page.html"
-    # In its organisation's section; under the home page those made before sections existed, and those
-    # the site's editors put there.
-    parent_page_types = ["consultations.OrganisationIndexPage", "cms.HomePage"]
     base_form_class = ConsultationPageForm
 
     class Meta:
@@ -339,8 +339,8 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
 
     def clean(self):
         super().clean()
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The closing date must come after the opening date.")})
+        if errors := self.window_errors():
+            raise ValidationError(errors)
         if not self.questions and not (self.statements_enabled or self.ideas_enabled):
             raise ValidationError(
                 {
@@ -365,14 +365,6 @@ class ConsultationPage(InOrganisationSection, ViewRestrictionsInOneQuery, Page):
     def anonymised_on(self):
         """When the answers stop being linked to their authors."""
         return self.closes_at + timedelta(days=30 * self.retention_months)
-
-    def phase(self, moment=None) -> Phase:
-        moment = moment or timezone.now()
-        if moment < self.opens_at:
-            return Phase.UPCOMING
-        if moment >= self.closes_at:
-            return Phase.CLOSED
-        return Phase.OPEN
 
     def stage(self, moment=None) -> Stage:
         moment = moment or timezone.now()

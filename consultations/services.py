@@ -24,7 +24,6 @@ from consultations.models import (
     Idea,
     ModerationAction,
     ModerationPolicy,
-    Phase,
     Report,
     Response,
     Stance,
@@ -37,6 +36,7 @@ from consultations.selectors import statement_deck_forget
 from core.notifications import email_send
 from core.outbox import outbox_enqueue
 from core.page_cache import page_cache_forget
+from core.windows import Phase
 
 logger = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ from django.utils.html import strip_tags
 
 from budgets.exports import counted_ballots, pabulib_write
 from budgets.models import Ballot, Method, PublicVote
-from budgets.models import Phase as VotePhase
 from budgets.selectors import vote_results
 from calls.models import ApplicantType, CallKind, CallPage, Project
 from consultations.models import Comment, ConsultationPage, Idea, Response, Stance, Statement, Vote
+from core.windows import Phase
 from opendata import disclosure, figures
 from opendata.tables import LICENCE_TITLE, LICENCE_URL, Column, Dataset, Table, dataset_files
 from reports import loaders
@@ -962,7 +962,7 @@ def call_tables(call: CallPage, moment=None) -> tuple[list[Table], dict[str, byt
     vote = PublicVote.objects.filter(call=call).first()
     results: list[figures.Figure] = []
     if vote is not None:
-        if vote.phase(moment) == VotePhase.CLOSED:
+        if vote.phase(moment) == Phase.CLOSED:
             tally = vote_results(vote)
             tables.append(
                 Table(

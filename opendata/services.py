@@ -12,6 +12,7 @@ from django.utils import timezone
 from calls.models import CallPage
 from consultations.models import ConsultationPage
 from core.outbox import outbox_enqueue
+from core.windows import Phase
 from opendata import builders, selectors
 from opendata.models import OpenDataset
 from opendata.tables import sha256
@@ -155,7 +156,7 @@ def opendatasets_refresh() -> int:
         for d in OpenDataset.objects.only("consultation_id", "call_id", "stage", "requested_at")
     }
     now = timezone.now()
-    for consultation in selectors.consultations_public().filter(closes_at__lte=now):
+    for consultation in selectors.consultations_public().in_phase(Phase.CLOSED, now):
         dataset = stored.get((consultation.pk, None))
         if dataset is None or dataset.stage != selectors.consultation_stage(consultation):
             queued += opendataset_request(kind=CONSULTATION, pk=consultation.pk)

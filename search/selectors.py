@@ -25,6 +25,7 @@ from cms.models import NewsPage, OutcomePage, StandardPage
 from commons.models import Initiative, InitiativeTheme
 from commons.selectors import within
 from consultations.models import ConsultationPage, Idea
+from core.windows import Phase, in_phase
 
 # The best results of each kind that are merged by relevance; more is a sign the words are too vague.
 RESULTS_PER_KIND = 100
@@ -92,7 +93,7 @@ def _public_ideas(private: Q) -> Q:
 
 
 def _calendar(status: str, now) -> Q:
-    return Q(opens_at__lte=now, closes_at__gt=now) if status == OPEN else Q(closes_at__lte=now)
+    return in_phase(Phase.OPEN if status == OPEN else Phase.CLOSED, now)
 
 
 def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
