@@ -23,11 +23,10 @@ from api.conditional import ConditionalReadMixin
 from api.errors import Error, Refused, TooMany
 from calls.models import CallPage, Project
 from commons.models import Initiative, Reuse
-from consultations import permissions, services
+from consultations import permissions, selectors, services
 from consultations.forms import FIELD_PREFIX, OTHER_SUFFIX, ResponseForm
 from consultations.models import ConsultationPage, Idea, Statement, Support, Visibility, Vote
 from consultations.models import Response as ConsultationResponse
-from consultations.views import VOTE_FIELDS, _contribution_refusal, _refusal_message
 
 # Bodies of writes are small (a questionnaire's answers); more is a mistake or an attack.
 MAX_BODY_BYTES = 256 * 1024
@@ -325,17 +324,13 @@ class StatementVoteView(WriteView):
 
     def post(self, request, pk: int):
         statement = get_object_or_404(
-            Statement.objects.published().select_related("consultation").only(*VOTE_FIELDS),
+            selectors.statements_to_vote_on().published(),
             pk=pk,
             consultation__in=public_consultations(),
         )
         value = self.valid(serializers.VoteInput, request)["value"]
-        if not permissions.can(request.user, "vote_statement", statement):
-            raise Refused(
-                _contribution_refusal(
-                    request, statement.consultation, _("Votes on this statement are closed.")
-                )
-            )
+        if refusal := permissions.refusal(request.user, "vote_statement", statement):
+            raise Refused(refusal.message)
         self.rate_limit(request, "contribute_vote")
         try:
             services.vote_cast(statement=statement, participant=request.user, value=value)
@@ -359,12 +354,8 @@ class IdeaSupportView(WriteView):
             consultation__in=public_consultations(),
         )
         supporting = self.valid(serializers.SupportInput, request)["supporting"]
-        if idea.merged_into_id is not None:
-            raise Refused(_("This idea was merged into another one: support that one instead."))
-        if not permissions.can(request.user, "support_idea", idea):
-            raise Refused(
-                _contribution_refusal(request, idea.consultation, _("Supports for this idea are closed."))
-            )
+        if refusal := permissions.refusal(request.user, "support_idea", idea):
+            raise Refused(refusal.message)
         self.rate_limit(request, "contribute_vote")
         try:
             services.idea_support_set(idea=idea, user=request.user, supporting=supporting)
@@ -441,8 +432,8 @@ class ConsultationResponseView(WriteView):
     def post(self, request, pk: int):
         consultation = get_object_or_404(public_consultations().select_related("organisation"), pk=pk)
         self.rate_limit(request, "contribute_response")
-        if not permissions.can(request.user, "answer_consultation", consultation):
-            raise Refused(_refusal_message(request, consultation))
+        if refusal := permissions.refusal(request.user, "answer_consultation", consultation):
+            raise Refused(refusal.message)
         previous = ConsultationResponse.objects.filter(
             consultation=consultation, participant=request.user
         ).first()

@@ -1,6 +1,8 @@
-"""Who may do what in public votes — the one place where it is decided (django-rules).
+"""Who may do what in public votes — the one place where it is decided (django-rules), and why not.
 
-Tested as a matrix of role × phase × action in tests/budgets/test_permissions.py.
+Casting a ballot, typing a paper one in and reading the results are `Rule`s (core/permissions.py):
+`refusal(user, action, vote)` says why not, in the words the vote's pages show; `can` answers from
+the same conditions. Tested as a matrix of role × phase × action in tests/budgets/test_permissions.py.
 Eligibility (age, residence) is not a permission: it is judged on what the voter declares on the
 ballot, by `services.eligibility_check`.
 """
@@ -8,10 +10,24 @@ ballot, by `services.eligibility_check`.
 import rules
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 from budgets.models import PublicVote
+from core.permissions import (
+    CLOSED,
+    NOT_ALLOWED,
+    NOT_OPEN,
+    SIGN_IN,
+    UNAVAILABLE,
+    UNVERIFIED,
+    Refusal,
+    Rule,
+    said,
+)
 from core.windows import Phase
 
 
@@ -48,12 +64,73 @@ def has_no_ballot(user, vote) -> bool:
 
 is_manager = is_administrator | is_official_of_vote
 
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _not_open(user, vote) -> Refusal:
+    """Why the vote takes no ballot now: its projects are not published yet, or the dates."""
+    if vote.call.laureates_published_at is None:
+        return Refusal(
+            NOT_OPEN, _("The projects put to the vote are not published yet: voting opens once they are.")
+        )
+    if vote.phase() == Phase.UPCOMING:
+        return Refusal(
+            NOT_OPEN, _("Voting has not opened yet: it opens on %(date)s.") % {"date": _when(vote.opens_at)}
+        )
+    return Refusal(
+        CLOSED,
+        _("Voting closed on %(date)s: ballots can no longer be cast or changed.")
+        % {"date": _when(vote.closes_at)},
+    )
+
+
+def _results_later(user, vote) -> Refusal:
+    return Refusal(
+        NOT_OPEN,
+        _("The results are published when voting closes, on %(date)s.") % {"date": _when(vote.closes_at)},
+    )
+
+
+# The vote takes ballots, whoever casts them: what the services check again as they write.
+voting_open = Rule(laureates_published, _not_open) & Rule(is_open, _not_open)
+
+RULES = {
+    "cast_ballot": (
+        voting_open
+        & Rule(rules.is_authenticated, said(SIGN_IN, gettext_lazy("Sign in to vote.")))
+        & Rule(
+            is_verified,
+            said(
+                UNVERIFIED,
+                gettext_lazy(
+                    "Confirm your e-mail address before voting: follow the link in the e-mail we sent you."
+                ),
+            ),
+        )
+        & Rule(is_published, said(UNAVAILABLE, gettext_lazy("You cannot vote in this vote.")))
+    ),
+    # Agents of the organisation type paper ballots in while the vote is open, into the same register.
+    "enter_paper_ballot": (
+        Rule(is_open, _not_open)
+        & Rule(
+            is_published & laureates_published & is_manager,
+            said(
+                NOT_ALLOWED,
+                gettext_lazy(
+                    "Only the officials of the organisation running this vote type paper ballots in."
+                ),
+            ),
+        )
+    ),
+    # Results are kept from everyone, officials included, until the vote closes: nobody steers it.
+    "view_results": Rule(is_published & is_closed, _results_later),
+}
+for action, rule in RULES.items():
+    rules.add_perm(f"budgets.{action}", rule.predicate)
+
 rules.add_perm("budgets.view_vote", is_published | is_manager)
-rules.add_perm("budgets.cast_ballot", is_published & laureates_published & is_open & is_verified)
-# Agents of the organisation type paper ballots in while the vote is open, into the same register.
-rules.add_perm("budgets.enter_paper_ballot", is_published & laureates_published & is_open & is_manager)
-# Results are kept from everyone, officials included, until the vote closes: nobody steers it.
-rules.add_perm("budgets.view_results", is_published & is_closed)
 rules.add_perm("budgets.change_vote", is_manager)
 rules.add_perm("budgets.delete_vote", is_manager & has_no_ballot)
 
@@ -61,6 +138,11 @@ rules.add_perm("budgets.delete_vote", is_manager & has_no_ballot)
 def can(user, action: str, vote) -> bool:
     """Whether `user` may do `action` on `vote`, as the rules above decide (no superuser shortcut)."""
     return rules.has_perm(f"budgets.{action}", user, vote)
+
+
+def refusal(user, action: str, vote) -> Refusal | None:
+    """None when `user` may do `action` (one of `RULES`) on `vote`; else why not, in words they read."""
+    return RULES[action].refusal(user, vote)
 
 
 def votes_managed_by(user):

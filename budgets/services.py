@@ -12,9 +12,8 @@ from django.utils.translation import ngettext
 
 from accounts.models import Territory
 from accounts.territories import territory_within
-from budgets import selectors
+from budgets import permissions, selectors
 from budgets.models import Ballot, BallotChoice, Grade, Method, PublicVote
-from core.windows import Phase
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +46,9 @@ def _money(amount) -> str:
 
 
 def phase_check(vote: PublicVote) -> None:
-    if vote.call.laureates_published_at is None:
-        raise VoteNotOpen(
-            _("The projects put to the vote are not published yet: voting opens once they are.")
-        )
-    phase = vote.phase()
-    when = formats.date_format(
-        timezone.localtime(vote.opens_at if phase == Phase.UPCOMING else vote.closes_at), "DATETIME_FORMAT"
-    )
-    if phase == Phase.UPCOMING:
-        raise VoteNotOpen(_("Voting has not opened yet: it opens on %(date)s.") % {"date": when})
-    if phase == Phase.CLOSED:
-        raise VoteNotOpen(
-            _("Voting closed on %(date)s: ballots can no longer be cast or changed.") % {"date": when}
-        )
+    """The vote takes ballots now (its projects published, its dates), or VoteNotOpen says why not."""
+    if refusal := permissions.voting_open.refusal(None, vote):
+        raise VoteNotOpen(refusal.message)
 
 
 def eligibility_check(*, vote: PublicVote, birth_year: int, commune: Territory) -> None:

@@ -10,16 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_verified
 from budgets import permissions, selectors, services
 from budgets.exports import pabulib_write
 from budgets.forms import BallotForm, PaperBallotForm
 from budgets.models import Ballot, Grade, Method, PublicVote
-from core.windows import Phase
 
 
 def vote_list(request):
@@ -42,23 +40,6 @@ def _vote_or_404(request, vote_id: int) -> PublicVote:
     if not permissions.can(request.user, "view_vote", vote):
         raise Http404
     return vote
-
-
-def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _refusal(request, vote: PublicVote) -> str:
-    """Why this person cannot vote now, in words they can act on."""
-    try:
-        services.phase_check(vote)
-    except services.VoteNotOpen as refused:
-        return refused.message
-    if not request.user.is_authenticated:
-        return _("Sign in to vote.")
-    if not is_verified(request.user):
-        return _("Confirm your e-mail address before voting: follow the link in the e-mail we sent you.")
-    return _("You cannot vote in this vote.")
 
 
 def _initial(request, ballot: Ballot | None) -> dict:
@@ -84,13 +65,14 @@ def vote_detail(request, vote_id: int):
     vote = _vote_or_404(request, vote_id)
     projects = list(selectors.ballot_projects(vote))
     ballot = selectors.ballot_of(vote=vote, voter=request.user)
-    can_vote = permissions.can(request.user, "cast_ballot", vote)
-    form, status, refusal = None, 200, ""
+    refusal = permissions.refusal(request.user, "cast_ballot", vote)
+    can_vote = refusal is None
+    form, status = None, 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return _sign_in_first(vote)
         if not can_vote:
-            status, refusal = 403, _refusal(request, vote)
+            status = 403
         elif limited := consume_or_429(request, action="contribute_vote", user=request.user):
             return limited
         else:
@@ -128,7 +110,7 @@ def vote_detail(request, vote_id: int):
         "form": form,
         "ballot": ballot,
         "phase": vote.phase(),
-        "refusal": refusal or ("" if can_vote else _refusal(request, vote)),
+        "refusal": refusal.message if refusal else "",
         "signed_in": request.user.is_authenticated,
         "login_url": f"{reverse('account_login')}?{urlencode({'next': vote.get_absolute_url()})}",
         "can_enter_paper": permissions.can(request.user, "enter_paper_ballot", vote),
@@ -136,19 +118,16 @@ def vote_detail(request, vote_id: int):
     return TemplateResponse(request, "budgets/vote.html", context, status=status)
 
 
-def _results_refused(request, vote: PublicVote):
-    messages.error(
-        request,
-        _("The results are published when voting closes, on %(date)s.") % {"date": _when(vote.closes_at)},
-    )
+def _results_refused(request, refusal):
+    messages.error(request, refusal.message)
     return TemplateResponse(request, "403.html", status=403)
 
 
 def vote_results(request, vote_id: int):
     """The full count of a closed vote: every project's votes (or grades), its rank, the winners."""
     vote = _vote_or_404(request, vote_id)
-    if not permissions.can(request.user, "view_results", vote):
-        return _results_refused(request, vote)
+    if refusal := permissions.refusal(request.user, "view_results", vote):
+        return _results_refused(request, refusal)
     results = selectors.vote_results(vote)
     projects = {project.pk: project for project in selectors.ballot_projects(vote)}
     rows = [(result, projects[result.id]) for result in results.projects if result.id in projects]
@@ -170,8 +149,8 @@ def vote_results(request, vote_id: int):
 def vote_pabulib(request, vote_id: int):
     """The anonymised ballots and the count as a Pabulib `.pb` file (open data)."""
     vote = _vote_or_404(request, vote_id)
-    if not permissions.can(request.user, "view_results", vote):
-        return _results_refused(request, vote)
+    if refusal := permissions.refusal(request.user, "view_results", vote):
+        return _results_refused(request, refusal)
     out = io.StringIO()
     pabulib_write(vote, out)
     response = HttpResponse(out.getvalue(), content_type="text/plain; charset=utf-8")
@@ -185,13 +164,8 @@ def paper_ballot(request, vote_id: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     context = {"vote": vote, "call": vote.call}
-    if not permissions.can(request.user, "enter_paper_ballot", vote):
-        if vote.phase() != Phase.OPEN:
-            context["refusal"] = _refusal(request, vote)
-        else:
-            context["refusal"] = _(
-                "Only the officials of the organisation running this vote type paper ballots in."
-            )
+    if refusal := permissions.refusal(request.user, "enter_paper_ballot", vote):
+        context["refusal"] = refusal.message
         return TemplateResponse(request, "budgets/paper.html", context, status=403)
     projects = list(selectors.ballot_projects(vote))
     status = 200

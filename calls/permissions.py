@@ -1,11 +1,15 @@
-"""Who may do what in calls for projects — the one place where it is decided (django-rules).
+"""Who may do what in calls for projects — the one place where it is decided (django-rules), and why not.
 
-Tested as a matrix of role × phase × action in tests/calls/test_permissions.py.
+Applying, changing one's dossier and following a laureate are `Rule`s (core/permissions.py):
+`refusal(user, action, obj)` says why not, in the words the pages show; `can` answers from the same
+conditions. Tested as a matrix of role × phase × action in tests/calls/test_permissions.py.
 Objects: `apply` and `publish_laureates`/`manage_call` take a call; the others take a dossier.
 """
 
 import rules
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import (
     has_role_somewhere,
@@ -15,6 +19,17 @@ from accounts.permissions import (
     within_role,
 )
 from calls.models import Assignment, CallPage, Project
+from core.permissions import (
+    CLOSED,
+    NOT_AUTHOR,
+    NOT_OPEN,
+    SIGN_IN,
+    UNAVAILABLE,
+    UNVERIFIED,
+    Refusal,
+    Rule,
+    said,
+)
 
 Status = Project.Status
 DECIDED = {Status.SELECTED, Status.NOT_SELECTED, Status.CLOSED, Status.INELIGIBLE}
@@ -26,9 +41,16 @@ def _call(obj) -> CallPage:
 
 
 @rules.predicate
-def call_is_open(user, obj) -> bool:
-    call = _call(obj)
-    return call.live and call.is_open(timezone.now())
+def call_is_live(user, obj) -> bool:
+    return _call(obj).live
+
+
+@rules.predicate
+def within_call_dates(user, obj) -> bool:
+    return _call(obj).is_open(timezone.now())
+
+
+call_is_open = call_is_live & within_call_dates
 
 
 @rules.predicate
@@ -104,8 +126,53 @@ def is_assigned_undeclared(user, project) -> bool:
 
 manages = is_administrator | is_official_of_call
 
-rules.add_perm("calls.apply", call_is_open & is_verified)
-rules.add_perm("calls.change_project", is_applicant & is_editable & call_is_open)
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _outside_dates(user, call) -> Refusal:
+    return Refusal(
+        NOT_OPEN if timezone.now() < call.opens_at else CLOSED,
+        _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.")
+        % {"opens": _when(call.opens_at), "closes": _when(call.closes_at)},
+    )
+
+
+NO_CHANGES = gettext_lazy("This dossier can no longer be changed.")
+CALL_CLOSED = gettext_lazy(
+    "This call is closed: the dossier can no longer be changed or submitted. Nothing was lost."
+)
+CONFIRM_TO_APPLY = gettext_lazy(
+    "Confirm your e-mail address before applying: follow the link in the e-mail we sent you."
+)
+
+RULES = {
+    "apply": (
+        Rule(within_call_dates, _outside_dates)
+        & Rule(is_verified, said(UNVERIFIED, CONFIRM_TO_APPLY))
+        & Rule(call_is_live, said(UNAVAILABLE, gettext_lazy("You cannot apply to this call.")))
+    ),
+    "change_project": (
+        Rule(is_applicant, said(NOT_AUTHOR, NO_CHANGES))
+        & Rule(within_call_dates, said(CLOSED, CALL_CLOSED))
+        & Rule(is_editable & call_is_live, said(CLOSED, NO_CHANGES))
+    ),
+    # Anyone with a confirmed address may follow a published laureate (its applicant too), by choice.
+    "follow_project": (
+        Rule(
+            is_published_laureate,
+            said(UNAVAILABLE, gettext_lazy("Only the published laureates of a call can be followed.")),
+        )
+        & Rule(rules.is_authenticated, said(SIGN_IN, gettext_lazy("Sign in to follow this project.")))
+        & Rule(
+            is_verified, said(UNVERIFIED, gettext_lazy("Confirm your e-mail address to follow this project."))
+        )
+    ),
+}
+for action, rule in RULES.items():
+    rules.add_perm(f"calls.{action}", rule.predicate)
+
 rules.add_perm("calls.submit_project", is_applicant & is_editable & call_is_open)
 # Officials read dossiers once submitted, as the back office lists them: never an applicant's draft.
 rules.add_perm("calls.view_project", is_applicant | (manages & is_submitted) | is_assigned)
@@ -121,8 +188,6 @@ rules.add_perm("calls.score_project", is_assigned_without_conflict & in_evaluati
 # (services.assignment_scores), the applicant once the dossier is decided.
 rules.add_perm("calls.view_scores", manages | (is_applicant & is_decided))
 rules.add_perm("calls.update_milestone", is_selected & (is_applicant | manages))
-# Anyone with a confirmed address may follow a published laureate (its applicant too), by choice.
-rules.add_perm("calls.follow_project", is_verified & is_published_laureate)
 
 
 def can(user, action: str, obj) -> bool:
@@ -131,6 +196,11 @@ def can(user, action: str, obj) -> bool:
     No superuser shortcut: not even an administrator may edit someone's dossier or score one.
     """
     return rules.has_perm(f"calls.{action}", user, obj)
+
+
+def refusal(user, action: str, obj) -> Refusal | None:
+    """None when `user` may do `action` (one of `RULES`) on `obj`; else why not, in words they read."""
+    return RULES[action].refusal(user, obj)
 
 
 def managed_calls(user):

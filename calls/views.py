@@ -9,13 +9,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_verified
 from calls import permissions, selectors, services
 from calls.forms import (
     AttachmentForm,
@@ -53,21 +51,6 @@ def _project_or_404(request, project_id: int, action: str = "view_project") -> P
     if not permissions.can(request.user, action, project):
         raise Http404
     return project
-
-
-def _localised(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _apply_refusal(request, call: CallPage) -> str:
-    if not call.is_open():
-        return _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.") % {
-            "opens": _localised(call.opens_at),
-            "closes": _localised(call.closes_at),
-        }
-    if not is_verified(request.user):
-        return _("Confirm your e-mail address before applying: follow the link in the e-mail we sent you.")
-    return _("You cannot apply to this call.")
 
 
 def _dossier_context(call, project, form, team, budget, **extra):
@@ -109,8 +92,8 @@ def _dossier_forms(request, call, project):
 def project_create(request, call_id: int):
     """Start a dossier: saved as a draft, to be resumed and submitted before the deadline."""
     call = _call_or_404(call_id)
-    if not permissions.can(request.user, "apply", call):
-        return _refused(request, 403, _apply_refusal(request, call))
+    if refused := permissions.refusal(request.user, "apply", call):
+        return _refused(request, 403, refused.message)
     form, team, budget = _dossier_forms(request, call, None)
     if request.method == "POST":
         if consume_or_429(request, action="contribute_dossier", user=request.user):
@@ -154,9 +137,9 @@ def project_detail(request, project_id: int):
     """The dossier: an editable form for its applicant while the call is open, else a read-only page."""
     project = _project_or_404(request, project_id)
     call = project.call
-    if not permissions.can(request.user, "change_project", project):
+    if refused := permissions.refusal(request.user, "change_project", project):
         if request.method == "POST":
-            return _project_change_refused(request, project)
+            return _project_change_refused(request, project, refused)
         return _project_page(request, project)
     form, team, budget = _dossier_forms(request, call, project)
     if request.method == "POST":
@@ -231,14 +214,9 @@ def _edit_page_refused(request, project, message: str, attachment_form=None, *, 
     return _refused(request, status, message, "calls/project_form.html", context)
 
 
-def _project_change_refused(request, project):
-    if permissions.is_applicant(request.user, project) and not project.call.is_open():
-        message = _(
-            "This call is closed: the dossier can no longer be changed or submitted. Nothing was lost."
-        )
-    else:
-        message = _("This dossier can no longer be changed.")
-    return _refused(request, 403, message, "calls/project_detail.html", _project_context(request, project))
+def _project_change_refused(request, project, refused):
+    context = _project_context(request, project)
+    return _refused(request, 403, refused.message, "calls/project_detail.html", context)
 
 
 def _project_context(request, project):
@@ -292,8 +270,8 @@ def projects_mine(request):
 @require_POST
 def attachment_add(request, project_id: int):
     project = _project_or_404(request, project_id)
-    if not permissions.can(request.user, "change_project", project):
-        return _project_change_refused(request, project)
+    if refused := permissions.refusal(request.user, "change_project", project):
+        return _project_change_refused(request, project, refused)
     if consume_or_429(request, action="contribute_dossier", user=request.user):
         return _edit_page_refused(request, project, TOO_MANY, status=429)
     # Refused before the upload is read and stored, from the size the browser announces.
@@ -323,8 +301,8 @@ def attachment_add(request, project_id: int):
 def attachment_delete(request, project_id: int, attachment_id: int):
     project = _project_or_404(request, project_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, project=project)
-    if not permissions.can(request.user, "change_project", project):
-        return _project_change_refused(request, project)
+    if refused := permissions.refusal(request.user, "change_project", project):
+        return _project_change_refused(request, project, refused)
     try:
         services.attachment_delete(attachment=attachment)
     except services.CallRefused as refusal:
@@ -406,10 +384,8 @@ def project_follow(request, project_id: int):
     )
     if project is None:
         return _refused(request, 404, _("Only the published laureates of a call can be followed."))
-    if not request.user.is_authenticated:
-        return _refused(request, 403, _("Sign in to follow this project."))
-    if not permissions.can(request.user, "follow_project", project):
-        return _refused(request, 403, _("Confirm your e-mail address to follow this project."))
+    if refused := permissions.refusal(request.user, "follow_project", project):
+        return _refused(request, 403, refused.message)
     following = request.POST.get("following")
     if following not in ("0", "1"):
         return _refused(request, 400, _("Choose whether to follow this project or not."))

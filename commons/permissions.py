@@ -1,16 +1,20 @@
 """Who may do what in the initiatives commons — the one place where it is decided (django-rules).
 
+Declaring a reuse is a `Rule` (core/permissions.py): `refusal(user, "declare_reuse", initiative)` says
+why not, in the words the page shows; `can` answers from the same conditions.
 Tested as a matrix of role × state × action in tests/commons/test_permissions.py.
 """
 
 import rules
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.models import Organisation
 from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 from commons.models import Initiative
+from core.permissions import SIGN_IN, UNAVAILABLE, UNVERIFIED, Refusal, Rule, said
 
 EDITORS_GROUP = "Editors"
 
@@ -49,12 +53,36 @@ rules.add_perm("commons.change_initiative", is_manager)
 rules.add_perm("commons.delete_initiative", is_manager & has_no_reuse)
 # Unpublished initiatives are drafts: only the people who manage them see them.
 rules.add_perm("commons.view_initiative", is_published | is_manager)
-rules.add_perm("commons.declare_reuse", is_published & is_verified)
+
+CONFIRM_TO_DECLARE = gettext_lazy(
+    "Confirm your e-mail address to declare a reuse: follow the link in the e-mail we sent you."
+)
+
+RULES = {
+    "declare_reuse": (
+        Rule(
+            rules.is_authenticated,
+            said(SIGN_IN, gettext_lazy("Sign in to declare that you reuse this initiative.")),
+        )
+        & Rule(is_verified, said(UNVERIFIED, CONFIRM_TO_DECLARE))
+        & Rule(
+            is_published,
+            said(UNAVAILABLE, gettext_lazy("This initiative is not published: reuses cannot be declared.")),
+        )
+    ),
+}
+for action, rule in RULES.items():
+    rules.add_perm(f"commons.{action}", rule.predicate)
 
 
 def can(user, action: str, obj) -> bool:
     """Whether `user` may do `action` on `obj`, as the rules above decide (no superuser shortcut)."""
     return rules.has_perm(f"commons.{action}", user, obj)
+
+
+def refusal(user, action: str, obj) -> Refusal | None:
+    """None when `user` may do `action` (one of `RULES`) on `obj`; else why not, in words they read."""
+    return RULES[action].refusal(user, obj)
 
 
 def initiatives_managed_by(user):

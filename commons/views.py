@@ -11,10 +11,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import is_verified
 from commons import permissions, selectors, services
 from commons.forms import CatalogueFilterForm, ReuseForm
 from commons.models import Initiative
+from core.permissions import UNVERIFIED
 
 INITIATIVES_PER_PAGE = 20
 
@@ -53,13 +53,13 @@ def _initiative_or_404(request, slug: str) -> Initiative:
 
 
 def _detail(request, initiative: Initiative, *, form=None, status: int = 200, refusal: str = ""):
-    can_declare = permissions.can(request.user, "declare_reuse", initiative)
+    refused = permissions.refusal(request.user, "declare_reuse", initiative)
+    can_declare = refused is None
     if form is None and can_declare:
         form = ReuseForm()
-    if not refusal and not can_declare and initiative.published and request.user.is_authenticated:
-        refusal = _(
-            "Confirm your e-mail address to declare a reuse: follow the link in the e-mail we sent you."
-        )
+    # Its managers see an unpublished initiative: not a place to tell them to confirm their address.
+    if not refusal and refused is not None and refused.code == UNVERIFIED and initiative.published:
+        refusal = refused.message
     context = {
         "initiative": initiative,
         "places": selectors.reuses_by_territory(initiative=initiative),
@@ -83,15 +83,9 @@ def reuse_declare(request, slug: str):
     initiative = _initiative_or_404(request, slug)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': initiative.get_absolute_url()})}")
-    if not permissions.can(request.user, "declare_reuse", initiative):
-        if not is_verified(request.user):
-            refusal = _(
-                "Confirm your e-mail address to declare a reuse: follow the link in the e-mail we sent you."
-            )
-        else:
-            refusal = _("This initiative is not published: reuses cannot be declared.")
-        messages.error(request, refusal)
-        return _detail(request, initiative, status=403, refusal=refusal)
+    if refused := permissions.refusal(request.user, "declare_reuse", initiative):
+        messages.error(request, refused.message)
+        return _detail(request, initiative, status=403, refusal=refused.message)
     if limited := consume_or_429(request, action="contribute_comment", user=request.user):
         return limited
     form = ReuseForm(request.POST)

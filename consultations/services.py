@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from consultations import permissions
 from consultations.blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
 from consultations.events import answers_received, contributions_changed
 from consultations.models import (
@@ -109,7 +110,7 @@ def response_submit(
     Sending a draft makes it a response like any other. A sent response cannot go back to draft.
     Submitting twice (a double click, a resent form) leaves one response with the last answers.
     """
-    if not consultation.live or consultation.phase() != Phase.OPEN:
+    if not permissions.accepts_contributions.test(participant, consultation):
         raise ResponseRefused(_("This consultation is not accepting answers."))
     questions = {question.id: question for question in consultation.question_list}
     rows = []
@@ -295,7 +296,7 @@ def statement_submit(*, consultation: ConsultationPage, author, text: str) -> St
 
     As in Pol.is, the author is counted as agreeing with their own statement.
     """
-    if not (consultation.live and consultation.statements_enabled and consultation.phase() == Phase.OPEN):
+    if not permissions.accepts_statements.test(author, consultation):
         raise ResponseRefused(_("This consultation is not accepting statements."))
     status = (
         Statement.Status.PENDING
@@ -314,14 +315,8 @@ def statement_submit(*, consultation: ConsultationPage, author, text: str) -> St
 
 def vote_cast(*, statement: Statement, participant, value: int) -> None:
     """Record or change the participant's vote: one row per person and statement, by a single upsert."""
-    consultation = statement.consultation
-    if not (
-        statement.status == Statement.Status.PUBLISHED
-        and consultation.live
-        and consultation.statements_enabled
-        and consultation.phase() == Phase.OPEN
-    ):
-        raise ResponseRefused(_("Votes on this statement are closed."))
+    if refusal := permissions.statement_votable.refusal(participant, statement):
+        raise ResponseRefused(refusal.message)
     if value not in Vote.Value.values:
         raise ResponseRefused(_("Choose agree, disagree or pass."))
     Vote.objects.bulk_create(
@@ -555,7 +550,7 @@ def _opendata_changed(consultation_id: int, *, withdraw: bool = False) -> None:
 @transaction.atomic
 def idea_submit(*, consultation: ConsultationPage, author, title: str, text: str, theme: str = "") -> Idea:
     """Record an idea; its author follows the consultation from then on."""
-    if not (consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN):
+    if not permissions.accepts_ideas.test(author, consultation):
         raise ResponseRefused(_("This consultation is not accepting ideas."))
     idea = Idea.objects.create(
         consultation=consultation,
@@ -575,12 +570,11 @@ def idea_support_set(*, idea: Idea, user, supporting: bool) -> None:
 
     The idea's row is locked so that a merge cannot run between the check and the write.
     """
-    consultation = idea.consultation
-    if not (consultation.live and consultation.ideas_enabled and consultation.phase() == Phase.OPEN):
-        raise ResponseRefused(_("Supports for this idea are closed."))
+    if refusal := permissions.supports_open.refusal(user, idea):
+        raise ResponseRefused(refusal.message)
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
-    if idea.merged_into_id is not None:
-        raise ResponseRefused(_("This idea was merged into another one: support that one instead."))
+    if refusal := permissions.idea_unmerged.refusal(user, idea):
+        raise ResponseRefused(refusal.message)
     if supporting:
         Support.objects.bulk_create([Support(idea=idea, supporter=user)], ignore_conflicts=True)
     else:
@@ -627,9 +621,7 @@ def comment_post(
     Threads keep at most `COMMENT_MAX_DEPTH` levels: a reply to a comment of the last level stays
     at that level (its `parent` still says which comment it answers).
     """
-    from consultations.permissions import commentable
-
-    if not commentable(author, target):
+    if not permissions.commentable.test(author, target):
         raise ResponseRefused(_("This item is not open to comments."))
     if stance not in Stance.values:
         raise ResponseRefused(_("Choose for, against or neutral."))
@@ -658,10 +650,8 @@ def comment_post(
 @transaction.atomic
 def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment:
     """Correct one's comment within the edit window; it is then shown as edited."""
-    from consultations.permissions import can
-
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
-    if not can(author, "change_comment", comment):
+    if not permissions.can(author, "change_comment", comment):
         raise ResponseRefused(_("This comment can no longer be edited."))
     if stance not in Stance.values:
         raise ResponseRefused(_("Choose for, against or neutral."))
@@ -676,10 +666,8 @@ def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment
 @transaction.atomic
 def comment_delete(*, comment: Comment, author) -> Comment:
     """The author withdraws their comment: its text is erased, a placeholder keeps the replies in context."""
-    from consultations.permissions import can
-
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
-    if not can(author, "delete_comment", comment):
+    if not permissions.can(author, "delete_comment", comment):
         raise ResponseRefused(_("Only its author can delete this comment."))
     comment.text = ""
     comment.status = Comment.Status.DELETED

@@ -7,17 +7,15 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_verified
 from consultations import permissions, selectors, services
 from consultations.forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
 from consultations.models import (
-    Audience,
     Comment,
     ConsultationPage,
     Idea,
@@ -28,56 +26,7 @@ from consultations.models import (
     Visibility,
 )
 from core.page_cache import page_cache_allow
-
-
-def _refusal_message(request, consultation: ConsultationPage) -> str:
-    """Why this person cannot answer now, in words they can act on."""
-    phase = consultation.phase()
-    if phase == Phase.UPCOMING:
-        return _("This consultation is not open yet. It opens on %(date)s.") % {
-            "date": _localised(consultation.opens_at)
-        }
-    if phase == Phase.CLOSED:
-        return _("This consultation closed on %(date)s. Answers are no longer accepted.") % {
-            "date": _localised(consultation.closes_at)
-        }
-    if not request.user.is_authenticated:
-        return _("Sign in to answer this consultation.")
-    if not is_verified(request.user):
-        return _("Confirm your e-mail address before answering: follow the link in the e-mail we sent you.")
-    if not permissions.in_audience(request.user, consultation):
-        return _audience_refusal(request.user, consultation)
-    return _("You cannot answer this consultation.")
-
-
-def _audience_refusal(user, consultation: ConsultationPage) -> str:
-    """Why the person is outside the consultation's audience, and what they can do about it."""
-    if consultation.audience == Audience.TERRITORY:
-        area = consultation.audience_territory
-        if user.territory is None:
-            return _(
-                "This consultation is for residents of %(territory)s: set your commune of residence in "
-                "your account to take part."
-            ) % {"territory": area}
-        return _(
-            "This consultation is for residents of %(territory)s, and the commune in your account, "
-            "%(commune)s, is not in it. If you have moved, update it in your account."
-        ) % {"territory": area, "commune": user.territory}
-    return _(
-        "This consultation is for invited participants only. If you were invited, sign in with the "
-        "e-mail address the invitation was sent to, or add and confirm that address in your account."
-    )
-
-
-def _contribution_refusal(request, consultation: ConsultationPage, closed: str) -> str:
-    """The refusal of a vote or a support: the audience's reason when that is it, else `closed`."""
-    if is_verified(request.user) and not permissions.in_audience(request.user, consultation):
-        return _audience_refusal(request.user, consultation)
-    return closed
-
-
-def _localised(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+from core.permissions import MERGED, NOT_IN_AUDIENCE
 
 
 def _statements_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
@@ -115,7 +64,10 @@ def consultation_page_serve(request, consultation: ConsultationPage):
 
     POST records the answers (one response per participant, editable until closing).
     """
-    can_answer = permissions.can(request.user, "answer_consultation", consultation)
+    # Editors previewing in the admin see the questionnaire as participants will; nothing is recorded.
+    preview = getattr(request, "is_preview", False)
+    refusal = None if preview else permissions.refusal(request.user, "answer_consultation", consultation)
+    can_answer = refusal is None
     # A preview of a page not saved yet has no id: nothing of it is stored, so no response either.
     previewing = consultation.pk is None
     response = (
@@ -163,9 +115,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
     elif request.method not in ("GET", "HEAD"):
         return TemplateResponse(request, "405.html", status=405)
 
-    # Editors previewing in the admin see the questionnaire as participants will; nothing is recorded.
-    preview = getattr(request, "is_preview", False)
-    if form is None and (can_answer or preview):
+    if form is None and can_answer:
         form = ResponseForm(
             questions=consultation.question_list,
             initial_answers=selectors.answers_by_question(response, consultation.question_list),
@@ -176,12 +126,9 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "form": form,
         "has_response": response is not None and response.status == Response.Status.SUBMITTED,
         "has_draft": response is not None and response.status == Response.Status.DRAFT,
-        "refusal": None if can_answer or preview else _refusal_message(request, consultation),
+        "refusal": refusal and refusal.message,
         # Outside the audience, the fix (a commune, a confirmed address) is made in the account.
-        "refusal_in_account": not (can_answer or preview)
-        and consultation.phase() == Phase.OPEN
-        and is_verified(request.user)
-        and not permissions.in_audience(request.user, consultation),
+        "refusal_in_account": refusal is not None and refusal.code == NOT_IN_AUDIENCE,
         "preview": preview,
         **_statements_context(request, consultation, previewing),
         "following": not previewing
@@ -242,19 +189,6 @@ def _sign_in_first(consultation):
     return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
 
 
-# What a vote needs of its statement and consultation, read in one query (the hottest write path).
-VOTE_FIELDS = (
-    "status",
-    "consultation__live",
-    "consultation__opens_at",
-    "consultation__closes_at",
-    "consultation__statements_enabled",
-    "consultation__url_path",
-    "consultation__audience",
-    "consultation__audience_territory",
-)
-
-
 @require_POST
 def statement_vote(request, consultation_id: int, statement_id: int):
     """Agree, disagree or pass on a statement; voting again changes the vote.
@@ -263,7 +197,7 @@ def statement_vote(request, consultation_id: int, statement_id: int):
     and the page updates in place (static/js/contribute.js).
     """
     statement = get_object_or_404(
-        Statement.objects.select_related("consultation").only(*VOTE_FIELDS),
+        selectors.statements_to_vote_on(),
         pk=statement_id,
         consultation_id=consultation_id,
         consultation__live=True,
@@ -274,12 +208,8 @@ def statement_vote(request, consultation_id: int, statement_id: int):
     value = request.POST.get("value", "")
     if value not in ("1", "-1", "0"):
         return _refused(request, 400, _("Choose agree, disagree or pass."))
-    if not permissions.can(request.user, "vote_statement", statement):
-        return _refused(
-            request,
-            403,
-            _contribution_refusal(request, consultation, _("Votes on this statement are closed.")),
-        )
+    if refusal := permissions.refusal(request.user, "vote_statement", statement):
+        return _refused(request, 403, refusal.message)
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     try:
@@ -331,11 +261,11 @@ def statement_create(request, consultation_id: int):
     consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
-    if not permissions.can(request.user, "submit_statement", consultation):
+    if refusal := permissions.refusal(request.user, "submit_statement", consultation):
         return TemplateResponse(
             request,
             "consultations/statement_form.html",
-            {"page": consultation, "refusal": _refusal_message(request, consultation)},
+            {"page": consultation, "refusal": refusal.message},
             status=403,
         )
     form = StatementForm(request.POST if request.method == "POST" else None)
@@ -427,8 +357,8 @@ def idea_create(request, consultation_id: int):
     consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
-    if not permissions.can(request.user, "submit_idea", consultation):
-        context = {"page": consultation, "refusal": _refusal_message(request, consultation)}
+    if refusal := permissions.refusal(request.user, "submit_idea", consultation):
+        context = {"page": consultation, "refusal": refusal.message}
         return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
     form = IdeaForm(request.POST if request.method == "POST" else None)
     context = {"page": consultation, "form": form}
@@ -483,19 +413,16 @@ def idea_support(request, consultation_id: int, idea_id: int):
     idea = get_object_or_404(
         Idea.objects.select_related("consultation"), pk=idea_id, consultation=consultation
     )
-    if idea.merged_into_id is not None:  # its supports moved: say where to go rather than "closed"
-        return _refused(request, 403, _("This idea was merged into another one: support that one instead."))
+    refusal = permissions.refusal(request.user, "support_idea", idea)
+    if refusal is not None and refusal.code == MERGED:  # said even before signing in: where to go
+        return _refused(request, 403, refusal.message)
     if not request.user.is_authenticated:
         return _sign_in_first(consultation)
     supporting = request.POST.get("supporting")
     if supporting not in ("0", "1"):
         return _refused(request, 400, _("Choose to support the idea or to withdraw your support."))
-    if not permissions.can(request.user, "support_idea", idea):
-        return _refused(
-            request,
-            403,
-            _contribution_refusal(request, consultation, _("Supports for this idea are closed.")),
-        )
+    if refusal is not None:
+        return _refused(request, 403, refusal.message)
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     try:
@@ -519,26 +446,13 @@ def idea_support(request, consultation_id: int, idea_id: int):
     return redirect(f"{reverse('idea_list', args=[consultation.pk])}#idea-{idea.pk}")
 
 
-def _comment_refusal(request, item) -> str:
-    """Why this person cannot comment on `item`, in words they can act on."""
-    consultation = item.consultation
-    if consultation.phase() != Phase.OPEN:
-        return _refusal_message(request, consultation)
-    if isinstance(item, Idea) and item.merged_into_id:
-        return _("This idea was merged into another one: comment on that one.")
-    if not request.user.is_authenticated:
-        return _("Sign in to comment.")
-    if not is_verified(request.user):
-        return _("Confirm your e-mail address before commenting: follow the link in the e-mail we sent you.")
-    return _("This item is not open to comments.")
-
-
 def _item_page(request, *, consultation: ConsultationPage, item, template: str):
     """An idea's or a statement's page: the item, its comment thread and the comment form.
 
     POST adds a comment, or a reply when `parent` names a comment of the same item.
     """
-    can_comment = permissions.can(request.user, "comment", item)
+    refusal = permissions.refusal(request.user, "comment", item)
+    can_comment = refusal is None
     form = None
     status = 200
     reply_to = None
@@ -546,7 +460,7 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
         if not can_comment:
-            messages.error(request, _comment_refusal(request, item))
+            messages.error(request, refusal.message)
             status = 403
         elif limited := consume_or_429(request, action="contribute_comment", user=request.user):
             return limited
@@ -595,7 +509,7 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
         "stance": stance,
         "form": form,
         "reply_to": reply_to,
-        "refusal": None if can_comment else _comment_refusal(request, item),
+        "refusal": refusal and refusal.message,
         "can_report": permissions.can(request.user, "report_contribution", item),
     }
     return TemplateResponse(request, template, context, status=status)
@@ -668,15 +582,8 @@ def comment_edit(request, consultation_id: int, comment_id: int):
     """Correct one's comment within the edit window (it is then shown as edited)."""
     comment = _comment_or_404(request, consultation_id, comment_id)
     context = {"page": comment.consultation, "comment": comment}
-    if not permissions.can(request.user, "change_comment", comment):
-        if comment.author_id != request.user.pk:
-            context["refusal"] = _("Only its author can edit this comment.")
-        elif timezone.now() >= comment.editable_until():
-            context["refusal"] = _(
-                "The time to edit this comment is over: a comment can be edited for 15 minutes after posting."
-            )
-        else:  # deleted, hidden, or the consultation closed meanwhile
-            context["refusal"] = _("This comment can no longer be edited.")
+    if refusal := permissions.refusal(request.user, "change_comment", comment):
+        context["refusal"] = refusal.message
         return TemplateResponse(request, "consultations/comment_edit.html", context, status=403)
     form = CommentForm(
         request.POST if request.method == "POST" else None,
@@ -743,13 +650,8 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     context = {"page": consultation, "item": item, "kind": kind, "back": item.get_absolute_url()}
-    if not permissions.can(request.user, "report_contribution", item):
-        if item.author_id == request.user.pk:
-            context["refusal"] = _("This is your own contribution: you cannot report it.")
-        elif not is_verified(request.user):
-            context["refusal"] = _("Confirm your e-mail address before reporting.")
-        else:
-            context["refusal"] = _("This contribution cannot be reported.")
+    if refusal := permissions.refusal(request.user, "report_contribution", item):
+        context["refusal"] = refusal.message
         return TemplateResponse(request, "consultations/report_form.html", context, status=403)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":

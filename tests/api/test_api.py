@@ -1,16 +1,21 @@
 """The public API: what it shows, who may act through it, and how it refuses bad requests."""
 
 from datetime import timedelta
+from html import escape
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Territory
+from consultations import permissions
 from consultations.models import Idea, Response, Statement, Support, Visibility, Vote
+from core.permissions import CLOSED, HIDDEN, NOT_IN_AUDIENCE, SIGN_IN, UNVERIFIED
 from tests.api.conftest import TokenClient, token_for
-from tests.factories import UserFactory, consultation_create
+from tests.factories import UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +293,115 @@ def test_messages_follow_accept_language_then_the_profile(participant, organisat
     assert profile.json()["detail"] == "Votes on this statement are closed."
     french = TokenClient(token, language="fr").post_json(vote_url(statement), {"value": 1})
     assert french.json()["detail"] == "Les votes sur cette proposition sont fermés."
+
+
+# The site and the API refuse alike: both read the refusal of consultations/permissions.py. Situation →
+# the refusal's code; the words are the same on the page (or in its JSON) and in the API's `detail`.
+SAME_REFUSALS = {
+    "closed": CLOSED,
+    "not_in_audience": NOT_IN_AUDIENCE,
+    "unverified": UNVERIFIED,
+    "signed_out": SIGN_IN,
+    "hidden": HIDDEN,
+}
+RULE_OF = {"vote": "vote_statement", "support": "support_idea", "answer": "answer_consultation"}
+
+
+@pytest.mark.parametrize(
+    ("action", "situation"),
+    [
+        (action, situation)
+        for action in RULE_OF
+        for situation in SAME_REFUSALS
+        if (action, situation) != ("answer", "hidden")  # a consultation is not hidden: unpublished, a 404
+    ],
+)
+def test_the_site_and_the_api_give_the_same_refusal(en, organisation, action, situation):
+    """Closed, outside the audience, unconfirmed: the same 403 and words from the page and the API.
+    Signed out, the page sends to sign in and the API asks for a token; a hidden statement or idea is
+    refused on the site and does not exist for the API (404), as in its reads."""
+    closed = {"opens_in": timedelta(days=-10), "closes_in": timedelta(days=-1)}
+    audience = {}
+    if situation == "not_in_audience":
+        lyon = Territory.objects.create(kind=Territory.Kind.COMMUNE, code="69123", name="Lyon")
+        audience = {"audience": "territory", "audience_territory": lyon}
+    forum = consultation_create(
+        organisation=organisation,
+        statements_enabled=True,
+        ideas_enabled=True,
+        **(closed if situation == "closed" else {}),
+        **audience,
+    )
+    hidden = situation == "hidden"
+    statement = Statement.objects.create(
+        consultation=forum,
+        author=UserFactory(),
+        text="Deux jours suffisent.",
+        status=Statement.Status.HIDDEN if hidden else Statement.Status.PUBLISHED,
+    )
+    idea = Idea.objects.create(
+        consultation=forum,
+        author=UserFactory(),
+        title="Des écrans",
+        text="Un second écran.",
+        moderation_status=Visibility.HIDDEN if hidden else Visibility.PUBLISHED,
+    )
+    person = UserFactory(verified=situation != "unverified")
+    signed_out = situation == "signed_out"
+    api = TokenClient() if signed_out else TokenClient(token_for(person))
+    if not signed_out:
+        en.force_login(person)
+    site_url, site_body, api_url, api_body, target = {
+        "vote": (
+            reverse("statement_vote", args=[forum.pk, statement.pk]),
+            {"value": "1"},
+            vote_url(statement),
+            {"value": 1},
+            Statement.objects.select_related("consultation").get(pk=statement.pk),
+        ),
+        "support": (
+            reverse("idea_support", args=[forum.pk, idea.pk]),
+            {"supporting": "1"},
+            support_url(idea),
+            {"supporting": True},
+            Idea.objects.select_related("consultation").get(pk=idea.pk),
+        ),
+        "answer": (
+            forum.url,
+            form_data(forum),
+            response_url(forum),
+            {"answers": _answers(forum)},
+            forum,
+        ),
+    }[action]
+
+    with translation.override("en"):  # the language both clients ask for
+        refusal = permissions.refusal(AnonymousUser() if signed_out else person, RULE_OF[action], target)
+    assert refusal.code == SAME_REFUSALS[situation]
+    site = en.post(site_url, site_body, headers={"Accept": "application/json"})
+    through_api = api.post_json(api_url, api_body)
+    if signed_out:
+        assert site.status_code == 302
+        assert site["Location"].startswith(reverse("account_login"))
+        assert through_api.status_code == 401
+    else:
+        assert site.status_code == 403, site.content
+        shown = site.context["refusal"] if action == "answer" else site.json()["error"]
+        assert shown == refusal.message
+        if action == "answer":
+            assert escape(refusal.message) in site.content.decode()
+        if hidden:
+            assert through_api.status_code == 404
+        else:
+            assert through_api.status_code == 403, through_api.content
+            assert through_api.json() == {"detail": refusal.message, "code": "refused"}
+    recorded = Vote.objects.exists() or Support.objects.exists() or Response.objects.exists()
+    assert not recorded
+
+
+def _answers(consultation) -> dict:
+    single, open_text = consultation.question_list[:2]
+    return {single.id: single.choices[0][0], open_text.id: "Oui."}
 
 
 def test_the_site_rate_limits_apply_to_the_api(participant_api, forum, statement, settings):

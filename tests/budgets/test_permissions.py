@@ -1,9 +1,11 @@
 """Who may do what in public votes: the matrix of role × phase × action (budgets/permissions.py)."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from budgets.models import Ballot, PublicVote
-from budgets.permissions import PublicVotePermissionPolicy, can, votes_managed_by
+from budgets.permissions import RULES, PublicVotePermissionPolicy, can, refusal, votes_managed_by
+from core.permissions import CLOSED, NOT_ALLOWED, NOT_OPEN, SIGN_IN, UNVERIFIED
 from tests.budgets.conftest import call_create, vote_create
 from tests.factories import (
     OrganisationFactory,
@@ -52,6 +54,8 @@ def test_permission_matrix(role, phase, places):
     user = person_in_role(role, organisation)
     for action, allowed in EXPECTED.items():
         assert can(user, action, vote) == ((role, phase) in allowed), (action, role, phase)
+        if action in RULES:  # the actions that say why not: no refusal exactly when allowed
+            assert (refusal(user, action, vote) is None) == can(user, action, vote), (action, role, phase)
     policy = PublicVotePermissionPolicy(PublicVote)
     if user.is_authenticated:
         assert policy.user_has_permission(user, "add") == (role in MANAGERS | {"official_elsewhere"})
@@ -59,3 +63,32 @@ def test_permission_matrix(role, phase, places):
         assert (vote in votes_managed_by(user)) == (role in MANAGERS)
     else:
         assert not policy.user_has_permission(user, "add")
+
+
+# Why not, as the vote's pages say it: the projects, then the dates, then who the person is.
+@pytest.mark.parametrize(
+    ("action", "situation", "code"),
+    [
+        ("cast_ballot", "laureates_unpublished", NOT_OPEN),
+        ("cast_ballot", "upcoming", NOT_OPEN),
+        ("cast_ballot", "closed", CLOSED),
+        ("cast_ballot", "signed_out", SIGN_IN),
+        ("cast_ballot", "unverified", UNVERIFIED),
+        ("cast_ballot", "open", None),
+        # While voting is open, the paper register names who may use it, whatever else is missing.
+        ("enter_paper_ballot", "laureates_unpublished", NOT_ALLOWED),
+        ("enter_paper_ballot", "closed", CLOSED),
+        ("enter_paper_ballot", "open", NOT_ALLOWED),
+        ("view_results", "open", NOT_OPEN),
+        ("view_results", "closed", None),
+    ],
+)
+def test_refusal_codes(action, situation, code):
+    """The first reason in line is the one given, and it is given exactly when the rule says no."""
+    published = situation != "laureates_unpublished"
+    call = call_create(organisation=OrganisationFactory(), laureates_published=published)
+    vote = vote_create(call, phase=situation if situation in ("upcoming", "closed") else "open")
+    user = AnonymousUser() if situation == "signed_out" else UserFactory(verified=situation != "unverified")
+    found = refusal(user, action, vote)
+    assert (found and found.code) == code
+    assert can(user, action, vote) == (found is None)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from calls.models import Assignment, CallPage, Project
-from calls.permissions import can
+from calls.permissions import RULES, can, refusal
+from core.permissions import CLOSED, NOT_AUTHOR, NOT_OPEN, SIGN_IN, UNAVAILABLE, UNVERIFIED
 from tests.calls.conftest import call_create, project_create
 from tests.factories import (
     AdministratorFactory,
@@ -122,13 +123,70 @@ def test_permission_matrix(phase):
             expected = (role, phase) in allowed
             if can(user, action, project) != expected:
                 failures.append(f"{role} {action} on a {phase} dossier: expected {expected}")
+            if action in RULES and (refusal(user, action, project) is None) != expected:
+                failures.append(f"{role} {action} on a {phase} dossier: the refusal disagrees")
         for action, allowed in CALL_EXPECTED.items():
             expected = (role, phase) in allowed
             if can(user, action, call) != expected:
                 failures.append(f"{role} {action} on the call ({phase}): expected {expected}")
+            if action in RULES and (refusal(user, action, call) is None) != expected:
+                failures.append(f"{role} {action} on the call ({phase}): the refusal disagrees")
     assert not failures, "\n".join(failures)
 
 
 def test_an_unpublished_call_takes_no_dossier():
     call = call_create(publish=False)
     assert not can(UserFactory(), "apply", call)
+    assert refusal(UserFactory(), "apply", call).code == UNAVAILABLE
+
+
+# Why not, as the pages say it: the dates first, then who the person is.
+@pytest.mark.parametrize(
+    ("action", "situation", "code"),
+    [
+        ("apply", "upcoming", NOT_OPEN),
+        ("apply", "closed", CLOSED),
+        ("apply", "unverified", UNVERIFIED),
+        ("apply", "open", None),
+        ("change_project", "someone_else", NOT_AUTHOR),
+        ("change_project", "closed", CLOSED),
+        ("change_project", "decided", CLOSED),
+        ("change_project", "open", None),
+        ("follow_project", "signed_out", SIGN_IN),
+        ("follow_project", "unverified", UNVERIFIED),
+        ("follow_project", "not_selected", UNAVAILABLE),
+        ("follow_project", "open", None),
+    ],
+)
+def test_refusal_codes(action, situation, code):
+    """The first reason in line is the one given, and it is given exactly when the rule says no."""
+    call = call_create()
+    applicant = UserFactory()
+    status = Project.Status.DRAFT
+    if action == "follow_project":
+        status = Project.Status.SUBMITTED if situation == "not_selected" else Project.Status.SELECTED
+    elif situation == "decided":
+        status = Project.Status.SELECTED
+    project = project_create(call, applicant, status=status)
+    now = timezone.now()
+    dates = {
+        "upcoming": {"opens_at": now + timedelta(days=1), "closes_at": now + timedelta(days=5)},
+        "closed": {"opens_at": now - timedelta(days=5), "closes_at": now - timedelta(days=1)},
+    }
+    if action == "follow_project":
+        CallPage.objects.filter(pk=call.pk).update(laureates_published_at=now)
+    CallPage.objects.filter(pk=call.pk).update(**dates.get(situation, {}))
+    call.refresh_from_db()
+    project = Project.objects.select_related("call").get(pk=project.pk)
+    if situation == "signed_out":
+        user = AnonymousUser()
+    elif situation == "unverified":
+        user = UserFactory(verified=False)
+    elif action == "change_project" and situation != "someone_else":
+        user = applicant
+    else:
+        user = UserFactory()
+    target = call if action == "apply" else project
+    found = refusal(user, action, target)
+    assert (found and found.code) == code
+    assert can(user, action, target) == (found is None)

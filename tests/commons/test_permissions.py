@@ -4,7 +4,7 @@
 import pytest
 
 from commons.models import Initiative, Reuse
-from commons.permissions import InitiativePermissionPolicy, can, initiatives_managed_by
+from commons.permissions import RULES, InitiativePermissionPolicy, can, initiatives_managed_by, refusal
 from tests.commons.conftest import initiative_create
 from tests.factories import (
     OrganisationFactory,
@@ -51,6 +51,8 @@ def test_permission_matrix(role, state, places):
     user = person_in_role(role, organisation)
     for action, allowed in EXPECTED.items():
         assert can(user, action, initiative) == ((role, state) in allowed), (action, role, state)
+        if action in RULES:  # the actions that say why not: no refusal exactly when allowed
+            assert (refusal(user, action, initiative) is None) == can(user, action, initiative), action
     # The back office asks the same rules through Wagtail's permission policy.
     policy = InitiativePermissionPolicy(Initiative)
     if user.is_authenticated:

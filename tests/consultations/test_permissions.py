@@ -3,10 +3,24 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
-from consultations.models import Response, Statement
-from consultations.permissions import can
+from accounts.models import Territory
+from consultations.models import (
+    Comment,
+    Idea,
+    InvitedParticipant,
+    ModerationAction,
+    Report,
+    Response,
+    Statement,
+    Visibility,
+)
+from consultations.permissions import RULES, can, refusal
+from core.permissions import CLOSED, HIDDEN, MERGED, NOT_IN_AUDIENCE, NOT_OPEN, SIGN_IN, UNVERIFIED
 from tests.factories import (
     OrganisationFactory,
     UserFactory,
@@ -16,6 +30,15 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def allowed(user, action: str, target) -> bool:
+    """`can`, checked against `refusal` for the actions that say why not: no refusal exactly when allowed."""
+    answer = can(user, action, target)
+    if action in RULES:
+        assert (refusal(user, action, target) is None) == answer, f"{action}: can and refusal disagree"
+    return answer
+
 
 PHASES = {
     "draft": {"publish": False},
@@ -65,9 +88,9 @@ def test_permission_matrix(role, phase):
     response = Response.objects.create(consultation=consultation, participant=author)
     statement = Statement.objects.create(consultation=consultation, author=author, text="Plus de souplesse.")
     targets = {"change_response": response, "vote_statement": statement, "moderate_statement": statement}
-    for action, allowed in EXPECTED.items():
+    for action, expected in EXPECTED.items():
         target = targets.get(action, consultation)
-        assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
+        assert allowed(user, action, target) == ((role, phase) in expected), f"{role} / {phase} / {action}"
 
 
 # Comments, reports, moderation and merges: role × phase × action.
@@ -103,8 +126,6 @@ CONTRIBUTION_EXPECTED = {
 @pytest.mark.parametrize("phase", BOTH_PHASES)
 @pytest.mark.parametrize("role", CONTRIBUTION_ROLES)
 def test_contribution_permission_matrix(role, phase):
-    from consultations.models import Comment, Idea
-
     organisation = OrganisationFactory()
     consultation = consultation_create(organisation=organisation, ideas_enabled=True, **PHASES[phase])
     if role == "moderator_elsewhere":
@@ -117,14 +138,12 @@ def test_contribution_permission_matrix(role, phase):
         consultation=consultation, idea=idea, author=author, text="Oui", stance="for"
     )
     targets = {"comment": idea, "merge_idea": idea}
-    for action, allowed in CONTRIBUTION_EXPECTED.items():
+    for action, expected in CONTRIBUTION_EXPECTED.items():
         target = targets.get(action, comment)
-        assert can(user, action, target) == ((role, phase) in allowed), f"{role} / {phase} / {action}"
+        assert allowed(user, action, target) == ((role, phase) in expected), f"{role} / {phase} / {action}"
 
 
 def test_no_comment_or_support_on_hidden_or_merged_ideas_nor_pending_statements():
-    from consultations.models import Idea, Visibility
-
     consultation = consultation_create(ideas_enabled=True, statements_enabled=True)
     participant = UserFactory()
     kept = Idea.objects.create(consultation=consultation, author=UserFactory(), title="A", text="…")
@@ -141,11 +160,11 @@ def test_no_comment_or_support_on_hidden_or_merged_ideas_nor_pending_statements(
     pending = Statement.objects.create(
         consultation=consultation, author=UserFactory(), text="…", status=Statement.Status.PENDING
     )
-    assert can(participant, "comment", kept)
-    assert not any(can(participant, "comment", item) for item in (hidden, merged, pending))
-    assert can(participant, "support_idea", kept)
-    assert not any(can(participant, "support_idea", item) for item in (hidden, merged))
-    assert not can(participant, "report_contribution", hidden), "only what is shown can be reported"
+    assert allowed(participant, "comment", kept)
+    assert not any(allowed(participant, "comment", item) for item in (hidden, merged, pending))
+    assert allowed(participant, "support_idea", kept)
+    assert not any(allowed(participant, "support_idea", item) for item in (hidden, merged))
+    assert not allowed(participant, "report_contribution", hidden), "only what is shown can be reported"
 
 
 # The audience dimension: who may contribute to an open consultation, by the editor's choice of
@@ -183,8 +202,6 @@ AUDIENCE_EXPECTED = {
 
 
 def territories():
-    from accounts.models import Territory
-
     Kind = Territory.Kind
     region = Territory.objects.create(kind=Kind.REGION, code="84", name="Auvergne-Rhône-Alpes")
     rhone = Territory.objects.create(kind=Kind.DEPARTEMENT, code="69", name="Rhône", parent=region)
@@ -206,8 +223,6 @@ def territories():
 
 
 def audience_person(kind, places):
-    from allauth.account.models import EmailAddress
-
     match kind:
         case "resident_of_commune":
             return UserFactory(territory=places["commune"])
@@ -234,8 +249,6 @@ def audience_person(kind, places):
 @pytest.mark.parametrize("audience", AUDIENCE_EXPECTED)
 @pytest.mark.parametrize("person", AUDIENCE_PEOPLE)
 def test_audience_matrix(person, audience):
-    from consultations.models import Idea, InvitedParticipant
-
     places = territories()
     kind, _sep, area = audience.partition(":")
     consultation = consultation_create(
@@ -252,17 +265,111 @@ def test_audience_matrix(person, audience):
     idea = Idea.objects.create(consultation=consultation, author=author, title="Un bus", text="Le soir.")
     targets = {"vote_statement": statement, "support_idea": idea, "comment": idea}
     for action in AUDIENCE_ACTIONS:
-        allowed = person in AUDIENCE_EXPECTED[audience]
-        assert can(user, action, targets.get(action, consultation)) == allowed, (
+        expected = person in AUDIENCE_EXPECTED[audience]
+        assert allowed(user, action, targets.get(action, consultation)) == expected, (
             f"{person} / {audience} / {action}"
         )
+
+
+# Why not: each participant's action says the reason first in line, with a code the interfaces share.
+# Situation × action → the refusal's code (None: allowed). The dates come before who the person is for
+# answering and commenting; a vote or a support names the audience before the dates, as it always did.
+REFUSAL_CODES = {
+    "answer_consultation": {
+        "upcoming": NOT_OPEN,
+        "closed": CLOSED,
+        "signed_out": SIGN_IN,
+        "unverified": UNVERIFIED,
+        "not_in_audience": NOT_IN_AUDIENCE,
+        "closed_and_not_in_audience": CLOSED,
+        "allowed": None,
+    },
+    "vote_statement": {
+        "upcoming": CLOSED,
+        "closed": CLOSED,
+        "signed_out": SIGN_IN,
+        "unverified": UNVERIFIED,
+        "not_in_audience": NOT_IN_AUDIENCE,
+        "closed_and_not_in_audience": NOT_IN_AUDIENCE,
+        "hidden": HIDDEN,
+        "allowed": None,
+    },
+    "support_idea": {
+        "upcoming": CLOSED,
+        "closed": CLOSED,
+        "signed_out": SIGN_IN,
+        "unverified": UNVERIFIED,
+        "not_in_audience": NOT_IN_AUDIENCE,
+        "closed_and_not_in_audience": NOT_IN_AUDIENCE,
+        "hidden": HIDDEN,
+        "merged": MERGED,
+        "merged_and_signed_out": MERGED,
+        "allowed": None,
+    },
+    "comment": {
+        "upcoming": NOT_OPEN,
+        "closed": CLOSED,
+        "signed_out": SIGN_IN,
+        "unverified": UNVERIFIED,
+        "not_in_audience": NOT_IN_AUDIENCE,
+        "closed_and_not_in_audience": CLOSED,
+        "hidden": HIDDEN,
+        "merged": MERGED,
+        "merged_and_signed_out": MERGED,
+        "allowed": None,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "situation"),
+    [(action, situation) for action, codes in REFUSAL_CODES.items() for situation in codes],
+)
+def test_refusal_codes(action, situation):
+    """The first reason in line is the one given, and it is given exactly when the rule says no."""
+    dates = {
+        "upcoming": {"opens_in": timedelta(days=1), "closes_in": timedelta(days=5)},
+        "closed": {"opens_in": timedelta(days=-5), "closes_in": timedelta(days=-1)},
+    }
+    audience = {}
+    if "not_in_audience" in situation:
+        lyon = Territory.objects.create(kind=Territory.Kind.COMMUNE, code="69123", name="Lyon")
+        audience = {"audience": "territory", "audience_territory": lyon}
+    consultation = consultation_create(
+        statements_enabled=True,
+        ideas_enabled=True,
+        **dates.get(situation.partition("_and_")[0], {}),
+        **audience,
+    )
+    author = UserFactory()
+    statement = Statement.objects.create(
+        consultation=consultation,
+        author=author,
+        text="Plus de bus.",
+        status=Statement.Status.HIDDEN if situation == "hidden" else Statement.Status.PUBLISHED,
+    )
+    kept = Idea.objects.create(consultation=consultation, author=author, title="Un bus", text="Le soir.")
+    idea = Idea.objects.create(
+        consultation=consultation,
+        author=author,
+        title="Un car",
+        text="La nuit.",
+        moderation_status=Visibility.HIDDEN if situation == "hidden" else Visibility.PUBLISHED,
+        merged_into=kept if situation.startswith("merged") else None,
+    )
+    signed_out = "signed_out" in situation
+    user = AnonymousUser() if signed_out else UserFactory(verified=situation != "unverified")
+    target = {"vote_statement": statement, "support_idea": idea, "comment": idea}.get(action, consultation)
+    found = refusal(user, action, target)
+    assert (found and found.code) == REFUSAL_CODES[action][situation]
+    assert allowed(user, action, target) == (found is None)
+    if found is not None:
+        assert found.message, "a person reads why"
 
 
 def test_a_restricted_consultations_other_pages_are_restricted_too(client, organisation):
     """Behind a sign-in restriction, the statements and ideas lists of a consultation are as closed as
     its page (they were readable by anyone who knew their address)."""
-    from wagtail.models import PageViewRestriction
-
     consultation = consultation_create(organisation=organisation, statements_enabled=True, ideas_enabled=True)
     PageViewRestriction.objects.create(page=consultation, restriction_type=PageViewRestriction.LOGIN)
     assert client.get(reverse("idea_list", args=[consultation.pk])).status_code == 404
@@ -280,8 +387,6 @@ BULK_ALLOWED = {"moderator", "administrator"}
 @pytest.mark.parametrize("decision", ["approve", "hide"])
 @pytest.mark.parametrize("role", CONTRIBUTION_ROLES)
 def test_bulk_moderation_matrix(client, role, decision):
-    from consultations.models import Comment, Idea, ModerationAction, Report
-
     organisation = OrganisationFactory()
     consultation = consultation_create(organisation=organisation, ideas_enabled=True, statements_enabled=True)
     if role == "moderator_elsewhere":
