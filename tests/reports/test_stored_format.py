@@ -1,4 +1,5 @@
-"""Report versions stored before the format had a number (format 1) read and render as they always did.
+"""Report versions stored before the format had a number (format 1) read and render as they always did;
+a compile stores the current format (`reports/schema.py`).
 
 `tests/data/reports/format1-*.json` are the data of two versions compiled by the code of December 2026,
 before `reports/schema.py`: a consultation with every kind of question, cross-tables, themes corrected
@@ -20,9 +21,22 @@ from django.urls import reverse
 from django.utils import translation
 
 from cms.blocks import OutcomeBodyBlock
-from reports import exports
+from reports import exports, services
 from reports.models import ReportSnapshot
+from reports.schema import (
+    FORMAT,
+    ChoiceCrosstab,
+    ChoiceQuestion,
+    NumberQuestion,
+    NumericCrosstab,
+    RankingQuestion,
+    Report,
+    ScaleQuestion,
+    TextQuestion,
+    UnknownFormat,
+)
 from tests.factories import OfficialFactory, consultation_create
+from tests.reports.test_reports import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +150,43 @@ def test_a_stored_version_exports_the_same_tables(organisation, name):
         ]
     text = json.dumps(tables, ensure_ascii=False, indent=1, default=str) + "\n"
     same_as_saved(text, DATA / f"{name}.export.json")
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_a_stored_version_reads_and_writes_back_as_stored(name):
+    data = stored_data(name)
+    report = Report.from_data(data)
+    assert report.to_data() == {"format": FORMAT, **data}, "the same keys and values, with the format number"
+    assert Report.from_data(report.to_data()) == report
+    assert report.participants == data["participants"]
+    assert [q.id for q in report.questions] == [q["id"] for q in data["questions"]]
+
+
+def test_the_questions_are_read_by_shape():
+    report = Report.from_data(stored_data("format1-report"))
+    assert [type(question) for question in report.questions] == [
+        TextQuestion,
+        ChoiceQuestion,
+        ChoiceQuestion,
+        ChoiceQuestion,
+        ScaleQuestion,
+        RankingQuestion,
+        NumberQuestion,
+        TextQuestion,
+        ChoiceQuestion,
+    ]
+    assert {type(table) for table in report.crosstabs} == {ChoiceCrosstab, NumericCrosstab}
+    assert report.questions[-1].choices[0].suppressed, "a small age band is hidden"
+
+
+def test_a_compile_stores_the_current_format(consultation):
+    answer(consultation)
+    snapshot = services.report_compile(consultation=consultation)
+    snapshot.refresh_from_db()
+    assert snapshot.data["format"] == FORMAT
+    assert Report.from_data(snapshot.data).to_data() == snapshot.data
+
+
+def test_a_format_this_code_does_not_know_is_refused():
+    with pytest.raises(UnknownFormat):
+        Report.from_data({"format": FORMAT + 1, "participants": 3})
