@@ -4,7 +4,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from celery import states
+from celery import current_app, states
 from celery.utils import uuid
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Channel, ConsultationPage
+from core.outbox import outbox_enqueue
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
 from reports.analysis.ideas import summarise_ideas
@@ -41,6 +42,11 @@ logger = logging.getLogger(__name__)
 
 # A compile queued longer ago than this and never started is taken as lost, and may be queued again.
 STALE_AFTER = timedelta(minutes=10)
+
+# The tasks (reports/tasks.py) queued from here, by the names they are registered under: the tasks call
+# these services, so this module does not import them.
+COMPILE_TASK = "reports.tasks.report_compile_task"
+EXPORT_TASK = "reports.tasks.report_export_task"
 
 
 def report_watermark(consultation_id: int) -> tuple:
@@ -223,9 +229,13 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
 
     Never raises: the contribution that asked for it is already committed, and if the broker is down
     the periodic refresh compiles the report once it is back. Returns whether a task was queued.
-    """
-    from reports.tasks import report_compile_task
 
+    Sent to the broker at once rather than through the outbox: the claim in `ReportCompileState` is this
+    request's durable record already (it collapses requests, and one lost with the broker expires after
+    STALE_AFTER and is queued again by `reports_refresh_task`), and the compile runs under the task id
+    written in the claim, where the failure of a worker that could not reach the database is found
+    (`report_compile_state`); an outbox row would be published under another id.
+    """
     now = timezone.now()
     task_id = uuid()
     try:
@@ -245,7 +255,7 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     if not claimed:
         return False
     try:
-        report_compile_task.apply_async((consultation_id,), task_id=task_id)
+        current_app.tasks[COMPILE_TASK].apply_async((consultation_id,), task_id=task_id)
     except Exception:  # broker unreachable: logged, and caught up by reports_refresh_task
         logger.exception("report compile not queued consultation=%s", consultation_id)
         try:
@@ -275,10 +285,8 @@ def report_compile_state(*, consultation_id: int) -> ReportCompileState | None:
 def _task_failure(task_id: str) -> str:
     """The kind of error a compile task failed with, as kept by Celery's result backend; "" while it is
     queued, running, retrying or done, or when the backend cannot be read."""
-    from reports.tasks import report_compile_task
-
     try:
-        meta = report_compile_task.backend.get_task_meta(task_id)
+        meta = current_app.tasks[COMPILE_TASK].backend.get_task_meta(task_id)
     except Exception:  # the backend unreachable: the page shows what the database says
         logger.warning("report compile result not read task=%s", task_id, exc_info=True)
         return ""
@@ -342,12 +350,11 @@ def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) 
 
 
 def report_export_schedule(*, snapshot: ReportSnapshot, file_format: str, language: str) -> bool:
-    """Queue the building of an export; False if the broker cannot be reached (the official is told)."""
-    from reports.tasks import report_export_task
-
+    """Queue the building of an export through the outbox (built once the broker is reachable, even if
+    it is not now); False if even the outbox cannot record it (the official is told)."""
     try:
-        report_export_task.delay(snapshot.pk, file_format, language)
-    except Exception:
+        outbox_enqueue(EXPORT_TASK, snapshot.pk, file_format, language)
+    except DatabaseError:
         logger.exception("report export not queued snapshot=%s", snapshot.pk)
         return False
     return True
