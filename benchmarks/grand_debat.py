@@ -332,12 +332,12 @@ def run(database_url: str) -> tuple[float, str]:
     texts = sum(len(found) for found in loaders.open_texts(consultation.pk, question_ids=open_ids).values())
     read = time.perf_counter() - start
 
-    themes = [len(result["themes"]) for result in snapshot.data["themes"]]
+    themes = [len(result.themes) for result in snapshot.report.themes]
     lines = (
         f"Grand Débat: {RESPONSES:,} responses, {answers:,} answers ({texts:,} long texts) loaded in "
         f"{loaded:.0f} s (setup, not timed); plain COPY TO {plain_copy:.1f} s ({size / 1e6:.0f} MB)\n"
         f"reading the rows as the compile does: {rows:,} answers and the texts in {read:.1f} s\n"
         f"report_compile end to end {compiled:.1f} s (reading and computing); themes per long-text "
-        f"question: {themes}; cross-tabs: {len(snapshot.data['crosstabs'])}"
+        f"question: {themes}; cross-tabs: {len(snapshot.report.crosstabs)}"
     )
     return compiled, lines

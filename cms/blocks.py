@@ -16,6 +16,20 @@ from wagtail.images.blocks import ImageBlock
 
 from calls.models import CallPage, Project
 from consultations.models import Idea
+from reports.schema import (
+    Choice,
+    ChoiceQuestion,
+    ConsensusStatement,
+    OpinionGroup,
+    Question,
+    QuestionThemes,
+    Quote,
+    Report,
+    Representative,
+    Statements,
+    TextQuestion,
+    Theme,
+)
 
 
 def page_snapshot(parent_context):
@@ -24,131 +38,102 @@ def page_snapshot(parent_context):
     return getattr(page, "report_version", None)
 
 
-def nth_question(snapshot, position):
-    questions = snapshot.data.get("questions", [])
+def nth_question(snapshot, position) -> Question | None:
+    questions = snapshot.report.questions
     if not position or position < 1 or position > len(questions):
         return None
     return questions[position - 1]
 
 
-def statement_texts(snapshot) -> dict[int, str]:
-    """Every statement the version's statements section quotes, by id."""
-    section = snapshot.data.get("statements") or {}
-    texts = {}
-    lists = [section.get(key, []) for key in ("majority_agree", "majority_disagree", "uncertain")]
-    lists += [section.get("consensus", []), section.get("divisive", [])]
-    lists += [group.get("representatives", []) for group in section.get("groups", [])]
-    for items in lists:
-        for item in items:
-            texts[int(item["id"])] = item.get("text", "")
-    return texts
+def choice_question(snapshot, position) -> ChoiceQuestion | None:
+    """The question at `position` if it has choices to show."""
+    question = nth_question(snapshot, position)
+    return question if isinstance(question, ChoiceQuestion) and question.choices else None
 
 
 def sample_snapshot():
-    """A small report version in the documented format, for the previews of the editor's block chooser."""
+    """A small report version, for the previews of the editor's block chooser."""
+    changes = _("What should change?")
     return SimpleNamespace(
         version=1,
-        data={
-            "participants": 240,
-            "open_answers": 180,
-            "questions": [
-                {
-                    "id": "q1",
-                    "kind": "single_choice",
-                    "label": _("How many days a week would you like to work from home?"),
-                    "respondents": 240,
-                    "choices": [
-                        {
-                            "id": "a",
-                            "label": "0",
-                            "count": 36,
-                            "percent": 15.0,
-                            "ci_low": 11.0,
-                            "ci_high": 20.1,
-                        },
-                        {
-                            "id": "b",
-                            "label": "1",
-                            "count": 84,
-                            "percent": 35.0,
-                            "ci_low": 29.2,
-                            "ci_high": 41.2,
-                        },
-                        {
-                            "id": "c",
-                            "label": "2+",
-                            "count": 120,
-                            "percent": 50.0,
-                            "ci_low": 43.7,
-                            "ci_high": 56.3,
-                        },
+        report=Report(
+            participants=240,
+            open_answers=180,
+            questions=[
+                ChoiceQuestion(
+                    id="q1",
+                    kind="single_choice",
+                    label=_("How many days a week would you like to work from home?"),
+                    respondents=240,
+                    choices=[
+                        Choice(id="a", label="0", count=36, percent=15.0, ci_low=11.0, ci_high=20.1),
+                        Choice(id="b", label="1", count=84, percent=35.0, ci_low=29.2, ci_high=41.2),
+                        Choice(id="c", label="2+", count=120, percent=50.0, ci_low=43.7, ci_high=56.3),
                     ],
-                },
-                {"id": "q2", "kind": "open_text", "label": _("What should change?"), "answers": 180},
+                ),
+                TextQuestion(id="q2", kind="open_text", label=changes, respondents=180, answers=180),
             ],
-            "themes": [
-                {
-                    "question_id": "q2",
-                    "question_label": _("What should change?"),
-                    "analysed": 180,
-                    "themes": [
-                        {
-                            "id": "t-1",
-                            "keywords": [_("screen"), _("desk")],
-                            "count": 70,
-                            "share": 0.39,
-                            "quotes": [
-                                {
-                                    "answer_id": 1,
-                                    "text": _("A second screen at home would change everything."),
-                                }
+            themes=[
+                QuestionThemes(
+                    question_id="q2",
+                    question_label=changes,
+                    answers=180,
+                    analysed=180,
+                    themes=[
+                        Theme(
+                            id="t-1",
+                            keywords=[_("screen"), _("desk")],
+                            count=70,
+                            share=0.39,
+                            quotes=[
+                                Quote(answer_id=1, text=_("A second screen at home would change everything."))
                             ],
-                        },
-                        {
-                            "id": "t-2",
-                            "keywords": [_("hours")],
-                            "count": 50,
-                            "share": 0.28,
-                            "quotes": [{"answer_id": 2, "text": _("Flexible hours, agreed with the team.")}],
-                        },
+                        ),
+                        Theme(
+                            id="t-2",
+                            keywords=[_("hours")],
+                            count=50,
+                            share=0.28,
+                            quotes=[Quote(answer_id=2, text=_("Flexible hours, agreed with the team."))],
+                        ),
                     ],
-                }
+                )
             ],
-            "statements": {
-                "participants": 120,
-                "groups": [
-                    {
-                        "id": 1,
-                        "size": 70,
-                        "representatives": [
-                            {
-                                "id": 1,
-                                "text": _("Fridays should be remote."),
-                                "direction": "agree",
-                                "percent": 85,
-                                "rest_percent": 30,
-                            },
+            statements=Statements(
+                participants=120,
+                groups=[
+                    OpinionGroup(
+                        id=1,
+                        size=70,
+                        representatives=[
+                            Representative(
+                                id=1,
+                                text=_("Fridays should be remote."),
+                                direction="agree",
+                                percent=85,
+                                rest_percent=30,
+                            )
                         ],
-                    },
-                    {
-                        "id": 2,
-                        "size": 50,
-                        "representatives": [
-                            {
-                                "id": 2,
-                                "text": _("The whole team should meet on a fixed day."),
-                                "direction": "agree",
-                                "percent": 80,
-                                "rest_percent": 25,
-                            },
+                    ),
+                    OpinionGroup(
+                        id=2,
+                        size=50,
+                        representatives=[
+                            Representative(
+                                id=2,
+                                text=_("The whole team should meet on a fixed day."),
+                                direction="agree",
+                                percent=80,
+                                rest_percent=25,
+                            )
                         ],
-                    },
+                    ),
                 ],
-                "consensus": [
-                    {"id": 3, "text": _("The public desk should stay open every day."), "score": 0.8}
+                consensus=[
+                    ConsensusStatement(id=3, text=_("The public desk should stay open every day."), score=0.8)
                 ],
-            },
-        },
+            ),
+        ),
     )
 
 
@@ -210,11 +195,11 @@ class ReportFigureBlock(SnapshotBlock):
         if snapshot is None:
             return None
         if value["figure"] == "participants":
-            return {"kind": "number", "number": snapshot.data.get("participants", 0)}
+            return {"kind": "number", "number": snapshot.report.participants}
         if value["figure"] == "open_answers":
-            return {"kind": "number", "number": snapshot.data.get("open_answers", 0)}
-        question = nth_question(snapshot, value.get("question_number"))
-        if question is None or not question.get("choices"):
+            return {"kind": "number", "number": snapshot.report.open_answers}
+        question = choice_question(snapshot, value.get("question_number"))
+        if question is None:
             return None
         return {"kind": "distribution", "question": question}
 
@@ -255,15 +240,14 @@ class ChoiceChartBlock(SnapshotBlock):
         )
 
     def snapshot_error(self, value, snapshot):
-        question = nth_question(snapshot, value.get("question_number"))
-        if question is None or not question.get("choices"):
+        if choice_question(snapshot, value.get("question_number")) is None:
             return _("Question %(number)s is not a choice question of this report version.") % {
                 "number": value.get("question_number")
             }
         return None
 
     def snapshot_data(self, value, snapshot):
-        return nth_question(snapshot, value["question_number"])
+        return choice_question(snapshot, value["question_number"])
 
 
 class ThemesBlock(SnapshotBlock):
@@ -293,14 +277,11 @@ class ThemesBlock(SnapshotBlock):
         )
 
     @staticmethod
-    def section(value, snapshot):
+    def section(value, snapshot) -> QuestionThemes | None:
         question = nth_question(snapshot, value.get("question_number"))
         if question is None:
             return None
-        for section in snapshot.data.get("themes", []):
-            if section.get("question_id") == question.get("id"):
-                return section
-        return None
+        return snapshot.report.themes_of(question.id)
 
     def snapshot_error(self, value, snapshot):
         section = self.section(value, snapshot)
@@ -308,7 +289,7 @@ class ThemesBlock(SnapshotBlock):
             return _("Question %(number)s has no themes in this report version (not an open question).") % {
                 "number": value.get("question_number")
             }
-        if not section.get("themes"):
+        if not section.themes:
             return _("This report version found no themes in the answers to question %(number)s.") % {
                 "number": value.get("question_number")
             }
@@ -319,13 +300,15 @@ class ThemesBlock(SnapshotBlock):
         limit = value.get("quotes") or 0
         themes = [
             {
-                **theme,
-                "quotes": theme.get("quotes", [])[:limit],
-                "percent": round(100 * theme.get("share", 0)),
+                "label": theme.label,
+                "keywords": theme.keywords,
+                "count": theme.count,
+                "quotes": theme.quotes[:limit],
+                "percent": round(100 * theme.share),
             }
-            for theme in section["themes"]
+            for theme in section.themes
         ]
-        return {**section, "themes": themes}
+        return {"question_label": section.question_label, "analysed": section.analysed, "themes": themes}
 
 
 class OpinionGroupsBlock(SnapshotBlock):
@@ -346,17 +329,17 @@ class OpinionGroupsBlock(SnapshotBlock):
         )
 
     def snapshot_error(self, value, snapshot):
-        section = snapshot.data.get("statements") or {}
-        if not section.get("groups"):
+        section = snapshot.report.statements
+        if section is None or not section.groups:
             return _("This report version has no opinion groups.")
         return None
 
     def snapshot_data(self, value, snapshot):
-        section = snapshot.data["statements"]
+        section = snapshot.report.statements
         return {
-            "participants": section.get("participants"),
-            "groups": section["groups"],
-            "consensus": section.get("consensus", []) if value.get("show_consensus") else [],
+            "participants": section.participants,
+            "groups": section.groups,
+            "consensus": section.consensus if value.get("show_consensus") else [],
         }
 
 
@@ -409,25 +392,26 @@ class QuoteBlock(SnapshotBlock):
 
     def quote(self, value, snapshot) -> dict | None:
         if value.get("source") == "statement":
-            texts = statement_texts(snapshot)
+            section = snapshot.report.statements
+            texts = section.texts() if section else {}
             statement_id = value.get("statement_id")
             if statement_id not in texts:
                 return None
             return {"kind": "statement", "id": statement_id, "text": texts[statement_id]}
         section = ThemesBlock.section(value, snapshot)
-        themes = (section or {}).get("themes", [])
+        themes = section.themes if section else []
         theme_number, quote_number = value.get("theme_number") or 0, value.get("quote_number") or 1
         if not 1 <= theme_number <= len(themes):
             return None
-        quotes = themes[theme_number - 1].get("quotes", [])
+        quotes = themes[theme_number - 1].quotes
         if not 1 <= quote_number <= len(quotes):
             return None
         quote = quotes[quote_number - 1]
         return {
             "kind": "answer",
-            "id": quote.get("answer_id"),
-            "text": quote.get("text", ""),
-            "question": section.get("question_label", ""),
+            "id": quote.answer_id,
+            "text": quote.text,
+            "question": section.question_label,
         }
 
     def snapshot_error(self, value, snapshot):

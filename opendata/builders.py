@@ -578,13 +578,13 @@ def report_figures(consultation, report, *, questions, statement_ids) -> tuple[l
     worked out over every sent response, with small groups hidden, as when there is no version — not
     over the responses the version counted, which `in_report` names: two datasets quoting two versions
     would otherwise give away the personal answers of the few responses between them."""
-    data = report.data
     published_ids = {q.id for q in questions if not q.personal}
-    published = [q for q in data.get("questions", []) if q["id"] in published_ids]
+    published = [q for q in report.report.questions if q.id in published_ids]
     summary = {
         "participants": report.response_count,
-        "questions": published,
-        "open_answers": sum((q.get("answers") or 0) + (q.get("other_answers") or 0) for q in published),
+        # The figures are worked out over `summarise`'s results, the format the version stores them in.
+        "questions": [q.to_data() for q in published],
+        "open_answers": sum(q.written_answers for q in published),
     }
     read = Vote.objects.filter(statement__consultation=consultation)
     read = read.filter(created_at__lte=report.votes_updated_at) if report.votes_updated_at else read.none()

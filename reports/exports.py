@@ -1,14 +1,15 @@
 """A report version as tables, written to an XLSX workbook (one sheet per section) or to CSV files.
 
-Generic over the report's data: each section that is a list of records becomes a sheet, so new sections
-of the report are exported without code here. Values that are lists or records themselves are written
-as JSON in their cell.
+Generic over the report's format (`schema.Report.to_data`): each section that is a list of records
+becomes a sheet, so new sections of the report are exported without code here. Values that are lists or
+records themselves are written as JSON in their cell.
 """
 
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import Table
 from reports.models import ReportSnapshot
+from reports.schema import ConsultationInfo
 
 # Keys of the report's records, as column titles (others keep their key).
 COLUMN_TITLES = {
@@ -29,22 +30,23 @@ QUESTION_ROWS = ("choices", "ranking", "distribution")
 
 
 def report_tables(snapshot: ReportSnapshot) -> list[Table]:
-    data = snapshot.data
-    consultation = data.get("consultation", {})
+    report = snapshot.report
+    consultation = report.consultation or ConsultationInfo()
     summary = Table(_("Summary"), [_("Figure"), _("Value")])
     summary.rows = [
-        [_("Consultation"), consultation.get("title", "")],
-        [_("Opens at"), consultation.get("opens_at", "")],
-        [_("Closes at"), consultation.get("closes_at", "")],
+        [_("Consultation"), consultation.title],
+        [_("Opens at"), consultation.opens_at],
+        [_("Closes at"), consultation.closes_at],
         [_("Report version"), snapshot.version],
         [_("Compiled at"), snapshot.compiled_at.isoformat()],
-        [_("Participants"), data.get("participants", 0)],
-        [_("Open answers"), data.get("open_answers", 0)],
+        [_("Participants"), report.participants],
+        [_("Open answers"), report.open_answers],
         [_("Caveat"), _("Self-selected participants, not a survey sample.")],
     ]
-    method = data.get("method", {})
+    data = _in_stored_order(report.to_data())
+    method = data["method"] if report.method else {}
     summary.rows += [[key, value] for key, value in method.items() if key not in ("opens_at", "closes_at")]
-    tables = [summary, _questions_table(data.get("questions", []))]
+    tables = [summary, _questions_table(data["questions"])]
     for key, value in data.items():
         if key in ("questions", "consultation", "method"):
             continue
@@ -55,6 +57,18 @@ def report_tables(snapshot: ReportSnapshot) -> list[Table]:
                 _records_table(f"{key} {part}", rows) for part, rows in value.items() if _is_records(rows)
             ]
     return tables
+
+
+def _in_stored_order(value):
+    """`value` with the keys of its records in the order PostgreSQL keeps them (shortest first, then in
+    byte order: `jsonb` does not keep the order they were written in), the order the files have always
+    had for versions read back from the database."""
+    if isinstance(value, dict):
+        ordered = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return {key: _in_stored_order(value[key]) for key in ordered}
+    if isinstance(value, list):
+        return [_in_stored_order(item) for item in value]
+    return value
 
 
 def _questions_table(questions: list[dict]) -> Table:

@@ -21,6 +21,7 @@ from consultations.models import (
 )
 from reports.analysis.ideas import IdeaRow
 from reports.analysis.questionnaire import AnswerRow, QuestionSpec
+from reports.models import ThemeCorrection
 
 CHUNK_SIZE = 5000
 
@@ -305,8 +306,6 @@ def response_departements(consultation_id: int) -> tuple[dict[int, str], dict[st
 
 def corrections_mark(consultation_id: int) -> str:
     """The officials' theme corrections as "count:last id": a new one, or one undone, changes it."""
-    from reports.models import ThemeCorrection
-
     aggregate = ThemeCorrection.objects.filter(consultation_id=consultation_id).aggregate(
         count=Count("id"), last=Max("id")
     )
@@ -315,8 +314,6 @@ def corrections_mark(consultation_id: int) -> str:
 
 def theme_corrections(consultation_id: int) -> dict[str, list[dict]]:
     """The officials' theme corrections by question, in the order they were made."""
-    from reports.models import ThemeCorrection
-
     corrections: dict[str, list[dict]] = {}
     for correction in ThemeCorrection.objects.filter(consultation_id=consultation_id).order_by("id"):
         corrections.setdefault(correction.question_id, []).append(correction.as_dict())

@@ -1,6 +1,11 @@
+from functools import cached_property
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from reports.schema import Question, Report
 
 
 class ReportSnapshot(models.Model):
@@ -45,13 +50,18 @@ class ReportSnapshot(models.Model):
             raise ValueError("Report snapshots are immutable; compile a new version instead.")
         super().save(*args, **kwargs)
 
-    @property
-    def participants(self) -> int:
-        return self.data.get("participants", 0)
+    @cached_property
+    def report(self) -> Report:
+        """The version's data in its typed format (`reports/schema.py`): how every reader reads it."""
+        return Report.from_data(self.data)
 
     @property
-    def questions(self) -> list[dict]:
-        return self.data.get("questions", [])
+    def participants(self) -> int:
+        return self.report.participants
+
+    @property
+    def questions(self) -> list[Question]:
+        return self.report.questions
 
 
 class ReportCompileState(models.Model):
@@ -104,8 +114,6 @@ class ReportCompileState(models.Model):
 
 
 def _private_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 

@@ -2,6 +2,7 @@
 
 from django.db.models import OuterRef, Subquery
 
+from consultations.models import Answer
 from reports.models import ReportCompileState, ReportExport, ReportSnapshot
 
 
@@ -42,8 +43,6 @@ def report_exports(*, snapshot: ReportSnapshot, language: str):
 
 def written_answers(*, consultation_id: int, question_id: str, ids=None):
     """The written answers of sent responses to a question (only those of `ids` if given), oldest first."""
-    from consultations.models import Answer
-
     answers = Answer.objects.filter(
         response__consultation_id=consultation_id, response__status="submitted", question_id=question_id
     ).exclude(text="")

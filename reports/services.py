@@ -4,7 +4,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from celery import states
+from celery import current_app, states
 from celery.utils import uuid
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Channel, ConsultationPage
+from core.outbox import outbox_enqueue
 from core.spreadsheets import write_csv_zip, write_xlsx
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
@@ -22,12 +23,32 @@ from reports.analysis.questionnaire import SMALL_CELL, summarise
 from reports.analysis.theme_corrections import apply_corrections, official_theme_id
 from reports.events import report_compiled_after_closing
 from reports.models import ReportCompileState, ReportExport, ReportSnapshot, ThemeCorrection
+from reports.schema import (
+    ChannelCounts,
+    ConsultationInfo,
+    Crosstab,
+    Day,
+    Ideas,
+    Method,
+    Moderation,
+    Participation,
+    Question,
+    QuestionThemes,
+    Report,
+    TerritoryRow,
+    VotesPerVoter,
+)
 from reports.statements import statements_section
 
 logger = logging.getLogger(__name__)
 
 # A compile queued longer ago than this and never started is taken as lost, and may be queued again.
 STALE_AFTER = timedelta(minutes=10)
+
+# The tasks (reports/tasks.py) queued from here, by the names they are registered under: the tasks call
+# these services, so this module does not import them.
+COMPILE_TASK = "reports.tasks.report_compile_task"
+EXPORT_TASK = "reports.tasks.report_export_task"
 
 
 def report_watermark(consultation_id: int) -> tuple:
@@ -89,31 +110,47 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     questions = loaders.question_specs(consultation)
     # One read of the answers feeds both the questions' summaries and the cross-tabs.
     collector = crosstabs.Collector(questions)
-    data = summarise(questions, collector.watch(loaders.answer_rows(consultation.pk)), participants=count)
+    summary = summarise(questions, collector.watch(loaders.answer_rows(consultation.pk)), participants=count)
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.ANALYSING, percent=50
     )
     departements, names = loaders.response_departements(consultation.pk)
     territory = crosstabs.Grouping(id="territory", label="", groups=departements, labels=names)
-    data["crosstabs"] = _crosstabs(questions, collector.collected(), territory)
-    data["themes"] = _themes(consultation.pk, questions)
-    data["consultation"] = {
-        "title": consultation.title,
-        "opens_at": consultation.opens_at.isoformat(),
-        "closes_at": consultation.closes_at.isoformat(),
-    }
+    tables = _crosstabs(questions, collector.collected(), territory)
+    themes_found = _themes(consultation.pk, questions)
     channels = loaders.channel_counts(consultation.pk)
-    data["participation"] = {
-        "channels": channels,
-        "timeline": participation.timeline(loaders.responses_per_day(consultation.pk)),
-        "votes": participation.votes_per_participant(loaders.votes_per_participant(consultation.pk)),
-        "territories": participation.by_territory(departements, names, participants=count),
-    }
-    data["method"] = _method_card(consultation, votes=votes, channels=channels)
-    if consultation.ideas_enabled:
-        data["ideas"] = summarise_ideas(loaders.idea_rows(consultation.pk))
-    if consultation.statements_enabled:
-        data["statements"] = statements_section(consultation.pk)
+    report = Report(
+        participants=summary["participants"],
+        questions=[Question.from_data(question) for question in summary["questions"]],
+        open_answers=summary["open_answers"],
+        orphaned_answers=summary["orphaned_answers"],
+        crosstabs=[Crosstab.from_data(table) for table in tables],
+        themes=themes_found,
+        consultation=ConsultationInfo(
+            title=consultation.title,
+            opens_at=consultation.opens_at.isoformat(),
+            closes_at=consultation.closes_at.isoformat(),
+        ),
+        participation=Participation(
+            channels=ChannelCounts.from_data(channels),
+            timeline=[
+                Day.from_data(day)
+                for day in participation.timeline(loaders.responses_per_day(consultation.pk))
+            ],
+            votes=VotesPerVoter.from_data(
+                participation.votes_per_participant(loaders.votes_per_participant(consultation.pk))
+            ),
+            territories=[
+                TerritoryRow.from_data(row)
+                for row in participation.by_territory(departements, names, participants=count)
+            ],
+        ),
+        method=_method_card(consultation, votes=votes, channels=channels),
+        ideas=Ideas.from_data(summarise_ideas(loaders.idea_rows(consultation.pk)))
+        if consultation.ideas_enabled
+        else None,
+        statements=statements_section(consultation.pk) if consultation.statements_enabled else None,
+    )
 
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90
@@ -130,7 +167,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             vote_count=votes,
             votes_updated_at=votes_last,
             corrections_mark=corrections,
-            data=data,
+            data=report.to_data(),
         )
         if consultation.closes_at <= timezone.now():  # the report at closing: its open data quotes it
             report_compiled_after_closing.announce(consultation_id=consultation.pk)
@@ -138,21 +175,21 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     return snapshot
 
 
-def _method_card(consultation: ConsultationPage, *, votes: int, channels: dict) -> dict:
+def _method_card(consultation: ConsultationPage, *, votes: int, channels: dict) -> Method:
     """What a reader needs to judge the figures: dates, channels, moderation, definitions, parameters."""
     # The channels contributions came through, in a fixed order (online when there is nothing yet).
     used = {channel for counts in channels.values() for channel in counts}
-    return {
-        "opens_at": consultation.opens_at.isoformat(),
-        "closes_at": consultation.closes_at.isoformat(),
-        "compiled_at": timezone.now().isoformat(),
-        "channels": [channel for channel in Channel.values if channel in used] or [Channel.ONLINE.value],
-        "audience": consultation.audience,
-        "statement_moderation": consultation.statement_moderation,
-        "votes": votes,
-        "moderation": loaders.moderation_counts(consultation.pk),
-        "small_cell": SMALL_CELL,
-    }
+    return Method(
+        opens_at=consultation.opens_at.isoformat(),
+        closes_at=consultation.closes_at.isoformat(),
+        compiled_at=timezone.now().isoformat(),
+        channels=[channel for channel in Channel.values if channel in used] or [Channel.ONLINE.value],
+        audience=consultation.audience,
+        statement_moderation=consultation.statement_moderation,
+        votes=votes,
+        moderation=Moderation.from_data(loaders.moderation_counts(consultation.pk)),
+        small_cell=SMALL_CELL,
+    )
 
 
 def _crosstabs(questions: list, collected: crosstabs.Collected, territory: crosstabs.Grouping) -> list[dict]:
@@ -170,17 +207,19 @@ def _crosstabs(questions: list, collected: crosstabs.Collected, territory: cross
     return crosstabs.crosstabulate(crossed + per_choice, collected, groupings)
 
 
-def _themes(consultation_id: int, questions: list) -> list[dict]:
+def _themes(consultation_id: int, questions: list) -> list[QuestionThemes]:
     """The themes of each long-text question; short texts (a name, a place) have none to find."""
     open_questions = [q for q in questions if q.kind == "open_text"]
     texts = loaders.open_texts(consultation_id, question_ids=[q.id for q in open_questions])
     corrections = loaders.theme_corrections(consultation_id)
     return [
-        {
-            "question_id": q.id,
-            "question_label": q.label,
-            **apply_corrections(themes.themes(texts[q.id]), corrections.get(q.id, []), dict(texts[q.id])),
-        }
+        QuestionThemes.from_data(
+            {
+                "question_id": q.id,
+                "question_label": q.label,
+                **apply_corrections(themes.themes(texts[q.id]), corrections.get(q.id, []), dict(texts[q.id])),
+            }
+        )
         for q in open_questions
     ]
 
@@ -190,9 +229,13 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
 
     Never raises: the contribution that asked for it is already committed, and if the broker is down
     the periodic refresh compiles the report once it is back. Returns whether a task was queued.
-    """
-    from reports.tasks import report_compile_task
 
+    Sent to the broker at once rather than through the outbox: the claim in `ReportCompileState` is this
+    request's durable record already (it collapses requests, and one lost with the broker expires after
+    STALE_AFTER and is queued again by `reports_refresh_task`), and the compile runs under the task id
+    written in the claim, where the failure of a worker that could not reach the database is found
+    (`report_compile_state`); an outbox row would be published under another id.
+    """
     now = timezone.now()
     task_id = uuid()
     try:
@@ -212,7 +255,7 @@ def report_compile_schedule(*, consultation_id: int) -> bool:
     if not claimed:
         return False
     try:
-        report_compile_task.apply_async((consultation_id,), task_id=task_id)
+        current_app.tasks[COMPILE_TASK].apply_async((consultation_id,), task_id=task_id)
     except Exception:  # broker unreachable: logged, and caught up by reports_refresh_task
         logger.exception("report compile not queued consultation=%s", consultation_id)
         try:
@@ -242,10 +285,8 @@ def report_compile_state(*, consultation_id: int) -> ReportCompileState | None:
 def _task_failure(task_id: str) -> str:
     """The kind of error a compile task failed with, as kept by Celery's result backend; "" while it is
     queued, running, retrying or done, or when the backend cannot be read."""
-    from reports.tasks import report_compile_task
-
     try:
-        meta = report_compile_task.backend.get_task_meta(task_id)
+        meta = current_app.tasks[COMPILE_TASK].backend.get_task_meta(task_id)
     except Exception:  # the backend unreachable: the page shows what the database says
         logger.warning("report compile result not read task=%s", task_id, exc_info=True)
         return ""
@@ -309,12 +350,11 @@ def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) 
 
 
 def report_export_schedule(*, snapshot: ReportSnapshot, file_format: str, language: str) -> bool:
-    """Queue the building of an export; False if the broker cannot be reached (the official is told)."""
-    from reports.tasks import report_export_task
-
+    """Queue the building of an export through the outbox (built once the broker is reachable, even if
+    it is not now); False if even the outbox cannot record it (the official is told)."""
     try:
-        report_export_task.delay(snapshot.pk, file_format, language)
-    except Exception:
+        outbox_enqueue(EXPORT_TASK, snapshot.pk, file_format, language)
+    except DatabaseError:
         logger.exception("report export not queued snapshot=%s", snapshot.pk)
         return False
     return True
@@ -355,10 +395,10 @@ def theme_correct(
 ) -> ThemeCorrection:  # fmt: skip
     """Record an official's correction of a question's themes, checked against the latest version, and
     queue the compile that applies it."""
-    result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), None)
-    if result is None or not result.get("themes"):
+    result = snapshot.report.themes_of(question_id)
+    if result is None or not result.themes:
         raise CorrectionRefused(_("This question has no themes in the latest version of the report."))
-    themes_by_id = {theme["id"]: theme for theme in result["themes"]}
+    themes_by_id = {theme.id: theme for theme in result.themes}
     label = " ".join(label.split())[:120]
     if kind == ThemeCorrection.Kind.RENAME:
         if theme_id not in themes_by_id:
@@ -371,9 +411,7 @@ def theme_correct(
         if theme_id == into:
             raise CorrectionRefused(_("A theme cannot be merged into itself."))
     elif kind == ThemeCorrection.Kind.MOVE:
-        known = {a for theme in result["themes"] for a in theme["answer_ids"]} | set(
-            result.get("unassigned", [])
-        )
+        known = {a for theme in result.themes for a in theme.answer_ids} | set(result.unassigned)
         if answer_id not in known:
             raise CorrectionRefused(_("This answer is not among the analysed answers of this question."))
         if label:  # a new theme, named by the official

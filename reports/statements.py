@@ -1,5 +1,5 @@
-"""The statements part of a report: the opinion-group method run on the stored votes, turned into plain
-data for the snapshot (ids, counts and texts; nothing that names a participant)."""
+"""The statements part of a report: the opinion-group method run on the stored votes, turned into the
+records of the report's format (ids, counts and texts; nothing that names a participant)."""
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import Statement
 from reports import loaders
 from reports.analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, group_counts
+from reports.schema import (
+    ConsensusStatement,
+    DivisiveStatement,
+    MajorityStatement,
+    OpinionGroup,
+    Parameters,
+    Representative,
+    Stability,
+    Statements,
+    UncertainStatement,
+)
 
 # Resamples of the stability badge (spec §12): ten re-runs on 90 % of the participants.
 STABILITY_RESAMPLES = 10
@@ -40,19 +51,17 @@ def absent_reason(reason: str) -> str:
     return str(ABSENT_REASONS.get(reason, reason))
 
 
-def statements_section(consultation_id: int) -> dict:
+def statements_section(consultation_id: int) -> Statements:
     rows = loaders.vote_rows(consultation_id)
     votes = VoteMatrix.from_triples(
         rows.participants, rows.statements, rows.values, zeroed_statement_ids=sorted(rows.hidden_statements)
     )
     report = analyse(votes, seed=SEED, resamples=STABILITY_RESAMPLES if len(rows) else 0)
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
-    section = _section(report, texts)
-    section["divisive"] = _divisive(report, votes, texts)
-    return section
+    return _section(report, texts, divisive=_divisive(report, votes, texts))
 
 
-def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -> list[dict]:
+def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -> list[DivisiveStatement]:
     """Statements the groups split on: the widest gaps between the groups' (smoothed) agree rates."""
     if not report.k or report.k < 2:
         return []
@@ -68,23 +77,26 @@ def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -
     eligible = (seen.min(axis=0) >= DIVISIVE_MIN_SEEN) & ~votes.zeroed & (gap >= DIVISIVE_GAP)
     order = [int(j) for j in np.argsort(-gap, kind="stable") if eligible[j]][:5]
     return [
-        {
-            "id": int(votes.statement_ids[j]),
-            "text": texts.get(int(votes.statement_ids[j]), ""),
-            "gap": round(100 * float(gap[j])),
-            "groups": [round(100 * float(agree[g, j] / seen[g, j])) for g in range(report.k)],
-        }
+        DivisiveStatement(
+            id=int(votes.statement_ids[j]),
+            text=texts.get(int(votes.statement_ids[j]), ""),
+            gap=round(100 * float(gap[j])),
+            groups=[round(100 * float(agree[g, j] / seen[g, j])) for g in range(report.k)],
+        )
         for j in order
     ]
 
 
-def _section(report: OpinionReport, texts: dict[int, str]) -> dict:
-    def statement(statement_id, **figures) -> dict:
-        return {"id": int(statement_id), "text": texts.get(int(statement_id), ""), **figures}
+def _section(
+    report: OpinionReport, texts: dict[int, str], *, divisive: list[DivisiveStatement]
+) -> Statements:
+    def text(statement_id) -> str:
+        return texts.get(int(statement_id), "")
 
-    def stat(row) -> dict:
-        return statement(
-            row.statement_id,
+    def stat(row) -> MajorityStatement:
+        return MajorityStatement(
+            id=int(row.statement_id),
+            text=text(row.statement_id),
             agrees=row.agrees,
             disagrees=row.disagrees,
             seen=row.seen,
@@ -96,25 +108,29 @@ def _section(report: OpinionReport, texts: dict[int, str]) -> dict:
         ((report.gic_mean(statement_id), statement_id) for statement_id in report.gic),
         key=lambda pair: (-(pair[0] or 0), pair[1]),
     )
-    section = {
-        "participants": report.participants,
-        "statements": report.statements,
-        "votes": report.votes,
-        "clustered": int(report.clustered.sum()),
-        "hidden_statements": list(report.zeroed_statement_ids),
-        "majority_agree": [stat(row) for row in report.majority_agree],
-        "majority_disagree": [stat(row) for row in report.majority_disagree],
-        "uncertain": [
-            statement(statement_id, pass_percent=round(100 * rate), passes=passes)
+    stability = report.stability
+    return Statements(
+        participants=report.participants,
+        statements=report.statements,
+        votes=report.votes,
+        clustered=int(report.clustered.sum()),
+        hidden_statements=list(report.zeroed_statement_ids),
+        majority_agree=[stat(row) for row in report.majority_agree],
+        majority_disagree=[stat(row) for row in report.majority_disagree],
+        uncertain=[
+            UncertainStatement(
+                id=int(statement_id), text=text(statement_id), pass_percent=round(100 * rate), passes=passes
+            )
             for statement_id, rate, passes in report.uncertain
         ],
-        "groups": [
-            {
-                "id": group.id + 1,
-                "size": len(group.participant_ids),
-                "representatives": [
-                    statement(
-                        item.statement_id,
+        groups=[
+            OpinionGroup(
+                id=group.id + 1,
+                size=len(group.participant_ids),
+                representatives=[
+                    Representative(
+                        id=int(item.statement_id),
+                        text=text(item.statement_id),
                         direction=item.direction,
                         percent=round(100 * item.p_success),
                         rest_percent=round(item.rest_percent),
@@ -122,21 +138,24 @@ def _section(report: OpinionReport, texts: dict[int, str]) -> dict:
                     )
                     for item in group.representatives
                 ],
-            }
+            )
             for group in report.groups
         ],
-        "consensus": [
-            statement(statement_id, score=round(score, 3)) for score, statement_id in consensus[:5] if score
+        consensus=[
+            ConsensusStatement(id=int(statement_id), text=text(statement_id), score=round(score, 3))
+            for score, statement_id in consensus[:5]
+            if score
         ]
         if report.k
         else [],
-        "absent": dict(report.absent),
-        "parameters": {"seed": SEED, "resamples": STABILITY_RESAMPLES, "min_votes": 7, "significance": 0.9},
-    }
-    if report.stability is not None:
-        section["stability"] = {
-            "badge": report.stability.badge,
-            "median_ari": round(report.stability.median_ari, 2),
-            "same_k_share": round(report.stability.same_k_share, 2),
-        }
-    return section
+        absent=dict(report.absent),
+        parameters=Parameters(seed=SEED, resamples=STABILITY_RESAMPLES, min_votes=7, significance=0.9),
+        stability=Stability(
+            badge=stability.badge,
+            median_ari=round(stability.median_ari, 2),
+            same_k_share=round(stability.same_k_share, 2),
+        )
+        if stability is not None
+        else None,
+        divisive=divisive,
+    )

@@ -43,7 +43,7 @@ class ReportCompileTask(Task):
 
 # Retried a few times within seconds when the database is briefly unreachable, then failed: the official
 # reads that it failed, and may ask again (the refresh schedule asks again too).
-@shared_task(base=ReportCompileTask, **{**RELIABLE, "max_retries": 3})
+@shared_task(base=ReportCompileTask, name=services.COMPILE_TASK, **{**RELIABLE, "max_retries": 3})
 def report_compile_task(consultation_id: int) -> None:
     """Compile a new report version for the consultation if it has new responses (safe to run twice)."""
     services.report_compile_started(consultation_id=consultation_id)
@@ -103,9 +103,11 @@ def reports_refresh_task() -> int:
     return sum(services.report_compile_schedule(consultation_id=pk) for pk in stale)
 
 
-@shared_task(**RELIABLE)
+@shared_task(name=services.EXPORT_TASK, **OUTBOX_TASK)
 def report_export_task(snapshot_id: int, file_format: str, language: str) -> None:
-    """Build a report version's file (safe to run twice: the second run finds the first's file)."""
+    """Build a report version's file (safe to run twice: the second run finds the first's file).
+
+    Queued through the outbox (`services.report_export_schedule`)."""
     snapshot = ReportSnapshot.objects.filter(pk=snapshot_id).first()
     if snapshot is not None:
         services.report_export(snapshot=snapshot, file_format=file_format, language=language)

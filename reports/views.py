@@ -19,6 +19,7 @@ from consultations.models import Channel, ConsultationPage, Idea
 from consultations.sections import sections_open_to
 from reports import loaders, selectors, services
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
+from reports.schema import Report, Statements
 from reports.statements import absent_reason
 
 
@@ -42,45 +43,53 @@ def report_index(request):
 def report_detail(request, consultation_id: int):
     """A consultation's report: the latest version, or the one asked for with ?version=N."""
     consultation = _consultation_for(request, consultation_id, "view_report")
-    context = _detail_context(request, consultation)
     requested = request.GET.get("version")
+    snapshot = None
     if requested is not None and requested.isascii() and requested.isdigit():
-        context["snapshot"] = selectors.report_version(
-            consultation_id=consultation.pk, version=int(requested)
-        )
-        if context["snapshot"] is None:
+        snapshot = selectors.report_version(consultation_id=consultation.pk, version=int(requested))
+        if snapshot is None:
             raise Http404(_("This report version does not exist."))
-    elif requested is not None:
+    context = _detail_context(request, consultation, snapshot=snapshot)
+    if requested is not None and snapshot is None:
         context["error"] = _("Unknown report version: give its number, as listed below.")
         return TemplateResponse(request, "feedback/report_detail.html", context, status=400)
-    if context["snapshot"] is not None:
-        context["downloads"] = _downloads(request, context["snapshot"])
-        _attach_crosstabs(context["snapshot"].data)
-        statuses = dict(Idea.Status.choices)
-        for idea in context["snapshot"].data.get("ideas", {}).get("top", []):
-            idea["status_label"] = statuses.get(idea.get("status"), idea.get("status"))
-        context.update(_statements_context(context["snapshot"].data.get("statements")))
-        context.update(_channels_context(context["snapshot"].data))
-        timeline = context["snapshot"].data.get("participation", {}).get("timeline", [])
-        context["timeline_bars"] = _bars([(row["day"], row["responses"]) for row in timeline])
     return TemplateResponse(request, "feedback/report_detail.html", context)
 
 
-def _channels_context(data: dict) -> dict:
+def _report_context(request, snapshot) -> dict:
+    """What the report page shows of a version, in the reader's language."""
+    report = snapshot.report
+    statuses = dict(Idea.Status.choices)
+    timeline = report.participation.timeline if report.participation else []
+    return {
+        "report": report,
+        "downloads": _downloads(request, snapshot),
+        # Each question with its cross-tables: its own, and one per choice for a multiple choice.
+        "questions": [(question, report.crosstabs_of(question.id)) for question in report.questions],
+        "top_ideas": [(idea, statuses.get(idea.status, idea.status)) for idea in report.ideas.top]
+        if report.ideas
+        else [],
+        "timeline_bars": _bars([(row.day, row.responses) for row in timeline]),
+        **_statements_context(report.statements),
+        **_channels_context(report),
+    }
+
+
+def _channels_context(report: Report) -> dict:
     """The channels of the method card, and the contributions by channel, in the reader's language.
     Versions compiled before channels were counted say "online" and have no table."""
     labels = dict(Channel.choices)
-    channels = data.get("method", {}).get("channels") or [Channel.ONLINE.value]
-    counts = data.get("participation", {}).get("channels")
+    channels = (report.method.channels if report.method else []) or [Channel.ONLINE.value]
+    counts = report.participation.channels if report.participation else None
     rows = []
     if counts:
         for channel in channels:
             rows.append(
                 {
                     "label": labels.get(channel, channel),
-                    "responses": counts.get("responses", {}).get(channel, 0),
-                    "statements": counts.get("statements", {}).get(channel, 0),
-                    "votes": counts.get("votes", {}).get(channel, 0),
+                    "responses": counts.responses.get(channel, 0),
+                    "statements": counts.statements.get(channel, 0),
+                    "votes": counts.votes.get(channel, 0),
                 }
             )
     return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
@@ -99,7 +108,7 @@ ABSENT_PARTS = {
 }
 
 
-def _statements_context(section: dict | None) -> dict:
+def _statements_context(section: Statements | None) -> dict:
     """What the statements part of the report page needs in the reader's language."""
     if not section:
         return {}
@@ -107,28 +116,18 @@ def _statements_context(section: dict | None) -> dict:
     return {
         "absent_reasons": [
             (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
-            for part, reason in section.get("absent", {}).items()
-            if part != "map" or "groups" not in section.get("absent", {})
+            for part, reason in section.absent.items()
+            if part != "map" or "groups" not in section.absent
         ],
-        "stability_label": str(STABILITY_LABELS.get(section.get("stability", {}).get("badge"), "")),
+        "stability_label": str(
+            STABILITY_LABELS.get(section.stability.badge if section.stability else None, "")
+        ),
         "majority_tables": [
-            (_("Most agreed with"), section.get("majority_agree", []), agree),
-            (_("Most disagreed with"), section.get("majority_disagree", []), disagree),
+            (_("Most agreed with"), section.majority_agree, agree),
+            (_("Most disagreed with"), section.majority_disagree, disagree),
         ],
         "agree_column": agree,
     }
-
-
-def _attach_crosstabs(data: dict) -> None:
-    """Give each question its cross-tables: its own, and one per choice for a multiple choice."""
-    tables = data.get("crosstabs", [])
-    for question in data.get("questions", []):
-        prefix = f"{question['id']}:"
-        question["crosstab_tables"] = [
-            table
-            for table in tables
-            if table["question_id"] == question["id"] or table["question_id"].startswith(prefix)
-        ]
 
 
 def _bars(points: list[tuple[str, int]]) -> list[dict]:
@@ -145,8 +144,9 @@ def _bars(points: list[tuple[str, int]]) -> list[dict]:
     ]
 
 
-def _detail_context(request, consultation) -> dict:
-    """The report page's context for the latest version (`report_detail` swaps in another if asked)."""
+def _detail_context(request, consultation, *, snapshot=None) -> dict:
+    """The report page's context, for `snapshot` or else the latest version."""
+    snapshot = snapshot or selectors.report_latest(consultation_id=consultation.pk)
     return {
         "consultation": consultation,
         "versions": list(selectors.report_versions(consultation_id=consultation.pk)),
@@ -154,9 +154,10 @@ def _detail_context(request, consultation) -> dict:
         "failure": compile_failure_reason(state),
         "current_responses": loaders.response_watermark(consultation.pk)[0],
         "can_compile": permissions.can(request.user, "compile_report", consultation),
-        "snapshot": selectors.report_latest(consultation_id=consultation.pk),
+        "snapshot": snapshot,
         "can_correct": permissions.can(request.user, "compile_report", consultation),
         "corrections": ThemeCorrection.objects.filter(consultation=consultation).select_related("author"),
+        **(_report_context(request, snapshot) if snapshot else {}),
     }
 
 
@@ -302,29 +303,27 @@ def report_answers(request, consultation_id: int):
         messages.error(request, _("Open the answers from a report: a version and a question are needed."))
         return redirect("feedback_report_detail", consultation_id=consultation.pk)
     snapshot = selectors.report_version(consultation_id=consultation.pk, version=int(version))
-    question = next(
-        (q for q in (snapshot.data.get("questions", []) if snapshot else []) if q["id"] == question_id), None
-    )
+    question = snapshot.report.question(question_id) if snapshot else None
     if question is None:
         raise Http404(_("This question is not in this report version."))
+    result = snapshot.report.themes_of(question_id)
+    themes = result.themes if result else []
     theme = None
     if theme_id:
-        result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
-        theme = next((t for t in result.get("themes", []) if t.get("id") == theme_id), None)
+        theme = next((t for t in themes if t.id == theme_id), None)
         if theme is None:
             raise Http404(_("This theme is not in this report version."))
     answers = selectors.written_answers(
-        consultation_id=consultation.pk, question_id=question_id, ids=theme["answer_ids"] if theme else None
+        consultation_id=consultation.pk, question_id=question_id, ids=theme.answer_ids if theme else None
     )
     latest = selectors.report_latest(consultation_id=consultation.pk)
-    result = next((r for r in snapshot.data.get("themes", []) if r.get("question_id") == question_id), {})
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "question": question,
         "theme": theme,
         # Answers are moved between the themes of the latest version only (corrections are checked on it).
-        "themes": result.get("themes", []) if latest and latest.pk == snapshot.pk else [],
+        "themes": themes if latest and latest.pk == snapshot.pk else [],
         "can_correct": permissions.can(request.user, "compile_report", consultation),
         "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
     }

@@ -65,10 +65,10 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
         "number",
     }
     assert any(question.section for question in consultation.question_list)
-    report = {question["kind"]: question for question in ReportSnapshot.objects.get().questions}
-    assert report["scale"]["n"] == 24
-    assert report["ranking"]["ranking"][0]["borda"] > 0
-    assert report["multiple_choice"]["other_answers"] > 0
+    report = {question.kind: question for question in ReportSnapshot.objects.get().questions}
+    assert report["scale"].n == 24
+    assert report["ranking"].ranking[0].borda > 0
+    assert report["multiple_choice"].other_answers > 0
 
     call_command("demo_load")
     assert counts() == first

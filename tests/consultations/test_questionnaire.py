@@ -281,20 +281,16 @@ def test_the_report_summarises_every_kind(client, questionnaire, participant, of
         ),
     )
     snapshot = feedback.report_compile(consultation=questionnaire)
-    by_id = {question["id"]: question for question in snapshot.questions}
+    by_id = {question.id: question for question in snapshot.questions}
     equipment = by_id[multiple.id]
-    assert next((c["id"], c["count"], c["percent"]) for c in equipment["choices"]) == (
-        multiple.choices[0][0],
-        2,
-        100.0,
-    )
-    assert equipment["choices"][-1]["id"] == "other"
-    assert equipment["other_answers"] == 1
-    assert (by_id[scale.id]["n"], by_id[scale.id]["mean"], by_id[scale.id]["median"]) == (2, 3.0, 3.0)
-    assert [cell["count"] for cell in by_id[scale.id]["distribution"]] == [0, 1, 0, 1, 0]
-    assert next(row["id"] for row in by_id[ranking.id]["ranking"]) == second, "best Borda score first"
-    assert (by_id[number.id]["min"], by_id[number.id]["max"]) == (7.0, 12.5)
-    assert [c["count"] for c in by_id[yes_no.id]["choices"]] == [2, 0]
+    assert next((c.id, c.count, c.percent) for c in equipment.choices) == (multiple.choices[0][0], 2, 100.0)
+    assert equipment.choices[-1].id == "other"
+    assert equipment.other_answers == 1
+    assert (by_id[scale.id].n, by_id[scale.id].mean, by_id[scale.id].median) == (2, 3.0, 3.0)
+    assert [cell.count for cell in by_id[scale.id].distribution] == [0, 1, 0, 1, 0]
+    assert by_id[ranking.id].ranking[0].id == second, "best Borda score first"
+    assert (by_id[number.id].min, by_id[number.id].max) == (7.0, 12.5)
+    assert [c.count for c in by_id[yes_no.id].choices] == [2, 0]
     assert snapshot.data["open_answers"] == 2 + 2 + 1, "short texts, long texts and the Other text"
     official.memberships.update(organisation=questionnaire.organisation)
     client.force_login(official)

@@ -12,6 +12,7 @@ from reports.analysis.crosstabs import (
     holm,
 )
 from reports.analysis.questionnaire import AnswerRow, QuestionSpec
+from reports.schema import Report
 
 YES_NO = QuestionSpec(id="q1", kind="yes_no", label="D'accord ?", choices=(("yes", "Oui"), ("no", "Non")))
 DEPARTEMENTS = {"69": "Rhône", "42": "Loire", "01": "Ain"}
@@ -157,15 +158,16 @@ def test_a_multiple_choice_question_is_crossed_choice_by_choice():
 
 
 def test_the_report_page_puts_each_choices_table_under_its_question():
-    from reports.views import _attach_crosstabs
-
-    data = {
-        "questions": [{"id": "m"}, {"id": "s"}],
-        "crosstabs": [{"question_id": "m:screen"}, {"question_id": "s"}, {"question_id": "mx"}],
-    }
-    _attach_crosstabs(data)
-    assert [table["question_id"] for table in data["questions"][0]["crosstab_tables"]] == ["m:screen"]
-    assert [table["question_id"] for table in data["questions"][1]["crosstab_tables"]] == ["s"]
+    report = Report.from_data(
+        {
+            "questions": [{"id": "m", "kind": "multiple_choice", "label": "M", "choices": []}],
+            "crosstabs": [
+                {"question_id": question, "grouping": "territory"} for question in ("m:screen", "s", "mx")
+            ],
+        }
+    )
+    assert [table.question_id for table in report.crosstabs_of("m")] == ["m:screen"]
+    assert [table.question_id for table in report.crosstabs_of("s")] == ["s"]
 
 
 # Scales, numbers and rankings ------------------------------------------------------------------------

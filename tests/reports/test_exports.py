@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core import signing
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -28,11 +29,13 @@ def compiled(consultation):
 
 
 def prepare(client, snapshot, file_format, monkeypatch):
-    """Ask for the file as an official does; the worker's task runs when the broker delivers it."""
+    """Ask for the file as an official does; the worker's task runs when the broker delivers it (the
+    outbox publishes it once the request's changes are committed)."""
     queued = []
     monkeypatch.setattr(report_export_task, "delay", lambda *args: queued.append(args))
     url = reverse("feedback_report_export", args=[snapshot.consultation_id, file_format])
-    asked = client.post(url, {"version": snapshot.version})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(url, {"version": snapshot.version})
     for args in queued:
         report_export_task.run(*args)
     return asked

@@ -30,8 +30,8 @@ def test_a_compile_counts_participants_choices_and_open_answers(consultation):
     assert snapshot.version == 1
     assert snapshot.participants == 3
     single, open_text = snapshot.questions
-    assert [c["count"] for c in single["choices"]] == [1, 0, 2]
-    assert open_text["answers"] == 3
+    assert [c.count for c in single.choices] == [1, 0, 2]
+    assert open_text.answers == 3
     assert snapshot.data["open_answers"] == 3
 
 
@@ -272,9 +272,8 @@ def test_a_report_shows_intervals_a_cross_tab_by_departement_and_themes(client, 
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "95 % confidence interval" in body
-    single = snapshot.questions[0]
-    aucun = single["choices"][0]
-    assert f"{aucun['ci_low']} – {aucun['ci_high']} %" in body
+    aucun = snapshot.questions[0].choices[0]
+    assert f"{aucun.ci_low} – {aucun.ci_high} %" in body
     assert 'data-crosstab="territory"' in body
     assert '<th scope="row">Rhône</th>' in body
     assert "Chi-square test of independence: χ² = 7.2, 1 degree of freedom, 20 people compared." in body

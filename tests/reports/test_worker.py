@@ -24,5 +24,5 @@ def test_a_response_is_compiled_into_a_report_by_the_worker(celery_worker_proces
         what="the worker to compile the report with every response",
     )
     assert snapshot.participants == 3
-    assert [c["count"] for c in snapshot.questions[0]["choices"]] == [1, 2, 0]
+    assert [c.count for c in snapshot.questions[0].choices] == [1, 2, 0]
     assert celery_worker_process.poll() is None, "the worker is still running"
