@@ -2,7 +2,10 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from calls import services
+from calls.services.decisions import status_change_notify
+from calls.services.evaluations import assignment_notify
+from calls.services.evaluator_invitations import evaluator_invitation_send
+from calls.services.milestones import milestone_notify
 from core.outbox import EMAIL_TASK, consumer_once
 
 # E-mails and exports: retried with backoff, then deferred to the outbox (core/outbox.py).
@@ -22,7 +25,7 @@ def status_change_notify_task(change_id: int) -> bool:
         )
         if change is None:  # already sent, or gone
             return False
-        services.status_change_notify(change=change)
+        status_change_notify(change=change)
         return True
 
 
@@ -39,7 +42,7 @@ def assignment_notify_task(assignment_id: int) -> bool:
         )
         if assignment is None:
             return False
-        services.assignment_notify(assignment=assignment)
+        assignment_notify(assignment=assignment)
         return True
 
 
@@ -59,7 +62,7 @@ def evaluator_invitation_send_task(invitation_id: int) -> bool:
         )
         if invitation is None:  # already sent, accepted, or deleted
             return False
-        services.evaluator_invitation_send(invitation=invitation)
+        evaluator_invitation_send(invitation=invitation)
         return True
 
 
@@ -72,7 +75,7 @@ def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int
     milestone = Milestone.objects.select_related("project", "project__call").filter(pk=milestone_id).first()
     if milestone is None:  # deleted since
         return 0
-    return services.milestone_notify(milestone=milestone, actor_id=actor_id)
+    return milestone_notify(milestone=milestone, actor_id=actor_id)
 
 
 @shared_task(**RELIABLE)

@@ -25,6 +25,6 @@ class ConsultationsConfig(AppConfig):
 
 
 def _consultation_published(sender, instance, **kwargs):
-    from consultations.services import updates_release
+    from consultations.services.follows import updates_release
 
     updates_release(consultation=instance)

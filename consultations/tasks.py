@@ -4,8 +4,9 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from consultations import services
 from consultations.notifications import digest_items
+from consultations.services.moderation import moderation_notify
+from consultations.services.responses import response_receipt_send, responses_anonymise
 from core.notifications import email_send
 from core.outbox import EMAIL_TASK, consumer_once
 
@@ -58,7 +59,7 @@ def digest_send_task(user_id: int, since: str, until: str | None = None) -> bool
 @shared_task(ignore_result=True)
 def responses_anonymise_task() -> int:
     """Daily: answers past their consultation's retention period lose their link to their authors."""
-    return services.responses_anonymise()
+    return responses_anonymise()
 
 
 @shared_task(**EMAIL_TASK)
@@ -78,7 +79,7 @@ def response_receipt_send_task(response_id: int) -> None:
         )
         if response is None:  # already sent for these answers, a draft, or anonymised
             return
-        services.response_receipt_send(response=response)
+        response_receipt_send(response=response)
 
 
 @shared_task(**EMAIL_TASK)
@@ -92,4 +93,4 @@ def moderation_notify_task(action_id: int) -> int:
     )
     if action is None:  # gone
         return 0
-    return services.moderation_notify(action=action)
+    return moderation_notify(action=action)
