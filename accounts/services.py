@@ -19,6 +19,7 @@ from wagtail.models import ModelLogEntry
 from accounts import privacy
 from accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from core.notifications import email_send, email_send_to
+from core.outbox import outbox_enqueue
 from core.page_cache import page_cache_forget
 
 logger = logging.getLogger(__name__)
@@ -187,9 +188,6 @@ def token_hash(token: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, role: str, email: str, invited_by: User) -> Invitation:
     """Invite someone to join `organisation` in `role`; the e-mail with the link leaves on commit."""
-    from accounts.tasks import invitation_send_task
-    from core.outbox import outbox_enqueue
-
     invitation = Invitation.objects.create(
         organisation=organisation,
         role=role,
@@ -200,7 +198,7 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    outbox_enqueue(invitation_send_task, invitation.pk)
+    outbox_enqueue("accounts.tasks.invitation_send_task", invitation.pk)
     return invitation
 
 

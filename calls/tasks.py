@@ -2,6 +2,8 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from calls import exports
+from calls.models import Assignment, EvaluatorInvitation, Export, Milestone, StatusChange
 from calls.services.decisions import status_change_notify
 from calls.services.evaluations import assignment_notify
 from calls.services.evaluator_invitations import evaluator_invitation_send
@@ -15,8 +17,6 @@ RELIABLE = EMAIL_TASK
 @shared_task(**RELIABLE)
 def status_change_notify_task(change_id: int) -> bool:
     """E-mail the applicant one step of their dossier's life (once: safe to run twice)."""
-    from calls.models import StatusChange
-
     with consumer_once("status_change", change_id):
         change = (
             StatusChange.objects.select_related("project", "project__call", "project__applicant")
@@ -32,8 +32,6 @@ def status_change_notify_task(change_id: int) -> bool:
 @shared_task(**RELIABLE)
 def assignment_notify_task(assignment_id: int) -> bool:
     """E-mail an evaluator the dossier given to them (once: safe to run twice)."""
-    from calls.models import Assignment
-
     with consumer_once("assignment", assignment_id):
         assignment = (
             Assignment.objects.select_related("project", "project__call", "evaluator")
@@ -50,8 +48,6 @@ def assignment_notify_task(assignment_id: int) -> bool:
 def evaluator_invitation_send_task(invitation_id: int) -> bool:
     """E-mail an outside expert the link to evaluate a dossier (once: a second delivery finds it sent).
     The link's token is made by the sending, never carried by the task."""
-    from calls.models import EvaluatorInvitation
-
     with consumer_once("evaluator_invitation", invitation_id):
         invitation = (
             EvaluatorInvitation.objects.select_related(
@@ -70,8 +66,6 @@ def evaluator_invitation_send_task(invitation_id: int) -> bool:
 def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int:
     """E-mail a new or changed milestone to the followers of its project (each revision once to each
     follower: safe to run twice)."""
-    from calls.models import Milestone
-
     milestone = Milestone.objects.select_related("project", "project__call").filter(pk=milestone_id).first()
     if milestone is None:  # deleted since
         return 0
@@ -81,9 +75,6 @@ def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int
 @shared_task(**RELIABLE)
 def export_build_task(export_id: int) -> bool:
     """Build the file of an export of a call's dossiers (once: safe to run twice)."""
-    from calls import exports
-    from calls.models import Export
-
     with consumer_once("call_export", export_id):
         export = Export.objects.select_related("call").filter(pk=export_id, finished_at=None).first()
         if export is None:

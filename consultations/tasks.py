@@ -2,8 +2,10 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 from django.utils import timezone
 
+from consultations.models import ModerationAction, Response
 from consultations.notifications import digest_items
 from consultations.services.moderation import moderation_notify
 from consultations.services.responses import response_receipt_send, responses_anonymise
@@ -26,6 +28,7 @@ def weekly_digest_task() -> int:
     since = (until - DIGEST_PERIOD).isoformat()
     count = 0
     for user_id in recipients.values_list("pk", flat=True):
+        # Not the outbox: nothing to commit it with, and a lost digest's news go in the next (digest_sent_at).
         digest_send_task.delay(user_id, since, until.isoformat())
         count += 1
     return count
@@ -65,10 +68,6 @@ def responses_anonymise_task() -> int:
 @shared_task(**EMAIL_TASK)
 def response_receipt_send_task(response_id: int) -> None:
     """Send the receipt of a response once per version of its answers (safe to run twice)."""
-    from django.db.models import F, Q
-
-    from consultations.models import Response
-
     with consumer_once("receipt", response_id):
         response = (
             Response.objects.submitted()
@@ -86,8 +85,6 @@ def response_receipt_send_task(response_id: int) -> None:
 def moderation_notify_task(action_id: int) -> int:
     """E-mail the author of what a moderator hid, and the people whose reports it decided (each once:
     safe to run twice)."""
-    from consultations.models import ModerationAction
-
     action = (
         ModerationAction.objects.select_related("statement", "idea", "comment").filter(pk=action_id).first()
     )

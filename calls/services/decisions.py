@@ -38,9 +38,7 @@ def status_change_log(
     change = StatusChange.objects.create(
         project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor
     )
-    from calls.tasks import status_change_notify_task
-
-    outbox_enqueue(status_change_notify_task, change.pk)
+    outbox_enqueue("calls.tasks.status_change_notify_task", change.pk)
     return change
 
 

@@ -32,9 +32,7 @@ def assignment_create(*, project: Project, evaluator, actor, notify: bool = True
     if project.status == Status.ELIGIBLE:
         project_status_change(project=project, to_status=Status.IN_EVALUATION, reason="", actor=actor)
     if notify:
-        from calls.tasks import assignment_notify_task
-
-        outbox_enqueue(assignment_notify_task, assignment.pk)
+        outbox_enqueue("calls.tasks.assignment_notify_task", assignment.pk)
     return assignment
 
 

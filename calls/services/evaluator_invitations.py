@@ -82,9 +82,7 @@ def evaluator_invite(
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    from calls.tasks import evaluator_invitation_send_task
-
-    outbox_enqueue(evaluator_invitation_send_task, invitation.pk)
+    outbox_enqueue("calls.tasks.evaluator_invitation_send_task", invitation.pk)
     return invitation
 
 

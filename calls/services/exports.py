@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from calls.models import CallPage
+from calls.models import CallPage, Export
 from calls.services.refusals import refuse
 from core.outbox import outbox_enqueue
 
@@ -11,12 +11,8 @@ from core.outbox import outbox_enqueue
 @transaction.atomic
 def export_request(*, call: CallPage, requested_by, file_format: str):
     """Ask for a file of a call's dossiers; a background task builds it."""
-    from calls.models import Export
-
     if file_format not in Export.Format.values:
         refuse(_("Choose CSV, XLSX or ODS."), "format")
     export = Export.objects.create(call=call, requested_by=requested_by, format=file_format)
-    from calls.tasks import export_build_task
-
-    outbox_enqueue(export_build_task, export.pk)
+    outbox_enqueue("calls.tasks.export_build_task", export.pk)
     return export

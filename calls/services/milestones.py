@@ -50,9 +50,7 @@ def milestone_save(
     milestone.save()
     if changed and project.follows.exists():
         actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-        from calls.tasks import milestone_notify_task
-
-        outbox_enqueue(milestone_notify_task, milestone.pk, actor_id)
+        outbox_enqueue("calls.tasks.milestone_notify_task", milestone.pk, actor_id)
     return milestone
 
 

@@ -14,6 +14,7 @@ from consultations.models import (
     Stance,
     Statement,
 )
+from consultations.permissions import can, commentable
 from consultations.services.contributions import opendata_changed, target_field
 from consultations.services.refusals import ResponseRefused
 from core.page_cache import page_cache_forget
@@ -39,8 +40,6 @@ def comment_post(
     Threads keep at most `COMMENT_MAX_DEPTH` levels: a reply to a comment of the last level stays
     at that level (its `parent` still says which comment it answers).
     """
-    from consultations.permissions import commentable
-
     if not commentable(author, target):
         raise ResponseRefused(_("This item is not open to comments."))
     if stance not in Stance.values:
@@ -70,8 +69,6 @@ def comment_post(
 @transaction.atomic
 def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment:
     """Correct one's comment within the edit window; it is then shown as edited."""
-    from consultations.permissions import can
-
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not can(author, "change_comment", comment):
         raise ResponseRefused(_("This comment can no longer be edited."))
@@ -88,8 +85,6 @@ def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment
 @transaction.atomic
 def comment_delete(*, comment: Comment, author) -> Comment:
     """The author withdraws their comment: its text is erased, a placeholder keeps the replies in context."""
-    from consultations.permissions import can
-
     comment = Comment.objects.select_for_update().select_related("consultation").get(pk=comment.pk)
     if not can(author, "delete_comment", comment):
         raise ResponseRefused(_("Only its author can delete this comment."))

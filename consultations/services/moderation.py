@@ -11,7 +11,7 @@ from consultations.selectors import statement_deck_forget
 from consultations.services.contributions import opendata_changed, target_field
 from consultations.services.refusals import AlreadyReported, BulkModerationRefused, ResponseRefused
 from core.notifications import email_send
-from core.outbox import outbox_enqueue
+from core.outbox import consumer_once, outbox_enqueue
 from core.page_cache import page_cache_forget
 
 # What each action may apply to (the item's current status) and what it leaves. Dismissing the
@@ -78,9 +78,7 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
     # The author hears why their contribution was hidden, and each reporter what came of their report;
     # restoring or approving tells nobody. Queued with the change: sent once it commits.
     if (kind == ModerationAction.Kind.HIDE and item.author_id) or (decides and decided):
-        from consultations.tasks import moderation_notify_task
-
-        outbox_enqueue(moderation_notify_task, action.pk)
+        outbox_enqueue("consultations.tasks.moderation_notify_task", action.pk)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
     transaction.on_commit(page_cache_forget)  # visitors stop seeing what was hidden at once, too
@@ -167,8 +165,6 @@ def moderation_notify(*, action: ModerationAction) -> int:
     goes out for what was restored meanwhile; the reporter's identity is never in the author's e-mail.
     Returns the number of e-mails sent.
     """
-    from core.outbox import consumer_once
-
     item = action.item
     model = type(item)
     hidden = action.kind == ModerationAction.Kind.HIDE

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from consultations.blocks import OTHER, OTHER_TEXT_MAX_LENGTH, Question
 from consultations.events import answers_received
 from consultations.models import Answer, Channel, ConsultationPage, Follow, Phase, Response
+from consultations.selectors import answers_by_question
 from consultations.services.refusals import PaperRefused, ResponseRefused
 from core.notifications import email_send
 from core.outbox import outbox_enqueue
@@ -118,9 +119,7 @@ def response_submit(
     if not draft:
         answers_received.announce(consultation_id=consultation.pk)
         # Recorded with the answers: sent once committed, or by the outbox sweep if the broker is down.
-        from consultations.tasks import response_receipt_send_task
-
-        outbox_enqueue(response_receipt_send_task, response.pk)
+        outbox_enqueue("consultations.tasks.response_receipt_send_task", response.pk)
     return response
 
 
@@ -197,8 +196,6 @@ def responses_paper_enter(
 
 def response_receipt_send(*, response: Response) -> None:
     """E-mail the participant what they answered, in their language."""
-    from consultations.selectors import answers_by_question
-
     given = answers_by_question(response)
     lines = [
         (question.label, question.display(given[question.id]))
