@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import Organisation
+from accounts.permissions import within_role
 from calls import permissions, selectors
 from calls.forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
 from calls.models import AnswerTemplate, EvaluatorInvitation, Export, Project, Service, Tag
@@ -254,9 +256,6 @@ def call_laureates_publish(request, call_id: int):
 
 
 def _organisations(user):
-    from accounts.models import Organisation
-    from accounts.permissions import within_role
-
     return within_role(user, Organisation.objects.all(), organisation="", role="official")
 
 
