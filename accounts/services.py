@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from accounts import privacy
+from accounts.events import public_name_changed
 from accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from core.notifications import email_send, email_send_to
 from core.outbox import outbox_enqueue
-from core.page_cache import page_cache_forget
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ def account_delete(*, user: User) -> None:
     ).update(label=f"#{user_id}")
     user.delete()
     # Pages kept for visitors (core/page_cache.py) may show the person's public name on their ideas
-    # and comments: they are rendered again without it.
-    transaction.on_commit(page_cache_forget)
+    # and comments: they are rendered again without it (cms listens).
+    public_name_changed.announce(user_id=user_id)
     logger.info("account deleted user=%s", user_id)
 
 
@@ -99,7 +99,7 @@ def profile_save(*, form) -> User:
     renamed = "pseudonym" in form.changed_data
     user = form.save()
     if renamed:
-        transaction.on_commit(page_cache_forget)
+        public_name_changed.announce(user_id=user.pk)
     return user
 
 

@@ -1,15 +1,17 @@
-"""What the public site does when Wagtail or Django announce something; connected once, by
-`CmsConfig.ready()`."""
+"""What the public site does when Wagtail, Django or a lower layer (core/events.py) announce something;
+connected once, by `CmsConfig.ready()`."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from accounts.events import public_name_changed
 from cms.models import OutcomePage, SiteSettings
 from cms.selectors import site_footer_forget
 from cms.services import outcome_published
 from cms.sites import sites_forget
+from consultations.events import comment_edited, contributions_changed
 from core.page_cache import page_cache_forget
 
 
@@ -34,7 +36,16 @@ def _footer_changed(sender, **kwargs):
         transaction.on_commit(page_cache_forget)
 
 
+def _pages_forget(**ids) -> None:
+    page_cache_forget()
+
+
 def connect() -> None:
+    # The pages kept for visitors (core/page_cache.py) show contributions and their authors' public
+    # names: once a change of them is committed, they are forgotten, so that what was taken down is not
+    # shown for another minute.
+    for event in (contributions_changed, comment_edited, public_name_changed):
+        event.listen(_pages_forget, on_commit=True)
     # The one way to hear of every publication, from the admin, a scheduled publication or code;
     # the service decides what it means.
     page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations.events import comment_edited, contributions_changed
 from consultations.models import (
     COMMENT_MAX_DEPTH,
     COMMENT_MAX_LENGTH,
@@ -15,9 +16,8 @@ from consultations.models import (
     Statement,
 )
 from consultations.permissions import can, commentable
-from consultations.services.contributions import opendata_changed, target_field
+from consultations.services.contributions import target_field
 from consultations.services.refusals import ResponseRefused
-from core.page_cache import page_cache_forget
 
 
 def _comment_text(text: str) -> str:
@@ -78,7 +78,7 @@ def comment_edit(*, comment: Comment, author, text: str, stance: str) -> Comment
     comment.stance = stance
     comment.edited_at = timezone.now()
     comment.save(update_fields=["text", "stance", "edited_at"])
-    transaction.on_commit(page_cache_forget)  # a correction shows to visitors at once
+    comment_edited.announce(consultation_id=comment.consultation_id)  # shown to visitors at once
     return comment
 
 
@@ -92,6 +92,5 @@ def comment_delete(*, comment: Comment, author) -> Comment:
     comment.status = Comment.Status.DELETED
     comment.save(update_fields=["text", "status"])
     Report.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
-    transaction.on_commit(page_cache_forget)
-    opendata_changed(comment.consultation_id, withdraw=True)
+    contributions_changed.announce(consultation_id=comment.consultation_id, withdraw=True)
     return comment

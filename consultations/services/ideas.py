@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations.events import contributions_changed
 from consultations.models import (
     ConsultationPage,
     Follow,
@@ -15,9 +16,7 @@ from consultations.models import (
     Support,
     Visibility,
 )
-from consultations.services.contributions import opendata_changed
 from consultations.services.refusals import ResponseRefused
-from core.page_cache import page_cache_forget
 
 
 @transaction.atomic
@@ -65,8 +64,7 @@ def idea_answer(*, idea: Idea, status: str, answer: str) -> Idea:
         Idea.objects.filter(pk=idea.pk).update(
             status=status, answer=answer.strip(), answered_at=timezone.now()
         )
-        opendata_changed(idea.consultation_id)
-        transaction.on_commit(page_cache_forget)
+        contributions_changed.announce(consultation_id=idea.consultation_id)
     idea.refresh_from_db()
     return idea
 
@@ -108,6 +106,5 @@ def idea_merge(*, source: Idea, target: Idea, moderator, reason: str) -> Idea:
     ModerationAction.objects.create(
         idea=source, moderator=moderator, kind=ModerationAction.Kind.MERGE, reason=reason
     )
-    transaction.on_commit(page_cache_forget)
-    opendata_changed(source.consultation_id)
+    contributions_changed.announce(consultation_id=source.consultation_id)
     return source

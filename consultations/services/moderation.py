@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from consultations.events import contributions_changed
 from consultations.models import Comment, Idea, ModerationAction, Report, Statement, Visibility
 from consultations.selectors import statement_deck_forget
-from consultations.services.contributions import opendata_changed, target_field
+from consultations.services.contributions import target_field
 from consultations.services.refusals import AlreadyReported, BulkModerationRefused, ResponseRefused
 from core.notifications import email_send
 from core.outbox import consumer_once, outbox_enqueue
-from core.page_cache import page_cache_forget
 
 # What each action may apply to (the item's current status) and what it leaves. Dismissing the
 # reports keeps the item as it is.
@@ -81,8 +81,11 @@ def contribution_moderate(*, item, moderator, kind: str, reason: str = ""):
         outbox_enqueue("consultations.tasks.moderation_notify_task", action.pk)
     if isinstance(item, Statement):  # the statement deck shows it, or stops showing it, at once
         transaction.on_commit(lambda: statement_deck_forget(item.consultation_id))
-    transaction.on_commit(page_cache_forget)  # visitors stop seeing what was hidden at once, too
-    opendata_changed(item.consultation_id, withdraw=kind == ModerationAction.Kind.HIDE)
+    # Visitors stop seeing what was hidden at once (the pages kept for them are forgotten), and the open
+    # data withdraws it (docs/opendata.md): the listeners of the event.
+    contributions_changed.announce(
+        consultation_id=item.consultation_id, withdraw=kind == ModerationAction.Kind.HIDE
+    )
     return item
 
 
