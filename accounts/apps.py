@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
 
-        import accounts.topics  # noqa: F401  (registers the e-mail topics)
+        # Register the e-mail topics, and the tasks the services queue by name (core/outbox.py publishes
+        # them from this process too).
+        from accounts import tasks, topics  # noqa: F401
         from core.notifications import site_name_forget
 
         # The platform's name in e-mails is kept in the cache (notifications.site_name).

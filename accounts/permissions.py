@@ -3,6 +3,8 @@
 import rules
 from allauth.account.models import EmailAddress
 
+from accounts.models import Organisation
+
 
 @rules.predicate
 def is_verified(user) -> bool:
@@ -85,8 +87,6 @@ def can(user, action: str, obj) -> bool:
 
 def organisations_invitable_by(user):
     """The queryset form of `invite_to_organisation`."""
-    from accounts.models import Organisation
-
     return within_role(user, Organisation.objects.all(), organisation="", role="official")
 
 

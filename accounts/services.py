@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry
 
 from accounts import privacy
+from accounts.events import public_name_changed
 from accounts.models import ApiToken, Invitation, Membership, Organisation, User
 from core.notifications import email_send, email_send_to
-from core.page_cache import page_cache_forget
+from core.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +88,8 @@ def account_delete(*, user: User) -> None:
     ).update(label=f"#{user_id}")
     user.delete()
     # Pages kept for visitors (core/page_cache.py) may show the person's public name on their ideas
-    # and comments: they are rendered again without it.
-    transaction.on_commit(page_cache_forget)
+    # and comments: they are rendered again without it (cms listens).
+    public_name_changed.announce(user_id=user_id)
     logger.info("account deleted user=%s", user_id)
 
 
@@ -98,7 +99,7 @@ def profile_save(*, form) -> User:
     renamed = "pseudonym" in form.changed_data
     user = form.save()
     if renamed:
-        transaction.on_commit(page_cache_forget)
+        public_name_changed.announce(user_id=user.pk)
     return user
 
 
@@ -187,9 +188,6 @@ def token_hash(token: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, role: str, email: str, invited_by: User) -> Invitation:
     """Invite someone to join `organisation` in `role`; the e-mail with the link leaves on commit."""
-    from accounts.tasks import invitation_send_task
-    from core.outbox import outbox_enqueue
-
     invitation = Invitation.objects.create(
         organisation=organisation,
         role=role,
@@ -200,7 +198,7 @@ def invitation_create(*, organisation: Organisation, role: str, email: str, invi
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    outbox_enqueue(invitation_send_task, invitation.pk)
+    outbox_enqueue("accounts.tasks.invitation_send_task", invitation.pk)
     return invitation
 
 

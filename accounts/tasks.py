@@ -2,7 +2,7 @@ from celery import shared_task
 
 from accounts import services
 from accounts.models import Invitation
-from core.outbox import EMAIL_TASK, consumer_once
+from core.outbox import EMAIL_TASK, consumer_once, outbox_sweep
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -37,6 +37,4 @@ def sessions_clear_task() -> None:
 @shared_task(ignore_result=True)
 def outbox_sweep_task() -> int:
     """Every minute: publish the tasks recorded while the broker was down (core/outbox.py)."""
-    from core.outbox import outbox_sweep
-
     return outbox_sweep()

@@ -23,10 +23,14 @@ from api.conditional import ConditionalReadMixin
 from api.errors import Error, Refused, TooMany
 from calls.models import CallPage, Project
 from commons.models import Initiative, Reuse
-from consultations import permissions, selectors, services
+from consultations import permissions, selectors
 from consultations.forms import FIELD_PREFIX, OTHER_SUFFIX, ResponseForm
 from consultations.models import ConsultationPage, Idea, Statement, Support, Visibility, Vote
 from consultations.models import Response as ConsultationResponse
+from consultations.services.ideas import idea_support_set
+from consultations.services.refusals import ResponseRefused
+from consultations.services.responses import response_submit
+from consultations.services.statements import vote_cast
 
 # Bodies of writes are small (a questionnaire's answers); more is a mistake or an attack.
 MAX_BODY_BYTES = 256 * 1024
@@ -333,8 +337,8 @@ class StatementVoteView(WriteView):
             raise Refused(refusal.message)
         self.rate_limit(request, "contribute_vote")
         try:
-            services.vote_cast(statement=statement, participant=request.user, value=value)
-        except services.ResponseRefused as refused:
+            vote_cast(statement=statement, participant=request.user, value=value)
+        except ResponseRefused as refused:
             raise Refused(refused.message) from None
         return Response({"statement": statement.pk, "value": value, "detail": _("Your vote is recorded.")})
 
@@ -358,8 +362,8 @@ class IdeaSupportView(WriteView):
             raise Refused(refusal.message)
         self.rate_limit(request, "contribute_vote")
         try:
-            services.idea_support_set(idea=idea, user=request.user, supporting=supporting)
-        except services.ResponseRefused as refused:
+            idea_support_set(idea=idea, user=request.user, supporting=supporting)
+        except ResponseRefused as refused:
             raise Refused(refused.message) from None
         return Response(
             {
@@ -448,13 +452,13 @@ class ConsultationResponseView(WriteView):
         if not form.is_valid():
             raise exceptions.ValidationError(_question_errors(form))
         try:
-            response = services.response_submit(
+            response = response_submit(
                 consultation=consultation,
                 participant=request.user,
                 answers=form.answers(),
                 draft=body["draft"],
             )
-        except services.ResponseRefused as refused:
+        except ResponseRefused as refused:
             raise exceptions.ValidationError({"non_field_errors": [refused.message]}) from None
         if body["draft"]:
             detail = _("Your draft is saved. It is not sent yet: send it before the consultation closes.")

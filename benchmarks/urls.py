@@ -11,7 +11,7 @@ from consultations.models import Vote
 @csrf_exempt
 @require_POST
 def bare_vote(request):
-    """The same upsert as `services.vote_cast`, and nothing else: no session, no checks."""
+    """The same upsert as `services.statements.vote_cast`, and nothing else: no session, no checks."""
     Vote.objects.bulk_create(
         [
             Vote(

@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from accounts.forms import CommuneField
 from budgets import services
 from budgets.models import Grade, Method, PublicVote
+from budgets.permissions import calls_managed_by
 from core.windows import Phase
 
 
@@ -160,8 +161,6 @@ class PublicVoteAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from budgets.permissions import calls_managed_by
-
         if self.for_user is not None:
             self.fields["call"].queryset = calls_managed_by(self.for_user)
 

@@ -17,6 +17,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 from budgets.models import PublicVote
+from calls.models import CallPage
 from core.permissions import (
     CLOSED,
     NOT_ALLOWED,
@@ -153,8 +154,6 @@ def votes_managed_by(user):
 
 def calls_managed_by(user):
     """The calls whose public vote `user` may set up."""
-    from calls.models import CallPage
-
     calls = CallPage.objects.select_related("organisation").order_by("title")
     return within_role(user, calls, organisation="organisation", role="official")
 

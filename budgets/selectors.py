@@ -23,8 +23,8 @@ def votes_published():
 def ballot_projects(vote: PublicVote):
     """The projects on the ballot: the call's dossiers with the status "selected" (laureates of the
     call's evaluation), by title — none until the call's laureates are published. From the vote's
-    opening the list is frozen: `calls.services.project_status_change` refuses to move a dossier of the
-    call into or out of "selected" (see docs/budgets.md)."""
+    opening the list is frozen: `calls.services.decisions.project_status_change` refuses to move a
+    dossier of the call into or out of "selected" (see docs/budgets.md)."""
     return Project.objects.laureates().filter(call_id=vote.call_id).order_by("title", "pk")
 
 

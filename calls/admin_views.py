@@ -11,9 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from calls import permissions, selectors, services
+from accounts.models import Organisation
+from accounts.permissions import within_role
+from calls import permissions, selectors
 from calls.forms import AnswerTemplateForm, AssignForm, BulkForm, ExportForm, ServiceForm, StatusForm
 from calls.models import AnswerTemplate, EvaluatorInvitation, Export, Project, Service, Tag
+from calls.services.decisions import (
+    laureates_publish,
+    project_status_change,
+    projects_status_change,
+    service_set,
+    tags_set,
+)
+from calls.services.evaluator_invitations import evaluator_invite
+from calls.services.exports import export_request
+from calls.services.refusals import CallRefused
 from consultations.sections import sections_open_to
 from core.converters import id_from
 
@@ -87,7 +99,7 @@ def call_bulk(request, call_id: int):
     projects = list(form.cleaned_data["projects"])
     action = form.cleaned_data["action"]
     if action == "status":
-        changed, refused = services.projects_status_change(
+        changed, refused = projects_status_change(
             projects=projects,
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
@@ -104,10 +116,10 @@ def call_bulk(request, call_id: int):
         if refused and not changed:
             return call_projects(request, call.pk, bulk_form=form, status=400)
     elif action in ("tag", "untag"):
-        services.tags_set(projects=projects, tags=[form.tag_object()], add=action == "tag")
+        tags_set(projects=projects, tags=[form.tag_object()], add=action == "tag")
         messages.success(request, _("Tags updated."))
     else:
-        services.service_set(projects=projects, service=form.cleaned_data["service"])
+        service_set(projects=projects, service=form.cleaned_data["service"])
         messages.success(request, _("Service assigned."))
     return redirect("calls_admin_projects", call.pk)
 
@@ -160,13 +172,13 @@ def project_status(request, project_id: int):
         messages.error(request, _("The decision could not be recorded: see the messages next to the fields."))
         return project_manage(request, project.pk, status_form=form, status=400)
     try:
-        services.project_status_change(
+        project_status_change(
             project=project,
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
             actor=request.user,
         )
-    except services.CallRefused as refusal:
+    except CallRefused as refusal:
         messages.error(request, refusal.message)
         return project_manage(request, project.pk, status_form=form, status=400)
     messages.success(request, _("The decision is recorded; the applicant is told by e-mail."))
@@ -185,13 +197,13 @@ def project_assign(request, project_id: int):
         messages.error(request, _("Only eligible dossiers are given to evaluators."))
         return project_manage(request, project.pk, assign_form=form, status=400)
     try:
-        given = services.evaluator_invite(
+        given = evaluator_invite(
             project=project,
             email=form.cleaned_data["email"],
             name=form.cleaned_data["name"],
             actor=request.user,
         )
-    except services.CallRefused as refusal:
+    except CallRefused as refusal:
         messages.error(request, refusal.message)
         return project_manage(request, project.pk, assign_form=form, status=400)
     if isinstance(given, EvaluatorInvitation):
@@ -212,7 +224,7 @@ def call_export(request, call_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose CSV, XLSX or ODS."))
         return call_projects(request, call.pk, status=400)
-    services.export_request(call=call, requested_by=request.user, file_format=form.cleaned_data["format"])
+    export_request(call=call, requested_by=request.user, file_format=form.cleaned_data["format"])
     messages.success(request, _("The export is being built: it will be listed below in a moment."))
     return redirect("calls_admin_projects", call.pk)
 
@@ -232,8 +244,8 @@ def export_download(request, export_id: int):
 def call_laureates_publish(request, call_id: int):
     call = _managed_call_or_404(request, call_id)
     try:
-        count = services.laureates_publish(call=call, actor=request.user)
-    except services.CallRefused as refusal:
+        count = laureates_publish(call=call, actor=request.user)
+    except CallRefused as refusal:
         messages.error(request, refusal.message)
         return call_projects(request, call.pk, status=400)
     messages.success(
@@ -244,9 +256,6 @@ def call_laureates_publish(request, call_id: int):
 
 
 def _organisations(user):
-    from accounts.models import Organisation
-    from accounts.permissions import within_role
-
     return within_role(user, Organisation.objects.all(), organisation="", role="official")
 
 

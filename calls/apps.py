@@ -9,7 +9,10 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         from accounts.backends import user_flag_register
-        from calls import permissions, privacy  # noqa: F401  (register the rules and the data export)
+
+        # Register the rules, the data export, and the tasks the services queue by name (core/outbox.py
+        # publishes them from this process too).
+        from calls import permissions, privacy, tasks  # noqa: F401
         from calls.models import Assignment
         from calls.notifications import topics_register
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from calls import services
 from calls.models import CallPage, Criterion, Project, RequiredDocument
+from calls.services.decisions import project_status_change
+from calls.services.dossiers import project_save, project_submit
+from calls.services.evaluations import assignment_create
 
 CALL_SLUG = "appel-tiers-lieux"
 PROJECTS = [
@@ -57,7 +59,7 @@ def demo_call_load(*, home, organisation, official, applicant_password: str) -> 
         applicant = _person(
             f"porteur{number + 1}@demo.concerto.localhost", f"Porteur {number + 1}", applicant_password
         )
-        project = services.project_save(
+        project = project_save(
             call=call,
             applicant=applicant,
             project=None,
@@ -77,13 +79,13 @@ def demo_call_load(*, home, organisation, official, applicant_password: str) -> 
                 {"label": "Équipement", "amount": amount * Decimal("0.3")},
             ],
         )
-        services.project_submit(project=project, actor=applicant)
+        project_submit(project=project, actor=applicant)
         if number >= 1:
-            services.project_status_change(
+            project_status_change(
                 project=project, to_status=Project.Status.ELIGIBLE, reason="", actor=official
             )
         if number == 2:
-            services.assignment_create(project=project, evaluator=evaluator, actor=official)
+            assignment_create(project=project, evaluator=evaluator, actor=official)
     return call
 
 

@@ -351,7 +351,7 @@ class BulkForm(StatusForm):
 
 class AssignForm(DescribedMixin, forms.Form):
     """An evaluator for a dossier, by e-mail address: someone with an account, or an outside expert who
-    is invited to make one (services.evaluator_invite)."""
+    is invited to make one (services.evaluator_invitations.evaluator_invite)."""
 
     email = forms.EmailField(
         label=_("Evaluator's e-mail address"),

@@ -174,6 +174,26 @@ class CallPage(OrganisationPage, Page):
     def max_file_size(self) -> int:
         return self.max_file_size_mb * 1024 * 1024
 
+    def inline_items_in_use(self, name) -> set[int]:
+        """The pks of this call's items of the inline `name` (criteria, documents, fields) that dossiers
+        or scores rely on: the editor keeps them (`CallPageForm`)."""
+        call_id = self.pk
+        if not call_id:
+            return set()
+        if name == "criteria":
+            return set(
+                Score.objects.filter(criterion__call_id=call_id).values_list("criterion_id", flat=True)
+            )
+        if name == "documents":
+            return set(
+                Attachment.objects.filter(document__call_id=call_id).values_list("document_id", flat=True)
+            )
+        answered = set()
+        for field_id in CallField.objects.filter(call_id=call_id).values_list("pk", flat=True):
+            if Project.objects.filter(call_id=call_id, answers__has_key=f"field_{field_id}").exists():
+                answered.add(field_id)
+        return answered
+
 
 class Criterion(Orderable):
     """One line of the scoring grid; a dossier's mark is the weighted mean of its criteria."""

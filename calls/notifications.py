@@ -2,12 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from calls.models import ProjectFollow
 from core.notifications import topic_register
 
 
 def _project_unfollow(user, project_id: int | None) -> None:
-    from calls.models import ProjectFollow
-
     ProjectFollow.objects.filter(user=user, project_id=project_id).delete()
 
 

@@ -11,27 +11,6 @@ class CallPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):
     change (a 10/10 would read 10/100, or 100/100 would read 100/10). `Score.criterion` is also
     PROTECT in the database, as a last resort."""
 
-    def _used(self, name) -> set[int]:
-        """The pks of this call's items of the inline `name` that dossiers or scores rely on."""
-        from calls.models import Attachment, CallField, Project, Score
-
-        call_id = self.instance.pk
-        if not call_id:
-            return set()
-        if name == "criteria":
-            return set(
-                Score.objects.filter(criterion__call_id=call_id).values_list("criterion_id", flat=True)
-            )
-        if name == "documents":
-            return set(
-                Attachment.objects.filter(document__call_id=call_id).values_list("document_id", flat=True)
-            )
-        answered = set()
-        for field_id in CallField.objects.filter(call_id=call_id).values_list("pk", flat=True):
-            if Project.objects.filter(call_id=call_id, answers__has_key=f"field_{field_id}").exists():
-                answered.add(field_id)
-        return answered
-
     def clean(self):
         cleaned = super().clean()
         messages = {
@@ -43,7 +22,7 @@ class CallPageForm(OrganisationPageFormMixin, WagtailAdminPageForm):
             formset = self.formsets.get(name)
             if formset is None:
                 continue
-            used = self._used(name)
+            used = self.instance.inline_items_in_use(name)
             if not used:
                 continue
             deleted = [form for form in formset.deleted_forms if form.instance.pk]

@@ -185,7 +185,7 @@ rules.add_perm("calls.invite_evaluator", manages & in_evaluation)
 rules.add_perm("calls.declare_conflict", is_assigned_undeclared & in_evaluation)
 rules.add_perm("calls.score_project", is_assigned_without_conflict & in_evaluation)
 # Scores are private until the decision: officials see them all along, each evaluator their own
-# (services.assignment_scores), the applicant once the dossier is decided.
+# (selectors.project_scores), the applicant once the dossier is decided.
 rules.add_perm("calls.view_scores", manages | (is_applicant & is_decided))
 rules.add_perm("calls.update_milestone", is_selected & (is_applicant | manages))
 

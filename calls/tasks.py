@@ -2,7 +2,12 @@ from celery import shared_task
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from calls import services
+from calls import exports
+from calls.models import Assignment, EvaluatorInvitation, Export, Milestone, StatusChange
+from calls.services.decisions import status_change_notify
+from calls.services.evaluations import assignment_notify
+from calls.services.evaluator_invitations import evaluator_invitation_send
+from calls.services.milestones import milestone_notify
 from core.outbox import EMAIL_TASK, consumer_once
 
 # E-mails and exports: retried with backoff, then deferred to the outbox (core/outbox.py).
@@ -12,8 +17,6 @@ RELIABLE = EMAIL_TASK
 @shared_task(**RELIABLE)
 def status_change_notify_task(change_id: int) -> bool:
     """E-mail the applicant one step of their dossier's life (once: safe to run twice)."""
-    from calls.models import StatusChange
-
     with consumer_once("status_change", change_id):
         change = (
             StatusChange.objects.select_related("project", "project__call", "project__applicant")
@@ -22,15 +25,13 @@ def status_change_notify_task(change_id: int) -> bool:
         )
         if change is None:  # already sent, or gone
             return False
-        services.status_change_notify(change=change)
+        status_change_notify(change=change)
         return True
 
 
 @shared_task(**RELIABLE)
 def assignment_notify_task(assignment_id: int) -> bool:
     """E-mail an evaluator the dossier given to them (once: safe to run twice)."""
-    from calls.models import Assignment
-
     with consumer_once("assignment", assignment_id):
         assignment = (
             Assignment.objects.select_related("project", "project__call", "evaluator")
@@ -39,7 +40,7 @@ def assignment_notify_task(assignment_id: int) -> bool:
         )
         if assignment is None:
             return False
-        services.assignment_notify(assignment=assignment)
+        assignment_notify(assignment=assignment)
         return True
 
 
@@ -47,8 +48,6 @@ def assignment_notify_task(assignment_id: int) -> bool:
 def evaluator_invitation_send_task(invitation_id: int) -> bool:
     """E-mail an outside expert the link to evaluate a dossier (once: a second delivery finds it sent).
     The link's token is made by the sending, never carried by the task."""
-    from calls.models import EvaluatorInvitation
-
     with consumer_once("evaluator_invitation", invitation_id):
         invitation = (
             EvaluatorInvitation.objects.select_related(
@@ -59,7 +58,7 @@ def evaluator_invitation_send_task(invitation_id: int) -> bool:
         )
         if invitation is None:  # already sent, accepted, or deleted
             return False
-        services.evaluator_invitation_send(invitation=invitation)
+        evaluator_invitation_send(invitation=invitation)
         return True
 
 
@@ -67,20 +66,15 @@ def evaluator_invitation_send_task(invitation_id: int) -> bool:
 def milestone_notify_task(milestone_id: int, actor_id: int | None = None) -> int:
     """E-mail a new or changed milestone to the followers of its project (each revision once to each
     follower: safe to run twice)."""
-    from calls.models import Milestone
-
     milestone = Milestone.objects.select_related("project", "project__call").filter(pk=milestone_id).first()
     if milestone is None:  # deleted since
         return 0
-    return services.milestone_notify(milestone=milestone, actor_id=actor_id)
+    return milestone_notify(milestone=milestone, actor_id=actor_id)
 
 
 @shared_task(**RELIABLE)
 def export_build_task(export_id: int) -> bool:
     """Build the file of an export of a call's dossiers (once: safe to run twice)."""
-    from calls import exports
-    from calls.models import Export
-
     with consumer_once("call_export", export_id):
         export = Export.objects.select_related("call").filter(pk=export_id, finished_at=None).first()
         if export is None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from calls import permissions, selectors, services
+from calls import permissions, selectors
 from calls.forms import (
     AttachmentForm,
     BudgetFormSet,
@@ -25,6 +25,15 @@ from calls.forms import (
     TeamFormSet,
 )
 from calls.models import Assignment, Attachment, CallPage, Criterion, Milestone, Project
+from calls.services import dossiers
+from calls.services import milestones as milestone_services
+from calls.services.evaluations import conflict_declare, scores_save
+from calls.services.evaluator_invitations import (
+    INVITATION_REFUSAL_STATUS,
+    evaluator_invitation_accept,
+    evaluator_invitation_for_token,
+)
+from calls.services.refusals import CallRefused
 
 TOO_MANY = _lazy("Too many contributions in a short time: wait a minute, then try again.")
 
@@ -54,7 +63,7 @@ def _project_or_404(request, project_id: int, action: str = "view_project") -> P
 
 
 def _dossier_context(call, project, form, team, budget, **extra):
-    problems = services.project_problems(project) if project is not None and project.pk else []
+    problems = dossiers.project_problems(project) if project is not None and project.pk else []
     return {
         "call": call,
         "project": project,
@@ -102,7 +111,7 @@ def project_create(request, call_id: int):
             return _refused(request, 429, TOO_MANY, "calls/project_form.html", context)
         if form.is_valid() and team.is_valid() and budget.is_valid():
             try:
-                project = services.project_save(
+                project = dossiers.project_save(
                     call=call,
                     applicant=request.user,
                     project=None,
@@ -111,7 +120,7 @@ def project_create(request, call_id: int):
                     team=team.rows(),
                     budget=budget.rows(),
                 )
-            except services.CallRefused as refusal:
+            except CallRefused as refusal:
                 return _refused(
                     request,
                     403,
@@ -153,7 +162,7 @@ def project_detail(request, project_id: int):
                 status=400,
             )
         try:
-            project = services.project_save(
+            project = dossiers.project_save(
                 call=call,
                 applicant=request.user,
                 project=project,
@@ -162,7 +171,7 @@ def project_detail(request, project_id: int):
                 team=team.rows(),
                 budget=budget.rows(),
             )
-        except services.CallRefused as refusal:
+        except CallRefused as refusal:
             project.refresh_from_db()
             return _refused(
                 request,
@@ -173,8 +182,8 @@ def project_detail(request, project_id: int):
             )
         if "submit" in request.POST and project.status == Project.Status.DRAFT:
             try:
-                services.project_submit(project=project, actor=request.user)
-            except services.CallRefused as refusal:
+                dossiers.project_submit(project=project, actor=request.user)
+            except CallRefused as refusal:
                 messages.warning(request, _("Your draft is saved, but it cannot be submitted yet."))
                 return _refused(
                     request,
@@ -286,10 +295,10 @@ def attachment_add(request, project_id: int):
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return _edit_page_refused(request, project, message, attachment_form=form)
     try:
-        services.attachment_add(
+        dossiers.attachment_add(
             project=project, upload=form.cleaned_data["file"], document=form.cleaned_data["document"]
         )
-    except services.CallRefused as refusal:
+    except CallRefused as refusal:
         form.add_error("file", refusal.message)
         return _edit_page_refused(request, project, refusal.message, attachment_form=form)
     messages.success(request, _("The file is attached."))
@@ -304,8 +313,8 @@ def attachment_delete(request, project_id: int, attachment_id: int):
     if refused := permissions.refusal(request.user, "change_project", project):
         return _project_change_refused(request, project, refused)
     try:
-        services.attachment_delete(attachment=attachment)
-    except services.CallRefused as refusal:
+        dossiers.attachment_delete(attachment=attachment)
+    except CallRefused as refusal:
         return _edit_page_refused(request, project, refusal.message)
     messages.success(request, _("The file is removed."))
     return redirect(reverse("calls_project", args=[project.pk]) + "#attachments")
@@ -353,7 +362,9 @@ def milestone_save(request, project_id: int, milestone_id: int | None = None):
             ]
         messages.error(request, _("Some answers need correcting: see the messages next to them."))
         return TemplateResponse(request, "calls/project_detail.html", context, status=400)
-    services.milestone_save(project=project, milestone=milestone, actor=request.user, **form.cleaned_data)
+    milestone_services.milestone_save(
+        project=project, milestone=milestone, actor=request.user, **form.cleaned_data
+    )
     messages.success(request, _("The milestone is saved."))
     return redirect(reverse("calls_project", args=[project.pk]) + "#milestones")
 
@@ -389,7 +400,7 @@ def project_follow(request, project_id: int):
     following = request.POST.get("following")
     if following not in ("0", "1"):
         return _refused(request, 400, _("Choose whether to follow this project or not."))
-    services.project_follow_set(project=project, user=request.user, following=following == "1")
+    milestone_services.project_follow_set(project=project, user=request.user, following=following == "1")
     if following == "1":
         messages.success(
             request, _("You follow this project: each change of its milestones will be e-mailed to you.")
@@ -416,7 +427,7 @@ def evaluator_invitation(request, token: str):
     """The link of an invitation to evaluate a dossier: what it is for; once signed in (or signed up),
     accept it and the dossier is given to the person. A used, expired or forged link is refused (4xx)
     with the reason, and gives nothing."""
-    invitation = services.evaluator_invitation_for_token(token)
+    invitation = evaluator_invitation_for_token(token)
     if invitation is None:
         return _invitation_page(
             request,
@@ -441,9 +452,9 @@ def evaluator_invitation(request, token: str):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     try:
-        assignment = services.evaluator_invitation_accept(invitation=invitation, user=request.user)
-    except services.CallRefused as refusal:
-        status = services.INVITATION_REFUSAL_STATUS.get(refusal.code, 400)
+        assignment = evaluator_invitation_accept(invitation=invitation, user=request.user)
+    except CallRefused as refusal:
+        status = INVITATION_REFUSAL_STATUS.get(refusal.code, 400)
         return _invitation_page(request, invitation, refusal.message, status=status)
     messages.success(
         request,
@@ -546,8 +557,8 @@ def _evaluation_declare(request, assignment_id: int):
             status=400,
         )
     try:
-        services.conflict_declare(assignment=assignment, **form.cleaned_data)
-    except services.CallRefused as refusal:
+        conflict_declare(assignment=assignment, **form.cleaned_data)
+    except CallRefused as refusal:
         return _refused(
             request, 400, refusal.message, "calls/evaluation.html", _evaluation_context(request, assignment)
         )
@@ -587,10 +598,8 @@ def _evaluation_score(request, assignment_id: int):
             status=400,
         )
     try:
-        services.scores_save(
-            assignment=assignment, values=form.values(), comment=form.cleaned_data["comment"]
-        )
-    except services.CallRefused as refusal:
+        scores_save(assignment=assignment, values=form.values(), comment=form.cleaned_data["comment"])
+    except CallRefused as refusal:
         return _refused(
             request, 400, refusal.message, "calls/evaluation.html", _evaluation_context(request, assignment)
         )

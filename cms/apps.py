@@ -7,55 +7,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, Site
-        from wagtail.signals import page_published, page_unpublished, post_page_move
+        # Register the data export, the receivers, and the tasks the services queue by name
+        # (core/outbox.py publishes them from this process too).
+        from cms import listeners, privacy, tasks  # noqa: F401
 
-        from cms import privacy  # noqa: F401  (register the data export)
-        from cms.models import OutcomePage, SiteSettings
-
-        # The one way to hear of every publication, from the admin, a scheduled publication or code;
-        # the service decides what it means.
-        page_published.connect(_outcome_published, sender=OutcomePage, dispatch_uid="cms.outcome_published")
-        # The footer kept across requests (cms.selectors.site_footer) follows any change of the pages
-        # it may link to (their address, whether they are live, the statement's audit) and settings;
-        # so do the pages kept for visitors (core.page_cache).
-        for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(_footer_changed, dispatch_uid=f"cms.footer.{id(signal)}")
-        # A page's deletion removes its `Page` row too, heard here; a receiver for every model would
-        # turn off Django's fast deletes everywhere.
-        post_delete.connect(_footer_changed, sender=Page, dispatch_uid="cms.footer.delete")
-        post_save.connect(_footer_changed, sender=SiteSettings, dispatch_uid="cms.footer.settings")
-        post_save.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site")
-        post_delete.connect(_footer_changed, sender=Site, dispatch_uid="cms.footer.site_delete")
-
-
-def _outcome_published(sender, instance, **kwargs):
-    from cms.services import outcome_published
-
-    outcome_published(page=instance)
-
-
-def _footer_changed(sender, **kwargs):
-    from django.db import transaction
-    from wagtail.models import Page, Site
-
-    from cms.models import SiteSettings
-    from cms.selectors import site_footer_forget
-    from cms.sites import sites_forget
-    from core.page_cache import page_cache_forget
-
-    # The page signals are heard for every page type: only pages, sites and settings matter. After the
-    # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
-    if sender is SiteSettings and kwargs.get("created"):
-        # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
-        # request, a participant's answer included): nothing shown has changed yet.
-        return
-    if sender is Site:
-        # Now, and again after the commit (a request in between may have kept the old site).
-        sites_forget()
-        transaction.on_commit(sites_forget)
-    if sender is None or issubclass(sender, (Page, Site, SiteSettings)):
-        transaction.on_commit(site_footer_forget)
-        # The pages kept for visitors (core/page_cache.py) show the same pages, links and settings.
-        transaction.on_commit(page_cache_forget)
+        listeners.connect()

@@ -1,10 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 
-from reports.models import ReportSnapshot
+from cms.models import SiteMessage
 
 # What `str.splitlines` breaks a line on: in a name or subject, any of them would start a new line of the
 # e-mail forwarded to the site's team (a forged "Page:" or "From:" line) or of its headers.
@@ -15,23 +13,6 @@ def one_line(value: str) -> None:
     """Refuse a value typed over several lines (a browser's one-line field never sends one)."""
     if any(character in LINE_BREAKS for character in value):
         raise ValidationError(_("Type it on one line, without line breaks."), code="line_break")
-
-
-class OutcomePageForm(WagtailAdminPageForm):
-    """The outcome page editor: report versions of published consultations, without their data.
-
-    Which version goes with which consultation is checked by `OutcomePage.clean()`, so an editor may
-    change both in one save.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["report_version"].queryset = (
-            ReportSnapshot.objects.filter(Q(consultation__live=True) | Q(pk=self.instance.report_version_id))
-            .select_related("consultation")
-            .defer("data")
-            .order_by("consultation__title", "-version")
-        )
 
 
 class SiteMessageForm(forms.Form):
@@ -80,8 +61,6 @@ class SiteMessageForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.models import SiteMessage
-
         if kind == SiteMessage.Kind.ACCESSIBILITY:
             del self.fields["subject"]
             self.fields["message"].label = _("Describe the problem")

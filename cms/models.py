@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -18,7 +18,7 @@ from wagtail.search import index
 
 from calls.models import CallPage
 from cms.blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
-from cms.forms import OutcomePageForm
+from cms.page_forms import OutcomePageForm
 from consultations.models import ConsultationPage
 
 HOME_LIST_LENGTH = 12
@@ -362,32 +362,10 @@ class SiteMessageFormPageMixin:
     form_template: str
 
     def message_form_serve(self, request, *, initial=None):
-        from allauth.core.ratelimit import consume_or_429
-        from django.contrib import messages as flash
-        from django.shortcuts import redirect
-
-        from cms import services
-        from cms.forms import SiteMessageForm
-
-        form = SiteMessageForm(
-            request.POST if request.method == "POST" else None, kind=self.message_kind, initial=initial
-        )
-        context = {**self.get_context(request), "form": form}
-        if request.method == "POST":
-            # Only a message that would be sent counts against the limit: correcting a field does not.
-            if form.is_valid() and consume_or_429(request, action="site_message"):
-                form.add_error(
-                    None, _("Too many messages from this address: wait a few minutes, then send again.")
-                )
-                return TemplateResponse(request, self.form_template, context, status=429)
-            if form.is_valid():
-                services.site_message_submit(
-                    kind=self.message_kind, language=request.LANGUAGE_CODE, **form.cleaned_message
-                )
-                flash.success(request, form.thanks)
-                return redirect(self.get_url(request))
-            return TemplateResponse(request, self.form_template, context, status=400)
-        return TemplateResponse(request, self.form_template, context)
+        # The view (cms/views.py) imports these models, so it cannot be imported here: cms/wagtail_hooks.py
+        # registers it under a hook of ours.
+        [view] = hooks.get_hooks("serve_site_message_page")
+        return view(request, self, initial=initial)
 
 
 class ContactPage(SiteMessageFormPageMixin, Page):

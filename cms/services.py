@@ -24,9 +24,7 @@ def outcome_published(*, page: OutcomePage) -> bool:
     """
     _announcement, created = OutcomeAnnouncement.objects.get_or_create(page_id=page.pk)
     if created:
-        from cms.tasks import outcome_announce_task
-
-        outbox_enqueue(outcome_announce_task, page.pk)
+        outbox_enqueue("cms.tasks.outcome_announce_task", page.pk)
     # The consultation's open data quotes the report version the page pins (docs/opendata.md).
     opendataset_request_for(consultation_id=page.consultation_id)
     return created
@@ -87,8 +85,6 @@ def site_message_submit(
 ) -> SiteMessage:
     """Record a message of the contact or accessibility form; it is forwarded and acknowledged once
     committed."""
-    from cms.tasks import site_message_send_task
-
     site_message = SiteMessage.objects.create(
         kind=kind,
         name=name,
@@ -99,7 +95,7 @@ def site_message_submit(
         language=language,
     )
     logger.info("site message %s recorded (%s)", site_message.pk, kind)
-    outbox_enqueue(site_message_send_task, site_message.pk)
+    outbox_enqueue("cms.tasks.site_message_send_task", site_message.pk)
     return site_message
 
 

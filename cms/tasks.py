@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from cms import services
 from cms.models import OutcomeAnnouncement, OutcomePage, SiteMessage
 from core.outbox import EMAIL_TASK, consumer_once
 
@@ -10,8 +11,6 @@ RELIABLE = EMAIL_TASK
 @shared_task(**RELIABLE)
 def outcome_announce_task(page_id: int) -> int:
     """E-mail the participants a newly published outcome page (once each; safe to run twice)."""
-    from cms import services
-
     page = OutcomePage.objects.live().public().select_related("consultation").filter(pk=page_id).first()
     if page is None:  # unpublished, restricted or deleted since: nothing to announce yet
         return 0
@@ -24,6 +23,7 @@ def outcome_announcements_resume_task() -> int:
     pending = OutcomeAnnouncement.objects.filter(finished_at=None, page__live=True)
     count = 0
     for page_id in pending.values_list("page_id", flat=True):
+        # Not the outbox: the unfinished OutcomeAnnouncement is the record, and this task comes back hourly.
         outcome_announce_task.delay(page_id)
         count += 1
     return count
@@ -33,8 +33,6 @@ def outcome_announcements_resume_task() -> int:
 def site_message_send_task(site_message_id: int) -> None:
     """Forward a site message to the contact address and acknowledge it to its sender, each once (a
     retry after a failure sends only what is still missing)."""
-    from cms import services
-
     # Each e-mail in its own transaction: a failed acknowledgement does not undo the forward's mark.
     with consumer_once("site_message_forward", site_message_id):
         site_message = SiteMessage.objects.filter(pk=site_message_id, forwarded_at=None).first()

@@ -1,15 +1,21 @@
-"""The public site's own pages that read several apps at once (cms sits above them all but api and
-search)."""
+"""The public site's own views: the pages that read several apps at once (cms sits above them all but
+api and search), and the pages with a message form."""
 
+from allauth.core.ratelimit import consume_or_429
+from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from budgets import permissions as vote_permissions
 from budgets import selectors as vote_selectors
 from calls import permissions as call_permissions
 from calls import selectors as call_selectors
+from cms.forms import SiteMessageForm
+from cms.services import site_message_submit
 from consultations import selectors
 from core.windows import Phase
 
@@ -46,3 +52,28 @@ def my_contributions(request):
             "open_phase": Phase.OPEN,
         },
     )
+
+
+def site_message_page_serve(request, page, *, initial=None):
+    """A page with a message form (`SiteMessageFormPageMixin`): GET shows it, POST records the message
+    (400 with the errors on bad input, 429 when sent too often) and redirects to the page with a
+    thank-you message."""
+    form = SiteMessageForm(
+        request.POST if request.method == "POST" else None, kind=page.message_kind, initial=initial
+    )
+    context = {**page.get_context(request), "form": form}
+    if request.method == "POST":
+        # Only a message that would be sent counts against the limit: correcting a field does not.
+        if form.is_valid() and consume_or_429(request, action="site_message"):
+            form.add_error(
+                None, _("Too many messages from this address: wait a few minutes, then send again.")
+            )
+            return TemplateResponse(request, page.form_template, context, status=429)
+        if form.is_valid():
+            site_message_submit(
+                kind=page.message_kind, language=request.LANGUAGE_CODE, **form.cleaned_message
+            )
+            flash.success(request, form.thanks)
+            return redirect(page.get_url(request))
+        return TemplateResponse(request, page.form_template, context, status=400)
+    return TemplateResponse(request, page.form_template, context)

@@ -5,6 +5,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.models import SiteMessage
+from cms.views import site_message_page_serve
 from core.page_cache import page_cache_mark
 
 # Rules of axe-core that the editors' checker runs, on top of Wagtail's own: those an editor's content
@@ -52,6 +53,11 @@ class RgaaContentCheckerItem(ContentCheckerItem):
 def mark_page_cacheable(page, request, serve_args, serve_kwargs):
     """A live page without view restrictions may be kept for visitors (core/page_cache.py)."""
     page_cache_mark(page=page, request=request)
+
+
+# A hook of ours: how the pages with a message form (cms/models.py) are served, by a view that imports
+# the models and so cannot be imported by them.
+hooks.register("serve_site_message_page", site_message_page_serve)
 
 
 @hooks.register("construct_wagtail_userbar")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.forms import TerritoryField
+from commons.permissions import organisations_publishing_for
 
 
 class CatalogueFilterForm(forms.Form):
@@ -45,7 +46,5 @@ class InitiativeAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from commons.permissions import organisations_publishing_for
-
         if self.for_user is not None and "organisation" in self.fields:
             self.fields["organisation"].queryset = organisations_publishing_for(self.for_user)

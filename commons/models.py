@@ -14,6 +14,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from accounts.models import User
+
 
 class Licence(models.TextChoices):
     """Open licences, with the SPDX identifiers that open-data portals use."""
@@ -185,8 +187,6 @@ class Initiative(index.Indexed, ClusterableModel):
 
 def _is_account_address(contact: str) -> bool:
     """Whether `contact` holds the e-mail address of someone's account (personal data, by default)."""
-    from accounts.models import User
-
     addresses = [word.strip("<>()[],;:") for word in contact.split() if "@" in word]
     if not addresses:
         return False

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Territory
+from calls.models import Project
 from commons.models import Initiative, Licence, Reuse
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,6 @@ def initiative_from_project(*, project) -> tuple[Initiative, bool]:
     """The commons' initiative of a selected project, drafted from its dossier if it has none yet:
     (initiative, created). Unpublished: its officials complete the licence, documentation and contact
     and publish it. Twice at once, or twice in a row, gives one initiative (the one-to-one link)."""
-    from calls.models import Project
-
     project = (
         Project.objects.select_for_update(of=("self",)).select_related("call", "territory").get(pk=project.pk)
     )

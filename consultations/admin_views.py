@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from consultations import permissions, selectors, services
+from consultations import permissions, selectors
 from consultations.forms import ModerationBulkForm, PaperResponseForm, PaperUploadForm
 from consultations.imports import paper
 from consultations.models import (
@@ -25,6 +25,10 @@ from consultations.models import (
     ModerationAction,
     Response,
 )
+from consultations.services import ideas as idea_services
+from consultations.services import moderation
+from consultations.services.refusals import PaperRefused, ResponseRefused
+from consultations.services.responses import responses_paper_enter
 
 # Rows on a page of the moderation queue.
 QUEUE_PAGE_SIZE = 50
@@ -99,13 +103,13 @@ def moderation_bulk(request):
         )
         return moderation_queue(request, status=403, bulk_form=form)
     try:
-        services.contributions_moderate(
+        moderation.contributions_moderate(
             items=items,
             moderator=request.user,
             kind=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
         )
-    except services.ResponseRefused as refused:
+    except ResponseRefused as refused:
         messages.error(request, refused.message)
         return moderation_queue(request, status=400, bulk_form=form)
     messages.success(
@@ -143,10 +147,10 @@ def contribution_moderate(request, kind: str, item_id: int):
         messages.error(request, _("Unknown moderation action."))
         return moderation_queue(request, status=400)
     try:
-        services.contribution_moderate(
+        moderation.contribution_moderate(
             item=item, moderator=request.user, kind=action, reason=request.POST.get("reason", "")[:500]
         )
-    except services.ResponseRefused as refused:
+    except ResponseRefused as refused:
         messages.error(request, refused.message)
         return moderation_queue(request, status=400)
     messages.success(request, _("Done."))
@@ -176,8 +180,8 @@ def idea_merge(request, idea_id: int):
         messages.error(request, _("Choose the idea to merge it into."))
         return TemplateResponse(request, "consultations/admin/merge.html", context, status=400)
     try:
-        services.idea_merge(source=source, target=target, moderator=request.user, reason=reason)
-    except services.ResponseRefused as refused:
+        idea_services.idea_merge(source=source, target=target, moderator=request.user, reason=reason)
+    except ResponseRefused as refused:
         messages.error(request, refused.message)
         return TemplateResponse(request, "consultations/admin/merge.html", context, status=400)
     messages.success(request, _("The idea is merged: its supports now count for the other one."))
@@ -199,10 +203,10 @@ def idea_answers(request):
 def idea_answer(request, idea_id: int):
     idea = get_object_or_404(permissions.answerable_ideas(request.user), pk=idea_id)
     try:
-        services.idea_answer(
+        idea_services.idea_answer(
             idea=idea, status=request.POST.get("status", ""), answer=request.POST.get("answer", "")[:3000]
         )
-    except services.ResponseRefused as refused:
+    except ResponseRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("The answer is published on the idea."))
@@ -290,12 +294,12 @@ def paper_upload(request, consultation_id: int):
     if upload.errors:
         return paper_forms(request, consultation_id, upload_form=form, upload=upload, status=400)
     try:
-        created = services.responses_paper_enter(
+        created = responses_paper_enter(
             consultation=consultation,
             agent=request.user,
             forms=[(row.reference, row.answers) for row in upload.rows],
         )
-    except services.PaperRefused as refused:
+    except PaperRefused as refused:
         messages.error(request, refused.message)
         return paper_forms(request, consultation_id, upload_form=form, status=refused.status)
     messages.success(
@@ -325,10 +329,10 @@ def paper_form_enter(request, consultation_id: int):
         if form.is_valid():
             reference = form.cleaned_data["reference"]
             try:
-                services.responses_paper_enter(
+                responses_paper_enter(
                     consultation=consultation, agent=request.user, forms=[(reference, form.answers())]
                 )
-            except services.PaperRefused as refused:
+            except PaperRefused as refused:
                 status = refused.status
                 form.add_error("reference" if refused.status == 409 else None, refused.message)
             else:

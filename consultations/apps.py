@@ -8,23 +8,13 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self):
         from django.urls import register_converter
-        from wagtail.signals import page_published
 
-        # Register the rules, the data export, and the receivers that keep the organisations' sections.
-        from consultations import permissions, privacy, sections  # noqa: F401
-        from consultations.models import ConsultationPage
+        # Register the rules, the data export, the receivers that keep the organisations' sections, and
+        # the tasks the services queue by name (core/outbox.py publishes them from this process too).
+        from consultations import listeners, permissions, privacy, sections, tasks  # noqa: F401
         from core.converters import IdConverter
 
-        # Every publication (admin, schedule, code): the follow-up updates it makes public are dated.
-        page_published.connect(
-            _consultation_published, sender=ConsultationPage, dispatch_uid="consultations.updates_release"
-        )
+        listeners.connect()
 
         # `<id:…>` in URLs (here and in the admin hooks): before any URL module is read.
         register_converter(IdConverter, "id")
-
-
-def _consultation_published(sender, instance, **kwargs):
-    from consultations.services import updates_release
-
-    updates_release(consultation=instance)

@@ -1,7 +1,7 @@
 """What consultations announce to the layers above them (core/events.py explains events).
 
-Each event passes `consultation_id`; listeners live in the packages that care (reports, opendata) and
-are connected in their `AppConfig.ready()`.
+Each event passes `consultation_id`; listeners live in the packages that care (reports, opendata, cms)
+and are connected in their `AppConfig.ready()`.
 """
 
 from core.events import Event
@@ -13,6 +13,10 @@ answers_received = Event("consultations.answers_received")
 conversation_imported = Event("consultations.conversation_imported")
 
 # Published contributions changed (a moderation decision, an official's answer to an idea, a comment
-# deleted, ideas merged): the consultation's open data is out of date. `withdraw` is True when something
-# was taken out of public view, which must leave the published files at once.
+# deleted, ideas merged): the consultation's open data is out of date, and so are the pages kept for
+# visitors. `withdraw` is True when something was taken out of public view, which must leave the
+# published files at once.
 contributions_changed = Event("consultations.contributions_changed")
+
+# A comment's author corrected it (`consultation_id`): the pages kept for visitors show the old text.
+comment_edited = Event("consultations.comment_edited")

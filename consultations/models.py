@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
@@ -397,9 +398,10 @@ class ConsultationPage(OrganisationPage, Page):
         return questions_from_stream(self.questions)
 
     def serve(self, request, *args, **kwargs):
-        from consultations.views import consultation_page_serve
-
-        return consultation_page_serve(request, self)
+        # The view (consultations/views.py) imports these models, so it cannot be imported here:
+        # consultations/wagtail_hooks.py registers it under a hook of ours.
+        [view] = hooks.get_hooks("serve_consultation_page")
+        return view(request, self)
 
     def serve_preview(self, request, mode_name):
         # The admin's preview shows the page as participants get it, through the same view.

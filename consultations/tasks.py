@@ -2,10 +2,13 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db.models import F, Q
 from django.utils import timezone
 
-from consultations import services
+from consultations.models import ModerationAction, Response
 from consultations.notifications import digest_items
+from consultations.services.moderation import moderation_notify
+from consultations.services.responses import response_receipt_send, responses_anonymise
 from core.notifications import email_send
 from core.outbox import EMAIL_TASK, consumer_once
 
@@ -25,6 +28,7 @@ def weekly_digest_task() -> int:
     since = (until - DIGEST_PERIOD).isoformat()
     count = 0
     for user_id in recipients.values_list("pk", flat=True):
+        # Not the outbox: nothing to commit it with, and a lost digest's news go in the next (digest_sent_at).
         digest_send_task.delay(user_id, since, until.isoformat())
         count += 1
     return count
@@ -58,16 +62,12 @@ def digest_send_task(user_id: int, since: str, until: str | None = None) -> bool
 @shared_task(ignore_result=True)
 def responses_anonymise_task() -> int:
     """Daily: answers past their consultation's retention period lose their link to their authors."""
-    return services.responses_anonymise()
+    return responses_anonymise()
 
 
 @shared_task(**EMAIL_TASK)
 def response_receipt_send_task(response_id: int) -> None:
     """Send the receipt of a response once per version of its answers (safe to run twice)."""
-    from django.db.models import F, Q
-
-    from consultations.models import Response
-
     with consumer_once("receipt", response_id):
         response = (
             Response.objects.submitted()
@@ -78,18 +78,16 @@ def response_receipt_send_task(response_id: int) -> None:
         )
         if response is None:  # already sent for these answers, a draft, or anonymised
             return
-        services.response_receipt_send(response=response)
+        response_receipt_send(response=response)
 
 
 @shared_task(**EMAIL_TASK)
 def moderation_notify_task(action_id: int) -> int:
     """E-mail the author of what a moderator hid, and the people whose reports it decided (each once:
     safe to run twice)."""
-    from consultations.models import ModerationAction
-
     action = (
         ModerationAction.objects.select_related("statement", "idea", "comment").filter(pk=action_id).first()
     )
     if action is None:  # gone
         return 0
-    return services.moderation_notify(action=action)
+    return moderation_notify(action=action)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from consultations import permissions, selectors, services
+from consultations import permissions, selectors
 from consultations.forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
 from consultations.models import (
     Comment,
@@ -25,6 +25,13 @@ from consultations.models import (
     Statement,
     Visibility,
 )
+from consultations.services import comments
+from consultations.services.follows import follow_set
+from consultations.services.ideas import idea_submit, idea_support_set
+from consultations.services.moderation import report_submit
+from consultations.services.refusals import AlreadyReported, ResponseRefused
+from consultations.services.responses import response_submit
+from consultations.services.statements import statement_submit, vote_cast
 from core.page_cache import page_cache_allow
 from core.permissions import MERGED, NOT_IN_AUDIENCE
 
@@ -89,13 +96,13 @@ def consultation_page_serve(request, consultation: ConsultationPage):
             form = ResponseForm(request.POST, questions=consultation.question_list, draft=draft)
             if form.is_valid():
                 try:
-                    services.response_submit(
+                    response_submit(
                         consultation=consultation,
                         participant=request.user,
                         answers=form.answers(),
                         draft=draft,
                     )
-                except services.ResponseRefused as refused:
+                except ResponseRefused as refused:
                     form.add_error(None, refused)
                 else:
                     if draft:
@@ -155,7 +162,7 @@ def consultation_follow(request, consultation_id: int):
     following = request.POST.get("following")
     if following not in ("0", "1"):
         return TemplateResponse(request, "400.html", status=400)
-    services.follow_set(consultation=consultation, user=request.user, following=following == "1")
+    follow_set(consultation=consultation, user=request.user, following=following == "1")
     if following == "1":
         messages.success(
             request, _("You follow this consultation: its news will reach you in the weekly digest.")
@@ -213,8 +220,8 @@ def statement_vote(request, consultation_id: int, statement_id: int):
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     try:
-        services.vote_cast(statement=statement, participant=request.user, value=int(value))
-    except services.ResponseRefused as refused:  # hidden or closed since the check above
+        vote_cast(statement=statement, participant=request.user, value=int(value))
+    except ResponseRefused as refused:  # hidden or closed since the check above
         return _refused(request, 403, refused.message)
     if _wants_json(request):
         return JsonResponse(
@@ -273,7 +280,7 @@ def statement_create(request, consultation_id: int):
         if limited := consume_or_429(request, action="contribute_statement", user=request.user):
             return limited
         if form.is_valid():
-            statement = services.statement_submit(
+            statement = statement_submit(
                 consultation=consultation, author=request.user, text=form.cleaned_data["text"]
             )
             if statement.status == Statement.Status.PENDING:
@@ -378,14 +385,14 @@ def idea_create(request, consultation_id: int):
                 request, "consultations/idea_form.html", {**context, "form": form, "similar": similar}
             )
         try:
-            services.idea_submit(
+            idea_submit(
                 consultation=consultation,
                 author=request.user,
                 title=data["title"],
                 text=data["text"],
                 theme=data["theme"],
             )
-        except services.ResponseRefused as refused:  # closed since the form was shown: nothing is lost
+        except ResponseRefused as refused:  # closed since the form was shown: nothing is lost
             form.add_error(None, refused.message)
             return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
         messages.success(request, _("Thank you: your idea is published."))
@@ -426,8 +433,8 @@ def idea_support(request, consultation_id: int, idea_id: int):
     if limited := _rate_limited(request, "contribute_vote"):
         return limited
     try:
-        services.idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
-    except services.ResponseRefused as refused:  # merged or closed meanwhile
+        idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
+    except ResponseRefused as refused:  # merged or closed meanwhile
         return _refused(request, 403, refused.message)
     if _wants_json(request):
         count = idea.supports.count()
@@ -471,14 +478,14 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
                 form.add_error(None, _("You can only reply to a comment on the same item."))
             if form.is_valid():
                 try:
-                    comment = services.comment_post(
+                    comment = comments.comment_post(
                         target=item,
                         author=request.user,
                         text=form.cleaned_data["text"],
                         stance=form.cleaned_data["stance"],
                         parent=reply_to,
                     )
-                except services.ResponseRefused as refused:
+                except ResponseRefused as refused:
                     form.add_error(None, refused.message)
                 else:
                     messages.success(request, _("Thank you: your comment is published."))
@@ -592,13 +599,13 @@ def comment_edit(request, consultation_id: int, comment_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_edit(
+                comments.comment_edit(
                     comment=comment,
                     author=request.user,
                     text=form.cleaned_data["text"],
                     stance=form.cleaned_data["stance"],
                 )
-            except services.ResponseRefused as refused:
+            except ResponseRefused as refused:
                 form.add_error(None, refused.message)
             else:
                 messages.success(request, _("Your comment is updated."))
@@ -616,8 +623,8 @@ def comment_delete(request, consultation_id: int, comment_id: int):
     if not request.user.is_authenticated:
         return _sign_in_first(comment.consultation)
     try:
-        services.comment_delete(comment=comment, author=request.user)
-    except services.ResponseRefused as refused:
+        comments.comment_delete(comment=comment, author=request.user)
+    except ResponseRefused as refused:
         messages.error(request, refused.message)
         return TemplateResponse(request, "403.html", status=403)
     messages.success(request, _("Your comment is deleted."))
@@ -659,13 +666,13 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
             return limited
         if form.is_valid():
             try:
-                services.report_submit(
+                report_submit(
                     item=item,
                     reporter=request.user,
                     reason=form.cleaned_data["reason"],
                     details=form.cleaned_data["details"],
                 )
-            except services.AlreadyReported as already:
+            except AlreadyReported as already:
                 messages.info(request, already.message)
                 return TemplateResponse(request, "consultations/report_form.html", context, status=409)
             messages.success(request, _("Thank you: the moderators will look at it."))

@@ -9,6 +9,11 @@ from wagtail.admin.menu import MenuItem
 from consultations import admin_views, permissions
 from consultations.models import ConsultationPage, OrganisationIndexPage
 from consultations.placeholders import placeholders_left
+from consultations.views import consultation_page_serve
+
+# A hook of ours: how a consultation page is served (ConsultationPage.serve), by a view that imports the
+# models and so cannot be imported by them.
+hooks.register("serve_consultation_page", consultation_page_serve)
 
 
 @hooks.register("register_admin_urls")

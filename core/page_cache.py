@@ -4,9 +4,10 @@ A page served to a visitor without a session (so nobody signed in, no message pe
 theirs on the page) is kept in the Django cache for `PAGE_CACHE_SECONDS` per scheme, host, path, query
 string and language, and served from there to the next such visitors without routing or rendering.
 Every page publication, unpublication, move or deletion and every save of the site settings forgets
-the whole cache at once (a new generation, `page_cache_forget`, heard in cms/apps.py like the footer),
-and so does every moderation decision, deletion or official answer of a contribution (the services that
-make them), so that what was taken down is not shown to visitors for another minute.
+the whole cache at once (a new generation, `page_cache_forget`, heard in cms/listeners.py like the
+footer), and so does every moderation decision, deletion, correction or official answer of a
+contribution and every change of a public name (the events consultations and accounts announce, heard
+there too), so that what was taken down is not shown to visitors for another minute.
 
 Kept only: GET of a page its view marked as public — a live page through Wagtail's `serve` view
 (`page_cache_mark`, never a preview) without view restrictions, or a Django view's page that anyone may

@@ -8,6 +8,8 @@ class OpenDataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
-        from opendata import listeners  # Django's place for connecting listeners, once the models are ready
+        # Django's place for connecting listeners, once the models are ready; and for registering the tasks
+        # the services queue by name (core/outbox.py publishes them from this process too).
+        from opendata import listeners, tasks  # noqa: F401
 
         listeners.connect()

@@ -29,7 +29,7 @@ from calls.models import ApplicantType, CallKind, CallPage, Project
 from consultations.models import Comment, ConsultationPage, Idea, Response, Stance, Statement, Vote
 from core.windows import Phase
 from opendata import disclosure, figures
-from opendata.tables import LICENCE_TITLE, LICENCE_URL, Column, Dataset, Table, dataset_files
+from opendata.tables import LICENCE_TITLE, LICENCE_URL, Column, Dataset, Table, csv_bytes, dataset_files
 from reports import loaders
 from reports.analysis.questionnaire import summarise
 
@@ -1023,7 +1023,5 @@ def call_dataset(call: CallPage) -> Dataset:
 
 def calls_dispositif_aide(calls) -> bytes:
     """Every published call as `dispositif-aide` CSV."""
-    from opendata.tables import csv_bytes
-
     with translation.override(settings.LANGUAGE_CODE):
         return csv_bytes(dispositif_aide_table(calls))

@@ -59,9 +59,7 @@ def opendataset_request(*, kind: str, pk: int, withdraw: bool = False) -> bool:
     )
     if not claimed:
         return False
-    from opendata.tasks import opendataset_build_task
-
-    outbox_enqueue(opendataset_build_task, kind, pk)
+    outbox_enqueue("opendata.tasks.opendataset_build_task", kind, pk)
     return True
 
 

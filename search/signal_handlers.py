@@ -9,6 +9,10 @@ too, so the index holds no text that is no longer public.
 from django.db.models.signals import post_save
 from wagtail.search import index
 
+from calls.models import Project
+from commons.models import Initiative
+from consultations.models import Idea
+
 
 def _drop_if_no_longer_public(sender, instance, **kwargs):
     if not sender.get_indexed_objects().filter(pk=instance.pk).exists():
@@ -16,10 +20,6 @@ def _drop_if_no_longer_public(sender, instance, **kwargs):
 
 
 def register():
-    from calls.models import Project
-    from commons.models import Initiative
-    from consultations.models import Idea
-
     for model in (Idea, Project, Initiative):
         post_save.connect(
             _drop_if_no_longer_public, sender=model, dispatch_uid=f"search_drop_{model.__name__}"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from consultations.models import Response
-from consultations.services import responses_anonymise
+from consultations.services.responses import responses_anonymise
 from tests.accounts.test_privacy import rows_mentioning
 from tests.factories import UserFactory, consultation_create, form_data
 
@@ -28,7 +28,7 @@ def test_each_consultation_states_purpose_legal_basis_retention_and_rights(clien
 def test_answers_lose_their_author_after_the_retention_period(organisation, participant):
     consultation = consultation_create(organisation=organisation)
     answers = {k.removeprefix("q_"): v for k, v in form_data(consultation).items()}
-    from consultations.services import response_submit
+    from consultations.services.responses import response_submit
 
     response_submit(consultation=consultation, participant=participant, answers=answers)
     consultation.closes_at = timezone.now() - timedelta(days=1)
@@ -61,7 +61,7 @@ def test_no_ip_address_is_stored_and_no_third_party_is_called(client, consultati
 
 
 def test_drafts_are_deleted_rather_than_kept_without_their_author(organisation, participant):
-    from consultations.services import response_submit
+    from consultations.services.responses import response_submit
 
     consultation = consultation_create(organisation=organisation)
     answers = {k.removeprefix("q_"): v for k, v in form_data(consultation).items()}

@@ -14,7 +14,7 @@ from accounts.services import inactivity_warning_send, invitation_send
 from cms.models import SiteMessage
 from cms.services import outcome_announce, site_message_acknowledge
 from consultations.models import Response
-from consultations.services import response_receipt_send, response_submit
+from consultations.services.responses import response_receipt_send, response_submit
 from tests.factories import UserFactory, consultation_create, outcome_create
 
 pytestmark = pytest.mark.django_db

@@ -309,26 +309,25 @@ def test_no_project_is_shown_nor_ballot_taken_before_the_laureates_are_published
 
 
 def test_the_ballot_is_frozen_once_voting_opens(call, projects, places):
-    from calls import services as calls_services
     from calls.models import Project
+    from calls.services.decisions import project_status_change
+    from calls.services.refusals import CallRefused
     from tests.factories import OfficialFactory
 
     official = OfficialFactory(organisation=call.organisation)
     eligible = project_create(call, "Fresque", "5000", status=Project.Status.ELIGIBLE)
     vote = vote_create(call, phase="upcoming")
     # Before the opening, the selection may still change.
-    calls_services.project_status_change(
+    project_status_change(
         project=projects.skate, to_status=Project.Status.CLOSED, reason="Abandonné.", actor=official
     )
     set_phase(vote, "open")
-    with pytest.raises(calls_services.CallRefused, match="can no longer enter or leave the selection"):
-        calls_services.project_status_change(
+    with pytest.raises(CallRefused, match="can no longer enter or leave the selection"):
+        project_status_change(
             project=projects.garden, to_status=Project.Status.CLOSED, reason="Abandonné.", actor=official
         )
-    with pytest.raises(calls_services.CallRefused):
-        calls_services.project_status_change(
-            project=eligible, to_status=Project.Status.SELECTED, reason="", actor=official
-        )
+    with pytest.raises(CallRefused):
+        project_status_change(project=eligible, to_status=Project.Status.SELECTED, reason="", actor=official)
     from budgets.selectors import ballot_projects
 
     assert [p.title for p in ballot_projects(vote)] == ["Boîte à livres", "Jardin partagé"]

@@ -66,7 +66,7 @@ def project_create(
     call, applicant, *, status=Project.Status.DRAFT, amount=Decimal("5000"), **fields
 ) -> Project:
     """A complete dossier (its budget adds up, its document is attached), submitted unless asked otherwise."""
-    from calls import services
+    from calls.services.dossiers import attachment_add
 
     project = Project.objects.create(
         call=call,
@@ -80,7 +80,7 @@ def project_create(
     project.budget_lines.create(label="Travaux", amount=amount - 1000)
     project.budget_lines.create(label="Mobilier", amount=Decimal("1000"))
     for document in call.documents.all():
-        services.attachment_add(
+        attachment_add(
             project=project,
             document=document,
             upload=SimpleUploadedFile("budget.pdf", PDF, "application/pdf"),

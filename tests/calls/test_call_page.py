@@ -90,13 +90,13 @@ def test_a_call_with_dossiers_cannot_be_deleted(en, editor, call, applicant):
 
 
 def test_a_scored_criterion_cannot_be_removed(en, editor, call, applicant, evaluator):
-    from calls import services
     from calls.models import Assignment, Criterion, Project, Score
+    from calls.services.evaluations import scores_save
 
     project = project_create(call, applicant, status=Project.Status.IN_EVALUATION)
     assignment = Assignment.objects.create(project=project, evaluator=evaluator, has_conflict=False)
     criteria = list(call.criteria.all())
-    services.scores_save(assignment=assignment, values={c.pk: (4, "") for c in criteria}, comment="")
+    scores_save(assignment=assignment, values={c.pk: (4, "") for c in criteria}, comment="")
     en.force_login(editor)
     edit = reverse("wagtailadmin_pages:edit", args=[call.pk])
     form = call_form(
@@ -138,16 +138,14 @@ def test_a_scored_criterion_cannot_be_removed(en, editor, call, applicant, evalu
 @pytest.fixture
 def scored_and_answered(call, applicant, evaluator):
     """A call whose question is answered and whose criteria are scored."""
-    from calls import services
     from calls.models import Assignment, CallField, Project
+    from calls.services.evaluations import scores_save
 
     question = CallField.objects.create(call=call, label="Depuis quand ?", kind="short_text", required=False)
     project = project_create(call, applicant, status=Project.Status.IN_EVALUATION)
     Project.objects.filter(pk=project.pk).update(answers={question.key: "2019"})
     assignment = Assignment.objects.create(project=project, evaluator=evaluator, has_conflict=False)
-    services.scores_save(
-        assignment=assignment, values={c.pk: (10, "") for c in call.criteria.all()}, comment=""
-    )
+    scores_save(assignment=assignment, values={c.pk: (10, "") for c in call.criteria.all()}, comment="")
     return question
 
 

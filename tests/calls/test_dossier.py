@@ -224,10 +224,11 @@ def test_an_oversized_file_is_refused(en, draft, applicant):
     assert "files of this call must weigh at most 1 MB" in response.content.decode()
     assert draft.attachments.count() == 1
     # Just under the request limit, the stored size is what is checked.
-    from calls import services
+    from calls.services.dossiers import attachment_add
+    from calls.services.refusals import CallRefused
 
-    with pytest.raises(services.CallRefused, match="at most 1 MB"):
-        services.attachment_add(
+    with pytest.raises(CallRefused, match="at most 1 MB"):
+        attachment_add(
             project=Project.objects.get(pk=draft.pk),
             upload=SimpleUploadedFile("b.pdf", PDF + b"0" * (1024 * 1024 + 10)),
             document=None,
@@ -331,9 +332,9 @@ def test_the_call_s_officials_cannot_read_a_draft_or_its_files_until_it_is_submi
 
 
 def _save(project, applicant, title="Un tiers-lieu à Bourg, version 2"):
-    from calls import services
+    from calls.services.dossiers import project_save
 
-    return services.project_save(
+    return project_save(
         call=project.call,
         applicant=applicant,
         project=project,
@@ -349,10 +350,11 @@ def _save(project, applicant, title="Un tiers-lieu à Bourg, version 2"):
 
 def test_a_second_save_and_submit_from_a_stale_copy_does_not_submit_twice(draft, applicant):
     """A double click on "Save and submit": the second request loaded the dossier as a draft."""
-    from calls import services
+    from calls.services.dossiers import project_submit
+    from calls.services.refusals import CallRefused
 
     stale = Project.objects.get(pk=draft.pk)
-    services.project_submit(project=_save(draft, applicant), actor=applicant)
+    project_submit(project=_save(draft, applicant), actor=applicant)
     first = Project.objects.get(pk=draft.pk)
     assert first.status == Project.Status.SUBMITTED
     assert first.reference
@@ -366,28 +368,30 @@ def test_a_second_save_and_submit_from_a_stale_copy_does_not_submit_twice(draft,
         first.submitted_at,
     )
     assert again.title == "Cliqué deux fois"
-    with pytest.raises(services.CallRefused):
-        services.project_submit(project=stale, actor=applicant)
+    with pytest.raises(CallRefused):
+        project_submit(project=stale, actor=applicant)
     assert StatusChange.objects.filter(project=draft, to_status=Project.Status.SUBMITTED).count() == 1
 
 
 def test_an_applicant_s_save_from_a_stale_copy_does_not_undo_an_official_s_decision(
     submitted, applicant, organisation
 ):
-    from calls import services
+    from calls.services.decisions import project_status_change
+    from calls.services.dossiers import attachment_add
+    from calls.services.refusals import CallRefused
     from tests.factories import OfficialFactory
 
     stale = Project.objects.get(pk=submitted.pk)
-    services.project_status_change(
+    project_status_change(
         project=submitted,
         to_status=Project.Status.INELIGIBLE,
         reason="Hors du territoire.",
         actor=OfficialFactory(organisation=organisation),
     )
-    with pytest.raises(services.CallRefused):
+    with pytest.raises(CallRefused):
         _save(stale, applicant)
-    with pytest.raises(services.CallRefused):
-        services.attachment_add(
+    with pytest.raises(CallRefused):
+        attachment_add(
             project=stale,
             document=stale.call.documents.first(),
             upload=SimpleUploadedFile("budget.pdf", PDF, "application/pdf"),

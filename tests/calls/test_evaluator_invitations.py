@@ -15,8 +15,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import account_delete, account_export
-from calls import services, tasks
+from calls import tasks
 from calls.models import Assignment, EvaluatorInvitation, Project
+from calls.services.decisions import project_status_change
+from calls.services.evaluator_invitations import (
+    evaluator_invitation_accept,
+    evaluator_invitation_send,
+    evaluator_invite,
+)
 from core.models import OutboxTask
 from tests.calls.conftest import project_create
 from tests.factories import OfficialFactory, OrganisationFactory, UserFactory
@@ -131,8 +137,8 @@ def test_an_official_invites_an_outside_expert_who_signs_up_and_evaluates(
 def test_an_expert_who_signs_in_to_an_existing_account_of_that_address_accepts(
     client, eligible, official_of_call
 ):
-    invitation = services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
-    services.evaluator_invitation_send(invitation=invitation)
+    invitation = evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+    evaluator_invitation_send(invitation=invitation)
     path = link_path(mail.outbox[-1])
     # An account that has the address as a second, confirmed one (made after the invitation left).
     expert = UserFactory(email="martin.perso@example.org")
@@ -162,7 +168,7 @@ def test_the_invitation_e_mail_is_in_the_language_of_an_account_made_before_it_l
     eligible, official_of_call, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+        evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
     UserFactory(email=EXPERT, language="en")
     for callback in callbacks:
         callback()
@@ -172,7 +178,7 @@ def test_the_invitation_e_mail_is_in_the_language_of_an_account_made_before_it_l
 
 
 def test_the_invitation_task_delivered_twice_sends_once(eligible, official_of_call):
-    invitation = services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+    invitation = evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
     assert tasks.evaluator_invitation_send_task.apply(args=[invitation.pk]).get() is True
     assert tasks.evaluator_invitation_send_task.apply(args=[invitation.pk]).get() is False
     assert len(mail.outbox) == 1
@@ -181,8 +187,8 @@ def test_the_invitation_task_delivered_twice_sends_once(eligible, official_of_ca
 def test_forged_expired_and_misaddressed_links_are_refused_and_give_nothing(
     client, en, eligible, official_of_call
 ):
-    invitation = services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
-    services.evaluator_invitation_send(invitation=invitation)
+    invitation = evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+    evaluator_invitation_send(invitation=invitation)
     path = link_path(mail.outbox[-1])
 
     forged = en.get(path[:-4] + "xyz/")
@@ -212,10 +218,10 @@ def test_forged_expired_and_misaddressed_links_are_refused_and_give_nothing(
 
 
 def test_a_link_to_a_dossier_no_longer_evaluated_gives_nothing(en, eligible, official_of_call):
-    invitation = services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
-    services.evaluator_invitation_send(invitation=invitation)
+    invitation = evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+    evaluator_invitation_send(invitation=invitation)
     path = link_path(mail.outbox[-1])
-    services.project_status_change(project=eligible, to_status=Status.CLOSED, reason="Retiré", actor=None)
+    project_status_change(project=eligible, to_status=Status.CLOSED, reason="Retiré", actor=None)
     en.force_login(UserFactory(email=EXPERT))
     refused = en.post(path)
     assert refused.status_code == 410
@@ -245,7 +251,7 @@ def test_bad_invitations_are_refused_with_a_message(en, eligible, applicant, off
     elif case == "already assigned":
         Assignment.objects.create(project=eligible, evaluator=UserFactory(email=EXPERT))
     elif case == "already invited":
-        services.evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
+        evaluator_invite(project=eligible, email=EXPERT, actor=official_of_call)
     elif case == "not eligible":
         Project.objects.filter(pk=eligible.pk).update(status=Status.SUBMITTED)
     before = (Assignment.objects.count(), EvaluatorInvitation.objects.count())
@@ -267,11 +273,9 @@ def test_only_officials_of_the_call_may_invite(client, eligible, call):
 
 
 def test_invitations_to_a_person_are_in_their_data_and_go_with_their_account(eligible, official_of_call):
-    invitation = services.evaluator_invite(
-        project=eligible, email=EXPERT, name="Dr Martin", actor=official_of_call
-    )
+    invitation = evaluator_invite(project=eligible, email=EXPERT, name="Dr Martin", actor=official_of_call)
     expert = UserFactory(email=EXPERT)
-    services.evaluator_invitation_accept(invitation=invitation, user=expert)
+    evaluator_invitation_accept(invitation=invitation, user=expert)
     [exported] = account_export(user=expert)["call_evaluator_invitations"]
     assert (exported["email"], exported["name"], exported["dossier"]) == (EXPERT, "Dr Martin", eligible.title)
     account_delete(user=expert)

@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 
 from accounts.privacy import exporters
 from accounts.services import account_delete
-from calls import permissions, services, tasks
+from calls import permissions, tasks
 from calls.models import MilestoneNotification, Project, ProjectFollow
+from calls.services import milestones
 from tests.calls.conftest import project_create
 from tests.factories import OfficialFactory, UserFactory
 
@@ -46,7 +47,7 @@ def messages_of(response) -> list[str]:
 
 def milestone_save(project, milestone=None, *, actor=None, **values):
     values = {"title": "Ouverture du café", "due_on": date(2027, 3, 15), "progress": 30, "note": "", **values}
-    return services.milestone_save(project=project, milestone=milestone, actor=actor, **values)
+    return milestones.milestone_save(project=project, milestone=milestone, actor=actor, **values)
 
 
 def test_follow_and_stop_following_from_the_laureates_page(en, laureate):
@@ -208,7 +209,7 @@ def test_a_failed_sending_is_retried_and_sent_once(monkeypatch, laureate):
             raise OSError("SMTP down")
         mail.outbox.append(user.email)
 
-    monkeypatch.setattr(services, "email_send", flaky)
+    monkeypatch.setattr(milestones, "email_send", flaky)
     with pytest.raises(OSError, match="SMTP down"):
         tasks.milestone_notify_task.run(milestone.pk)
     assert not MilestoneNotification.objects.filter(user=second).exists(), "not sent: not recorded"

@@ -5,17 +5,18 @@ import pytest
 
 from accounts.privacy import erasers, exporters
 from accounts.services import account_delete
-from calls import services
 from calls.models import Assignment, Project, Score
+from calls.services.decisions import project_status_change
+from calls.services.evaluations import assignment_create, conflict_declare, scores_save
 from tests.calls.conftest import project_create
 
 pytestmark = pytest.mark.django_db
 
 
 def test_dossiers_and_evaluations_are_exported(call, submitted, applicant, evaluator, official):
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
-    assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
-    services.conflict_declare(assignment=assignment, has_conflict=False)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    assignment = assignment_create(project=submitted, evaluator=evaluator, actor=official)
+    conflict_declare(assignment=assignment, has_conflict=False)
     [dossier] = exporters()["call_dossiers"](applicant)
     assert dossier["title"] == submitted.title
     assert [line["label"] for line in dossier["budget"]] == ["Travaux", "Mobilier"]
@@ -29,10 +30,10 @@ def test_deleting_an_account_keeps_submitted_dossiers_and_scores(call, applicant
     submitted = project_create(call, applicant, status=Project.Status.ELIGIBLE, title="Envoyé")
     draft = project_create(call, applicant, title="Brouillon")
     draft_file = draft.attachments.get().file.path
-    assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
-    services.conflict_declare(assignment=assignment, has_conflict=False)
+    assignment = assignment_create(project=submitted, evaluator=evaluator, actor=official)
+    conflict_declare(assignment=assignment, has_conflict=False)
     criteria = list(call.criteria.all())
-    services.scores_save(assignment=assignment, values={c.pk: (5, "") for c in criteria}, comment="")
+    scores_save(assignment=assignment, values={c.pk: (5, "") for c in criteria}, comment="")
 
     account_delete(user=applicant)
     account_delete(user=evaluator)

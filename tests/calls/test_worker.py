@@ -3,8 +3,10 @@ builds the exports."""
 
 import pytest
 
-from calls import services
 from calls.models import EvaluatorInvitation, Export, Project, StatusChange
+from calls.services.dossiers import project_submit
+from calls.services.evaluator_invitations import evaluator_invite
+from calls.services.exports import export_request
 from tests.calls.conftest import call_create, project_create
 from tests.factories import OfficialFactory, UserFactory
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)
@@ -16,13 +18,13 @@ def test_the_worker_emails_the_receipt_and_builds_an_export(celery_worker_proces
     call = call_create()
     official = OfficialFactory(organisation=call.organisation)
     project = project_create(call, UserFactory())
-    services.project_submit(project=project, actor=project.applicant)
+    project_submit(project=project, actor=project.applicant)
     change = StatusChange.objects.get(project=project, to_status=Project.Status.SUBMITTED)
     wait_for(
         lambda: StatusChange.objects.filter(pk=change.pk, notified_at__isnull=False).exists(),
         what="the worker to send the receipt",
     )
-    export = services.export_request(call=call, requested_by=official, file_format="ods")
+    export = export_request(call=call, requested_by=official, file_format="ods")
     export = wait_for(
         lambda: Export.objects.filter(pk=export.pk, finished_at__isnull=False).first(),
         what="the worker to build the export",
@@ -35,7 +37,7 @@ def test_the_worker_emails_an_outside_evaluator_their_invitation(celery_worker_p
     call = call_create()
     official = OfficialFactory(organisation=call.organisation)
     project = project_create(call, UserFactory(), status=Project.Status.ELIGIBLE)
-    invitation = services.evaluator_invite(project=project, email="experte@example.org", actor=official)
+    invitation = evaluator_invite(project=project, email="experte@example.org", actor=official)
     sent = wait_for(
         lambda: EvaluatorInvitation.objects.filter(pk=invitation.pk, sent_at__isnull=False).first(),
         what="the worker to send the invitation",

@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import selectors, services
+from calls import selectors
 from calls.models import Assignment, CallPage, Project, Score, StatusChange
+from calls.services.decisions import project_status_change
+from calls.services.evaluations import assignment_create, conflict_declare, scores_save
 from tests.calls.conftest import project_create
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -119,8 +121,8 @@ def test_an_ineligible_dossier_gets_its_reason(
 
 
 def test_an_evaluator_with_a_conflict_cannot_score(en, client, submitted, evaluator, official):
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
-    assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    assignment = assignment_create(project=submitted, evaluator=evaluator, actor=official)
     client.force_login(evaluator)
     before_declaring = score(client, assignment, [5, 5])
     assert before_declaring.status_code == 403
@@ -139,10 +141,10 @@ def test_an_evaluator_with_a_conflict_cannot_score(en, client, submitted, evalua
 def test_an_evaluator_cannot_score_outside_their_assignment(
     client, call, submitted, applicant, evaluator, official
 ):
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
     other = UserFactory()
-    assignment = services.assignment_create(project=submitted, evaluator=other, actor=official)
-    services.conflict_declare(assignment=assignment, has_conflict=False)
+    assignment = assignment_create(project=submitted, evaluator=other, actor=official)
+    conflict_declare(assignment=assignment, has_conflict=False)
     client.force_login(evaluator)
     client.cookies["django_language"] = "en"
     refused = score(client, assignment, [5, 5])
@@ -156,9 +158,9 @@ def test_an_evaluator_cannot_score_outside_their_assignment(
 
 
 def test_scores_out_of_the_grid_are_refused(client, submitted, evaluator, official):
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
-    assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
-    services.conflict_declare(assignment=assignment, has_conflict=False)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    assignment = assignment_create(project=submitted, evaluator=evaluator, actor=official)
+    conflict_declare(assignment=assignment, has_conflict=False)
     client.cookies["django_language"] = "en"
     client.force_login(evaluator)
     response = score(client, assignment, [11, 5])
@@ -171,7 +173,7 @@ def test_scores_out_of_the_grid_are_refused(client, submitted, evaluator, offici
 
 def test_the_applicant_cannot_evaluate_their_own_dossier(en, submitted, official):
     official.memberships.update(organisation=submitted.call.organisation)
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
     en.force_login(official)
     response = assign(en, submitted, submitted.applicant)
     assert response.status_code == 400
@@ -179,11 +181,11 @@ def test_the_applicant_cannot_evaluate_their_own_dossier(en, submitted, official
 
 
 def test_scores_stay_private_until_the_decision(en, client, submitted, applicant, evaluator, official):
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
-    assignment = services.assignment_create(project=submitted, evaluator=evaluator, actor=official)
-    services.conflict_declare(assignment=assignment, has_conflict=False)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    assignment = assignment_create(project=submitted, evaluator=evaluator, actor=official)
+    conflict_declare(assignment=assignment, has_conflict=False)
     criteria = list(submitted.call.criteria.all())
-    services.scores_save(
+    scores_save(
         assignment=assignment,
         values={criteria[0].pk: (7, "Commentaire secret"), criteria[1].pk: (3, "")},
         comment="",
@@ -191,7 +193,7 @@ def test_scores_stay_private_until_the_decision(en, client, submitted, applicant
     en.force_login(applicant)
     page = en.get(reverse("calls_project", args=[submitted.pk])).content.decode()
     assert "Commentaire secret" not in page
-    services.project_status_change(
+    project_status_change(
         project=submitted, to_status="not_selected", reason="Budget épuisé.", actor=official
     )
     page = en.get(reverse("calls_project", args=[submitted.pk])).content.decode()
@@ -207,15 +209,15 @@ def test_the_ranking_is_the_weighted_mean_with_disagreement_shown(en, call, offi
     marks = {"A": [(10, 10), (10, 7)], "B": [(10, 0), (0, 10)], "C": [(5, 5), (5, 5)]}
     for project in projects:
         for values in marks[project.title]:
-            assignment = services.assignment_create(project=project, evaluator=UserFactory(), actor=official)
-            services.conflict_declare(assignment=assignment, has_conflict=False)
-            services.scores_save(
+            assignment = assignment_create(project=project, evaluator=UserFactory(), actor=official)
+            conflict_declare(assignment=assignment, has_conflict=False)
+            scores_save(
                 assignment=assignment,
                 values={usefulness.pk: (values[0], ""), feasibility.pk: (values[1], "")},
                 comment="",
             )
     # A conflicted evaluator's assignment never counts, even if it had scores.
-    conflicted = services.assignment_create(project=projects[2], evaluator=UserFactory(), actor=official)
+    conflicted = assignment_create(project=projects[2], evaluator=UserFactory(), actor=official)
     Assignment.objects.filter(pk=conflicted.pk).update(has_conflict=True)
 
     ranks = selectors.ranking(call=call)
@@ -242,9 +244,7 @@ def test_laureates_are_published_with_their_milestones(en, client, call, officia
     official.memberships.update(organisation=call.organisation)
     laureate = project_create(call, applicant, status=Status.ELIGIBLE, title="Le tiers-lieu retenu")
     other = project_create(call, UserFactory(), status=Status.ELIGIBLE, title="Un autre projet")
-    services.project_status_change(
-        project=laureate, to_status="selected", reason="Exemplaire.", actor=official
-    )
+    project_status_change(project=laureate, to_status="selected", reason="Exemplaire.", actor=official)
     en.force_login(official)
     publish = reverse("calls_admin_laureates_publish", args=[call.pk])
     too_early = en.post(publish)
@@ -255,9 +255,7 @@ def test_laureates_are_published_with_their_milestones(en, client, call, officia
     undecided = en.post(publish)
     assert undecided.status_code == 400
     assert "still waiting for a decision" in undecided.content.decode()
-    services.project_status_change(
-        project=other, to_status="not_selected", reason="Hors budget.", actor=official
-    )
+    project_status_change(project=other, to_status="not_selected", reason="Hors budget.", actor=official)
     assert client.get(reverse("calls_laureates", args=[call.pk])).status_code == 404
     assert en.post(publish).status_code == 302
 
@@ -487,7 +485,7 @@ def test_steps_whose_email_was_never_queued_are_sent_by_the_outbox_sweep(submitt
 
     # The step is recorded with its task in the outbox; the commit's publish never happened (broker down,
     # or here: on-commit callbacks do not run in this test's transaction).
-    services.project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
+    project_status_change(project=submitted, to_status="eligible", reason="", actor=official)
     change = StatusChange.objects.get()
     assert change.notified_at is None
     assert OutboxTask.objects.filter(task=status_change_notify_task.name, args=[change.pk]).exists()

@@ -119,7 +119,7 @@ def test_an_empty_questionnaire_is_refused(client, editor, organisation):
 
 
 def test_a_consultation_with_answers_cannot_be_deleted(client, consultation):
-    from consultations.services import response_submit
+    from consultations.services.responses import response_submit
     from tests.factories import UserFactory, form_data
 
     answers = {key.removeprefix("q_"): value for key, value in form_data(consultation).items()}

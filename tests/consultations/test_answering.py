@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db import connection
 
 from consultations.models import Answer, Response
-from consultations.services import response_submit
+from consultations.services.responses import response_submit
 from tests.factories import QUESTIONS, UserFactory, consultation_create, form_data
 
 pytestmark = pytest.mark.django_db

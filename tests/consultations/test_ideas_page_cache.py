@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from consultations import services
 from consultations.models import Comment, Idea
+from consultations.services.comments import comment_delete
+from consultations.services.ideas import idea_answer, idea_support_set
+from consultations.services.moderation import contribution_moderate
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ def test_the_ideas_and_an_idea_page_are_served_to_the_next_visitor_from_the_cach
 def test_a_signed_in_participant_sees_their_own_support_not_the_visitors_copy(idea):
     visitor().get(ideas_url(idea.consultation))  # kept
     person = UserFactory()
-    services.idea_support_set(idea=idea, user=person, supporting=True)
+    idea_support_set(idea=idea, user=person, supporting=True)
     client = Client()
     client.force_login(person)
     page = client.get(ideas_url(idea.consultation))
@@ -65,7 +67,7 @@ def test_a_hidden_idea_disappears_for_the_next_visitor(idea, django_capture_on_c
     assert visitor().get(ideas_url(idea.consultation))["X-Page-Cache"] == "hit"
     moderator = ModeratorFactory(organisation=idea.consultation.organisation)
     with django_capture_on_commit_callbacks(execute=True):
-        services.contribution_moderate(item=idea, moderator=moderator, kind="hide", reason="Hors sujet")
+        contribution_moderate(item=idea, moderator=moderator, kind="hide", reason="Hors sujet")
     page = visitor().get(ideas_url(idea.consultation))
     assert page["X-Page-Cache"] == "miss"
     assert "Des écrans" not in page.content.decode()
@@ -75,7 +77,7 @@ def test_a_hidden_idea_disappears_for_the_next_visitor(idea, django_capture_on_c
 def test_an_official_answer_shows_to_the_next_visitor(idea, django_capture_on_commit_callbacks):
     visitor().get(idea_url(idea))
     with django_capture_on_commit_callbacks(execute=True):
-        services.idea_answer(idea=idea, status=Idea.Status.ACCEPTED, answer="Prévu au budget 2027.")
+        idea_answer(idea=idea, status=Idea.Status.ACCEPTED, answer="Prévu au budget 2027.")
     page = visitor().get(idea_url(idea))
     assert page["X-Page-Cache"] == "miss"
     assert "Prévu au budget 2027." in page.content.decode()
@@ -92,7 +94,7 @@ def test_a_withdrawn_comment_disappears_for_the_next_visitor(idea, django_captur
     )
     assert "06 12 34 56 78" in visitor().get(idea_url(idea)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        services.comment_delete(comment=comment, author=author)
+        comment_delete(comment=comment, author=author)
     page = visitor().get(idea_url(idea))
     assert "06 12 34 56 78" not in page.content.decode()
 

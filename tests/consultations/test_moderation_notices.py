@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from consultations import tasks
 from consultations.models import Comment, Idea, ModerationAction, Report, Statement
-from consultations.services import as_sentence
+from consultations.services.moderation import as_sentence
 from core.notifications import unsubscribe_url
 from tests.factories import ModeratorFactory, UserFactory
 

@@ -317,7 +317,8 @@ def test_the_report_summarises_every_kind(client, questionnaire, participant, of
 )
 def test_the_service_refuses_answers_the_questionnaire_cannot_hold(questionnaire, participant, tampered):
     """A stale form or a script calling the service gets a refusal, and nothing is stored."""
-    from consultations.services import ResponseRefused, response_submit
+    from consultations.services.refusals import ResponseRefused
+    from consultations.services.responses import response_submit
 
     names = ["short", "single", "multiple", "yes_no", "scale", "ranking", "number", "long"]
     questions = dict(zip(names, questionnaire.question_list, strict=True))

@@ -8,8 +8,9 @@ from django.db import connection
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from consultations import services
 from consultations.models import Comment, Idea, ModerationAction, Report, Statement, Support
+from consultations.services.ideas import idea_merge, idea_support_set
+from consultations.services.refusals import ResponseRefused
 from tests.factories import (
     ModeratorFactory,
     OfficialFactory,
@@ -361,8 +362,8 @@ def test_supports_racing_a_merge_end_on_the_kept_idea_once_each(organisation):
     def support(person):
         try:
             barrier.wait()
-            services.idea_support_set(idea=duplicate, user=person, supporting=True)
-        except services.ResponseRefused:
+            idea_support_set(idea=duplicate, user=person, supporting=True)
+        except ResponseRefused:
             refused.append(person)
         except Exception as error:  # collected and shown by the assertion below
             errors.append(error)
@@ -372,7 +373,7 @@ def test_supports_racing_a_merge_end_on_the_kept_idea_once_each(organisation):
     def merge_now():
         try:
             barrier.wait()
-            services.idea_merge(source=duplicate, target=kept, moderator=moderator, reason="Doublon")
+            idea_merge(source=duplicate, target=kept, moderator=moderator, reason="Doublon")
         except Exception as error:
             errors.append(error)
         finally:

@@ -25,7 +25,7 @@ from cms.models import (
     StandardPage,
 )
 from consultations.models import ConsultationPage, Idea, Response, Statement
-from consultations.services import comment_post
+from consultations.services.comments import comment_post
 from opendata.services import opendataset_build
 from tests.budgets.conftest import call_create as budget_call_create
 from tests.budgets.conftest import project_create as budget_project_create

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from budgets.models import Ballot, BallotChoice
 from consultations.models import Comment, ConsultationPage, Idea, Statement, Support, Vote
-from consultations.services import comment_post
+from consultations.services.comments import comment_post
 from tests.budgets.conftest import call_create, project_create, territory, vote_create
 from tests.factories import EVERY_KIND, UserFactory, consultation_create, questionnaire_data
 

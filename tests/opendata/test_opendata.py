@@ -113,7 +113,7 @@ def test_nothing_personal_is_in_any_byte_of_the_exports_or_feeds(en, filled, vot
 
 def test_content_hidden_after_closing_leaves_the_open_data_at_once(en, filled, official):
     from consultations.models import Idea
-    from consultations.services import contribution_moderate
+    from consultations.services.moderation import contribution_moderate
 
     assert len(rows(consultation_files(en, filled.consultation), "ideas.csv")) == 1
     contribution_moderate(item=filled.idea, moderator=official, kind="hide", reason="Données personnelles")

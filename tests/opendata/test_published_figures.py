@@ -14,7 +14,7 @@ from django.utils import timezone
 from budgets.models import Ballot, BallotChoice
 from calls.models import Project
 from consultations.models import Answer, Response, Vote
-from consultations.services import contribution_moderate
+from consultations.services.moderation import contribution_moderate
 from core.models import OutboxTask
 from opendata.models import OpenDataset
 from opendata.recompute import compare

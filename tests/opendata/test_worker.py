@@ -4,7 +4,7 @@ found none, and builds it again without what a moderator hid."""
 import pytest
 from django.urls import reverse
 
-from consultations.services import contribution_moderate
+from consultations.services.moderation import contribution_moderate
 from opendata.models import OpenDataset
 from tests.opendata.test_opendata import download, rows, unpack
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)

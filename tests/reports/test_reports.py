@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from consultations.services import response_submit
+from consultations.services.responses import response_submit
 from reports import services
 from reports.models import ReportSnapshot
 from reports.tasks import report_compile_task, reports_refresh_task

@@ -2,7 +2,7 @@
 
 import pytest
 
-from consultations.services import response_submit
+from consultations.services.responses import response_submit
 from reports.models import ReportSnapshot
 from tests.factories import UserFactory, consultation_create
 from tests.worker import celery_worker_process, wait_for  # noqa: F401  (fixture)

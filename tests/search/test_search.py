@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from calls import services as call_services
 from calls.models import CallPage, Project
+from calls.services.decisions import laureates_publish
 from cms.models import HomePage, StandardPage
 from consultations.models import Idea, Visibility
 from tests.calls.conftest import call_create, project_create
@@ -49,7 +49,7 @@ def call_closed_with(*, title, publish_laureates=True, **project_fields):
     CallPage.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     call.refresh_from_db()
     if publish_laureates:
-        call_services.laureates_publish(call=call, actor=OfficialFactory(organisation=call.organisation))
+        laureates_publish(call=call, actor=OfficialFactory(organisation=call.organisation))
     return project
 
 

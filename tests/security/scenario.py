@@ -12,12 +12,15 @@ from wagtail.models import PageViewRestriction
 
 from accounts.models import Territory
 from accounts.territories import Kind
-from calls import services as call_services
 from calls.models import Assignment, Project
+from calls.services.dossiers import attachment_add
 from cms.models import HomePage, StandardPage
 from commons.models import Initiative
-from consultations import services
 from consultations.models import Comment, Idea, Statement
+from consultations.services.comments import comment_post
+from consultations.services.ideas import idea_submit
+from consultations.services.responses import response_submit
+from consultations.services.statements import statement_submit
 from tests.calls.conftest import PDF
 from tests.calls.conftest import call_create as calls_call_create
 from tests.calls.conftest import project_create as calls_project_create
@@ -99,12 +102,10 @@ def scenario_create() -> Scenario:
 
     consultation = consultation_create(organisation=home_org, statements_enabled=True, ideas_enabled=True)
     o["consultation"] = consultation
-    services.response_submit(
+    response_submit(
         consultation=consultation, participant=owner, answers=_answers(consultation, "SECRET-ANSWER-TEXT")
     )
-    o["statement"] = services.statement_submit(
-        consultation=consultation, author=owner, text="Affirmation publique"
-    )
+    o["statement"] = statement_submit(consultation=consultation, author=owner, text="Affirmation publique")
     o["hidden_statement"] = Statement.objects.create(
         consultation=consultation,
         author=owner,
@@ -117,9 +118,7 @@ def scenario_create() -> Scenario:
         text="SECRET-PENDING-STATEMENT",
         status=Statement.Status.PENDING,
     )
-    o["idea"] = services.idea_submit(
-        consultation=consultation, author=owner, title="Idée publique", text="Un banc"
-    )
+    o["idea"] = idea_submit(consultation=consultation, author=owner, title="Idée publique", text="Un banc")
     o["hidden_idea"] = Idea.objects.create(
         consultation=consultation,
         author=owner,
@@ -127,9 +126,7 @@ def scenario_create() -> Scenario:
         text="SECRET-HIDDEN-IDEA",
         moderation_status="hidden",
     )
-    o["comment"] = services.comment_post(
-        target=o["idea"], author=owner, text="Commentaire public", stance="for"
-    )
+    o["comment"] = comment_post(target=o["idea"], author=owner, text="Commentaire public", stance="for")
     o["hidden_comment"] = Comment.objects.create(
         consultation=consultation,
         idea=o["idea"],
@@ -180,7 +177,7 @@ def scenario_create() -> Scenario:
     )
     draft = calls_project_create(call, owner, title="SECRET-DRAFT-DOSSIER")
     draft.attachments.all().delete()
-    o["draft_attachment"] = call_services.attachment_add(
+    o["draft_attachment"] = attachment_add(
         project=draft,
         document=call.documents.first(),
         upload=SimpleUploadedFile("budget.pdf", pdf_with("SECRET-DRAFT-ATTACHMENT"), "application/pdf"),
@@ -188,7 +185,7 @@ def scenario_create() -> Scenario:
     o["draft_dossier"] = draft
     submitted = calls_project_create(call, owner, title="SECRET-SUBMITTED-DOSSIER")
     submitted.attachments.all().delete()
-    o["submitted_attachment"] = call_services.attachment_add(
+    o["submitted_attachment"] = attachment_add(
         project=submitted,
         document=call.documents.first(),
         upload=SimpleUploadedFile("budget.pdf", pdf_with("SECRET-SUBMITTED-ATTACHMENT"), "application/pdf"),

@@ -257,12 +257,12 @@ PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(1)>'
 def test_scripts_typed_anywhere_are_shown_as_text(client):
     """The moderation reason, an official's answer, a dossier's title, a comment, the pseudonym: each
     typed with a script, each page showing it escapes it."""
-    from consultations import services
+    from consultations.services.comments import comment_post
 
     scenario = scenario_create()
     owner = scenario.people["participant"]
     User.objects.filter(pk=owner.pk).update(pseudonym=PAYLOAD[:50])
-    services.comment_post(target=scenario.idea, author=owner, text=PAYLOAD, stance="for")
+    comment_post(target=scenario.idea, author=owner, text=PAYLOAD, stance="for")
     from consultations.models import Idea, Statement
 
     Statement.objects.filter(pk=scenario.hidden_statement.pk).update(moderation_reason=PAYLOAD)

@@ -29,15 +29,10 @@ from cms.models import (
 )
 from consultations.blocks import OTHER
 from consultations.models import ConsultationPage
-from consultations.services import (
-    comment_post,
-    idea_answer,
-    idea_submit,
-    idea_support_set,
-    response_submit,
-    statement_submit,
-    vote_cast,
-)
+from consultations.services.comments import comment_post
+from consultations.services.ideas import idea_answer, idea_submit, idea_support_set
+from consultations.services.responses import response_submit
+from consultations.services.statements import statement_submit, vote_cast
 from reports.services import report_compile
 
 DEMO_DOMAIN = "demo.concerto.localhost"

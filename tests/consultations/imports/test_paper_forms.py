@@ -249,9 +249,9 @@ def test_paper_forms_are_no_receipt_no_account_and_counted_by_channel_in_the_rep
     client, agent, consultation, django_capture_on_commit_callbacks, mailoutbox
 ):
     online = UserFactory()
-    from consultations import services
+    from consultations.services.responses import response_submit
 
-    services.response_submit(
+    response_submit(
         consultation=consultation,
         participant=online,
         answers={
@@ -336,11 +336,11 @@ def test_the_index_lists_the_officials_consultations_only(client, agent, consult
 
 def test_the_agent_finds_the_forms_they_typed_in_their_data_and_deleting_them_keeps_the_forms(consultation):
     from accounts.services import account_delete, account_export
-    from consultations import services
+    from consultations.services.responses import responses_paper_enter
 
     agent = person_in_role("official", consultation.organisation)
     single, open_text = consultation.question_list
-    services.responses_paper_enter(
+    responses_paper_enter(
         consultation=consultation,
         agent=agent,
         forms=[("K1", {single.id: single.choices[0][0], open_text.id: "Sur papier"})],
