@@ -15,7 +15,8 @@ Versions of the format, in `FORMAT` and in the data's "format" key:
 `to_data()` writes every field but the optional ones (`metadata=OPTIONAL`) at their default: the keys
 that older versions lack, or that only some records have (a hidden choice's `suppressed`). So
 `Report.from_data(data).to_data()` gives back what was stored, with the current format number. Reading
-is lenient: only ids are required, any other key missing reads as its field's default.
+is lenient: a missing key reads as its field's default (ids, and the records always written whole such
+as a test's figures, have none).
 """
 
 import types
