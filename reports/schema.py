@@ -14,7 +14,9 @@ Versions of the format, in `FORMAT` and in the data's "format" key:
 
 `to_data()` writes every field but the optional ones (`metadata=OPTIONAL`) at their default: the keys
 that older versions lack, or that only some records have (a hidden choice's `suppressed`). So
-`Report.from_data(data).to_data()` gives back what was stored, with the current format number.
+`Report.from_data(data).to_data()` gives back what was stored, with the current format number. Reading
+is lenient: a missing key reads as its field's default (ids, and the records always written whole such
+as a test's figures, have none).
 """
 
 import types
@@ -43,8 +45,7 @@ class Record:
 
     @classmethod
     def from_data(cls, data: dict) -> Self:
-        types_ = _field_types(cls)
-        return cls(**{f.name: _read(types_[f.name], data[f.name]) for f in fields(cls) if f.name in data})
+        return cls(**{name: _read(kind, data[name]) for name, kind in _field_types(cls) if name in data})
 
     def to_data(self) -> dict:
         data = {}
@@ -57,27 +58,33 @@ class Record:
 
 
 @cache
-def _field_types(cls) -> dict:
-    return typing.get_type_hints(cls)
+def _field_types(cls) -> tuple[tuple[str, object], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
+
+
+@cache
+def _holds_records(kind) -> bool:
+    if isinstance(kind, type) and issubclass(kind, Record):
+        return True
+    return any(_holds_records(arg) for arg in typing.get_args(kind))
 
 
 def _read(kind, value):
     """`value` as stored, turned into `kind` (a record, a list or dict of them, or a plain value)."""
-    if value is None:
-        return None
+    if value is None or not _holds_records(kind):  # plain values (a theme's answer ids) are kept as read
+        return value
     origin = typing.get_origin(kind)
     if origin in (types.UnionType, typing.Union):
-        choices = [arg for arg in typing.get_args(kind) if arg is not types.NoneType]
-        return _read(choices[0], value) if len(choices) == 1 else value
+        [kind] = [arg for arg in typing.get_args(kind) if arg is not types.NoneType]  # one record type
+        return _read(kind, value)
     if origin is list:
         [item] = typing.get_args(kind)
         return [_read(item, element) for element in value]
     if origin is dict:
         _key, item = typing.get_args(kind)
         return {key: _read(item, element) for key, element in value.items()}
-    if isinstance(kind, type) and issubclass(kind, Record):
-        return kind.from_data(value)
-    return value
+    return kind.from_data(value)
 
 
 def _write(value):
@@ -99,7 +106,7 @@ class Choice(Record):
     interval, all in percent; None when hidden (a demographic group under 5) or nobody answered."""
 
     id: str
-    label: str
+    label: str = ""
     count: int | None = 0
     percent: float | None = 0.0
     ci_low: float | None = None
@@ -110,7 +117,7 @@ class Choice(Record):
 @dataclass(frozen=True, kw_only=True)
 class RankedChoice(Record):
     id: str
-    label: str
+    label: str = ""
     count: int = 0
     mean_rank: float | None = None
     borda: int = 0
@@ -131,8 +138,8 @@ class Question(Record):
     `ScaleQuestion`, `NumberQuestion`, `TextQuestion`."""
 
     id: str
-    kind: str
-    label: str
+    kind: str = ""
+    label: str = ""
     respondents: int = 0
 
     @classmethod
@@ -225,7 +232,7 @@ class StatisticalTest(Record):
 @dataclass(frozen=True, kw_only=True)
 class CrosstabChoice(Record):
     id: str
-    label: str
+    label: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -265,7 +272,7 @@ class Crosstab(Record):
     # "choices", "first_choice" or "numeric"; None in versions compiled before rankings, scales and
     # numbers were crossed (a "choices" table).
     kind: str | None = field(default=None, metadata=OPTIONAL)
-    grouping: str
+    grouping: str = ""
     grouping_label: str = ""
     groups_compared: int = 0
     hidden: bool = False
@@ -297,7 +304,7 @@ class NumericCrosstab(Crosstab):
 @dataclass(frozen=True, kw_only=True)
 class Quote(Record):
     answer_id: int
-    text: str
+    text: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -370,7 +377,7 @@ class Day(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class VoteBucket(Record):
-    label: str
+    label: str = ""
     participants: int = 0
 
 
@@ -435,7 +442,7 @@ class Method(Record):
 @dataclass(frozen=True, kw_only=True)
 class IdeaRef(Record):
     id: int
-    title: str
+    title: str = ""
     supports: int = 0
 
 

@@ -110,7 +110,7 @@ ABSENT_PARTS = {
 
 def _statements_context(section: Statements | None) -> dict:
     """What the statements part of the report page needs in the reader's language."""
-    if not section:
+    if section is None:
         return {}
     agree, disagree = _("Agree"), _("Disagree")
     return {
