@@ -23,7 +23,7 @@ from reports.analysis.opinion_groups import (
 )
 from reports.analysis.polis import load_conversation
 
-POLIS = Path(__file__).resolve().parents[2] / "data" / "polis"
+POLIS = Path(__file__).resolve().parents[1] / "data" / "polis"
 BG2050 = "bg2050-volunteers"
 AUSTRIA = "austria-climate.5twd2jsnkf.2022-08-08"
 BREXIT = "brexit-consensus"
