@@ -1,5 +1,6 @@
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,16 @@ register(factories.OfficialFactory, "official")
 register(factories.EditorFactory, "editor")
 
 IN_CI = os.environ.get("CI") == "true"
+FAULTS = Path(__file__).resolve().parent / "faults"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test in tests/faults/ is marked `faults`, so that `-m "not faults"` leaves them all out
+    (`make test-fast`), those that start no worker included."""
+    for item in items:
+        if FAULTS in item.path.parents:
+            item.add_marker(pytest.mark.faults)
 
 
 @pytest.fixture(scope="session", autouse=True)

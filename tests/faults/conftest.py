@@ -3,6 +3,8 @@ refuses then accepts, Celery worker processes killed with SIGKILL, database conn
 
 The machine's shared Redis and PostgreSQL are never stopped: the Redis here is a `redis-server` of the
 test's own on a free port (broker and cache of both the test process and its workers).
+
+Every test here is marked `faults` (tests/conftest.py); those that start workers are marked `worker` too.
 """
 
 import contextlib
@@ -21,8 +23,6 @@ from celery import current_app
 from kombu import pools as kombu_pools
 
 from tests.worker import ROOT, wait_for, worker_environment
-
-pytestmark = pytest.mark.worker
 
 
 def free_port() -> int:
