@@ -8,11 +8,12 @@ STAMP := $(VENV)/.dev-$(DEPS_HASH)
 MFA_DEV_BYPASS_CODE ?= 000000
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help install messages makemessages migrate demo run test test-api-sqlite lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages bench-load bench-editors
+.PHONY: help install messages makemessages migrate demo run test test-fast test-api-sqlite lint format check lock prod clean bench-votes bench-report bench-scale bench-tally bench-pages bench-load bench-editors
 
 help:
 	@echo "make run    set everything up and start the platform on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
+	@echo "make test-fast  the suite without browser, real-worker and fault tests, on 2 processes (ARGS=...)"
 	@echo "make lint   ruff (lint and format check) and the import layers (import-linter)"
 
 $(BIN)/python:
@@ -60,6 +61,11 @@ run: demo
 
 test: install messages
 	$(BIN)/pytest
+
+# While working: no browser (e2e), real-worker (worker) or fault (tests/faults/) tests, two processes,
+# test databases kept between runs (made anew when the migrations change). `make test` and CI run all.
+test-fast: install messages
+	$(BIN)/pytest -m "not e2e and not worker and not faults" -n 2 --reuse-db $(ARGS)
 
 # The API's tests (schemathesis included) on the embedded default too: SQLite refuses what PostgreSQL
 # accepts (numbers beyond its integers), so CI, which runs the suite on PostgreSQL, runs these on both

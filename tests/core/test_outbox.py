@@ -10,6 +10,7 @@ from importlib import import_module
 
 import pytest
 import redis
+from celery import current_app
 from django.core import mail
 from django.db import OperationalError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -79,21 +80,23 @@ def broker_queue(settings):
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         pytest.skip("needs Redis as the broker (REDIS_URL)")
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.delete("celery")
+    # The default queue's key (prefixed under pytest-xdist: tests/conftest.py).
+    queue = current_app.conf.broker_transport_options.get("global_keyprefix", "") + "celery"
+    client.delete(queue)
 
     class Queue:
         def __call__(self):
-            messages = [json.loads(raw) for raw in client.lrange("celery", 0, -1)]
+            messages = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
             return [
                 (message["headers"]["task"], json.loads(base64.b64decode(message["body"]))[0])
                 for message in reversed(messages)  # LPUSHed: the oldest is last
             ]
 
         def lose(self):
-            client.delete("celery")
+            client.delete(queue)
 
     yield Queue()
-    client.delete("celery")
+    client.delete(queue)
 
 
 def invite(organisation, email="c@example.org"):
