@@ -35,6 +35,7 @@ NEEDS_REASON = {Status.INELIGIBLE, Status.SELECTED, Status.NOT_SELECTED, Status.
 def status_change_log(
     *, project: Project, from_status: str, to_status: str, reason: str, actor
 ) -> StatusChange:
+    """Log one step of a dossier's life (its submission too); the applicant is e-mailed it once committed."""
     change = StatusChange.objects.create(
         project=project, from_status=from_status, to_status=to_status, reason=reason, actor=actor
     )

@@ -8,4 +8,6 @@ class CallRefused(ValidationError):
 
 
 def refuse(message: str, code: str = "refused"):
+    """Refuse the change: `message` says why, `code` which refusal it is (the views answer some with
+    their own status)."""
     raise CallRefused(message, code=code)

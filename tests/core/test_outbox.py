@@ -2,6 +2,7 @@
 commit, kept until it has run (published again if the broker lost it), put back when its retries run out,
 and never holds a secret."""
 
+import ast
 import base64
 import json
 import re
@@ -19,8 +20,9 @@ from django.utils import timezone
 from accounts.models import Invitation, Membership
 from accounts.services import invitation_create, invitation_for_token
 from accounts.tasks import invitation_send_task
+from config.env import BASE_DIR
 from core.models import OutboxTask
-from core.outbox import outbox_enqueue, outbox_sweep
+from core.outbox import OutboxConsumer, outbox_enqueue, outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,21 @@ def test_only_outbox_consumers_can_be_queued_through_the_outbox():
     with pytest.raises(TypeError, match="OutboxConsumer"):
         outbox_enqueue(sessions_clear_task)
     assert not OutboxTask.objects.exists()
+
+
+def test_every_task_a_service_queues_by_name_is_an_outbox_consumer_this_process_knows():
+    """Services name their tasks (a task imports its service, so the service cannot import it): a
+    misspelt name, or a task its app's ready() does not import, would only fail when the change is made."""
+    names = set()
+    for package in ("accounts", "consultations", "calls", "budgets", "commons", "reports", "opendata", "cms"):
+        for path in (BASE_DIR / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) == "outbox_enqueue"
+                    and isinstance(node.args[0], ast.Constant)
+                ):
+                    names.add(node.args[0].value)
+    assert len(names) >= 10
+    for name in sorted(names):
+        assert isinstance(current_app.tasks.get(name), OutboxConsumer), name
