@@ -84,7 +84,7 @@ def sample_snapshot():
                             id="t-1",
                             keywords=[_("screen"), _("desk")],
                             count=70,
-                            share=0.39,
+                            share=38.9,
                             quotes=[
                                 Quote(answer_id=1, text=_("A second screen at home would change everything."))
                             ],
@@ -93,7 +93,7 @@ def sample_snapshot():
                             id="t-2",
                             keywords=[_("hours")],
                             count=50,
-                            share=0.28,
+                            share=27.8,
                             quotes=[Quote(answer_id=2, text=_("Flexible hours, agreed with the team."))],
                         ),
                     ],
@@ -304,7 +304,7 @@ class ThemesBlock(SnapshotBlock):
                 "keywords": theme.keywords,
                 "count": theme.count,
                 "quotes": theme.quotes[:limit],
-                "percent": round(100 * theme.share),
+                "percent": theme.share,  # already a percent of the analysed answers, one decimal
             }
             for theme in section.themes
         ]

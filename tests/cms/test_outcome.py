@@ -69,7 +69,7 @@ def crafted_snapshot(consultation, *, version=1, choice_count=10) -> ReportSnaps
                         "id": "t-1",
                         "keywords": ["écran", "bureau"],
                         "count": 7,
-                        "share": 0.58,
+                        "share": 58.3,
                         "quotes": [
                             {"answer_id": 101, "text": "Un second écran à la maison"},
                             {"answer_id": 103, "text": "Un bureau partagé près de chez moi"},
@@ -80,7 +80,7 @@ def crafted_snapshot(consultation, *, version=1, choice_count=10) -> ReportSnaps
                         "id": "t-2",
                         "keywords": ["horaires"],
                         "count": 5,
-                        "share": 0.42,
+                        "share": 41.7,
                         "quotes": [{"answer_id": 102, "text": "Des horaires souples"}],
                         "answer_ids": [102],
                     },
@@ -222,6 +222,7 @@ def test_every_block_shows_the_pinned_version_and_ignores_later_ones(en, consult
     assert "écran, bureau" in body
     assert "Un second écran à la maison" in body
     assert "Un bureau partagé" not in body, "one quote per theme, as asked"
+    assert "<td>58,3 %</td>" in body or "<td>58.3 %</td>" in body, "7 of 12 answers: the share as stored"
     # Opinion groups: sizes, what sets each apart, consensus.
     assert "Group 1: 12 people" in body
     assert "Le vendredi en télétravail" in body
