@@ -1,4 +1,5 @@
-"""The database is unreachable (restarting, failing over): a 503 asking to retry, never a 500.
+"""The database is unreachable (restarting, failing over), or a view met another momentary condition
+(`core.exceptions.RetryLater`): a 503 asking to retry, never a 500.
 
 Two ways in, because a database error can come from a view (the middleware) or from middleware around
 it, such as a session read or save (Django's 500 handler, which sees the exception being handled). The
@@ -15,6 +16,8 @@ from django.template import loader
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from core.exceptions import RetryLater
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ def database_unavailable(request) -> HttpResponse:
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a database connection error raised by a view into the 503 page."""
+    """Turns a database connection error, or a `RetryLater`, raised by a view into the 503 page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +53,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
             logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exception)
+            return database_unavailable(request)
+        if isinstance(exception, RetryLater):
+            logger.warning("retry later: %s %s: %s", request.method, request.path, exception)
             return database_unavailable(request)
         return None
 

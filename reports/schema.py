@@ -25,12 +25,16 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Self
 
+from core.exceptions import RetryLater
+
 FORMAT = 2
 FORMATS = (1, 2)
 
 
-class UnknownFormat(ValueError):
-    """Data written by a newer version of the compile than this code reads."""
+class UnknownFormat(RetryLater, ValueError):
+    """Data written by a newer version of the compile than this code reads: during a deployment, a
+    process of the previous version reading a version the new one compiled. Pages answer 503, asking to
+    come back in a minute (core/errors.py)."""
 
 
 # The metadata of a field written only when it is not its default: older versions lack the key, or only

@@ -12,6 +12,7 @@ from cms.blocks import OutcomeBodyBlock, OutcomeDecisionsBlock
 from cms.models import HomePage, OutcomePage
 from consultations.models import ConsultationUpdate, Idea
 from reports.models import ReportSnapshot
+from reports.schema import FORMAT
 from reports.services import report_compile
 from tests.factories import UserFactory, consultation_create, outcome_create
 from tests.reports.test_reports import answer
@@ -535,3 +536,16 @@ def test_the_block_chooser_previews_each_block_on_sample_data(en, editor):
         response = en.get(url, {"id": blocks[name].definition_prefix})
         assert response.status_code == 200, name
         assert text in response.content.decode(), name
+
+
+def test_a_version_written_by_a_newer_platform_asks_to_come_back_rather_than_failing(en, consultation):
+    """During a deployment, a process of the previous version may read a version the new one compiled:
+    the page asks to come back in a minute (503), never a server error."""
+    pinned = crafted_snapshot(consultation)
+    page = outcome_create(consultation, snapshot=pinned, body=EVERY_BLOCK)
+    ReportSnapshot.objects.filter(pk=pinned.pk).update(data={**pinned.data, "format": FORMAT + 1})
+
+    response = en.get(page.url)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "momentarily unavailable" in response.content.decode()

@@ -187,6 +187,16 @@ def test_a_compile_stores_the_current_format(consultation):
     assert Report.from_data(snapshot.data).to_data() == snapshot.data
 
 
+def test_the_report_page_of_a_version_in_a_newer_format_asks_to_come_back(client, organisation):
+    snapshot = stored_version("format1-report", organisation)
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(data={**snapshot.data, "format": FORMAT + 1})
+    client.force_login(OfficialFactory(organisation=organisation))
+    url = reverse("feedback_report_detail", args=[snapshot.consultation_id])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert "momentarily unavailable" in response.content.decode()
+
+
 def test_a_format_this_code_does_not_know_is_refused():
     with pytest.raises(UnknownFormat):
         Report.from_data({"format": FORMAT + 1, "participants": 3})
