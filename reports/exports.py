@@ -1,6 +1,6 @@
 """A report version as tables, written to an XLSX workbook (one sheet per section) or to CSV files.
 
-Generic over the report's format (`schema.Report.to_data`): each section that is a list of records
+Generic over the report's stored sections (`schema.Report.to_data`): each section that is a list of records
 becomes a sheet, so new sections of the report are exported without code here. Values that are lists or
 records themselves are written as JSON in their cell.
 """
@@ -43,8 +43,10 @@ def report_tables(snapshot: ReportSnapshot) -> list[Table]:
         [_("Open answers"), report.open_answers],
         [_("Caveat"), _("Self-selected participants, not a survey sample.")],
     ]
-    data = _in_stored_order(report.to_data())
-    method = data["method"] if report.method else {}
+    # The sections as stored (the report above has read them, so their format is known): generic
+    # over the dict, without writing the whole report back out.
+    data = _in_stored_order(snapshot.data)
+    method = data.get("method") or {}
     summary.rows += [[key, value] for key, value in method.items() if key not in ("opens_at", "closes_at")]
     tables = [summary, _questions_table(data["questions"])]
     for key, value in data.items():

@@ -155,6 +155,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     report_compile_progress(
         consultation_id=consultation.pk, stage=ReportCompileState.Stage.STORING, percent=90
     )
+    data = report.to_data()  # before the lock: a large report takes a while to write out
     with transaction.atomic():
         # Lock the consultation's row so that two compiles take their version numbers in turn.
         ConsultationPage.objects.select_for_update().filter(pk=consultation.pk).exists()
@@ -167,7 +168,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             vote_count=votes,
             votes_updated_at=votes_last,
             corrections_mark=corrections,
-            data=report.to_data(),
+            data=data,
         )
         if consultation.closes_at <= timezone.now():  # the report at closing: its open data quotes it
             report_compiled_after_closing.announce(consultation_id=consultation.pk)
