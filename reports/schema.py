@@ -75,7 +75,7 @@ def _holds_records(kind) -> bool:
 
 
 def _read(kind, value):
-    """`value` as stored, turned into `kind` (a record, a list or dict of them, or a plain value)."""
+    """`value` as stored, turned into `kind` (a record, a list of them, or a plain value)."""
     if value is None or not _holds_records(kind):  # plain values (a theme's answer ids) are kept as read
         return value
     origin = typing.get_origin(kind)
@@ -85,9 +85,6 @@ def _read(kind, value):
     if origin is list:
         [item] = typing.get_args(kind)
         return [_read(item, element) for element in value]
-    if origin is dict:
-        _key, item = typing.get_args(kind)
-        return {key: _read(item, element) for key, element in value.items()}
     return kind.from_data(value)
 
 
