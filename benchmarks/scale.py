@@ -70,9 +70,9 @@ def scale_database() -> None:
     if _database_ready:
         return
     from benchmarks import votes as bench_votes
+    from benchmarks.databases import database_recreate
 
-    bench_votes.DATABASE_URL = SCALE_DATABASE_URL
-    bench_votes.database_recreate()
+    database_recreate(SCALE_DATABASE_URL)
     os.environ.update({**bench_votes.ENVIRONMENT, "DATABASE_URL": SCALE_DATABASE_URL})
     import django
 
