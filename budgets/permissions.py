@@ -10,7 +10,6 @@ ballot, by `services.eligibility_check`.
 import rules
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -27,9 +26,10 @@ from core.permissions import (
     UNVERIFIED,
     Refusal,
     Rule,
+    rules_register,
     said,
 )
-from core.windows import Phase
+from core.windows import Phase, moment_written
 
 
 @rules.predicate
@@ -66,10 +66,6 @@ def has_no_ballot(user, vote) -> bool:
 is_manager = is_administrator | is_official_of_vote
 
 
-def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _not_open(user, vote) -> Refusal:
     """Why the vote takes no ballot now: its projects are not published yet, or the dates."""
     if vote.call.laureates_published_at is None:
@@ -78,19 +74,21 @@ def _not_open(user, vote) -> Refusal:
         )
     if vote.phase() == Phase.UPCOMING:
         return Refusal(
-            NOT_OPEN, _("Voting has not opened yet: it opens on %(date)s.") % {"date": _when(vote.opens_at)}
+            NOT_OPEN,
+            _("Voting has not opened yet: it opens on %(date)s.") % {"date": moment_written(vote.opens_at)},
         )
     return Refusal(
         CLOSED,
         _("Voting closed on %(date)s: ballots can no longer be cast or changed.")
-        % {"date": _when(vote.closes_at)},
+        % {"date": moment_written(vote.closes_at)},
     )
 
 
 def _results_later(user, vote) -> Refusal:
     return Refusal(
         NOT_OPEN,
-        _("The results are published when voting closes, on %(date)s.") % {"date": _when(vote.closes_at)},
+        _("The results are published when voting closes, on %(date)s.")
+        % {"date": moment_written(vote.closes_at)},
     )
 
 
@@ -128,8 +126,7 @@ RULES = {
     # Results are kept from everyone, officials included, until the vote closes: nobody steers it.
     "view_results": Rule(is_published & is_closed, _results_later),
 }
-for action, rule in RULES.items():
-    rules.add_perm(f"budgets.{action}", rule.predicate)
+refusal = rules_register("budgets", RULES)
 
 rules.add_perm("budgets.view_vote", is_published | is_manager)
 rules.add_perm("budgets.change_vote", is_manager)
@@ -139,11 +136,6 @@ rules.add_perm("budgets.delete_vote", is_manager & has_no_ballot)
 def can(user, action: str, vote) -> bool:
     """Whether `user` may do `action` on `vote`, as the rules above decide (no superuser shortcut)."""
     return rules.has_perm(f"budgets.{action}", user, vote)
-
-
-def refusal(user, action: str, vote) -> Refusal | None:
-    """None when `user` may do `action` (one of `RULES`) on `vote`; else why not, in words they read."""
-    return RULES[action].refusal(user, vote)
 
 
 def votes_managed_by(user):

@@ -7,7 +7,7 @@ Objects: `apply` and `publish_laureates`/`manage_call` take a call; the others t
 """
 
 import rules
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,8 +28,10 @@ from core.permissions import (
     UNVERIFIED,
     Refusal,
     Rule,
+    rules_register,
     said,
 )
+from core.windows import moment_written
 
 Status = Project.Status
 DECIDED = {Status.SELECTED, Status.NOT_SELECTED, Status.CLOSED, Status.INELIGIBLE}
@@ -127,15 +129,11 @@ def is_assigned_undeclared(user, project) -> bool:
 manages = is_administrator | is_official_of_call
 
 
-def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _outside_dates(user, call) -> Refusal:
     return Refusal(
         NOT_OPEN if timezone.now() < call.opens_at else CLOSED,
         _("This call is not open: dossiers are accepted from %(opens)s to %(closes)s.")
-        % {"opens": _when(call.opens_at), "closes": _when(call.closes_at)},
+        % {"opens": moment_written(call.opens_at), "closes": moment_written(call.closes_at)},
     )
 
 
@@ -170,8 +168,7 @@ RULES = {
         )
     ),
 }
-for action, rule in RULES.items():
-    rules.add_perm(f"calls.{action}", rule.predicate)
+refusal = rules_register("calls", RULES)
 
 rules.add_perm("calls.submit_project", is_applicant & is_editable & call_is_open)
 # Officials read dossiers once submitted, as the back office lists them: never an applicant's draft.
@@ -196,11 +193,6 @@ def can(user, action: str, obj) -> bool:
     No superuser shortcut: not even an administrator may edit someone's dossier or score one.
     """
     return rules.has_perm(f"calls.{action}", user, obj)
-
-
-def refusal(user, action: str, obj) -> Refusal | None:
-    """None when `user` may do `action` (one of `RULES`) on `obj`; else why not, in words they read."""
-    return RULES[action].refusal(user, obj)
 
 
 def managed_calls(user):

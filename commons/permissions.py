@@ -14,7 +14,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from accounts.models import Organisation
 from accounts.permissions import is_administrator, is_official_of, is_verified, within_role
 from commons.models import Initiative
-from core.permissions import SIGN_IN, UNAVAILABLE, UNVERIFIED, Refusal, Rule, said
+from core.permissions import SIGN_IN, UNAVAILABLE, UNVERIFIED, Rule, rules_register, said
 
 EDITORS_GROUP = "Editors"
 
@@ -71,18 +71,12 @@ RULES = {
         )
     ),
 }
-for action, rule in RULES.items():
-    rules.add_perm(f"commons.{action}", rule.predicate)
+refusal = rules_register("commons", RULES)
 
 
 def can(user, action: str, obj) -> bool:
     """Whether `user` may do `action` on `obj`, as the rules above decide (no superuser shortcut)."""
     return rules.has_perm(f"commons.{action}", user, obj)
-
-
-def refusal(user, action: str, obj) -> Refusal | None:
-    """None when `user` may do `action` (one of `RULES`) on `obj`; else why not, in words they read."""
-    return RULES[action].refusal(user, obj)
 
 
 def initiatives_managed_by(user):

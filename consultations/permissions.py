@@ -10,7 +10,7 @@ Tested as a matrix of role × phase × action in tests/consultations/test_permis
 
 import rules
 from allauth.account.models import EmailAddress
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,9 +37,10 @@ from core.permissions import (
     UNVERIFIED,
     Refusal,
     Rule,
+    rules_register,
     said,
 )
-from core.windows import Phase
+from core.windows import Phase, moment_written
 
 
 @rules.predicate
@@ -196,22 +197,18 @@ def is_moderator_of_item(user, item) -> bool:
 # Why not: the reasons a participant reads --------------------------------------------------------------
 
 
-def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
 def _not_open(user, consultation) -> Refusal:
     """When the consultation opens, or when it closed."""
     if consultation.phase() == Phase.UPCOMING:
         return Refusal(
             NOT_OPEN,
             _("This consultation is not open yet. It opens on %(date)s.")
-            % {"date": _when(consultation.opens_at)},
+            % {"date": moment_written(consultation.opens_at)},
         )
     return Refusal(
         CLOSED,
         _("This consultation closed on %(date)s. Answers are no longer accepted.")
-        % {"date": _when(consultation.closes_at)},
+        % {"date": moment_written(consultation.closes_at)},
     )
 
 
@@ -338,8 +335,7 @@ RULES = {
         & Rule(is_visible, said(HIDDEN, gettext_lazy("This contribution cannot be reported.")))
     ),
 }
-for action, rule in RULES.items():
-    rules.add_perm(f"consultations.{action}", rule.predicate)
+refusal = rules_register("consultations", RULES)
 
 rules.add_perm("consultations.answer_idea", is_administrator | is_official_of_idea)
 # A moderator's own contributions are moderated by someone else.
@@ -365,14 +361,6 @@ rules.add_perm("consultations.view_paper_forms", is_administrator | is_official_
 rules.add_perm(
     "consultations.enter_paper_forms", (is_administrator | is_official_of_consultation) & accepts_paper_forms
 )
-
-
-def refusal(user, action: str, obj) -> Refusal | None:
-    """None when `user` may do `action` on `obj`; else why not, in words the person reads.
-
-    `action` is one of `RULES`; `can` gives the same answer as a yes or no.
-    """
-    return RULES[action].refusal(user, obj)
 
 
 def can(user, action: str, consultation) -> bool:

@@ -77,3 +77,16 @@ class Rule:
         """None when `user` may; else the reason of the first condition that fails."""
         reason = self._failing(user, obj)
         return None if reason is None else reason(user, obj)
+
+
+def rules_register(app: str, rules_by_action: dict[str, Rule]) -> Callable[[Any, str, Any], Refusal | None]:
+    """Register each rule as the permission `<app>.<action>` (what `has_perm` asks) and give the app's
+    `refusal(user, action, obj)`: None when `user` may do `action` (a key of `rules_by_action`) on `obj`,
+    else why not, in words the person reads. Both read the same rules, so they cannot disagree."""
+    for action, rule in rules_by_action.items():
+        rules.add_perm(f"{app}.{action}", rule.predicate)
+
+    def refusal(user, action: str, obj) -> Refusal | None:
+        return rules_by_action[action].refusal(user, obj)
+
+    return refusal
