@@ -98,7 +98,7 @@ bench-votes: $(STAMP) messages
 	@command -v wrk >/dev/null || { echo "bench-votes needs wrk: apt-get install wrk"; exit 1; }
 	$(BIN)/python benchmarks/votes.py
 
-# Opinion groups against red-dwarf on a Pol.is export: make bench-report [POLIS=<folder>] (no database needed).
+# Opinion groups against red-dwarf on each shared Pol.is export: make bench-report [POLIS=<folder>] (no database needed).
 bench-report: $(STAMP)
 	$(BIN)/python benchmarks/report.py $(POLIS)
 

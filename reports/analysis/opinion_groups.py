@@ -27,6 +27,8 @@ BASE_K = 100  # §5.1
 BASE_ITERATIONS = 100
 GROUP_ITERATIONS = 20  # §5.2: Pol.is's "group-iters = 100" option is never read, so 20 applies
 MAX_K = 5
+K_START = 2  # §5.3 k-buffer: every Pol.is conversation starts at k = 2 …
+K_BUFFER_SNAPSHOTS = (0.9, 0.8, 0.7)  # … and moves only when a k is best in 4 updates in a row (ours: these)
 PICK = 5  # §7, §8, §10: statements per list
 UNCERTAIN_RATE = 0.3  # §10
 FEW_VOTES = 20  # §10 (ours): fewer votes than this is "insufficient evidence"
@@ -221,6 +223,7 @@ class OpinionReport:
     k: int | None = None
     labels: np.ndarray | None = None  # (n,) group id, -1 when not clustered (§5.4)
     silhouettes: dict[int, float] = field(default_factory=dict)  # k → silhouette on base centres (§5.3)
+    k_history: tuple[int | None, ...] = ()  # §5.3 k-buffer: best k of the full run, then of earlier snapshots
     groups: tuple[Group, ...] = ()
     majority_agree: tuple[StatementStat, ...] = ()  # §8, best first
     majority_disagree: tuple[StatementStat, ...] = ()
@@ -279,11 +282,16 @@ def analyse(votes: VoteMatrix, *, k: int | None = None, seed: int = 0, resamples
         return report
     report.components, report.projection, report.extremity = pca
 
-    labels, silhouettes = _groups(report.projection[clustered], k)
-    report.silhouettes = silhouettes
-    if isinstance(labels, str):
-        report.absent["groups"] = labels
+    found = _clusterings(report.projection[clustered], k)
+    if isinstance(found, str):
+        report.absent["groups"] = found
         return report
+    base_of, clusterings, report.silhouettes = found
+    if k is None:
+        shown, report.k_history = _shown_k(votes, report.silhouettes, seed)
+    else:
+        shown = k
+    labels = _labels(base_of, clusterings[shown])
     report.labels = np.full(n, -1, dtype=np.int64)
     report.labels[clustered] = labels
     report.k = int(labels.max()) + 1
@@ -403,44 +411,84 @@ def _kmeans(points: np.ndarray, weights: np.ndarray, centres: np.ndarray, limit:
     return assign, centres
 
 
-def _groups(points: np.ndarray, k: int | None):
-    """Base clusters, then weighted k-means on their centres, k by silhouette (§5.1–§5.4).
+def _clusterings(points: np.ndarray, k: int | None):
+    """Base clusters, then weighted k-means on their centres for each candidate k (§5.1–§5.3).
 
-    Returns (labels of the given points, silhouettes by k) or (reason, silhouettes).
+    Returns (base cluster of each point, {k: group of each base cluster}, {k: silhouette}), or a reason.
     """
     if len(points) < 2:
-        return "fewer than 2 clustered participants", {}
+        return "fewer than 2 clustered participants"
     seeds = _first_distinct(points, BASE_K)
     base_of, base = _kmeans(points, np.ones(len(points)), points[seeds], BASE_ITERATIONS)
     sizes = np.bincount(base_of, minlength=len(base)).astype(np.float64)
     distinct = len(_first_distinct(base, len(base)))
     if distinct < 2:
-        return "all clustered participants are at the same point of the map", {}
+        return "all clustered participants are at the same point of the map"
     if k is not None:
-        candidates = [k] if 2 <= k <= distinct else []
-        if not candidates:
-            return f"k = {k} is not possible with {distinct} distinct base clusters", {}
+        if not 2 <= k <= distinct:
+            return f"k = {k} is not possible with {distinct} distinct base clusters"
+        candidates = [k]
     else:
         candidates = list(range(2, min(MAX_K, 2 + len(base) // 12, distinct) + 1))
-    silhouettes, best, best_score = {}, None, -np.inf
+    clusterings, silhouettes = {}, {}
     for kk in candidates:
         group_of, _ = _kmeans(base, sizes, base[_first_distinct(base, kk)], GROUP_ITERATIONS)
-        found = int(group_of.max()) + 1
-        if found < 2:
+        if group_of.max() < 1:
             continue
         # §5.3: unweighted silhouette over the base centres; a point alone scores 0.
-        score = 0.0 if found >= len(base) else float(silhouette_score(base, group_of))
-        silhouettes[kk] = score
-        if score >= best_score:  # exact tie: the larger k, as Pol.is
-            best, best_score = group_of, score
-    if best is None:
-        return "k-means found a single group", silhouettes
-    labels = best[base_of]  # §5.4: a participant follows their base cluster
-    # Display labels by decreasing size, ties by seed order (ours); ARI does not depend on labels.
+        found = int(group_of.max()) + 1
+        silhouettes[kk] = 0.0 if found >= len(base) else float(silhouette_score(base, group_of))
+        clusterings[kk] = group_of
+    if not clusterings:
+        return "k-means found a single group"
+    return base_of, clusterings, silhouettes
+
+
+def _best_k(silhouettes: dict[int, float]) -> int:
+    """The k with the highest silhouette; on an exact tie the larger k, as Pol.is (§5.3)."""
+    return max(silhouettes, key=lambda kk: (silhouettes[kk], kk))
+
+
+def _labels(base_of: np.ndarray, group_of: np.ndarray) -> np.ndarray:
+    """§5.4: a participant follows their base cluster; groups numbered by decreasing size, ties by seed order
+    (ours; ARI does not depend on labels)."""
+    labels = group_of[base_of]
     order = np.lexsort((np.arange(labels.max() + 1), -np.bincount(labels)))
     relabel = np.empty_like(order)
     relabel[order] = np.arange(len(order))
-    return relabel[labels], silhouettes
+    return relabel[labels]
+
+
+def _snapshot_best_k(votes: VoteMatrix, size: int, seed: int) -> int | None:
+    """The silhouette's k on the conversation with only its first `size` participants (§5.3 k-buffer)."""
+    earlier = votes.subset(np.arange(size))
+    n, m = earlier.shape
+    pca = _pca(earlier, seed)
+    if isinstance(pca, str):
+        return None
+    clustered = _clustered(np.bincount(earlier.rows, minlength=n), m)
+    found = _clusterings(pca[1][clustered], None)
+    return None if isinstance(found, str) else _best_k(found[2])
+
+
+def _shown_k(votes: VoteMatrix, silhouettes: dict[int, float], seed: int) -> tuple[int, tuple[int, ...]]:
+    """§5.3 k-buffer, stateless: Pol.is shows a new k only once it has been the best in 4 consecutive updates,
+    and a conversation starts at k = 2. The 4 updates here are the full run and the conversation as it
+    stood at 90, 80 and 70 % of its participants in arrival order (ascending id); when the best k is not
+    the same in all four, the groups stay at 2.
+
+    Returns (the k to show, the best k of each update looked at, latest first).
+    """
+    best = _best_k(silhouettes)
+    history = [best]
+    if best == K_START or K_START not in silhouettes:
+        return best, tuple(history)
+    n = votes.shape[0]
+    for share in K_BUFFER_SNAPSHOTS:
+        history.append(_snapshot_best_k(votes, int(share * n), seed))
+        if history[-1] != best:  # the streak is broken: no need to look further back
+            return K_START, tuple(history)
+    return best, tuple(history)
 
 
 # §6–§10 -------------------------------------------------------------------------------------------
