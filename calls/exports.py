@@ -6,7 +6,7 @@ import io
 from django.utils.translation import gettext as _
 
 from calls.selectors import projects_for_officials, ranking
-from core.spreadsheets import Table, spreadsheet_cell, write_xlsx
+from core.spreadsheets import Table, spreadsheet_cell, write_ods, write_xlsx
 
 
 def projects_table(call) -> tuple[list[str], list[list]]:
@@ -65,28 +65,5 @@ def write(call, file_format: str) -> bytes:
         return write_xlsx([Table(_("Dossiers"), header, rows)])
     if file_format == "ods":
         # The same cells as the other formats: a file saved again as CSV stays safe.
-        return _write_ods([[spreadsheet_cell(value) for value in row] for row in [header, *rows]])
+        return write_ods([Table(_("Dossiers"), header, rows)])
     raise ValueError(file_format)
-
-
-def _write_ods(table: list[list]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    sheet = Table(name=_("Dossiers"))
-    for values in table:
-        row = TableRow()
-        for value in values:
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                cell = TableCell(valuetype="float", value=value)
-            else:
-                cell = TableCell(valuetype="string")
-            cell.addElement(P(text=str(value)))
-            row.addElement(cell)
-        sheet.addElement(row)
-    document.spreadsheet.addElement(sheet)
-    output = io.BytesIO()
-    document.write(output)
-    return output.getvalue()

@@ -118,13 +118,21 @@ def _private_storage():
 
 
 class ReportExport(models.Model):
-    """A report version as a downloadable file (XLSX workbook or a zip of CSV files), built once in the
-    background and handed out only through short-lived signed links. A version never changes, so
-    neither does its export."""
+    """A report version as a downloadable file (XLSX workbook, ODS spreadsheet or a zip of CSV files),
+    built once in the background and handed out only through short-lived signed links. A version never
+    changes, so neither does its export."""
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Workbook (XLSX)")
+        ODS = "ods", _("Spreadsheet (ODS)")
         CSV = "csv", _("CSV files (zip)")
+
+    # Each format's file name extension and content type.
+    FILES = {
+        Format.XLSX: ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Format.ODS: ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        Format.CSV: ("zip", "application/zip"),
+    }
 
     snapshot = models.ForeignKey(ReportSnapshot, on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(max_length=4, choices=Format.choices)
@@ -139,6 +147,14 @@ class ReportExport(models.Model):
 
     def __str__(self):
         return f"{self.snapshot_id}.{self.format}"
+
+    @property
+    def suffix(self) -> str:
+        return self.FILES[self.format][0]
+
+    @property
+    def content_type(self) -> str:
+        return self.FILES[self.format][1]
 
 
 class ThemeCorrection(models.Model):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from consultations.models import Channel, ConsultationPage
 from core.outbox import outbox_enqueue
-from core.spreadsheets import write_csv_zip, write_xlsx
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
 from reports.analysis.ideas import summarise_ideas
@@ -331,14 +330,10 @@ def report_export(*, snapshot: ReportSnapshot, file_format: str, language: str) 
     if found:
         return found
     with translation.override(language):
-        tables = exports.report_tables(snapshot)
-        if file_format == ReportExport.Format.XLSX:
-            content, suffix = write_xlsx(tables), "xlsx"
-        else:
-            content, suffix = write_csv_zip(tables), "zip"
+        content = exports.report_file(snapshot, file_format)
     export = ReportExport(snapshot=snapshot, format=file_format, language=language)
     # An unguessable name: the file is never served by name, but nothing should make it guessable either.
-    name = f"{snapshot.consultation_id}-v{snapshot.version}-{language}-{secrets.token_hex(8)}.{suffix}"
+    name = f"{snapshot.consultation_id}-v{snapshot.version}-{language}-{secrets.token_hex(8)}.{export.suffix}"
     export.file.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():

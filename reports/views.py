@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,7 +64,8 @@ def _report_context(request, snapshot) -> dict:
     timeline = report.participation.timeline if report.participation else []
     return {
         "report": report,
-        "downloads": _downloads(request, snapshot),
+        "downloads": (downloads := _downloads(request, snapshot)),
+        "downloads_preparing": any(download["preparing"] for download in downloads),
         # Each question with its cross-tables: its own, and one per choice for a multiple choice.
         "questions": [(question, report.crosstabs_of(question.id)) for question in report.questions],
         "top_ideas": [(idea, statuses.get(idea.status, idea.status)) for idea in report.ideas.top]
@@ -162,24 +164,35 @@ def _detail_context(request, consultation, *, snapshot=None) -> dict:
 
 
 def _downloads(request, snapshot) -> list[dict]:
-    """Each format, with a signed link when its file is already built, in the reader's language."""
+    """Each format, with a signed link when its file is already built, in the reader's language. A file
+    just asked for (`?preparing=<format>`, where asking redirects) is shown as being prepared, with a
+    link to check again and the address the page's script polls (`report_export_status`)."""
     built = {
         export.format: export
         for export in selectors.report_exports(snapshot=snapshot, language=translation.get_language())
     }
-    return [
-        {
-            "format": value,
-            "label": label,
-            "link": reverse(
-                "feedback_report_download",
-                args=[services.report_download_token(export=built[value], user=request.user)],
-            )
-            if value in built
-            else None,
-        }
-        for value, label in ReportExport.Format.choices
-    ]
+    preparing = set(request.GET.getlist("preparing"))
+    downloads = []
+    for value, label in ReportExport.Format.choices:
+        query = urlencode({"version": snapshot.version, "preparing": value})
+        downloads.append(
+            {
+                "format": value,
+                "label": label,
+                "link": _download_link(request, built[value]) if value in built else None,
+                "preparing": value in preparing and value not in built,
+                "check_url": f"{reverse('feedback_report_detail', args=[snapshot.consultation_id])}?{query}",
+                "status_url": reverse("feedback_report_export_status", args=[snapshot.consultation_id, value])
+                + f"?version={snapshot.version}",
+            }
+        )
+    return downloads
+
+
+def _download_link(request, export: ReportExport) -> str:
+    return reverse(
+        "feedback_report_download", args=[services.report_download_token(export=export, user=request.user)]
+    )
 
 
 # What failed, in words an official reads, by the kind of error a compile stopped on.
@@ -242,38 +255,71 @@ def report_compile_request(request, consultation_id: int):
     return redirect("feedback_report_detail", consultation_id=consultation.pk)
 
 
-def _snapshot_asked(request, consultation):
-    version = request.POST.get("version", "")
+def _snapshot_asked(consultation, version: str):
     if not (version.isascii() and version.isdigit()):
         return None
     return selectors.report_version(consultation_id=consultation.pk, version=int(version))
 
 
+def _export_refusal(file_format: str, snapshot) -> str:
+    """Why a file cannot be asked for, in words; "" when it can."""
+    if file_format not in ReportExport.Format.values:
+        return _("Unknown file format: choose one of %(formats)s.") % {
+            "formats": ", ".join(str(label) for label in ReportExport.Format.labels)
+        }
+    if snapshot is None:
+        return _("This report version does not exist for this consultation: choose one listed on the report.")
+    return ""
+
+
 @require_POST
 def report_export_request(request, consultation_id: int, file_format: str):
-    """Download a report version as a file: at once if it is built, else built in the background."""
+    """Download a report version as a file: at once if it is built, else built in the background while
+    the report page follows it (`report_export_status`)."""
     consultation = _consultation_for(request, consultation_id, "view_report")
-    snapshot = _snapshot_asked(request, consultation)
-    if file_format not in ReportExport.Format.values or snapshot is None:
-        messages.error(request, _("Choose one of the formats offered, for a version listed below."))
+    snapshot = _snapshot_asked(consultation, request.POST.get("version", ""))
+    if refusal := _export_refusal(file_format, snapshot):
+        messages.error(request, refusal)
         return TemplateResponse(
             request, "feedback/report_detail.html", _detail_context(request, consultation), status=400
         )
     language = translation.get_language()
     export = selectors.report_export(snapshot=snapshot, file_format=file_format, language=language)
     if export is not None:
-        return redirect(
-            "feedback_report_download", token=services.report_download_token(export=export, user=request.user)
-        )
-    if services.report_export_schedule(snapshot=snapshot, file_format=file_format, language=language):
-        messages.success(
-            request, _("The file is being prepared. Reload this page in a moment to download it.")
-        )
-    else:
+        return redirect(_download_link(request, export))
+    if not services.report_export_schedule(snapshot=snapshot, file_format=file_format, language=language):
         messages.error(
             request, _("The file cannot be prepared right now. Please try again in a few minutes.")
         )
-    return redirect(f"{reverse('feedback_report_detail', args=[consultation.pk])}?version={snapshot.version}")
+        return redirect(
+            f"{reverse('feedback_report_detail', args=[consultation.pk])}?version={snapshot.version}"
+        )
+    messages.success(request, _("The file is being prepared: its link appears below as soon as it is ready."))
+    query = urlencode({"version": snapshot.version, "preparing": file_format})
+    return redirect(f"{reverse('feedback_report_detail', args=[consultation.pk])}?{query}#downloads-title")
+
+
+def report_export_status(request, consultation_id: int, file_format: str):
+    """Whether a version's file asked for is built yet, as JSON, for the report page's downloads: when it
+    is, the signed link to it and what to say to the official."""
+    consultation = _consultation_for(request, consultation_id, "view_report")
+    snapshot = _snapshot_asked(consultation, request.GET.get("version", ""))
+    if refusal := _export_refusal(file_format, snapshot):
+        return JsonResponse({"ready": False, "error": refusal}, status=400)
+    export = selectors.report_export(
+        snapshot=snapshot, file_format=file_format, language=translation.get_language()
+    )
+    if export is None:
+        return JsonResponse({"ready": False, "link": None, "message": _("The file is being prepared.")})
+    label = ReportExport.Format(file_format).label
+    return JsonResponse(
+        {
+            "ready": True,
+            "link": _download_link(request, export),
+            "label": _("Download: %(label)s") % {"label": label},
+            "message": _("The file is ready: %(label)s.") % {"label": label},
+        }
+    )
 
 
 def report_download(request, token: str):
@@ -286,9 +332,10 @@ def report_download(request, token: str):
         return TemplateResponse(request, "feedback/report_download_refused.html", status=410)
     if export is None or not permissions.can(request.user, "view_report", export.snapshot.consultation):
         raise Http404
-    suffix = "xlsx" if export.format == ReportExport.Format.XLSX else "zip"
-    name = f"{slugify(export.snapshot.consultation.title)}-v{export.snapshot.version}.{suffix}"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+    name = f"{slugify(export.snapshot.consultation.title)}-v{export.snapshot.version}.{export.suffix}"
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=name, content_type=export.content_type
+    )
 
 
 ANSWERS_PER_PAGE = 50

@@ -23,6 +23,11 @@ def register_report_urls():
             views.report_export_request,
             name="feedback_report_export",
         ),
+        path(
+            "reports/<id:consultation_id>/export/<str:file_format>/status/",
+            views.report_export_status,
+            name="feedback_report_export_status",
+        ),
         path("reports/download/<str:token>/", views.report_download, name="feedback_report_download"),
         path("reports/<id:consultation_id>/answers/", views.report_answers, name="feedback_report_answers"),
         path(

@@ -4,13 +4,23 @@ a text a spreadsheet would read as a formula gets an apostrophe before it; numbe
 import csv
 import io
 import zipfile
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from calls import exports as call_exports
 from calls.models import Project
-from core.spreadsheets import Table, spreadsheet_cell, text_cell, write_csv_zip, write_xlsx
+from core.spreadsheets import (
+    DAY_FIRST,
+    Table,
+    sheet_titles,
+    spreadsheet_cell,
+    text_cell,
+    write_csv_zip,
+    write_ods,
+    write_xlsx,
+)
 from tests.calls.conftest import call_create, project_create
 from tests.factories import UserFactory
 
@@ -72,3 +82,27 @@ def test_call_exports_csv_xlsx_and_ods(organisation):
         escaped = title.replace('"', "&quot;").replace("'", "&apos;")
         assert f"<text:p>{title}</text:p>" in content or f"<text:p>{escaped}</text:p>" in content, title
     assert 'office:value-type="float"' in content, "amounts stay numbers"
+
+
+def test_sheet_titles_are_valid_and_unique():
+    tables = [Table(name, ["A"]) for name in ("ideas [top]", "Ideas top", "a" * 40, "a" * 40, "Q: 1/2?")]
+    assert sheet_titles(tables) == ["ideas top", "Ideas top (2)", "a" * 31, "a" * 27 + " (2)", "Q 1 2"]
+
+
+def test_dates_are_dates_in_every_format():
+    table = Table("Jours", ["Jour", "Moment"], [[date(2026, 12, 7), datetime(2026, 12, 7, 18, 35)]])
+    row = next(
+        load_workbook(io.BytesIO(write_xlsx([table], date_formats=DAY_FIRST))).active.iter_rows(min_row=2)
+    )
+    assert row[0].is_date
+    assert row[0].number_format == "dd/mm/yyyy"
+    assert row[1].value == datetime(2026, 12, 7, 18, 35)
+    with zipfile.ZipFile(io.BytesIO(write_ods([table], date_formats=DAY_FIRST))) as archive:
+        content = archive.read("content.xml").decode()
+    assert 'office:value-type="date" office:date-value="2026-12-07"' in content
+    assert "<text:p>07/12/2026 18:35</text:p>" in content
+    with zipfile.ZipFile(io.BytesIO(write_csv_zip([table]))) as archive:
+        assert (
+            archive.read(archive.namelist()[0]).decode("utf-8-sig").splitlines()[1]
+            == "2026-12-07,2026-12-07 18:35"
+        )

@@ -236,6 +236,14 @@ ADMIN_ROUTES = {
         lambda s: [
             {"consultation_id": _c(s), "file_format": "csv"},
             {"consultation_id": _c(s), "file_format": "xlsx"},
+            {"consultation_id": _c(s), "file_format": "ods"},
+        ],
+        NOBODY,
+    ),
+    "admin/reports/<id:consultation_id>/export/<str:file_format>/status/": (
+        lambda s: [
+            {"consultation_id": _c(s), "file_format": "ods"},
+            {"consultation_id": _c(s), "file_format": "x"},
         ],
         NOBODY,
     ),
