@@ -114,7 +114,7 @@ RULES = {
     "enter_paper_ballot": (
         Rule(is_open, _not_open)
         & Rule(
-            is_published & laureates_published & is_manager,
+            is_manager,
             said(
                 NOT_ALLOWED,
                 gettext_lazy(
@@ -122,6 +122,9 @@ RULES = {
                 ),
             ),
         )
+        # The officials themselves are told what is missing: the projects, then the call's publication.
+        & Rule(laureates_published, _not_open)
+        & Rule(is_published, said(UNAVAILABLE, gettext_lazy("You cannot vote in this vote.")))
     ),
     # Results are kept from everyone, officials included, until the vote closes: nobody steers it.
     "view_results": Rule(is_published & is_closed, _results_later),

@@ -8,6 +8,7 @@ from budgets.permissions import RULES, PublicVotePermissionPolicy, can, refusal,
 from core.permissions import CLOSED, NOT_ALLOWED, NOT_OPEN, SIGN_IN, UNVERIFIED
 from tests.budgets.conftest import call_create, vote_create
 from tests.factories import (
+    OfficialFactory,
     OrganisationFactory,
     UserFactory,
     person_in_role,
@@ -79,16 +80,25 @@ def test_permission_matrix(role, phase, places):
         ("enter_paper_ballot", "laureates_unpublished", NOT_ALLOWED),
         ("enter_paper_ballot", "closed", CLOSED),
         ("enter_paper_ballot", "open", NOT_ALLOWED),
+        # The organisation's official is told what is missing, not that they may not.
+        ("enter_paper_ballot", "official_laureates_unpublished", NOT_OPEN),
+        ("enter_paper_ballot", "official_open", None),
         ("view_results", "open", NOT_OPEN),
         ("view_results", "closed", None),
     ],
 )
 def test_refusal_codes(action, situation, code):
     """The first reason in line is the one given, and it is given exactly when the rule says no."""
-    published = situation != "laureates_unpublished"
-    call = call_create(organisation=OrganisationFactory(), laureates_published=published)
+    published = not situation.endswith("laureates_unpublished")
+    organisation = OrganisationFactory()
+    call = call_create(organisation=organisation, laureates_published=published)
     vote = vote_create(call, phase=situation if situation in ("upcoming", "closed") else "open")
-    user = AnonymousUser() if situation == "signed_out" else UserFactory(verified=situation != "unverified")
+    if situation == "signed_out":
+        user = AnonymousUser()
+    elif situation.startswith("official_"):
+        user = OfficialFactory(organisation=organisation)
+    else:
+        user = UserFactory(verified=situation != "unverified")
     found = refusal(user, action, vote)
     assert (found and found.code) == code
     assert can(user, action, vote) == (found is None)
