@@ -82,9 +82,12 @@ def test_the_list_of_votes_shows_published_calls_votes_by_phase(en, organisation
         ("Caché", "open", False),
     ):
         vote_create(call_create(organisation=organisation, title=title, publish=publish), phase=phase)
+    # Queries a visit costs, whatever else ran first: the site's settings row (made on the first visit
+    # of a new site) and the content types (cached per process) are in place before counting.
+    en.get("/budgets/")
     with CaptureQueriesContext(connection) as captured:
         body = en.get("/budgets/").content.decode()
-    assert len(captured) < 10
+    assert len(captured) < 8, "the list reads its votes in a few queries, not one query per vote"
     assert body.index("Open now") < body.index("Ouvert") < body.index("Coming") < body.index("Bientôt")
     assert body.index("Closed") < body.index("Fini")
     assert "Caché" not in body
