@@ -359,14 +359,14 @@ def report_answers(request, consultation_id: int):
     answers = selectors.written_answers(
         consultation_id=consultation.pk, question_id=question_id, ids=theme.answer_ids if theme else None
     )
-    latest = selectors.report_latest(consultation_id=consultation.pk)
+    latest_id = selectors.report_latest_id(consultation_id=consultation.pk)
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "question": question,
         "theme": theme,
         # Answers are moved between the themes of the latest version only (corrections are checked on it).
-        "themes": themes if latest and latest.pk == snapshot.pk else [],
+        "themes": themes if latest_id == snapshot.pk else [],
         "can_correct": permissions.can(request.user, "compile_report", consultation),
         "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
     }
