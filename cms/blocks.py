@@ -6,6 +6,7 @@ changes silently. Each of them says what it cannot find in that version (`snapsh
 page's `clean()` shows against the block before anything is saved.
 """
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from wagtail.images.blocks import ImageBlock
 
 from calls.models import CallPage, Project
 from consultations.models import Idea
+from reports.highlights import report_highlights
 from reports.schema import (
     Choice,
     ChoiceQuestion,
@@ -343,6 +345,33 @@ class OpinionGroupsBlock(SnapshotBlock):
         }
 
 
+class HighlightsBlock(SnapshotBlock):
+    """The "À retenir" block: who took part, the opinion groups, what all agree on, the main division, the
+    top themes and the most supported ideas, as the report page's first screen shows them, from the
+    pinned version (reports/highlights.py)."""
+
+    show_ideas = blocks.BooleanBlock(
+        label=_("Show the most supported ideas"),
+        required=False,
+        default=True,
+        help_text=_("Leave it out when the ideas are answered in their own section of this page."),
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Key points")
+        template = "cms/blocks/highlights.html"
+        preview_value = {"show_ideas": True}
+        description = _(
+            "What to take away from the pinned report version: who took part, the opinion groups, what "
+            "every group agrees on, the main division, the main themes and the most supported ideas."
+        )
+
+    def snapshot_data(self, value, snapshot):
+        highlights = report_highlights(snapshot.report)
+        return highlights if value.get("show_ideas") else replace(highlights, ideas=[])
+
+
 class QuoteBlock(SnapshotBlock):
     """A written answer or a statement quoted from the pinned report version (never from live data)."""
 
@@ -585,6 +614,7 @@ class OutcomeBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul"], icon="pilcrow"
     )
+    highlights = HighlightsBlock()
     report_figure = ReportFigureBlock()
     choice_chart = ChoiceChartBlock()
     themes = ThemesBlock()

@@ -10,6 +10,16 @@ def report_latest(*, consultation_id: int) -> ReportSnapshot | None:
     return ReportSnapshot.objects.filter(consultation_id=consultation_id).order_by("-version").first()
 
 
+def report_latest_id(*, consultation_id: int) -> int | None:
+    """The id of the latest version, without reading its data (a large conversation's is megabytes)."""
+    return (
+        ReportSnapshot.objects.filter(consultation_id=consultation_id)
+        .order_by("-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def report_versions(*, consultation_id: int):
     """Every version of a consultation's report, newest first, without their data."""
     return ReportSnapshot.objects.filter(consultation_id=consultation_id).defer("data").order_by("-version")

@@ -19,6 +19,7 @@ from consultations import permissions
 from consultations.models import Channel, ConsultationPage, Idea
 from consultations.sections import sections_open_to
 from reports import loaders, selectors, services
+from reports.highlights import report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
 from reports.schema import Report, Statements
 from reports.statements import absent_reason
@@ -64,17 +65,31 @@ def _report_context(request, snapshot) -> dict:
     timeline = report.participation.timeline if report.participation else []
     return {
         "report": report,
+        "highlights": report_highlights(report),
         "downloads": (downloads := _downloads(request, snapshot)),
         "downloads_preparing": any(download["preparing"] for download in downloads),
-        # Each question with its cross-tables: its own, and one per choice for a multiple choice.
-        "questions": [(question, report.crosstabs_of(question.id)) for question in report.questions],
+        # Each question with its cross-tables (its own, and one per choice for a multiple choice) and the
+        # themes of its written answers: looked up once each, not by scanning every list per question.
+        "questions": _questions(report),
         "top_ideas": [(idea, statuses.get(idea.status, idea.status)) for idea in report.ideas.top]
         if report.ideas
         else [],
-        "timeline_bars": _bars([(row.day, row.responses) for row in timeline]),
+        "timeline_chart": _bar_chart([(row.day, row.responses) for row in timeline]),
+        "timeline_days": len(timeline),
         **_statements_context(report.statements),
         **_channels_context(report),
     }
+
+
+def _questions(report: Report) -> list[tuple]:
+    """(question, its cross-tables, its themes or None) for each question of the version."""
+    crosstabs: dict[str, list] = {}
+    for table in report.crosstabs:
+        crosstabs.setdefault(table.question_id.split(":", 1)[0], []).append(table)
+    themes = {result.question_id: result for result in report.themes}
+    return [
+        (question, crosstabs.get(question.id, []), themes.get(question.id)) for question in report.questions
+    ]
 
 
 def _channels_context(report: Report) -> dict:
@@ -132,18 +147,46 @@ def _statements_context(section: Statements | None) -> dict:
     }
 
 
-def _bars(points: list[tuple[str, int]]) -> list[dict]:
-    """Bars of a chart 100 units high, from (label, value) pairs."""
-    highest = max((value for _label, value in points), default=0) or 1
-    return [
+# The drawing area of a chart, in SVG units: the axes' labels sit in the margins.
+CHART = {"width": 640, "height": 220, "left": 48, "right": 628, "top": 12, "bottom": 184}
+# Fewer points than this draw as a shape that says nothing (one day is a rectangle): a sentence says it.
+CHART_MIN_POINTS = 3
+
+
+def _bar_chart(points: list[tuple[str, int]]) -> dict | None:
+    """A bar chart of (label, value) pairs with its axes, in SVG units; None when there are too few points
+    for a chart to mean anything."""
+    if len(points) < CHART_MIN_POINTS:
+        return None
+    left, right, top, bottom = CHART["left"], CHART["right"], CHART["top"], CHART["bottom"]
+    highest = max(value for _label, value in points) or 1
+    step = (right - left) / len(points)
+    width = max(1.0, step * 0.7)
+
+    def y(value):
+        return round(bottom - (bottom - top) * value / highest, 1)
+
+    bars = [
         {
             "label": label,
             "value": value,
-            "height": round(100 * value / highest),
-            "top": 104 - round(100 * value / highest),
+            "x": round(left + step * index + (step - width) / 2, 1),
+            "y": y(value),
+            "width": round(width, 1),
+            "height": round(bottom - y(value), 1),
         }
-        for label, value in points
+        for index, (label, value) in enumerate(points)
     ]
+    ticks = sorted({0, highest // 2, highest}) if highest > 1 else [0, 1]
+    # First, middle and last labels under the bars: all of them would overlap.
+    shown = sorted({0, len(points) // 2, len(points) - 1})
+    return {
+        **CHART,
+        "bars": bars,
+        "y_ticks": [{"value": tick, "y": y(tick)} for tick in ticks],
+        "x_labels": [{"label": bars[i]["label"], "x": round(bars[i]["x"] + width / 2, 1)} for i in shown],
+        "points": len(points),
+    }
 
 
 def _detail_context(request, consultation, *, snapshot=None) -> dict:
@@ -363,14 +406,14 @@ def report_answers(request, consultation_id: int):
     answers = selectors.written_answers(
         consultation_id=consultation.pk, question_id=question_id, ids=theme.answer_ids if theme else None
     )
-    latest = selectors.report_latest(consultation_id=consultation.pk)
+    latest_id = selectors.report_latest_id(consultation_id=consultation.pk)
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "question": question,
         "theme": theme,
         # Answers are moved between the themes of the latest version only (corrections are checked on it).
-        "themes": themes if latest and latest.pk == snapshot.pk else [],
+        "themes": themes if latest_id == snapshot.pk else [],
         "can_correct": permissions.can(request.user, "compile_report", consultation),
         "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
     }

@@ -7,17 +7,24 @@ ROOT = Path(__file__).resolve().parent.parent
 OPENED_NOT_CLOSED = re.compile(r"\{#(?![^\n]*#\})")
 
 
+def project_templates() -> list[Path]:
+    """Every template of the project: each app's `templates/` folder, wherever it is."""
+    return [
+        path
+        for folder in sorted(ROOT.glob("*/**/templates"))
+        if ".venv" not in folder.parts and "node_modules" not in folder.parts
+        for path in folder.rglob("*")
+        if path.suffix in {".html", ".txt", ".xml", ".svg"}
+    ]
+
+
 def test_no_template_comment_spans_lines():
     """Django's `{# … #}` ends at the end of its line: a comment over two lines is printed on the page
     (`{% comment %}` is the multi-line form)."""
-    templates = [
-        path
-        for folder in ("accounts", "calls", "cms", "config", "consultations", "search")
-        if (ROOT / folder).is_dir()
-        for path in (ROOT / folder).rglob("templates/**/*")
-        if path.suffix in {".html", ".txt", ".xml", ".svg"}
-    ]
+    templates = project_templates()
     assert len(templates) > 50, "the templates were found"
+    apps = {path.relative_to(ROOT).parts[0] for path in templates}
+    assert {"reports", "budgets", "commons", "opendata", "cms"} <= apps, "every app's templates are read"
     printed = [
         f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, match.start()) + 1}"
         for path in templates

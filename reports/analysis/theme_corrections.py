@@ -14,6 +14,8 @@ were made:
 
 import hashlib
 
+from reports.analysis.themes import distinct_quotes
+
 OFFICIAL_PREFIX = "o-"
 
 
@@ -45,13 +47,18 @@ def apply_corrections(result: dict, corrections: list[dict], texts: dict[int, st
         theme["answer_ids"] = sorted(members)
         theme["count"] = len(members)
         theme["share"] = round(100 * len(members) / analysed, 1)
-        theme["quotes"] = [quote for quote in theme.get("quotes", []) if quote["answer_id"] in members]
+        # Merged themes bring their quotes along: a sentence both quoted is kept once.
+        theme["quotes"] = distinct_quotes(
+            [quote for quote in theme.get("quotes", []) if quote["answer_id"] in members]
+        )
         if not theme["quotes"] and texts:
-            theme["quotes"] = [
-                {"answer_id": answer_id, "text": texts[answer_id][:300]}
-                for answer_id in theme["answer_ids"][:3]
-                if answer_id in texts
-            ]
+            theme["quotes"] = distinct_quotes(
+                [
+                    {"answer_id": answer_id, "text": texts[answer_id][:300]}
+                    for answer_id in theme["answer_ids"]
+                    if answer_id in texts
+                ]
+            )
         kept.append(theme)
     kept.sort(key=lambda theme: (-theme["count"], theme["id"]))
     return {

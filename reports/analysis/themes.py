@@ -162,10 +162,7 @@ def themes(answers: Iterable[tuple[int, str]]) -> dict:
                 "keywords": [_spelling(surface[stem]) for stem in top_stems],
                 "count": len(rows),
                 "share": round(100 * len(rows) / len(analysed), 1),
-                "quotes": [
-                    {"answer_id": answers[analysed[row]][0], "text": _quote(answers[analysed[row]][1])}
-                    for row in ranked[:QUOTES]
-                ],
+                "quotes": _quotes([answers[analysed[row]] for row in ranked]),
                 "answer_ids": sorted(answers[analysed[row]][0] for row in rows),
             }
         )
@@ -233,6 +230,32 @@ def _split_hyphen(token: str) -> list[str]:
 def _spelling(forms: Counter) -> str:
     """The spelling people used most for a stem (ties: alphabetical, for determinism)."""
     return min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+def _quotes(ranked: list[tuple[int, str]]) -> list[dict]:
+    """The first `QUOTES` answers of a theme, closest first, each sentence once."""
+    return distinct_quotes([{"answer_id": answer_id, "text": text} for answer_id, text in ranked])
+
+
+def distinct_quotes(candidates: Iterable[dict]) -> list[dict]:
+    """The first `QUOTES` of `candidates` (`answer_id`, `text`), each sentence once: the same words sent
+    by several people (a copied slogan, a form answer) are quoted once, under the first of them."""
+    quotes, seen = [], set()
+    for candidate in candidates:
+        key = _normalised(candidate["text"])
+        if key in seen:
+            continue
+        seen.add(key)
+        quotes.append({"answer_id": candidate["answer_id"], "text": _quote(candidate["text"])})
+        if len(quotes) == QUOTES:
+            break
+    return quotes
+
+
+def _normalised(text: str) -> str:
+    """A text as compared for repeats: case, accents' composition, punctuation and spacing aside."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
+    return " ".join(re.sub(r"[^\w']+", " ", text).split())
 
 
 def _quote(text: str) -> str:

@@ -165,7 +165,7 @@ def test_figures_come_from_the_pinned_version_even_after_a_recompile(client, con
     assert 'data-figure="participants">2<' in body
     assert "personnes ont répondu" in body
     assert "Deux ou plus" in body
-    assert "100,0 %" in body or "100.0 %" in body
+    assert "100,0\xa0%" in body
     assert page.url in client.get("/").content.decode(), "the home page lists the latest outcomes"
     assert page.url in client.get(consultation.url).content.decode(), "the consultation links to its outcome"
 
@@ -218,17 +218,17 @@ def test_every_block_shows_the_pinned_version_and_ignores_later_ones(en, consult
     assert "<caption>Combien de jours" in body
     assert "<td>10</td>" in body
     assert "999" not in body
-    assert "55.2 – 95.3 %" in body or "55,2 – 95,3 %" in body
+    assert "55.2 – 95.3\xa0%" in body, "a range and its sign on one line"
     # Themes: words, counts, one quote each.
     assert "écran, bureau" in body
     assert "Un second écran à la maison" in body
     assert "Un bureau partagé" not in body, "one quote per theme, as asked"
-    assert "<td>58,3 %</td>" in body or "<td>58.3 %</td>" in body, "7 of 12 answers: the share as stored"
+    assert '<td class="nowrap">58.3\xa0%</td>' in body, "7 of 12 answers: the share as stored"
     # Opinion groups: sizes, what sets each apart, consensus.
     assert "Group 1: 12 people" in body
     assert "Le vendredi en télétravail" in body
-    assert "90 % agree" in body
-    assert "75 % disagree" in body
+    assert "90\xa0% agree" in body
+    assert "75\xa0% disagree" in body
     assert "Garder l’accueil du public chaque jour" in body
     # Quotes come from the snapshot.
     assert body.count("Des horaires souples") == 2, "in its theme and in the quote block"
@@ -549,3 +549,44 @@ def test_a_version_written_by_a_newer_platform_asks_to_come_back_rather_than_fai
     assert response.status_code == 503
     assert response["Retry-After"]
     assert "momentarily unavailable" in response.content.decode()
+
+
+def test_the_key_points_block_says_what_to_take_away_from_the_pinned_version(en, consultation):
+    pinned = crafted_snapshot(consultation)
+    body = [{"type": "highlights", "value": {"show_ideas": True}}]
+    page = outcome_create(consultation, snapshot=pinned, body=body)
+    later = crafted_snapshot(consultation, version=2)
+    ReportSnapshot.objects.filter(pk=later.pk).update(data={**later.data, "participants": 14283})
+
+    body = en.get(page.url).content.decode()
+    assert '<h3 id="outcome-highlights">Key points</h3>' in body, "under the section's h2"
+    assert 'data-figure="highlights-participants">12<' in body
+    assert "14,283" not in body, "a later version changes nothing on a published page"
+    assert 'data-figure="group-1-size">12<' in body
+    assert "agrees with “Le vendredi en télétravail” (90\xa0%, against 20\xa0% of everyone else)" in body
+    assert "disagrees with “Un jour fixe pour toute l’équipe”" in body
+    assert '<li data-consensus="9">Garder l’accueil du public chaque jour</li>' in body
+    assert "écran, bureau" in body
+    assert 'data-figure="theme-1-count">7<' in body
+
+
+def test_outcome_figures_are_written_the_french_way(client, consultation):
+    pinned = crafted_snapshot(consultation)
+    data = {**pinned.data, "participants": 14283}
+    data["questions"][0]["choices"][0]["percent"] = 20.8
+    ReportSnapshot.objects.filter(pk=pinned.pk).update(data=data)
+    pinned.refresh_from_db()
+    page = outcome_create(
+        consultation,
+        snapshot=pinned,
+        body=[
+            {"type": "report_figure", "value": {"figure": "participants", "caption": ""}},
+            {"type": "choice_chart", "value": {"question_number": 1, "caption": ""}},
+            {"type": "highlights", "value": {"show_ideas": True}},
+        ],
+    )
+    body = client.get(page.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'data-figure="participants">14\xa0283<' in body
+    assert 'data-figure="highlights-participants">14\xa0283<' in body
+    assert "20,8\xa0%" in body, "a percent never splits from its sign"
+    assert "20.8 %" not in body

@@ -273,7 +273,7 @@ def test_a_report_shows_intervals_a_cross_tab_by_departement_and_themes(client, 
     body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "95 % confidence interval" in body
     aucun = snapshot.questions[0].choices[0]
-    assert f"{aucun.ci_low} – {aucun.ci_high} %" in body
+    assert f"{aucun.ci_low} – {aucun.ci_high}\xa0%" in body, "a percent never splits from its sign"
     assert 'data-crosstab="territory"' in body
     assert '<th scope="row">Rhône</th>' in body
     assert "Chi-square test of independence: χ² = 7.2, 1 degree of freedom, 20 people compared." in body
@@ -283,6 +283,12 @@ def test_a_report_shows_intervals_a_cross_tab_by_departement_and_themes(client, 
     assert bus_theme["quotes"][0]["text"] in body
 
 
+NO_TABLE_BY_DEPARTEMENT = (
+    "No table by département of residence: fewer than two départements have 5 people or more who answered, "
+    "and smaller groups could be recognised."
+)
+
+
 def test_an_empty_consultation_still_compiles_and_says_why_parts_are_missing(client, consultation):
     snapshot = services.report_compile(consultation=consultation, force=True)
     assert snapshot.participants == 0
@@ -290,7 +296,10 @@ def test_an_empty_consultation_still_compiles_and_says_why_parts_are_missing(cli
     assert snapshot.data["themes"][0]["reason"] == "no_answers"
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "No comparison: fewer than two groups have at least 5 people who answered." in body
+    assert NO_TABLE_BY_DEPARTEMENT in body
+    assert 'class="listing" data-crosstab' not in body, (
+        "a table of fewer than two groups of five is not drawn"
+    )
     assert "No themes: nobody has written an answer yet." in body
 
 
@@ -300,8 +309,8 @@ def test_a_single_participant_gets_figures_but_no_comparison_and_no_themes(clien
     assert snapshot.participants == 1
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     body = client.get(report_url(consultation), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "<td>100.0 %</td>" in body
-    assert "No comparison: fewer than two groups have at least 5 people who answered." in body
+    assert "<td>100.0\xa0%</td>" in body
+    assert NO_TABLE_BY_DEPARTEMENT in body
     assert "No themes: 1 written answer is too few to group (10 with meaningful words are needed)" in body
     assert "Rhône" not in body, "one person's département is not shown"
 

@@ -141,3 +141,20 @@ def test_text_in_another_language_still_gives_themes_by_shared_words():
     groups = [set(theme["answer_ids"]) for theme in result["themes"]]
     assert set(range(1, 7)) in groups
     assert set(range(7, 13)) in groups
+
+
+def test_a_theme_never_quotes_the_same_sentence_twice():
+    """The same words sent by several people (a slogan, a copied answer) are quoted once: the theme's
+    other quotes are other sentences."""
+    copied = [
+        "Des bus plus fréquents le soir",
+        "des bus plus fréquents, le soir !",
+        "Des bus plus fréquents le soir",
+    ]
+    result = themes(numbered(BIKES + copied + BUSES[1:]))
+    bus = next(theme for theme in result["themes"] if "bus" in theme["keywords"])
+    texts = [
+        " ".join(quote["text"].casefold().replace(",", "").replace("!", "").split())
+        for quote in bus["quotes"]
+    ]
+    assert len(texts) == len(set(texts)) == 3, texts

@@ -573,6 +573,7 @@ class Command(BaseCommand):
                 "semaine et jugent que le service aux usagers n’en a pas souffert."
             ),
             body=[
+                {"type": "highlights", "value": {"show_ideas": True}},
                 {
                     "type": "report_figure",
                     "value": {"figure": "participants", "caption": "agents ont répondu"},
