@@ -341,7 +341,7 @@ class OpinionGroupsBlock(SnapshotBlock):
         return {
             "participants": section.participants,
             "groups": section.groups,
-            "consensus": section.consensus if value.get("show_consensus") else [],
+            "consensus": section.agreed() if value.get("show_consensus") else [],
         }
 
 

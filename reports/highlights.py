@@ -57,6 +57,7 @@ class ThemeLine:
 @dataclass(frozen=True, kw_only=True)
 class Highlights:
     participants: int
+    people: int | None = None  # everyone who took part in any way; None: compiled before they were counted
     open_answers: int
     channels: list[ChannelLine] = field(default_factory=list)
     voters: int = 0
@@ -73,6 +74,7 @@ def report_highlights(report: Report) -> Highlights:
     """The "À retenir" of `report`, computed from what the version stores (nothing is recomputed)."""
     return Highlights(
         participants=report.participants,
+        people=report.people.total.people if report.people else None,
         open_answers=report.open_answers,
         channels=_channels(report),
         **_statements(report),
@@ -122,7 +124,7 @@ def _statements(report: Report) -> dict:
             for group in section.groups
         ],
         # A statement the groups are divided on is never shown as agreed by all.
-        "consensus": [row for row in section.consensus if row.id not in divided][:TOP_CONSENSUS],
+        "consensus": [row for row in section.agreed() if row.id not in divided][:TOP_CONSENSUS],
         "division": divisive[0] if divisive else None,
     }
 

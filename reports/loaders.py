@@ -11,11 +11,13 @@ from django.db.models.functions import Coalesce, TruncDate
 from accounts.models import Territory
 from consultations.models import (
     Answer,
+    Channel,
     Comment,
     ConsultationPage,
     Idea,
     Response,
     Statement,
+    Support,
     Visibility,
     Vote,
 )
@@ -221,6 +223,53 @@ def channel_counts(consultation_id: int) -> dict[str, dict[str, int]]:
         "statements": by_channel(Statement.objects.filter(consultation_id=consultation_id)),
         "votes": by_channel(Vote.objects.filter(statement__consultation_id=consultation_id)),
     }
+
+
+def contributions(consultation_id: int) -> Iterator[tuple[tuple[str, int], str, str]]:
+    """(person, channel, kind of contribution) for everyone who took part, one row per person, channel
+    and kind, for `analysis.participation.people`.
+
+    A person is an account (`("account", id)`), a paper form or the sent response of a deleted account
+    (`("response", id)`: one response per person), or a participant imported from another platform
+    (`("imported", id)`). The other contributions of deleted accounts have no author left and cannot be
+    told apart: they are not counted. Contributions are counted whatever moderation decided since; ideas,
+    supports and comments are made online.
+    """
+    responses = (
+        Response.objects.submitted()
+        .filter(consultation_id=consultation_id)
+        .values_list("participant_id", "id", "channel")
+        .order_by()
+        .iterator(CHUNK_SIZE)
+    )
+    for account, response, channel in responses:
+        yield (("account", account) if account else ("response", response)), channel, "respondents"
+    votes = (
+        Vote.objects.filter(_HAS_VOTER, statement__consultation_id=consultation_id)
+        .values_list("participant_id", "external_participant_id", "channel")
+        .distinct()
+        .order_by()
+        .iterator(CHUNK_SIZE)
+    )
+    for account, imported, channel in votes:
+        yield (("account", account) if account else ("imported", imported)), channel, "voters"
+    authors = (
+        Statement.objects.filter(consultation_id=consultation_id, author__isnull=False)
+        .values_list("author_id", "channel")
+        .distinct()
+        .order_by()
+    )
+    for account, channel in authors:
+        yield ("account", account), channel, "statement_authors"
+    online = [
+        (Idea.objects.filter(consultation_id=consultation_id), "author_id", "idea_authors"),
+        (Support.objects.filter(idea__consultation_id=consultation_id), "supporter_id", "supporters"),
+        (Comment.objects.filter(consultation_id=consultation_id), "author_id", "commenters"),
+    ]
+    for queryset, field, kind in online:
+        accounts = queryset.filter(**{f"{field}__isnull": False}).values_list(field, flat=True)
+        for account in accounts.distinct().order_by():
+            yield ("account", account), Channel.ONLINE.value, kind
 
 
 def moderation_counts(consultation_id: int) -> dict:

@@ -27,6 +27,9 @@ class ReportSnapshot(models.Model):
     votes_updated_at = models.DateTimeField(null=True)
     # The officials' theme corrections it applied, as "count:last id" (see ThemeCorrection).
     corrections_mark = models.CharField(max_length=40, blank=True)
+    # Everyone who took part, counted once (the report's `people.total`), for the list of reports; None
+    # in versions compiled before it was counted (the list then shows `response_count`).
+    people_count = models.PositiveIntegerField(null=True)
     data = models.JSONField()
 
     class Meta:

@@ -10,7 +10,9 @@ Versions of the format, in `FORMAT` and in the data's "format" key:
   a number (cross-tables and themes, the method card and participation, ideas, statements, divisive
   statements, the themes' thresholds, participation by territory and by channel). A part a version
   lacks reads as None or empty, and the pages show nothing for it, as they always did.
-- 2: the same records, with `"format": 2`.
+- 2: the same records, with `"format": 2`. Optional parts added since, absent from the versions
+  compiled before them: `people` (everyone who took part, by channel), the method's `audiences` (each
+  channel's own), the statements' `consensus_rule`.
 
 `to_data()` writes every field but the optional ones (`metadata=OPTIONAL`) at their default: the keys
 that older versions lack, or that only some records have (a hidden choice's `suppressed`). So
@@ -415,6 +417,42 @@ class Participation(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PeopleCounts(Record):
+    """The people who took part through one channel (or through any, `channel` ""): each person once in
+    `people`, however many ways they took part, and in each kind of contribution they made (the fields
+    after `people`, in `analysis/participation.KINDS`' order)."""
+
+    channel: str = ""
+    people: int = 0
+    respondents: int = 0  # sent the questionnaire (a paper form is one person)
+    voters: int = 0  # voted on a statement (an imported Pol.is participant is one person)
+    statement_authors: int = 0
+    idea_authors: int = 0
+    supporters: int = 0  # supported an idea
+    commenters: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class People(Record):
+    """Everyone who took part (`analysis/participation.people`): in all, and by channel (a person who
+    took part through two channels is in both rows, once in `total`)."""
+
+    total: PeopleCounts = field(default_factory=PeopleCounts)
+    channels: list[PeopleCounts] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelAudience(Record):
+    """Who could take part through a channel: for `online`, the consultation's audience (`signed_in`,
+    `territory` with the territory's name, `invited`); `paper` and `polis` have their own (the people
+    given a paper form; the participants of the Pol.is conversation)."""
+
+    channel: str
+    audience: str = ""
+    territory: str = field(default="", metadata=OPTIONAL)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Moderation(Record):
     statements_pending: int = 0
     statements_hidden: int = 0
@@ -435,6 +473,8 @@ class Method(Record):
     votes: int = 0
     moderation: Moderation = field(default_factory=Moderation)
     small_cell: int = 0
+    # Each channel's own audience; None: compiled before they were stated (`audience` is the online one).
+    audiences: list[ChannelAudience] | None = field(default=None, metadata=OPTIONAL)
 
 
 # Ideas (`analysis/ideas`) --------------------------------------------------------------------------------
@@ -515,6 +555,16 @@ class ConsensusStatement(StatementRef):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ConsensusRule(Record):
+    """What "agreed across groups" required in that version: in every opinion group, at least
+    `min_agree_percent` of the members who voted on the statement agreed, with at least `min_votes`
+    of them voting on it."""
+
+    min_agree_percent: int
+    min_votes: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class DivisiveStatement(StatementRef):
     gap: int = 0
     groups: list[int] = field(default_factory=list)  # each group's agree share, in percent
@@ -553,6 +603,18 @@ class Statements(Record):
     divisive: list[DivisiveStatement] | None = field(
         default=None, metadata=OPTIONAL
     )  # None: compiled before they were found
+    # None: compiled before the rule, when `consensus` was the five highest group-informed consensus
+    # scores whatever each group's share (a statement could then be divisive too).
+    consensus_rule: ConsensusRule | None = field(default=None, metadata=OPTIONAL)
+
+    def agreed(self) -> list[ConsensusStatement]:
+        """The statements agreed across groups. A version compiled before the rule (`consensus_rule`)
+        listed the five highest scores whatever each group's share: those it also lists as divisive are
+        left out, so that no statement is read as both."""
+        if self.consensus_rule is not None:
+            return self.consensus
+        split = {row.id for row in self.divisive or []}
+        return [row for row in self.consensus if row.id not in split]
 
     def texts(self) -> dict[int, str]:
         """Every statement the section quotes, by id."""
@@ -587,6 +649,9 @@ class Report(Record):
     statements: Statements | None = field(
         default=None, metadata=OPTIONAL
     )  # when it puts statements to the vote
+    # Everyone who took part, in any way; None: compiled before they were counted (the headline then
+    # shows `participants`, the people who sent the questionnaire).
+    people: People | None = field(default=None, metadata=OPTIONAL)
 
     @classmethod
     def from_data(cls, data: dict) -> Self:

@@ -1,6 +1,7 @@
 """Reads of report snapshots."""
 
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from consultations.models import Answer
 from reports.models import ReportCompileState, ReportExport, ReportSnapshot
@@ -34,12 +35,16 @@ def report_compile_state(*, consultation_id: int) -> ReportCompileState | None:
 
 
 def with_latest_report(consultations):
-    """Annotate consultations with their latest report version's number, date and participants (one query)."""
+    """Annotate consultations with their latest report version's number, date and participants (one query):
+    everyone who took part, as its headline says, or in a version compiled before they were counted,
+    the people who sent the questionnaire."""
     latest = ReportSnapshot.objects.filter(consultation=OuterRef("pk")).order_by("-version")
     return consultations.annotate(
         report_version=Subquery(latest.values("version")[:1]),
         report_compiled_at=Subquery(latest.values("compiled_at")[:1]),
-        report_participants=Subquery(latest.values("response_count")[:1]),
+        report_participants=Subquery(
+            latest.annotate(people=Coalesce("people_count", "response_count")).values("people")[:1]
+        ),
     )
 
 

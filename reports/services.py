@@ -13,7 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from consultations.models import Channel, ConsultationPage
+from consultations.models import Audience, Channel, ConsultationPage
 from core.outbox import outbox_enqueue
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
@@ -23,6 +23,7 @@ from reports.analysis.theme_corrections import apply_corrections, official_theme
 from reports.events import report_compiled_after_closing
 from reports.models import ReportCompileState, ReportExport, ReportSnapshot, ThemeCorrection
 from reports.schema import (
+    ChannelAudience,
     ChannelCounts,
     ConsultationInfo,
     Crosstab,
@@ -31,6 +32,7 @@ from reports.schema import (
     Method,
     Moderation,
     Participation,
+    People,
     Question,
     QuestionThemes,
     Report,
@@ -118,6 +120,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     tables = _crosstabs(questions, collector.collected(), territory)
     themes_found = _themes(consultation.pk, questions)
     channels = loaders.channel_counts(consultation.pk)
+    people = participation.people(loaders.contributions(consultation.pk), channels=Channel.values)
     report = Report(
         participants=summary["participants"],
         questions=[Question.from_data(question) for question in summary["questions"]],
@@ -144,11 +147,12 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
                 for row in participation.by_territory(departements, names, participants=count)
             ],
         ),
-        method=_method_card(consultation, votes=votes, channels=channels),
+        method=_method_card(consultation, votes=votes, channels=channels, people=people),
         ideas=Ideas.from_data(summarise_ideas(loaders.idea_rows(consultation.pk)))
         if consultation.ideas_enabled
         else None,
         statements=statements_section(consultation.pk) if consultation.statements_enabled else None,
+        people=People.from_data(people),
     )
 
     report_compile_progress(
@@ -167,6 +171,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
             vote_count=votes,
             votes_updated_at=votes_last,
             corrections_mark=corrections,
+            people_count=people["total"]["people"],
             data=data,
         )
         if consultation.closes_at <= timezone.now():  # the report at closing: its open data quotes it
@@ -175,20 +180,35 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     return snapshot
 
 
-def _method_card(consultation: ConsultationPage, *, votes: int, channels: dict) -> Method:
-    """What a reader needs to judge the figures: dates, channels, moderation, definitions, parameters."""
+def _method_card(consultation: ConsultationPage, *, votes: int, channels: dict, people: dict) -> Method:
+    """What a reader needs to judge the figures: dates, channels and who could take part through each,
+    moderation, definitions, parameters."""
     # The channels contributions came through, in a fixed order (online when there is nothing yet).
     used = {channel for counts in channels.values() for channel in counts}
+    used |= {row["channel"] for row in people["channels"]}
+    used = [channel for channel in Channel.values if channel in used] or [Channel.ONLINE.value]
     return Method(
         opens_at=consultation.opens_at.isoformat(),
         closes_at=consultation.closes_at.isoformat(),
         compiled_at=timezone.now().isoformat(),
-        channels=[channel for channel in Channel.values if channel in used] or [Channel.ONLINE.value],
+        channels=used,
         audience=consultation.audience,
+        audiences=[_channel_audience(consultation, channel) for channel in used],
         statement_moderation=consultation.statement_moderation,
         votes=votes,
         moderation=Moderation.from_data(loaders.moderation_counts(consultation.pk)),
         small_cell=SMALL_CELL,
+    )
+
+
+def _channel_audience(consultation: ConsultationPage, channel: str) -> ChannelAudience:
+    """Who could take part through `channel`: online, the consultation's own audience; a paper form or
+    an imported conversation have theirs, whatever the page says of the online one."""
+    if channel != Channel.ONLINE:
+        return ChannelAudience(channel=channel, audience=channel)
+    territory = consultation.audience_territory if consultation.audience == Audience.TERRITORY else None
+    return ChannelAudience(
+        channel=channel, audience=consultation.audience, territory=territory.name if territory else ""
     )
 
 

@@ -8,6 +8,7 @@ from consultations.models import Statement
 from reports import loaders
 from reports.analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, group_counts
 from reports.schema import (
+    ConsensusRule,
     ConsensusStatement,
     DivisiveStatement,
     MajorityStatement,
@@ -23,8 +24,17 @@ from reports.schema import (
 STABILITY_RESAMPLES = 10
 SEED = 0
 
+# Agreed across groups (ours): in every opinion group, at least CONSENSUS_MIN_AGREE percent of the members
+# who voted on it agreed, with at least CONSENSUS_MIN_VOTES of them voting on it. Pol.is ranks every
+# statement by its group-informed consensus and sets no bar, so a statement one group rejects can still be
+# in its top five; the bar makes "every group agrees" true of each statement listed. Those that pass are
+# ranked by that consensus, the five highest shown.
+CONSENSUS_MIN_AGREE = 60
+CONSENSUS_MIN_VOTES = 5
+
 # Divisive (ours): the groups' agree rates differ by at least this much, each group having seen it
-# at least DIVISIVE_MIN_SEEN times; the five widest gaps are shown.
+# at least DIVISIVE_MIN_SEEN times; the five widest gaps are shown. A statement agreed across groups is
+# never divisive too.
 DIVISIVE_GAP = 0.3
 DIVISIVE_MIN_SEEN = 3
 
@@ -58,13 +68,20 @@ def statements_section(consultation_id: int) -> Statements:
     )
     report = analyse(votes, seed=SEED, resamples=STABILITY_RESAMPLES if len(rows) else 0)
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
-    return _section(report, texts, divisive=_divisive(report, votes, texts))
+    counts = _group_counts(report, votes)
+    consensus = _consensus(report, votes, counts)
+    return _section(
+        report,
+        texts,
+        consensus=consensus,
+        divisive=_divisive(report, votes, texts, counts, agreed=consensus),
+    )
 
 
-def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -> list[DivisiveStatement]:
-    """Statements the groups split on: the widest gaps between the groups' (smoothed) agree rates."""
+def _group_counts(report: OpinionReport, votes: VoteMatrix) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each group's agrees and votes on each statement (k × m), or None without two groups."""
     if not report.k or report.k < 2:
-        return []
+        return None
     agree, _disagree, seen = group_counts(
         report.labels,
         report.k,
@@ -72,9 +89,38 @@ def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -
         votes.indicator("disagree"),
         votes.indicator("seen"),
     )
+    return agree, seen
+
+
+def _consensus(report: OpinionReport, votes: VoteMatrix, counts) -> list[int]:
+    """The statements every group agrees on (`CONSENSUS_MIN_AGREE`, `CONSENSUS_MIN_VOTES`), highest
+    group-informed consensus first, at most five; hidden statements are never listed."""
+    if counts is None:
+        return []
+    agree, seen = counts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(seen > 0, 100 * agree / np.maximum(seen, 1), 0.0)
+    every_group = ((seen >= CONSENSUS_MIN_VOTES) & (share >= CONSENSUS_MIN_AGREE)).all(axis=0) & ~votes.zeroed
+    ids = [int(votes.statement_ids[j]) for j in np.flatnonzero(every_group)]
+    return sorted(ids, key=lambda statement_id: (-(report.gic_mean(statement_id) or 0), statement_id))[:5]
+
+
+def _divisive(
+    report: OpinionReport, votes: VoteMatrix, texts: dict[int, str], counts, *, agreed: list[int]
+) -> list[DivisiveStatement]:
+    """Statements the groups split on: the widest gaps between the groups' (smoothed) agree rates,
+    leaving out those every group agrees on (`agreed`)."""
+    if counts is None:
+        return []
+    agree, seen = counts
     rates = (agree + 1) / (seen + 2)  # the spec's +1/+2 smoothing (§6)
     gap = rates.max(axis=0) - rates.min(axis=0)
-    eligible = (seen.min(axis=0) >= DIVISIVE_MIN_SEEN) & ~votes.zeroed & (gap >= DIVISIVE_GAP)
+    eligible = (
+        (seen.min(axis=0) >= DIVISIVE_MIN_SEEN)
+        & ~votes.zeroed
+        & (gap >= DIVISIVE_GAP)
+        & ~np.isin(votes.statement_ids, np.asarray(agreed, dtype=np.int64))
+    )
     order = [int(j) for j in np.argsort(-gap, kind="stable") if eligible[j]][:5]
     return [
         DivisiveStatement(
@@ -88,7 +134,11 @@ def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -
 
 
 def _section(
-    report: OpinionReport, texts: dict[int, str], *, divisive: list[DivisiveStatement]
+    report: OpinionReport,
+    texts: dict[int, str],
+    *,
+    consensus: list[int],
+    divisive: list[DivisiveStatement],
 ) -> Statements:
     def text(statement_id) -> str:
         return texts.get(int(statement_id), "")
@@ -104,10 +154,6 @@ def _section(
             disagree_percent=round(100 * row.disagrees / row.seen) if row.seen else None,
         )
 
-    consensus = sorted(
-        ((report.gic_mean(statement_id), statement_id) for statement_id in report.gic),
-        key=lambda pair: (-(pair[0] or 0), pair[1]),
-    )
     stability = report.stability
     return Statements(
         participants=report.participants,
@@ -142,12 +188,12 @@ def _section(
             for group in report.groups
         ],
         consensus=[
-            ConsensusStatement(id=int(statement_id), text=text(statement_id), score=round(score, 3))
-            for score, statement_id in consensus[:5]
-            if score
-        ]
-        if report.k
-        else [],
+            ConsensusStatement(
+                id=statement_id, text=text(statement_id), score=round(report.gic_mean(statement_id) or 0, 3)
+            )
+            for statement_id in consensus
+        ],
+        consensus_rule=ConsensusRule(min_agree_percent=CONSENSUS_MIN_AGREE, min_votes=CONSENSUS_MIN_VOTES),
         absent=dict(report.absent),
         parameters=Parameters(seed=SEED, resamples=STABILITY_RESAMPLES, min_votes=7, significance=0.9),
         stability=Stability(

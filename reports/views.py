@@ -16,13 +16,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from consultations import permissions
-from consultations.models import Channel, ConsultationPage, Idea
+from consultations.models import Audience, Channel, ConsultationPage, Idea
 from consultations.sections import sections_open_to
+from core.templatetags import figures
 from reports import loaders, selectors, services
+from reports.analysis.participation import KINDS
 from reports.highlights import report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
 from reports.schema import Report, Statements
-from reports.statements import absent_reason
+from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_reason
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -78,6 +80,8 @@ def _report_context(request, snapshot) -> dict:
         "timeline_days": len(timeline),
         **_statements_context(report.statements),
         **_channels_context(report),
+        "people": _people_context(report),
+        "channel_audiences": _audiences_context(report),
     }
 
 
@@ -90,6 +94,79 @@ def _questions(report: Report) -> list[tuple]:
     return [
         (question, crosstabs.get(question.id, []), themes.get(question.id)) for question in report.questions
     ]
+
+
+# The kinds of contribution a person is counted for, as the report page's columns say them.
+PEOPLE_KINDS = {
+    "respondents": gettext_lazy("Answered the questionnaire"),
+    "voters": gettext_lazy("Voted on statements"),
+    "statement_authors": gettext_lazy("Proposed statements"),
+    "idea_authors": gettext_lazy("Proposed ideas"),
+    "supporters": gettext_lazy("Supported ideas"),
+    "commenters": gettext_lazy("Commented"),
+}
+
+
+def _people_context(report: Report) -> dict:
+    """Everyone who took part, for the headline: `total` (each person once, however many ways they took
+    part), `counted` (False for a version compiled before everyone was counted: `total` is then the
+    people who sent the questionnaire, and there are no rows), `kinds` (the kinds of contribution the
+    consultation had, as (key, label)), `rows` (one per channel: `channel`, `label`, `people`, `counts`
+    aligned with `kinds`) and `everyone` (the same for all channels together)."""
+    if report.people is None:
+        return {"total": report.participants, "counted": False, "kinds": [], "rows": [], "everyone": None}
+    labels = dict(Channel.choices)
+    total = report.people.total
+    kinds = [(kind, str(PEOPLE_KINDS[kind])) for kind in KINDS if getattr(total, kind)]
+
+    def row(counts) -> dict:
+        return {
+            "channel": counts.channel,
+            "label": str(labels.get(counts.channel, counts.channel)),
+            "people": counts.people,
+            "counts": [getattr(counts, kind) for kind, _label in kinds],
+        }
+
+    return {
+        "total": total.people,
+        "counted": True,
+        "kinds": kinds,
+        "rows": [row(counts) for counts in report.people.channels],
+        "everyone": row(total),
+    }
+
+
+# Who could take part through each channel that is not online (online: the consultation's audience).
+CHANNEL_AUDIENCES = {
+    Channel.PAPER: gettext_lazy("people given a paper form by the organisers; an agent typed each form in"),
+    Channel.POLIS: gettext_lazy(
+        "whoever took part in the Pol.is conversation, on Pol.is and under its rules, not this "
+        "platform’s; its statements and votes were imported from its export, each participant known only "
+        "by a number"
+    ),
+}
+
+
+def _audiences_context(report: Report) -> list[dict]:
+    """Who could take part, channel by channel (`label`, `audience`), in the reader's language. A
+    version compiled before each channel's audience was stated has one row: the consultation's own."""
+    method = report.method
+    if method is None:
+        return []
+    audiences = dict(Audience.choices)
+    labels = dict(Channel.choices)
+    if method.audiences is None:
+        return [{"label": "", "audience": str(audiences.get(method.audience, method.audience))}]
+    rows = []
+    for item in method.audiences:
+        if item.channel in CHANNEL_AUDIENCES:
+            audience = CHANNEL_AUDIENCES[item.channel]
+        elif item.audience == Audience.TERRITORY and item.territory:
+            audience = _("residents of %(territory)s") % {"territory": item.territory}
+        else:
+            audience = audiences.get(item.audience, item.audience)
+        rows.append({"label": str(labels.get(item.channel, item.channel)), "audience": str(audience)})
+    return rows
 
 
 def _channels_context(report: Report) -> dict:
@@ -130,7 +207,15 @@ def _statements_context(section: Statements | None) -> dict:
     if section is None:
         return {}
     agree, disagree = _("Agree"), _("Disagree")
+    consensus = section.agreed()
     return {
+        # Agreed across groups: the statements, the rule of that version (None before there was one),
+        # and whether to say that none qualifies.
+        "consensus_statements": consensus,
+        "consensus_rule": _consensus_rule(section),
+        "no_consensus": bool(section.groups and section.consensus_rule and not consensus),
+        "divisive_rule": _divisive_rule(),
+        "no_divisive": bool(section.groups and section.divisive is not None and not section.divisive),
         "absent_reasons": [
             (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
             for part, reason in section.absent.items()
@@ -145,6 +230,26 @@ def _statements_context(section: Statements | None) -> dict:
         ],
         "agree_column": agree,
     }
+
+
+def _consensus_rule(section: Statements) -> str:
+    """What "agreed across groups" means in this version, in words; "" before it had a rule."""
+    rule = section.consensus_rule
+    if rule is None:
+        return ""
+    return _(
+        "Agreed across groups: in every opinion group, at least %(percent)s of the members who voted on the "
+        "statement agreed, with at least %(votes)s of them voting on it; ranked by group-informed consensus "
+        "(the product of each group’s agree share, as in Pol.is), at most five."
+    ) % {"percent": figures.percent(rule.min_agree_percent, 0), "votes": rule.min_votes}
+
+
+def _divisive_rule() -> str:
+    return _(
+        "Divisive: the groups’ agree shares differ by at least %(gap)s points, each group having voted on "
+        "the statement at least %(votes)s times; the five widest gaps. A statement agreed across groups is "
+        "never listed as divisive."
+    ) % {"gap": round(100 * DIVISIVE_GAP), "votes": DIVISIVE_MIN_SEEN}
 
 
 # The drawing area of a chart, in SVG units: the axes' labels sit in the margins.

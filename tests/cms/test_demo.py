@@ -69,6 +69,15 @@ def test_the_demo_is_complete_and_idempotent(client, capsys):
     assert report["scale"].n == 24
     assert report["ranking"].ranking[0].borda > 0
     assert report["multiple_choice"].other_answers > 0
+    # Everyone who took part, each once: the 24 agents answered, voted, proposed, supported, commented.
+    people = ReportSnapshot.objects.get().report.people.total
+    assert (people.people, people.respondents, people.idea_authors, people.supporters) == (24, 24, 3, 12)
+    # A statement the groups split on (the demo's "Deux jours de télétravail…", 0 % and 80 % of its
+    # groups agreeing) is never listed as agreed across them too.
+    section = ReportSnapshot.objects.get().report.statements
+    consensus, divisive = ({row.id for row in rows} for rows in (section.consensus, section.divisive))
+    assert divisive
+    assert not consensus & divisive
 
     call_command("demo_load")
     assert counts() == first

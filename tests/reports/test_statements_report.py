@@ -12,9 +12,9 @@ from tests.factories import OfficialFactory
 pytestmark = pytest.mark.django_db
 
 
-def two_camps(consultation, people=30):
+def two_camps(consultation, people=30, *, shared_by_all=True):
     """Half agree with the first five statements and disagree with the last five; the other half the
-    opposite; everyone agrees with the last statement."""
+    opposite; everyone agrees with the last statement (or, not `shared_by_all`, one half passes it)."""
     statements = [
         Statement.objects.create(consultation=consultation, text=f"Proposition {n}") for n in range(10)
     ]
@@ -27,7 +27,7 @@ def two_camps(consultation, people=30):
         side = 1 if number % 2 else -1
         for index, statement in enumerate(statements):
             votes.append(Vote(statement=statement, participant=voter, value=side if index < 5 else -side))
-        votes.append(Vote(statement=shared, participant=voter, value=1))
+        votes.append(Vote(statement=shared, participant=voter, value=1 if shared_by_all or side == 1 else 0))
     Vote.objects.bulk_create(votes)
     return statements, shared
 
@@ -75,3 +75,34 @@ def test_a_consultation_without_votes_still_compiles(debate):
     section = services.report_compile(consultation=debate, force=True).data["statements"]
     assert section["absent"]["groups"] == "no votes"
     assert section["votes"] == 0
+
+
+def test_a_statement_is_agreed_across_groups_only_when_all_agree_and_is_then_never_divisive(en, debate):
+    _statements, shared = two_camps(debate)
+    # As in the demo: one camp rejects it, four in five of the other agree with it.
+    halfway = Statement.objects.create(consultation=debate, text="Deux jours, c’est le bon équilibre")
+    camps = User.objects.filter(email__startswith="camp").order_by("pk")
+    Vote.objects.bulk_create(
+        Vote(statement=halfway, participant=voter, value=(1 if number % 5 else -1) if number % 2 else -1)
+        for number, voter in enumerate(camps)
+    )
+    section = services.report_compile(consultation=debate, force=True).report.statements
+    assert [row.id for row in section.consensus] == [shared.pk], "the only statement both camps agree on"
+    assert len(section.divisive) == 5
+    assert not {row.id for row in section.consensus} & {row.id for row in section.divisive}
+
+    en.force_login(OfficialFactory(organisation=debate.organisation))
+    page = en.get(reverse("feedback_report_detail", args=[debate.pk])).content.decode()
+    assert "in every opinion group, at least 60\xa0% of the members who voted on the statement agreed" in page
+    assert 'id="no-consensus"' not in page
+
+
+def test_when_no_statement_is_agreed_by_every_group_the_page_says_so(en, debate):
+    two_camps(debate, shared_by_all=False)
+    section = services.report_compile(consultation=debate, force=True).report.statements
+    assert len(section.groups) == 2
+    assert section.consensus == []
+
+    en.force_login(OfficialFactory(organisation=debate.organisation))
+    page = en.get(reverse("feedback_report_detail", args=[debate.pk])).content.decode()
+    assert "No statement is agreed on by every group under this rule." in page
