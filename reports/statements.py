@@ -1,11 +1,13 @@
 """The statements part of a report: the opinion-group method run on the stored votes, turned into the
 records of the report's format (ids, counts and texts; nothing that names a participant)."""
 
+from dataclasses import replace
+
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Statement
-from reports import loaders
+from reports import loaders, opinion_map
 from reports.analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, group_counts
 from reports.schema import (
     ConsensusStatement,
@@ -58,7 +60,12 @@ def statements_section(consultation_id: int) -> Statements:
     )
     report = analyse(votes, seed=SEED, resamples=STABILITY_RESAMPLES if len(rows) else 0)
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
-    return _section(report, texts, divisive=_divisive(report, votes, texts))
+    section = _section(report, texts, divisive=_divisive(report, votes, texts))
+    return replace(
+        section,
+        opinion_map=opinion_map.map_of(report),
+        statement_votes=opinion_map.statement_votes_of(report, votes, texts),
+    )
 
 
 def _divisive(report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]) -> list[DivisiveStatement]:
