@@ -200,7 +200,7 @@ def map_drawing(section: Statements | None) -> dict | None:
     groups = []
     for group in stored.groups:
         index = (group.id - 1) % len(SHAPES)
-        label_x = min(max(sx(group.label[0]), MARGIN_LEFT + 70), WIDTH - MARGIN_RIGHT - 70)
+        label_x = min(max(sx(group.label[0]), MARGIN_LEFT + 100), WIDTH - MARGIN_RIGHT - 100)  # half a name
         label_y = sy(group.label[1]) - 8
         if label_y < MARGIN_TOP - 10:  # no room above the outline: under it
             label_y = sy(min(y for _x, y in group.outline)) + 16
