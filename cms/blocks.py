@@ -22,15 +22,19 @@ from reports.schema import (
     Choice,
     ChoiceQuestion,
     ConsensusStatement,
+    MapGroup,
     OpinionGroup,
+    OpinionMap,
     Question,
     QuestionThemes,
     Quote,
     Report,
     Representative,
     Statements,
+    StatementVotes,
     TextQuestion,
     Theme,
+    VoteCounts,
 )
 
 
@@ -133,6 +137,54 @@ def sample_snapshot():
                 ],
                 consensus=[
                     ConsensusStatement(id=3, text=_("The public desk should stay open every day."), score=0.8)
+                ],
+                opinion_map=OpinionMap(
+                    x_range=[-1.6, 1.4],
+                    y_range=[-0.9, 1.1],
+                    marks=[
+                        [-1.6, 0.2, 1, 30],
+                        [-1.2, -0.4, 1, 25],
+                        [-0.9, 0.5, 1, 15],
+                        [1.0, 1.1, 2, 20],
+                        [1.4, -0.9, 2, 18],
+                        [0.8, 0.1, 2, 12],
+                    ],
+                    groups=[
+                        MapGroup(
+                            id=1,
+                            size=70,
+                            centre=[-1.27, 0.06],
+                            outline=[[-1.6, 0.2], [-1.2, -0.4], [-0.9, 0.5]],
+                            label=[-1.27, 0.5],
+                        ),
+                        MapGroup(
+                            id=2,
+                            size=50,
+                            centre=[1.07, 0.15],
+                            outline=[[1.0, 1.1], [0.8, 0.1], [1.4, -0.9]],
+                            label=[1.07, 1.1],
+                        ),
+                    ],
+                ),
+                statement_votes=[
+                    StatementVotes(
+                        id=1,
+                        text=_("Fridays should be remote."),
+                        everyone=VoteCounts(agrees=75, disagrees=40, passes=5),
+                        groups=[
+                            VoteCounts(agrees=60, disagrees=8, passes=2),
+                            VoteCounts(agrees=15, disagrees=32, passes=3),
+                        ],
+                    ),
+                    StatementVotes(
+                        id=3,
+                        text=_("The public desk should stay open every day."),
+                        everyone=VoteCounts(agrees=100, disagrees=12, passes=8),
+                        groups=[
+                            VoteCounts(agrees=58, disagrees=7, passes=5),
+                            VoteCounts(agrees=42, disagrees=5, passes=3),
+                        ],
+                    ),
                 ],
             ),
         ),
@@ -370,6 +422,64 @@ class HighlightsBlock(SnapshotBlock):
     def snapshot_data(self, value, snapshot):
         highlights = report_highlights(snapshot.report)
         return highlights if value.get("show_ideas") else replace(highlights, ideas=[])
+
+
+class OpinionMapBlock(SnapshotBlock):
+    """The map of opinions of the statements vote, drawn from the pinned report version, with its table."""
+
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "site"
+        label = _("Map of opinions")
+        template = "cms/blocks/opinion_map.html"
+        preview_value = {"caption": ""}
+        description = _(
+            "The people who voted on the statements, placed on a map where those who voted alike are "
+            "close, each opinion group outlined and named, with a table of the groups, from the pinned "
+            "report version."
+        )
+
+    def snapshot_error(self, value, snapshot):
+        section = snapshot.report.statements
+        if section is None or section.opinion_map is None or not section.opinion_map.groups:
+            return _(
+                "This report version has no map of opinions (too few votes, or compiled before maps "
+                "were drawn: compile a new version and choose it)."
+            )
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        return snapshot.report.statements
+
+
+class StatementGroupsBlock(SnapshotBlock):
+    """How everyone and each opinion group voted on every statement, as bars and figures, from the
+    pinned report version; readers order it by consensus or division."""
+
+    caption = blocks.CharBlock(label=_("Caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Votes of each group, statement by statement")
+        template = "cms/blocks/statement_groups.html"
+        preview_value = {"caption": ""}
+        description = _(
+            "For each statement, the shares of agree, disagree and pass of everyone and of each opinion "
+            "group, as bars and figures, from the pinned report version."
+        )
+
+    def snapshot_error(self, value, snapshot):
+        section = snapshot.report.statements
+        if section is None or not section.statement_votes:
+            return _(
+                "This report version has no votes per statement (none cast, or compiled before they "
+                "were stored: compile a new version and choose it)."
+            )
+        return None
+
+    def snapshot_data(self, value, snapshot):
+        return snapshot.report.statements
 
 
 class QuoteBlock(SnapshotBlock):
@@ -619,6 +729,8 @@ class OutcomeBodyBlock(blocks.StreamBlock):
     choice_chart = ChoiceChartBlock()
     themes = ThemesBlock()
     opinion_groups = OpinionGroupsBlock()
+    opinion_map = OpinionMapBlock()
+    statement_groups = StatementGroupsBlock()
     quote = QuoteBlock()
 
 

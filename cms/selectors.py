@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from cms.models import AccessibilityStatementPage, AccessibilityStatus, ContactPage, SitemapPage, SiteSettings
+from cms.models import (
+    AccessibilityStatementPage,
+    AccessibilityStatus,
+    ContactPage,
+    OutcomePage,
+    SitemapPage,
+    SiteSettings,
+)
 
 # Pages of which a site has one, linked from the footer without being chosen in the settings.
 FOUND_BY_TYPE = {SitemapPage: "sitemap", ContactPage: "contact"}
@@ -85,3 +92,24 @@ def _site_footer_read(request) -> dict:
         "status": str(statement.status if statement else AccessibilityStatus.NONE),
         "audited": bool(statement and statement.audit_date and statement.audit_rate is not None),
     }
+
+
+def outcome_map_latest(*, consultation_id: int) -> dict | None:
+    """The map of opinions of the consultation's latest published outcome page that pins a report
+    version, from that version (never the latest compile): the outcome page and the version's
+    statements section, or None when there is no such page or its version has no map."""
+    outcome = (
+        OutcomePage.objects.live()
+        .public()
+        .filter(consultation_id=consultation_id, report_version__isnull=False)
+        .select_related("report_version")
+        .defer_streamfields()
+        .order_by("-first_published_at", "-pk")
+        .first()
+    )
+    if outcome is None:
+        return None
+    section = outcome.report_version.report.statements
+    if section is None or section.opinion_map is None or not section.opinion_map.groups:
+        return None
+    return {"outcome": outcome, "statements": section}

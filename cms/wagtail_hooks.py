@@ -4,6 +4,7 @@ from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms import selectors
 from cms.models import SiteMessage
 from cms.views import site_message_page_serve
 from core.page_cache import page_cache_mark
@@ -82,3 +83,10 @@ class SiteMessageViewSet(SnippetViewSet):
 
 
 register_snippet(SiteMessageViewSet)
+
+
+@hooks.register("closed_consultation_panels")  # consultations/views.py: CLOSED_PANELS_HOOK
+def outcome_map_panel(*, request, consultation):
+    """A closed consultation's page shows the map of opinions of its latest outcome page."""
+    found = selectors.outcome_map_latest(consultation_id=consultation.pk)
+    return {"template": "cms/includes/outcome_map_panel.html", "context": found} if found else None

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from consultations import permissions, selectors
 from consultations.forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
@@ -50,12 +51,28 @@ def _statements_context(request, consultation: ConsultationPage, previewing: boo
     }
 
 
+# A hook of ours: what the layers above show on a closed consultation's page, which this layer does not
+# know (cms: the map of opinions of its latest outcome page). Each function registered under it is
+# called with `request` and `consultation` and gives None or a panel: {"template": name, "context": {…}},
+# included at the end of the page's "what came out of it" part.
+CLOSED_PANELS_HOOK = "closed_consultation_panels"
+
+
+def _closed_panels(request, consultation: ConsultationPage) -> list[dict]:
+    panels = (
+        hook(request=request, consultation=consultation) for hook in hooks.get_hooks(CLOSED_PANELS_HOOK)
+    )
+    return [panel for panel in panels if panel]
+
+
 def _closed_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
     """Once closed, the page invites to nothing: it links to the statements and ideas there are (none,
-    no section), and says the answers are no longer linked to anyone once that date is past."""
+    no section), says the answers are no longer linked to anyone once that date is past, and shows what
+    the layers above add (`CLOSED_PANELS_HOOK`)."""
     if consultation.phase() != Phase.CLOSED:
         return {"anonymised": False}
     return {
+        "closed_panels": [] if previewing else _closed_panels(request, consultation),
         "anonymised": consultation.anonymised_on <= timezone.now(),
         "closed_statements": consultation.statements_enabled
         and not previewing

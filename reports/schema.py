@@ -586,6 +586,56 @@ class Parameters(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class VoteCounts(Record):
+    """Agrees, disagrees and passes on one statement, of everyone or of one opinion group."""
+
+    agrees: int = 0
+    disagrees: int = 0
+    passes: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.agrees + self.disagrees + self.passes
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatementVotes(StatementRef):
+    """How everyone, and each opinion group, voted on one statement (a statement hidden by moderation
+    is left out)."""
+
+    everyone: VoteCounts = field(default_factory=VoteCounts)
+    groups: list[VoteCounts] = field(default_factory=list)  # in the order of `Statements.groups`
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapGroup(Record):
+    """An opinion group on the map: where its people sit, the outline around them (a convex hull, in
+    order) and where its name is written, in the map's coordinates ([x, y])."""
+
+    id: int  # as `OpinionGroup.id`, from 1
+    size: int = 0
+    centre: list[float] = field(default_factory=list)
+    outline: list[list[float]] = field(default_factory=list)
+    label: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpinionMap(Record):
+    """The map of opinions: the people placed in an opinion group, on the two principal components of
+    the votes (`analysis/opinion_groups`, §4). Anonymous: below a few hundred people each mark is a
+    position (rounded) shared by `count` people of a group; above, the map is cut into a square grid of
+    side `cell` and each mark is a group's people in one square, at their mean position. No mark names
+    anyone. Empty (no groups) when no map could be drawn: too few votes."""
+
+    x_range: list[float] = field(default_factory=list)  # [lowest, highest]
+    y_range: list[float] = field(default_factory=list)
+    binned: bool = False
+    cell: float | None = None
+    marks: list[list[float]] = field(default_factory=list)  # [x, y, group id, count]
+    groups: list[MapGroup] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Statements(Record):
     participants: int = 0
     statements: int = 0
@@ -606,6 +656,12 @@ class Statements(Record):
     # None: compiled before the rule, when `consensus` was the five highest group-informed consensus
     # scores whatever each group's share (a statement could then be divisive too).
     consensus_rule: ConsensusRule | None = field(default=None, metadata=OPTIONAL)
+    opinion_map: OpinionMap | None = field(
+        default=None, metadata=OPTIONAL
+    )  # None: compiled before the map was stored
+    statement_votes: list[StatementVotes] | None = field(
+        default=None, metadata=OPTIONAL
+    )  # None: compiled before the votes of each group were stored
 
     def agreed(self) -> list[ConsensusStatement]:
         """The statements agreed across groups. A version compiled before the rule (`consensus_rule`)

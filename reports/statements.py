@@ -1,11 +1,13 @@
 """The statements part of a report: the opinion-group method run on the stored votes, turned into the
 records of the report's format (ids, counts and texts; nothing that names a participant)."""
 
+from dataclasses import replace
+
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Statement
-from reports import loaders
+from reports import loaders, opinion_map
 from reports.analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, group_counts
 from reports.schema import (
     ConsensusRule,
@@ -70,11 +72,16 @@ def statements_section(consultation_id: int) -> Statements:
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
     counts = _group_counts(report, votes)
     consensus = _consensus(report, votes, counts)
-    return _section(
+    section = _section(
         report,
         texts,
         consensus=consensus,
         divisive=_divisive(report, votes, texts, counts, agreed=consensus),
+    )
+    return replace(
+        section,
+        opinion_map=opinion_map.map_of(report),
+        statement_votes=opinion_map.statement_votes_of(report, votes, texts),
     )
 
 
