@@ -256,8 +256,8 @@ def _choices_table(report: Report) -> Table:
             _("Choice"),
             _("Answers"),
             _("Share (%)"),
-            _("95 % confidence interval, low (%)"),
-            _("95 % confidence interval, high (%)"),
+            _("Low end of the 95-percent interval (%)"),
+            _("High end of the 95-percent interval (%)"),
         ],
     )
     for index, question in enumerate(report.questions, start=1):
