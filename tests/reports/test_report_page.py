@@ -42,6 +42,14 @@ def expected_figures(report: Report) -> dict[str, int]:
         "open-answers": report.open_answers,
         "highlights-participants": report.participants,
     }
+    if report.method and report.method.votes:
+        expected["votes"] = report.method.votes
+    if report.people:  # everyone who took part, each person once (versions that count them)
+        expected["participants"] = expected["highlights-people"] = report.people.total.people
+        if not report.participants:
+            del expected["highlights-participants"]
+        if not report.questions:
+            del expected["open-answers"]
     if report.statements:
         expected["highlights-voters"] = report.statements.participants
         for group in report.statements.groups:
