@@ -88,14 +88,11 @@ def response_submit(
     if not permissions.accepts_contributions.test(participant, consultation):
         raise ResponseRefused(_("This consultation is not accepting answers."))
     questions = {question.id: question for question in consultation.question_list}
-    rows = []
-    for question_id, value in answers.items():
-        question = questions.get(question_id)
-        if question is None:
-            raise ResponseRefused(_("This questionnaire has changed; reload the page and answer again."))
-        rows.extend(_answer_rows(question, value))
-    if not rows:
-        raise ResponseRefused(_("Answer at least one question before sending."))
+    rows = _rows_of(
+        questions,
+        answers,
+        ResponseRefused(_("This questionnaire has changed; reload the page and answer again.")),
+    )
 
     response, created = Response.objects.get_or_create(
         consultation=consultation,
@@ -132,15 +129,17 @@ def _paper_checked(consultation: ConsultationPage) -> dict[str, Question]:
     return {question.id: question for question in consultation.question_list}
 
 
-def _paper_rows(questions: dict[str, Question], answers: dict) -> list[Answer]:
+def _rows_of(questions: dict[str, Question], answers: dict, changed: ResponseRefused) -> list[Answer]:
+    """The answer rows of `answers` (question id → value); `changed` is raised when a question is no
+    longer in the questionnaire (the online form and the paper template say what to do differently)."""
     rows = []
     for question_id, value in answers.items():
         question = questions.get(question_id)
         if question is None:
-            raise PaperRefused(_("This questionnaire has changed; download the template again."))
+            raise changed
         rows.extend(_answer_rows(question, value))
     if not rows:
-        raise PaperRefused(_("Answer at least one question before sending."))
+        raise type(changed)(_("Answer at least one question before sending."))
     return rows
 
 
@@ -157,8 +156,9 @@ def responses_paper_enter(
     questions = _paper_checked(consultation)
     now = timezone.now()
     responses, answer_rows = [], []
+    changed = PaperRefused(_("This questionnaire has changed; download the template again."))
     for reference, answers in forms:
-        rows = _paper_rows(questions, answers)
+        rows = _rows_of(questions, answers, changed)
         responses.append(
             Response(
                 consultation=consultation,

@@ -7,10 +7,13 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from consultations.imports import paper
 from consultations.models import Answer, Channel, Response
 from consultations.permissions import can
+from consultations.services.refusals import PaperRefused
+from consultations.services.responses import responses_paper_enter
 from reports.services import report_compile
 from tests.consultations.imports.conftest import needs_postgresql, refused_insert
 from tests.factories import (
@@ -383,3 +386,23 @@ def test_a_write_refused_midway_saves_no_paper_form_and_the_file_goes_through_la
     assert upload(client, consultation, content).status_code == 302
     assert Response.objects.filter(consultation=consultation).count() == 3
     assert Answer.objects.filter(response__consultation=consultation).count() == 6
+
+
+@pytest.mark.parametrize(
+    ("forms", "message"),
+    [
+        (
+            [("K1", {"removed-question": "Un"})],
+            "This questionnaire has changed; download the template again.",
+        ),
+        ([("K1", {})], "Answer at least one question before sending."),
+    ],
+)
+def test_a_stale_template_or_an_empty_form_is_refused_with_what_to_do_and_nothing_is_saved(
+    consultation, forms, message
+):
+    agent = person_in_role("official", consultation.organisation)
+    with translation.override("en"), pytest.raises(PaperRefused) as refused:
+        responses_paper_enter(consultation=consultation, agent=agent, forms=forms)
+    assert refused.value.message == message
+    assert not Response.objects.exists()
