@@ -24,7 +24,7 @@ from reports.analysis.participation import KINDS
 from reports.highlights import report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
 from reports.schema import Report, Statements
-from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_reason
+from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_parts, stability_label
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -189,19 +189,6 @@ def _channels_context(report: Report) -> dict:
     return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
 
 
-STABILITY_LABELS = {
-    "stable": gettext_lazy("stable"),
-    "moderate": gettext_lazy("moderate"),
-    "fragile": gettext_lazy("fragile"),
-}
-ABSENT_PARTS = {
-    "map": gettext_lazy("Map of opinions"),
-    "groups": gettext_lazy("Opinion groups"),
-    "majority": gettext_lazy("Majority"),
-    "uncertainty": gettext_lazy("Uncertain statements"),
-}
-
-
 def _statements_context(section: Statements | None) -> dict:
     """What the statements part of the report page needs in the reader's language."""
     if section is None:
@@ -216,14 +203,8 @@ def _statements_context(section: Statements | None) -> dict:
         "no_consensus": bool(section.groups and section.consensus_rule and not consensus),
         "divisive_rule": _divisive_rule(),
         "no_divisive": bool(section.groups and section.divisive is not None and not section.divisive),
-        "absent_reasons": [
-            (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
-            for part, reason in section.absent.items()
-            if part != "map" or "groups" not in section.absent
-        ],
-        "stability_label": str(
-            STABILITY_LABELS.get(section.stability.badge if section.stability else None, "")
-        ),
+        "absent_reasons": absent_parts(section),
+        "stability_label": stability_label(section),
         "majority_tables": [
             (_("Most agreed with"), section.majority_agree, agree),
             (_("Most disagreed with"), section.majority_disagree, disagree),

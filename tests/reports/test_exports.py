@@ -232,6 +232,7 @@ def test_the_workbook_asked_in_french_is_a_document_for_officials(organisation):
     assert summary["Canaux"] == "En ligne, Papier"
     assert "moins de 5" in summary["Données personnelles"], "the small-cell rule is stated"
     assert summary["Feuille «\xa0Croisements\xa0»"] == "Questions à choix par groupe de participants."
+    assert summary["Stabilité des groupes"] == "stable", "the badge in the report page's words"
 
     days = sheets["Participation par jour"]
     assert days[0] == ("Jour", "Réponses", "Réponses cumulées")
