@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from consultations.blocks import QuestionsBlock
 from consultations.models import Audience, Channel, Idea, ModerationPolicy
-from core.spreadsheets import DAY_FIRST, ISO_ORDER, Table, write_csv_zip, write_ods, write_xlsx
+from core.spreadsheets import Table, date_formats_for, write_csv_zip, write_ods, write_xlsx
 from core.templatetags.figures import number
 from reports.models import ReportExport, ReportSnapshot
 from reports.schema import (
@@ -40,8 +40,7 @@ from reports.statements import absent_parts, stability_label
 def report_file(snapshot: ReportSnapshot, file_format: str) -> bytes:
     """The version's file in `file_format`, in the active language."""
     tables = report_tables(snapshot)
-    # Dates show day first in French; the ISO order, which no reader misreads, in other languages.
-    formats = DAY_FIRST if (translation.get_language() or "").startswith("fr") else ISO_ORDER
+    formats = date_formats_for(translation.get_language())
     if file_format == ReportExport.Format.XLSX:
         return write_xlsx(tables, date_formats=formats)
     if file_format == ReportExport.Format.ODS:
