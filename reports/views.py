@@ -292,15 +292,25 @@ def _detail_context(request, consultation, *, snapshot=None) -> dict:
     }
 
 
+# Said when a file asked for could not be built (`services.report_export_failed`).
+EXPORT_FAILED = gettext_lazy("The file could not be prepared: ask for it again.")
+
+
 def _downloads(request, snapshot) -> list[dict]:
     """Each format, with a signed link when its file is already built, in the reader's language. A file
     just asked for (`?preparing=<format>`, where asking redirects) is shown as being prepared, with a
-    link to check again and the address the page's script polls (`report_export_status`)."""
+    link to check again and the address the page's script polls (`report_export_status`), or, when its
+    building failed, as failed, to be asked for again."""
+    language = translation.get_language()
     built = {
-        export.format: export
-        for export in selectors.report_exports(snapshot=snapshot, language=translation.get_language())
+        export.format: export for export in selectors.report_exports(snapshot=snapshot, language=language)
     }
-    preparing = set(request.GET.getlist("preparing"))
+    asked = set(request.GET.getlist("preparing")) & set(ReportExport.Format.values) - set(built)
+    failed = {
+        value
+        for value in asked
+        if services.report_export_failed(snapshot=snapshot, file_format=value, language=language)
+    }
     downloads = []
     for value, label in ReportExport.Format.choices:
         query = urlencode({"version": snapshot.version, "preparing": value})
@@ -309,7 +319,8 @@ def _downloads(request, snapshot) -> list[dict]:
                 "format": value,
                 "label": label,
                 "link": _download_link(request, built[value]) if value in built else None,
-                "preparing": value in preparing and value not in built,
+                "preparing": value in asked - failed,
+                "failed": value in failed,
                 "check_url": f"{reverse('feedback_report_detail', args=[snapshot.consultation_id])}?{query}",
                 "status_url": reverse("feedback_report_export_status", args=[snapshot.consultation_id, value])
                 + f"?version={snapshot.version}",
@@ -439,6 +450,10 @@ def report_export_status(request, consultation_id: int, file_format: str):
         snapshot=snapshot, file_format=file_format, language=translation.get_language()
     )
     if export is None:
+        if services.report_export_failed(
+            snapshot=snapshot, file_format=file_format, language=translation.get_language()
+        ):
+            return JsonResponse({"ready": False, "failed": True, "message": str(EXPORT_FAILED)})
         return JsonResponse({"ready": False, "link": None, "message": _("The file is being prepared.")})
     label = ReportExport.Format(file_format).label
     return JsonResponse(
