@@ -1,12 +1,10 @@
 """A call's dossiers as one table, written to CSV, XLSX or ODS (built by a background task)."""
 
-import csv
-import io
-
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calls.selectors import projects_for_officials, ranking
-from core.spreadsheets import Table, spreadsheet_cell, write_ods, write_xlsx
+from core.spreadsheets import Table, date_formats_for, write_csv, write_ods, write_xlsx
 
 
 def projects_table(call) -> tuple[list[str], list[list]]:
@@ -44,7 +42,10 @@ def projects_table(call) -> tuple[list[str], list[list]]:
                 project.rna,
                 str(project.territory or ""),
                 float(project.amount_requested),
-                project.submitted_at.isoformat() if project.submitted_at else "",
+                # A date cell, in the platform's time (spreadsheets hold no time zone), to the minute.
+                timezone.localtime(project.submitted_at).replace(tzinfo=None, second=0, microsecond=0)
+                if project.submitted_at
+                else None,
                 str(project.service or ""),
                 ", ".join(tag.name for tag in project.tags.all()),
                 project.evaluator_count,
@@ -57,13 +58,13 @@ def projects_table(call) -> tuple[list[str], list[list]]:
 
 def write(call, file_format: str) -> bytes:
     header, rows = projects_table(call)
+    # The same cells in every format (core/spreadsheets): a file saved again as CSV stays safe.
+    table = Table(_("Dossiers"), header, rows)
+    formats = date_formats_for(translation.get_language())
     if file_format == "csv":
-        text = io.StringIO()
-        csv.writer(text).writerows([spreadsheet_cell(value) for value in row] for row in [header, *rows])
-        return ("\ufeff" + text.getvalue()).encode()
+        return write_csv(table)
     if file_format == "xlsx":
-        return write_xlsx([Table(_("Dossiers"), header, rows)])
+        return write_xlsx([table], date_formats=formats)
     if file_format == "ods":
-        # The same cells as the other formats: a file saved again as CSV stays safe.
-        return write_ods([Table(_("Dossiers"), header, rows)])
+        return write_ods([table], date_formats=formats)
     raise ValueError(file_format)

@@ -64,6 +64,15 @@ def outbox_enqueue(task, *args) -> OutboxTask:
     return row
 
 
+def outbox_failed(task: str, *args) -> bool:
+    """Whether `task(*args)` failed and now only waits to be tried again much later (its retries ran out,
+    or it failed on an unexpected error, or could not be sent): no run of it is queued or due sooner. A
+    page that follows the task says so, and the person may ask again."""
+    rows = OutboxTask.objects.filter(task=task, args=list(args))
+    waiting = Q(published_at__isnull=True, created_at__gt=timezone.now()) & ~Q(last_error="")
+    return rows.filter(waiting).exists() and not rows.exclude(waiting).exists()
+
+
 def outbox_publish(*, rows, claimed: bool = False) -> int:
     """Claim (unless `claimed`) and publish the rows. Never raises: a row not sent is released for the
     sweep, a row claimed by someone else is skipped. Returns the number published; stops at the first

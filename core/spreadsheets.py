@@ -60,6 +60,11 @@ DAY_FIRST = ("dd/mm/yyyy", "dd/mm/yyyy hh:mm")
 ISO_ORDER = ("yyyy-mm-dd", "yyyy-mm-dd hh:mm")
 
 
+def date_formats_for(language: str | None) -> tuple[str, str]:
+    """Day first in French; the ISO order, which no reader misreads, in other languages."""
+    return DAY_FIRST if (language or "").startswith("fr") else ISO_ORDER
+
+
 def write_xlsx(tables: list[Table], *, date_formats: tuple[str, str] = ISO_ORDER) -> bytes:
     from openpyxl import Workbook  # only the processes that write workbooks (workers) load it
     from openpyxl.cell import WriteOnlyCell
@@ -201,18 +206,27 @@ def _strftime(value: date, pattern: str) -> str:
     return value.strftime("".join(codes.get(part, part) for part in _pattern_parts(pattern)))
 
 
-def write_csv_zip(tables: list[Table]) -> bytes:
-    """One CSV file per table, UTF-8 with a byte-order mark so that spreadsheets read the accents. Dates
+def write_csv(table: Table) -> bytes:
+    """A table as a CSV file, UTF-8 with a byte-order mark so that spreadsheets read the accents. Dates
     are written in the ISO order, datetimes to the minute."""
+    return _csv_text(table).encode()
+
+
+def write_csv_zip(tables: list[Table]) -> bytes:
+    """One CSV file per table (as `write_csv`), zipped."""
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, (table, title) in enumerate(zip(tables, sheet_titles(tables), strict=True), start=1):
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow([spreadsheet_cell(value) for value in table.header])
-            writer.writerows([_csv_cell(spreadsheet_cell(value)) for value in row] for row in table.rows)
-            archive.writestr(f"{number:02d}-{_file_name(title)}.csv", "\ufeff" + text.getvalue())
+            archive.writestr(f"{number:02d}-{_file_name(title)}.csv", _csv_text(table))
     return output.getvalue()
+
+
+def _csv_text(table: Table) -> str:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([spreadsheet_cell(value) for value in table.header])
+    writer.writerows([_csv_cell(spreadsheet_cell(value)) for value in row] for row in table.rows)
+    return "\ufeff" + text.getvalue()
 
 
 def _csv_cell(value):

@@ -12,15 +12,15 @@ Read through the report's typed format (`reports/schema.py`): a new part of the 
 it is given a sheet here (docs/reports.md).
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.blocks import QuestionsBlock
 from consultations.models import Audience, Channel, Idea, ModerationPolicy
-from core.spreadsheets import DAY_FIRST, ISO_ORDER, Table, write_csv_zip, write_ods, write_xlsx
+from core.spreadsheets import Table, date_formats_for, write_csv_zip, write_ods, write_xlsx
 from core.templatetags.figures import number
 from reports.models import ReportExport, ReportSnapshot
 from reports.schema import (
@@ -34,14 +34,13 @@ from reports.schema import (
     ScaleQuestion,
     Statements,
 )
-from reports.statements import absent_reason
+from reports.statements import absent_parts, stability_label
 
 
 def report_file(snapshot: ReportSnapshot, file_format: str) -> bytes:
     """The version's file in `file_format`, in the active language."""
     tables = report_tables(snapshot)
-    # Dates show day first in French; the ISO order, which no reader misreads, in other languages.
-    formats = DAY_FIRST if (translation.get_language() or "").startswith("fr") else ISO_ORDER
+    formats = date_formats_for(translation.get_language())
     if file_format == ReportExport.Format.XLSX:
         return write_xlsx(tables, date_formats=formats)
     if file_format == ReportExport.Format.ODS:
@@ -180,34 +179,10 @@ def _overview(snapshot: ReportSnapshot, report: Report, sheets: list[tuple[Table
             ]
         )
         if statements.stability:
-            rows.append(
-                [
-                    _("Stability of the groups"),
-                    str(
-                        STABILITY_LABELS.get(statements.stability.badge, lambda: statements.stability.badge)()
-                    ),
-                ]
-            )
-        rows += [
-            [str(ABSENT_PARTS.get(part, lambda part=part: part)()), absent_reason(reason)]
-            for part, reason in statements.absent.items()
-            if part != "map" or "groups" not in statements.absent
-        ]
+            rows.append([_("Stability of the groups"), stability_label(statements)])
+        rows += [list(absent) for absent in absent_parts(statements)]
     rows += [[_("Sheet “%(name)s”") % {"name": sheet.name}, about] for sheet, about in sheets]
     return table
-
-
-STABILITY_LABELS: dict[str, Callable[[], str]] = {
-    "stable": lambda: _("stable"),
-    "moderate": lambda: _("moderate"),
-    "fragile": lambda: _("fragile"),
-}
-ABSENT_PARTS: dict[str, Callable[[], str]] = {
-    "map": lambda: _("Map of opinions"),
-    "groups": lambda: _("Opinion groups"),
-    "majority": lambda: _("Majority"),
-    "uncertainty": lambda: _("Uncertain statements"),
-}
 
 
 # Questions --------------------------------------------------------------------------------------------------
@@ -377,7 +352,7 @@ def _tests_table(report: Report) -> Table:
         start = [_crosstab_question(crosstab), _grouping(crosstab), crosstab.groups_compared]
         if test is None:
             if crosstab.skipped:
-                reason = SKIPPED.get(crosstab.skipped, lambda skipped=crosstab.skipped: skipped)()
+                reason = str(SKIPPED.get(crosstab.skipped, crosstab.skipped))
                 table.rows.append([*start, _("No test"), None, None, None, None, reason])
             continue
         if test.method == "kruskal_wallis":
@@ -404,14 +379,17 @@ def _tests_table(report: Report) -> Table:
     return table
 
 
-SKIPPED: dict[str, Callable[[], str]] = {
-    "expected_below_5": lambda: _(
+# Why a cross-table has no test, in the words of the report page (includes/crosstab.html).
+SKIPPED = {
+    "expected_below_5": gettext_lazy(
         "No chi-square test: some groups are too small for it (an expected count is under 5), so it could "
         "not be trusted."
     ),
-    "too_few_groups": lambda: _("No comparison: fewer than two groups have at least 5 people who answered."),
-    "no_variation": lambda: _("No comparison: everyone compared gave the same value."),
-    "too_few_choices": lambda: _("No comparison: everyone compared gave the same answer."),
+    "too_few_groups": gettext_lazy(
+        "No comparison: fewer than two groups have at least 5 people who answered."
+    ),
+    "no_variation": gettext_lazy("No comparison: everyone compared gave the same value."),
+    "too_few_choices": gettext_lazy("No comparison: everyone compared gave the same answer."),
 }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consultations.models import Audience, Channel, ConsultationPage
-from core.outbox import outbox_enqueue
+from core.outbox import outbox_enqueue, outbox_failed
 from reports import exports, loaders, selectors
 from reports.analysis import crosstabs, participation, themes
 from reports.analysis.ideas import summarise_ideas
@@ -374,6 +374,12 @@ def report_export_schedule(*, snapshot: ReportSnapshot, file_format: str, langua
         logger.exception("report export not queued snapshot=%s", snapshot.pk)
         return False
     return True
+
+
+def report_export_failed(*, snapshot: ReportSnapshot, file_format: str, language: str) -> bool:
+    """Whether the building of this file failed and is not being tried again soon: the official may ask
+    for it again (the outbox keeps the failed task, `core.outbox.outbox_failed`)."""
+    return outbox_failed(EXPORT_TASK, snapshot.pk, file_format, language)
 
 
 DOWNLOAD_LINK_SECONDS = 10 * 60

@@ -63,6 +63,34 @@ def absent_reason(reason: str) -> str:
     return str(ABSENT_REASONS.get(reason, reason))
 
 
+# The parts of the statements section that may be absent, and the stability badge, as officials read them
+# (the report page and the export say the same).
+ABSENT_PARTS = {
+    "map": _("Map of opinions"),
+    "groups": _("Opinion groups"),
+    "majority": _("Majority"),
+    "uncertainty": _("Uncertain statements"),
+}
+STABILITY_LABELS = {"stable": _("stable"), "moderate": _("moderate"), "fragile": _("fragile")}
+
+
+def absent_parts(section: Statements) -> list[tuple[str, str]]:
+    """(part, why it is absent) for each absent part, in words; no map is not said again when there are
+    no groups."""
+    return [
+        (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
+        for part, reason in section.absent.items()
+        if part != "map" or "groups" not in section.absent
+    ]
+
+
+def stability_label(section: Statements) -> str:
+    """The stability badge of the opinion groups in words; "" when the version has none."""
+    if section.stability is None:
+        return ""
+    return str(STABILITY_LABELS.get(section.stability.badge, section.stability.badge))
+
+
 def statements_section(consultation_id: int) -> Statements:
     rows = loaders.vote_rows(consultation_id)
     votes = VoteMatrix.from_triples(

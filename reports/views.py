@@ -24,7 +24,7 @@ from reports.analysis.participation import KINDS
 from reports.highlights import report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
 from reports.schema import Report, Statements
-from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_reason
+from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_parts, stability_label
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -189,19 +189,6 @@ def _channels_context(report: Report) -> dict:
     return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
 
 
-STABILITY_LABELS = {
-    "stable": gettext_lazy("stable"),
-    "moderate": gettext_lazy("moderate"),
-    "fragile": gettext_lazy("fragile"),
-}
-ABSENT_PARTS = {
-    "map": gettext_lazy("Map of opinions"),
-    "groups": gettext_lazy("Opinion groups"),
-    "majority": gettext_lazy("Majority"),
-    "uncertainty": gettext_lazy("Uncertain statements"),
-}
-
-
 def _statements_context(section: Statements | None) -> dict:
     """What the statements part of the report page needs in the reader's language."""
     if section is None:
@@ -216,14 +203,8 @@ def _statements_context(section: Statements | None) -> dict:
         "no_consensus": bool(section.groups and section.consensus_rule and not consensus),
         "divisive_rule": _divisive_rule(),
         "no_divisive": bool(section.groups and section.divisive is not None and not section.divisive),
-        "absent_reasons": [
-            (str(ABSENT_PARTS.get(part, part)), absent_reason(reason))
-            for part, reason in section.absent.items()
-            if part != "map" or "groups" not in section.absent
-        ],
-        "stability_label": str(
-            STABILITY_LABELS.get(section.stability.badge if section.stability else None, "")
-        ),
+        "absent_reasons": absent_parts(section),
+        "stability_label": stability_label(section),
         "majority_tables": [
             (_("Most agreed with"), section.majority_agree, agree),
             (_("Most disagreed with"), section.majority_disagree, disagree),
@@ -311,15 +292,25 @@ def _detail_context(request, consultation, *, snapshot=None) -> dict:
     }
 
 
+# Said when a file asked for could not be built (`services.report_export_failed`).
+EXPORT_FAILED = gettext_lazy("The file could not be prepared: ask for it again.")
+
+
 def _downloads(request, snapshot) -> list[dict]:
     """Each format, with a signed link when its file is already built, in the reader's language. A file
     just asked for (`?preparing=<format>`, where asking redirects) is shown as being prepared, with a
-    link to check again and the address the page's script polls (`report_export_status`)."""
+    link to check again and the address the page's script polls (`report_export_status`), or, when its
+    building failed, as failed, to be asked for again."""
+    language = translation.get_language()
     built = {
-        export.format: export
-        for export in selectors.report_exports(snapshot=snapshot, language=translation.get_language())
+        export.format: export for export in selectors.report_exports(snapshot=snapshot, language=language)
     }
-    preparing = set(request.GET.getlist("preparing"))
+    asked = set(request.GET.getlist("preparing")) & set(ReportExport.Format.values) - set(built)
+    failed = {
+        value
+        for value in asked
+        if services.report_export_failed(snapshot=snapshot, file_format=value, language=language)
+    }
     downloads = []
     for value, label in ReportExport.Format.choices:
         query = urlencode({"version": snapshot.version, "preparing": value})
@@ -328,7 +319,8 @@ def _downloads(request, snapshot) -> list[dict]:
                 "format": value,
                 "label": label,
                 "link": _download_link(request, built[value]) if value in built else None,
-                "preparing": value in preparing and value not in built,
+                "preparing": value in asked - failed,
+                "failed": value in failed,
                 "check_url": f"{reverse('feedback_report_detail', args=[snapshot.consultation_id])}?{query}",
                 "status_url": reverse("feedback_report_export_status", args=[snapshot.consultation_id, value])
                 + f"?version={snapshot.version}",
@@ -458,6 +450,10 @@ def report_export_status(request, consultation_id: int, file_format: str):
         snapshot=snapshot, file_format=file_format, language=translation.get_language()
     )
     if export is None:
+        if services.report_export_failed(
+            snapshot=snapshot, file_format=file_format, language=translation.get_language()
+        ):
+            return JsonResponse({"ready": False, "failed": True, "message": str(EXPORT_FAILED)})
         return JsonResponse({"ready": False, "link": None, "message": _("The file is being prepared.")})
     label = ReportExport.Format(file_format).label
     return JsonResponse(

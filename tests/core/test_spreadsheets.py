@@ -4,7 +4,7 @@ a text a spreadsheet would read as a formula gets an apostrophe before it; numbe
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -82,6 +82,28 @@ def test_call_exports_csv_xlsx_and_ods(organisation):
         escaped = title.replace('"', "&quot;").replace("'", "&apos;")
         assert f"<text:p>{title}</text:p>" in content or f"<text:p>{escaped}</text:p>" in content, title
     assert 'office:value-type="float"' in content, "amounts stay numbers"
+
+
+@pytest.mark.django_db
+def test_a_dossier_s_submission_is_a_date_in_the_platform_s_time(organisation):
+    """The calls' export writes when a dossier was submitted as a date cell (sorted and filtered as one),
+    in Paris time, not as an ISO text in UTC."""
+    call = call_create(organisation=organisation)
+    project = project_create(call, UserFactory(), status=Project.Status.SUBMITTED)
+    Project.objects.filter(pk=project.pk).update(submitted_at=datetime(2026, 3, 2, 8, 30, 15, tzinfo=UTC))
+    column = 10
+
+    sheet = load_workbook(io.BytesIO(call_exports.write(call, "xlsx"))).active
+    assert sheet.cell(row=1, column=column + 1).value == "Déposé le"
+    cell = sheet.cell(row=2, column=column + 1)
+    assert cell.is_date
+    assert cell.value == datetime(2026, 3, 2, 9, 30)
+    assert cell.number_format == "dd/mm/yyyy hh:mm", "day first in French"
+    with zipfile.ZipFile(io.BytesIO(call_exports.write(call, "ods"))) as archive:
+        content = archive.read("content.xml").decode()
+    assert 'office:value-type="date" office:date-value="2026-03-02T09:30:00"' in content
+    text = call_exports.write(call, "csv").decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text, newline="")))[1][column] == "2026-03-02 09:30"
 
 
 def test_sheet_titles_are_valid_and_unique():

@@ -19,7 +19,7 @@ from odf.table import Table as OdsTable
 from odf.table import TableCell, TableRow
 from openpyxl import load_workbook
 
-from reports import services
+from reports import exports, services
 from reports.models import ReportExport, ReportSnapshot
 from reports.tasks import report_export_task
 from tests.factories import OfficialFactory, OrganisationFactory, consultation_create
@@ -232,6 +232,7 @@ def test_the_workbook_asked_in_french_is_a_document_for_officials(organisation):
     assert summary["Canaux"] == "En ligne, Papier"
     assert "moins de 5" in summary["Données personnelles"], "the small-cell rule is stated"
     assert summary["Feuille «\xa0Croisements\xa0»"] == "Questions à choix par groupe de participants."
+    assert summary["Stabilité des groupes"] == "stable", "the badge in the report page's words"
 
     days = sheets["Participation par jour"]
     assert days[0] == ("Jour", "Réponses", "Réponses cumulées")
@@ -344,3 +345,35 @@ def test_the_page_follows_a_file_being_prepared_until_its_link_is_there(client, 
     again = client.get(check_again.group(1).replace("&amp;", "&")).content.decode()
     assert "Télécharger : Tableur (ODS)" in again.replace("\xa0", " ")
     assert "Vérifier à nouveau" not in again
+
+
+def test_a_file_that_could_not_be_prepared_says_so_and_can_be_asked_again(client, compiled, monkeypatch):
+    """When the building of a file fails (and is not tried again soon), the page and its status address
+    say so instead of "being prepared" forever, and the official can ask for it again, which works."""
+    client.force_login(OfficialFactory(organisation=compiled.consultation.organisation))
+    queued = []
+    monkeypatch.setattr(report_export_task, "delay", lambda *args: queued.append(args))
+    url = reverse("feedback_report_export", args=[compiled.consultation_id, "ods"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(url, {"version": compiled.version})
+
+    def broken(snapshot, file_format):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(exports, "report_file", broken)
+    for args in queued:
+        assert report_export_task.apply(args=args).failed()
+    page = client.get(asked["Location"]).content.decode().replace("\xa0", " ")
+    assert "Tableur (ODS) : le fichier n’a pas pu être préparé" in page
+    assert "En préparation : Tableur (ODS)." not in page
+    assert "Préparer : Tableur (ODS)" in page, "it can be asked for again"
+    status_url = reverse("feedback_report_export_status", args=[compiled.consultation_id, "ods"])
+    state = client.get(status_url, {"version": compiled.version}).json()
+    assert state["failed"] is True
+    assert state["message"].replace("\xa0", " ") == (
+        "Le fichier n’a pas pu être préparé : demandez-le à nouveau."
+    )
+
+    monkeypatch.undo()
+    assert prepare(client, compiled, "ods", monkeypatch).status_code == 302
+    assert client.get(status_url, {"version": compiled.version}).json()["ready"] is True

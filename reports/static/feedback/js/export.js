@@ -1,7 +1,8 @@
 /* The report page follows the files being prepared: it asks their status address every few seconds,
    and when a file is ready puts its download link where "Check again" was and says so in the status
-   line (read by screen readers). Focus on the replaced link moves to the new one. Without JavaScript,
-   "Check again" reloads the page, which shows the link once the file is ready. */
+   line (read by screen readers). Focus on the replaced link moves to the new one. When the file could
+   not be prepared, it says so in the same places and stops. Without JavaScript, "Check again" reloads
+   the page, which shows the link once the file is ready, or offers to ask again if it failed. */
 (function () {
   "use strict";
   var status = document.getElementById("downloads-status");
@@ -12,8 +13,15 @@
     fetch(box.dataset.exportStatusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (state) {
+        if (state.failed || state.error) {
+          // Said where "Being prepared" was, and in the status line; "Check again" leads to the page,
+          // which offers to ask for the file again.
+          box.firstChild.textContent = state.message || state.error;
+          status.textContent = state.message || state.error;
+          return;
+        }
         if (!state.ready) {
-          if (!state.error && tries < MAX_TRIES) window.setTimeout(function () { follow(box, tries + 1); }, 2000);
+          if (tries < MAX_TRIES) window.setTimeout(function () { follow(box, tries + 1); }, 2000);
           return;
         }
         var link = document.createElement("a");
