@@ -22,6 +22,7 @@ from consultations.blocks import QuestionsBlock
 from consultations.models import Audience, Channel, Idea, ModerationPolicy
 from core.spreadsheets import Table, date_formats_for, write_csv_zip, write_ods, write_xlsx
 from core.templatetags.figures import number
+from reports.definitions import participant_definition, participants
 from reports.models import ReportExport, ReportSnapshot
 from reports.schema import (
     ChoiceCrosstab,
@@ -86,9 +87,11 @@ def _overview(snapshot: ReportSnapshot, report: Report, sheets: list[tuple[Table
     rows += [
         [_("Report version"), snapshot.version],
         [_("Compiled at"), _moment(snapshot.compiled_at)],
-        [_("Participants"), report.participants],
-        [_("Open answers"), report.open_answers],
+        [_("Participants"), participants(report)],
     ]
+    if report.people:  # the total counts everyone who took part; the questionnaire's own figure too
+        rows.append([_("Sent the questionnaire"), report.participants])
+    rows.append([_("Open answers"), report.open_answers])
     if method:
         rows += [
             [_("Channels"), ", ".join(str(_label(Channel, channel)) for channel in method.channels)],
@@ -128,11 +131,7 @@ def _overview(snapshot: ReportSnapshot, report: Report, sheets: list[tuple[Table
         [_("Caveat"), _("Self-selected participants, not a survey sample.")],
         [
             _("Definitions"),
-            _(
-                "A participant is a person who sent the questionnaire; drafts are not counted. Shares are of "
-                "the people who answered the question. A voter is a person who voted on at least one "
-                "statement."
-            ),
+            participant_definition(report),
         ],
     ]
     small = method.small_cell if method and method.small_cell else 5

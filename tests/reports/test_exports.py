@@ -377,3 +377,24 @@ def test_a_file_that_could_not_be_prepared_says_so_and_can_be_asked_again(client
     monkeypatch.undo()
     assert prepare(client, compiled, "ods", monkeypatch).status_code == 302
     assert client.get(status_url, {"version": compiled.version}).json()["ready"] is True
+
+
+def test_the_overview_counts_participants_as_the_version_does(organisation):
+    """A version that counts everyone who took part gives that total, the questionnaire's own figure
+    beside it and the definition that goes with it, as the report page does; an older one keeps its
+    figure and its definition."""
+    older = rich_version(organisation)
+    data = copy.deepcopy(older.data)
+    data["people"] = {"total": {"channel": "", "people": 41, "respondents": 36, "voters": 24}, "channels": []}
+    counted = ReportSnapshot.objects.create(
+        consultation=older.consultation, version=2, response_count=36, data=data
+    )
+    summaries = []
+    for snapshot in (counted, older):
+        export = services.report_export(snapshot=snapshot, file_format="xlsx", language="en")
+        summaries.append({row[0]: row[1] for row in xlsx_sheets(export.file.read())["Overview"][1:]})
+    now, before = summaries
+    assert (now["Participants"], now["Sent the questionnaire"]) == (41, 36)
+    assert now["Definitions"].startswith("A participant is a person who took part in any way")
+    assert before["Participants"] == 36 and "Sent the questionnaire" not in before
+    assert before["Definitions"].startswith("A participant is a person who sent the questionnaire")
