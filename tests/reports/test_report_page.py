@@ -185,3 +185,12 @@ def test_the_theme_name_field_has_a_visible_border_and_focus(client, organisatio
     rule = css[css.index(".theme-correction input") :]
     assert re.search(r"border:\s*[1-9]\d*px solid", rule.split("}")[0])
     assert re.search(r"input:focus-visible[^{]*\{[^}]*outline:\s*[1-9]", css)
+
+
+def test_the_list_of_reports_writes_its_figures_as_the_reader_does(client, organisation):
+    snapshot = stored_version("format1-report", organisation)
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(people_count=14283)
+    client.force_login(OfficialFactory(organisation=organisation))
+    response = client.get(reverse("feedback_report_index"), HTTP_ACCEPT_LANGUAGE="fr")
+    listing = BeautifulSoup(response.content, "html.parser")
+    assert listing.select("tbody tr td")[-1].get_text() == "14\u00a0283", "grouped by thousands, unbroken"
