@@ -5,7 +5,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F, Max, Q
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import Territory
@@ -225,51 +236,84 @@ def channel_counts(consultation_id: int) -> dict[str, dict[str, int]]:
     }
 
 
-def contributions(consultation_id: int) -> Iterator[tuple[tuple[str, int], str, str]]:
-    """(person, channel, kind of contribution) for everyone who took part, one row per person, channel
-    and kind, for `analysis.participation.people`.
+def _person(account: str, other: str, tag: int):
+    """A person as one number, so that the database counts each once: an account's id times three, else
+    the id of `other` times three plus `tag` (1: a response, 2: an imported participant), never the same."""
+    return Case(When(**{f"{account}__isnull": False}, then=F(account) * 3), default=F(other) * 3 + tag)
 
-    A person is an account (`("account", id)`), a paper form or the sent response of a deleted account
-    (`("response", id)`: one response per person), or a participant imported from another platform
-    (`("imported", id)`). The other contributions of deleted accounts have no author left and cannot be
-    told apart: they are not counted. Contributions are counted whatever moderation decided since; ideas,
-    supports and comments are made online.
+
+def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
+    """How many people took part, counted by the database (no row per person reaches Python): rows of
+    (channel, kind of contribution, people), where a channel "" means through any channel and a kind ""
+    means in any way, each person once in each row. For `analysis.participation.people`.
+
+    A person is an account, a paper form or the sent response of a deleted account (one response per
+    person), or a participant imported from another platform. The other contributions of deleted
+    accounts have no author left and cannot be told apart: they are not counted. Contributions are
+    counted whatever moderation decided since; ideas, supports and comments are made online.
     """
-    responses = (
-        Response.objects.submitted()
-        .filter(consultation_id=consultation_id)
-        .values_list("participant_id", "id", "channel")
-        .order_by()
-        .iterator(CHUNK_SIZE)
-    )
-    for account, response, channel in responses:
-        yield (("account", account) if account else ("response", response)), channel, "respondents"
-    votes = (
-        Vote.objects.filter(_HAS_VOTER, statement__consultation_id=consultation_id)
-        .values_list("participant_id", "external_participant_id", "channel")
-        .distinct()
-        .order_by()
-        .iterator(CHUNK_SIZE)
-    )
-    for account, imported, channel in votes:
-        yield (("account", account) if account else ("imported", imported)), channel, "voters"
-    authors = (
-        Statement.objects.filter(consultation_id=consultation_id, author__isnull=False)
-        .values_list("author_id", "channel")
-        .distinct()
-        .order_by()
-    )
-    for account, channel in authors:
-        yield ("account", account), channel, "statement_authors"
-    online = [
-        (Idea.objects.filter(consultation_id=consultation_id), "author_id", "idea_authors"),
-        (Support.objects.filter(idea__consultation_id=consultation_id), "supporter_id", "supporters"),
-        (Comment.objects.filter(consultation_id=consultation_id), "author_id", "commenters"),
+    online = Value(Channel.ONLINE.value, output_field=CharField())
+
+    def rows(queryset, person, channel, kind: str):
+        return queryset.order_by().values_list(
+            ExpressionWrapper(person, output_field=BigIntegerField()),
+            channel,
+            Value(kind, output_field=CharField()),
+        )
+
+    sources = [
+        rows(
+            Response.objects.submitted().filter(consultation_id=consultation_id),
+            _person("participant_id", "id", 1),
+            F("channel"),
+            "respondents",
+        ),
+        rows(
+            Vote.objects.filter(_HAS_VOTER, statement__consultation_id=consultation_id),
+            _person("participant_id", "external_participant_id", 2),
+            F("channel"),
+            "voters",
+        ),
+        rows(
+            Statement.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            F("author_id") * 3,
+            F("channel"),
+            "statement_authors",
+        ),
+        rows(
+            Idea.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            F("author_id") * 3,
+            online,
+            "idea_authors",
+        ),
+        rows(
+            Support.objects.filter(idea__consultation_id=consultation_id, supporter__isnull=False),
+            F("supporter_id") * 3,
+            online,
+            "supporters",
+        ),
+        rows(
+            Comment.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            F("author_id") * 3,
+            online,
+            "commenters",
+        ),
     ]
-    for queryset, field, kind in online:
-        accounts = queryset.filter(**{f"{field}__isnull": False}).values_list(field, flat=True)
-        for account in accounts.distinct().order_by():
-            yield ("account", account), Channel.ONLINE.value, kind
+    compiled = [source.query.sql_with_params() for source in sources]
+    union = " UNION ALL ".join(sql for sql, _params in compiled)
+    params = [param for _sql, source_params in compiled for param in source_params]
+    # One read of the contributions (the common table), counted four ways: by channel and kind, by
+    # channel, by kind, and in all.
+    sql = f"""
+        WITH contribution (person, channel, kind) AS ({union})
+        SELECT channel, kind, COUNT(DISTINCT person) FROM contribution GROUP BY channel, kind
+        UNION ALL SELECT channel, '', COUNT(DISTINCT person) FROM contribution GROUP BY channel
+        UNION ALL SELECT '', kind, COUNT(DISTINCT person) FROM contribution GROUP BY kind
+        UNION ALL SELECT '', '', COUNT(DISTINCT person) FROM contribution
+    """  # noqa: S608 (the parts are the ORM's compiled queries; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(channel, kind, count) for channel, kind, count in cursor.fetchall()]
 
 
 def moderation_counts(consultation_id: int) -> dict:

@@ -120,7 +120,7 @@ def report_compile(*, consultation: ConsultationPage, force: bool = False) -> Re
     tables = _crosstabs(questions, collector.collected(), territory)
     themes_found = _themes(consultation.pk, questions)
     channels = loaders.channel_counts(consultation.pk)
-    people = participation.people(loaders.contributions(consultation.pk), channels=Channel.values)
+    people = participation.people(loaders.people_counts(consultation.pk), channels=Channel.values)
     report = Report(
         participants=summary["participants"],
         questions=[Question.from_data(question) for question in summary["questions"]],

@@ -1,5 +1,7 @@
 """The report pages officials read, inside the Wagtail admin (one back office for staff)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -8,7 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -76,13 +78,25 @@ def _report_context(request, snapshot) -> dict:
         "top_ideas": [(idea, statuses.get(idea.status, idea.status)) for idea in report.ideas.top]
         if report.ideas
         else [],
-        "timeline_chart": _bar_chart([(row.day, row.responses) for row in timeline]),
+        # Days as the reader writes dates ("7 décembre 2026"; the chart's axis shorter: "07/12/2026").
+        "timeline_rows": [(_day(row.day, "DATE_FORMAT"), row) for row in timeline],
+        "timeline_chart": _bar_chart(
+            [(_day(row.day, "SHORT_DATE_FORMAT"), row.responses) for row in timeline]
+        ),
         "timeline_days": len(timeline),
         **_statements_context(report.statements),
         **_channels_context(report),
         "people": _people_context(report),
         "channel_audiences": _audiences_context(report),
     }
+
+
+def _day(day: str, style: str) -> str:
+    """A stored ISO day ("2026-12-07") written in the reader's language; as stored if it is not one."""
+    try:
+        return formats.date_format(date.fromisoformat(day), style)
+    except ValueError:
+        return day
 
 
 def _questions(report: Report) -> list[tuple]:

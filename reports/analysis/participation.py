@@ -1,6 +1,6 @@
 """Who took part, and when. Plain Python: no Django import, so it runs and is tested alone."""
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from statistics import fmean, median
 
@@ -59,37 +59,30 @@ def by_territory(
     return rows
 
 
-# What a person is counted for, in the order the report lists it (`schema.CONTRIBUTION_KINDS`).
+# What a person is counted for, in the order the report lists it (`schema.PeopleCounts`' fields).
 KINDS = ("respondents", "voters", "statement_authors", "idea_authors", "supporters", "commenters")
 
 
-def people(contributions: Iterable[tuple[Hashable, str, str]], *, channels: Iterable[str] = ()) -> dict:
-    """Everyone who took part, from (person, channel, kind) rows: each person once in all however many
-    ways and times they took part, and per channel (in the order of `channels`, then any other, in
-    alphabetical order) and kind of contribution.
+def people(counts: Iterable[tuple[str, str, int]], *, channels: Iterable[str] = ()) -> dict:
+    """Everyone who took part, in all and per channel (in the order of `channels`, then any other, in
+    alphabetical order), each person once in each count however many ways and times they took part.
 
-    A person is whatever tells people apart (an account, a paper form, an imported participant); a kind
-    is one of `KINDS`. A person who took part through two channels counts in both, once in the total.
+    `counts` are (channel, kind, people) rows, counted where the contributions are (the database: see
+    `loaders.people_counts`): a channel "" is through any channel, a kind "" in any way, and a kind is
+    one of `KINDS`. A person who took part through two channels counts in both, once in the total.
     """
-    seen: dict[str, dict[str, set]] = {}  # channel → kind → people
-    for person, channel, kind in contributions:
-        seen.setdefault(channel, {}).setdefault(kind, set()).add(person)
+    found: dict[str, dict[str, int]] = {}  # channel ("" any) → kind ("" any) → people
+    for channel, kind, count in counts:
+        found.setdefault(channel, {})[kind] = count
 
-    def counts(by_kind: dict[str, set], channel: str) -> dict:
-        everyone = set().union(*by_kind.values()) if by_kind else set()
+    def row(channel: str) -> dict:
+        by_kind = found.get(channel, {})
         return {
             "channel": channel,
-            "people": len(everyone),
-            **{kind: len(by_kind.get(kind, ())) for kind in KINDS},
+            "people": by_kind.get("", 0),
+            **{kind: by_kind.get(kind, 0) for kind in KINDS},
         }
 
-    order = [channel for channel in channels if channel in seen]
-    order += sorted(set(seen) - set(order))
-    overall: dict[str, set] = {}
-    for by_kind in seen.values():
-        for kind, persons in by_kind.items():
-            overall.setdefault(kind, set()).update(persons)
-    return {
-        "total": counts(overall, ""),
-        "channels": [counts(seen[channel], channel) for channel in order],
-    }
+    order = [channel for channel in channels if channel in found]
+    order += sorted(set(found) - set(order) - {""})
+    return {"total": row(""), "channels": [row(channel) for channel in order]}

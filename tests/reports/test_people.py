@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from consultations.models import Comment, ConsultationPage, Idea, Statement, Support, Vote
 from consultations.services.responses import responses_paper_enter
-from reports import services
+from reports import loaders, services
 from reports.analysis.participation import people
 from tests.factories import OfficialFactory, UserFactory
 from tests.reports.test_reports import answer
@@ -30,16 +30,22 @@ def channel_row(page: str, channel: str) -> list[str]:
     return [cell.strip() for cell in re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)]
 
 
-def test_each_person_is_counted_once_in_all_and_in_each_kind_of_contribution():
-    rows = [
-        ("ann", "online", "respondents"),
-        ("ann", "online", "voters"),
-        ("ann", "online", "voters"),
-        ("bob", "online", "idea_authors"),
-        ("form-1", "paper", "respondents"),
-        ("p-7", "polis", "voters"),
+def test_the_counts_make_a_total_and_one_row_per_channel_in_the_order_asked():
+    counts = [
+        ("online", "respondents", 1),
+        ("online", "voters", 1),
+        ("online", "idea_authors", 1),
+        ("online", "", 2),
+        ("polis", "voters", 1),
+        ("polis", "", 1),
+        ("paper", "respondents", 1),
+        ("paper", "", 1),
+        ("", "respondents", 2),
+        ("", "voters", 2),
+        ("", "idea_authors", 1),
+        ("", "", 4),
     ]
-    counted = people(rows, channels=["online", "paper", "polis"])
+    counted = people(counts, channels=["online", "paper", "polis"])
     assert counted["total"] == {
         "channel": "",
         "people": 4,
@@ -56,6 +62,43 @@ def test_each_person_is_counted_once_in_all_and_in_each_kind_of_contribution():
         ("polis", 1),
     ]
     assert people([])["total"]["people"] == 0
+
+
+@pytest.mark.django_db
+def test_the_database_counts_each_person_once_in_each_way_and_channel_they_took_part(consultation):
+    """An account that answered on line and voted on line and on paper, a paper form, and a vote of a
+    deleted account (no one left to count)."""
+    consultation.statements_enabled = True
+    consultation.save_revision().publish()
+    ann, bob = UserFactory.create_batch(2)
+    answer(consultation, ann)
+    first, second, third = (
+        Statement.objects.create(consultation=consultation, text=text) for text in ("Bus", "Vélo", "Tram")
+    )
+    Vote.objects.create(statement=first, participant=ann, value=1)
+    Vote.objects.create(statement=second, participant=ann, value=-1)
+    Vote.objects.create(statement=first, participant=bob, value=1, channel="paper")
+    Vote.objects.create(statement=third, participant=ann, value=0, channel="paper")
+    Vote.objects.create(statement=second, participant=None, external_participant=None, value=1)
+    single, open_text = consultation.question_list
+    responses_paper_enter(
+        consultation=consultation,
+        agent=OfficialFactory(organisation=consultation.organisation),
+        forms=[("F-001", {single.id: single.choices[0][0], open_text.id: "Sur papier"})],
+    )
+
+    counted = set(loaders.people_counts(consultation.pk))
+    assert counted == {
+        ("online", "respondents", 1),
+        ("online", "voters", 1),
+        ("online", "", 1),
+        ("paper", "respondents", 1),
+        ("paper", "voters", 2),
+        ("paper", "", 3),
+        ("", "respondents", 2),
+        ("", "voters", 2),
+        ("", "", 3),
+    }, "ann online and on paper, bob on paper, one paper form: three people"
 
 
 @pytest.mark.django_db

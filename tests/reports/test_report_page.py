@@ -147,9 +147,11 @@ def test_a_one_day_series_is_a_sentence_not_a_black_rectangle(client, organisati
     )
     assert section.select_one("svg") is None
     assert "only 1 point, too few for a chart" in section.get_text()
-    assert section.select_one("table th[scope=row]").get_text() == "2026-12-01", (
-        "the figures stay in the table"
+    assert section.select_one("table th[scope=row]").get_text() == "Dec. 1, 2026", (
+        "the figures stay in the table, the day written as a date"
     )
+    french = page(client, snapshot).select_one('section[aria-labelledby="participation-title"]')
+    assert french.select_one("table th[scope=row]").get_text() == "1 décembre 2026"
 
 
 def test_a_chart_has_axes_and_labels(client, organisation):
@@ -165,7 +167,9 @@ def test_a_chart_has_axes_and_labels(client, organisation):
     assert len(svg.select("line.report-chart-axis")) == 2
     labels = [text.get_text() for text in svg.select("text")]
     assert {"0", "7"} <= set(labels), "the value axis is labelled from 0 to the highest day"
-    assert {"2026-12-01", "2026-12-05"} <= set(labels), "the days are labelled"
+    assert {"12/01/2026", "12/05/2026"} <= set(labels), "the days are labelled, as the reader writes dates"
+    french = page(client, snapshot).select('section[aria-labelledby="participation-title"] svg text')
+    assert {"01/12/2026", "05/12/2026"} <= {text.get_text() for text in french}
     widths = {float(rect["width"]) for rect in svg.select("rect")}
     assert max(widths) < 640 / 5, "bars are apart, not one block"
 
@@ -181,3 +185,12 @@ def test_the_theme_name_field_has_a_visible_border_and_focus(client, organisatio
     rule = css[css.index(".theme-correction input") :]
     assert re.search(r"border:\s*[1-9]\d*px solid", rule.split("}")[0])
     assert re.search(r"input:focus-visible[^{]*\{[^}]*outline:\s*[1-9]", css)
+
+
+def test_the_list_of_reports_writes_its_figures_as_the_reader_does(client, organisation):
+    snapshot = stored_version("format1-report", organisation)
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(people_count=14283)
+    client.force_login(OfficialFactory(organisation=organisation))
+    response = client.get(reverse("feedback_report_index"), HTTP_ACCEPT_LANGUAGE="fr")
+    listing = BeautifulSoup(response.content, "html.parser")
+    assert listing.select("tbody tr td")[-1].get_text() == "14\u00a0283", "grouped by thousands, unbroken"
