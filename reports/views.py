@@ -23,6 +23,7 @@ from consultations.sections import sections_open_to
 from core.templatetags import figures
 from reports import loaders, selectors, services
 from reports.analysis.participation import KINDS
+from reports.definitions import participant_definition
 from reports.highlights import report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
 from reports.schema import Report, Statements
@@ -123,12 +124,21 @@ PEOPLE_KINDS = {
 
 def _people_context(report: Report) -> dict:
     """Everyone who took part, for the headline: `total` (each person once, however many ways they took
-    part), `counted` (False for a version compiled before everyone was counted: `total` is then the
-    people who sent the questionnaire, and there are no rows), `kinds` (the kinds of contribution the
+    part), `definition` (what a participant is, as the version counted them), `counted` (False for a
+    version compiled before everyone was counted: `total` is then the people who sent the questionnaire,
+    and there are no rows), `kinds` (the kinds of contribution the
     consultation had, as (key, label)), `rows` (one per channel: `channel`, `label`, `people`, `counts`
     aligned with `kinds`) and `everyone` (the same for all channels together)."""
+    definition = participant_definition(report)
     if report.people is None:
-        return {"total": report.participants, "counted": False, "kinds": [], "rows": [], "everyone": None}
+        return {
+            "total": report.participants,
+            "counted": False,
+            "definition": definition,
+            "kinds": [],
+            "rows": [],
+            "everyone": None,
+        }
     labels = dict(Channel.choices)
     total = report.people.total
     kinds = [(kind, str(PEOPLE_KINDS[kind])) for kind in KINDS if getattr(total, kind)]
@@ -144,6 +154,7 @@ def _people_context(report: Report) -> dict:
     return {
         "total": total.people,
         "counted": True,
+        "definition": definition,
         "kinds": kinds,
         "rows": [row(counts) for counts in report.people.channels],
         "everyone": row(total),
