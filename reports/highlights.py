@@ -84,25 +84,30 @@ def report_highlights(report: Report) -> Highlights:
     )
 
 
-def _channels(report: Report) -> list[ChannelLine]:
+def channel_lines(report: Report) -> list[ChannelLine]:
+    """What came through each channel, the method's channels first (with nothing, for a channel that
+    brought nothing), then any other that brought something; [] before channels were counted."""
     counts = report.participation.channels if report.participation else None
     if counts is None:
         return []
     labels = dict(Channel.choices)
     order = (report.method.channels if report.method else []) or []
     seen = [*order, *(c for c in (*counts.responses, *counts.statements, *counts.votes) if c not in order)]
-    lines = []
-    for channel in dict.fromkeys(seen):
-        line = ChannelLine(
+    return [
+        ChannelLine(
             channel=channel,
             label=str(labels.get(channel, channel)),
             responses=counts.responses.get(channel, 0),
             statements=counts.statements.get(channel, 0),
             votes=counts.votes.get(channel, 0),
         )
-        if line.responses or line.statements or line.votes:
-            lines.append(line)
-    return lines
+        for channel in dict.fromkeys(seen)
+    ]
+
+
+def _channels(report: Report) -> list[ChannelLine]:
+    """The channels something came through, for the first screen."""
+    return [line for line in channel_lines(report) if line.responses or line.statements or line.votes]
 
 
 def _statements(report: Report) -> dict:

@@ -565,6 +565,19 @@ class ConsensusRule(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DivisiveRule(Record):
+    """What "divisive" required in that version: the groups' agree shares differ by at least
+    `min_gap_points` points, each group having voted on the statement at least `min_votes` times."""
+
+    min_gap_points: int
+    min_votes: int
+
+
+# The rule of every version compiled before it was stored with them (it had not changed until then).
+DIVISIVE_RULE_BEFORE_STORED = DivisiveRule(min_gap_points=30, min_votes=3)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DivisiveStatement(StatementRef):
     gap: int = 0
     groups: list[int] = field(default_factory=list)  # each group's agree share, in percent
@@ -656,6 +669,8 @@ class Statements(Record):
     # None: compiled before the rule, when `consensus` was the five highest group-informed consensus
     # scores whatever each group's share (a statement could then be divisive too).
     consensus_rule: ConsensusRule | None = field(default=None, metadata=OPTIONAL)
+    # None: compiled before the rule was stored with the version (DIVISIVE_RULE_BEFORE_STORED).
+    divisive_rule: DivisiveRule | None = field(default=None, metadata=OPTIONAL)
     opinion_map: OpinionMap | None = field(
         default=None, metadata=OPTIONAL
     )  # None: compiled before the map was stored

@@ -12,6 +12,7 @@ from reports.analysis.opinion_groups import OpinionReport, VoteMatrix, analyse, 
 from reports.schema import (
     ConsensusRule,
     ConsensusStatement,
+    DivisiveRule,
     DivisiveStatement,
     MajorityStatement,
     OpinionGroup,
@@ -229,6 +230,7 @@ def _section(
             for statement_id in consensus
         ],
         consensus_rule=ConsensusRule(min_agree_percent=CONSENSUS_MIN_AGREE, min_votes=CONSENSUS_MIN_VOTES),
+        divisive_rule=DivisiveRule(min_gap_points=round(100 * DIVISIVE_GAP), min_votes=DIVISIVE_MIN_SEEN),
         absent=dict(report.absent),
         parameters=Parameters(seed=SEED, resamples=STABILITY_RESAMPLES, min_votes=7, significance=0.9),
         stability=Stability(

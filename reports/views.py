@@ -24,10 +24,10 @@ from core.templatetags import figures
 from reports import loaders, selectors, services
 from reports.analysis.participation import KINDS
 from reports.definitions import participant_definition
-from reports.highlights import report_highlights
+from reports.highlights import channel_lines, report_highlights
 from reports.models import ReportCompileState, ReportExport, ThemeCorrection
-from reports.schema import Report, Statements
-from reports.statements import DIVISIVE_GAP, DIVISIVE_MIN_SEEN, absent_parts, stability_label
+from reports.schema import DIVISIVE_RULE_BEFORE_STORED, Report, Statements
+from reports.statements import absent_parts, stability_label
 
 
 def _consultation_for(request, consultation_id: int, action: str) -> ConsultationPage:
@@ -199,19 +199,10 @@ def _channels_context(report: Report) -> dict:
     Versions compiled before channels were counted say "online" and have no table."""
     labels = dict(Channel.choices)
     channels = (report.method.channels if report.method else []) or [Channel.ONLINE.value]
-    counts = report.participation.channels if report.participation else None
-    rows = []
-    if counts:
-        for channel in channels:
-            rows.append(
-                {
-                    "label": labels.get(channel, channel),
-                    "responses": counts.responses.get(channel, 0),
-                    "statements": counts.statements.get(channel, 0),
-                    "votes": counts.votes.get(channel, 0),
-                }
-            )
-    return {"channel_labels": [labels.get(channel, channel) for channel in channels], "channel_rows": rows}
+    return {
+        "channel_labels": [labels.get(channel, channel) for channel in channels],
+        "channel_rows": channel_lines(report),
+    }
 
 
 def _statements_context(section: Statements | None) -> dict:
@@ -226,7 +217,7 @@ def _statements_context(section: Statements | None) -> dict:
         "consensus_statements": consensus,
         "consensus_rule": _consensus_rule(section),
         "no_consensus": bool(section.groups and section.consensus_rule and not consensus),
-        "divisive_rule": _divisive_rule(),
+        "divisive_rule": _divisive_rule(section),
         "no_divisive": bool(section.groups and section.divisive is not None and not section.divisive),
         "absent_reasons": absent_parts(section),
         "stability_label": stability_label(section),
@@ -250,12 +241,14 @@ def _consensus_rule(section: Statements) -> str:
     ) % {"percent": figures.percent(rule.min_agree_percent, 0), "votes": rule.min_votes}
 
 
-def _divisive_rule() -> str:
+def _divisive_rule(section: Statements) -> str:
+    """What "divisive" meant in this version, in words."""
+    rule = section.divisive_rule or DIVISIVE_RULE_BEFORE_STORED
     return _(
         "Divisive: the groups’ agree shares differ by at least %(gap)s points, each group having voted on "
         "the statement at least %(votes)s times; the five widest gaps. A statement agreed across groups is "
         "never listed as divisive."
-    ) % {"gap": round(100 * DIVISIVE_GAP), "votes": DIVISIVE_MIN_SEEN}
+    ) % {"gap": rule.min_gap_points, "votes": rule.min_votes}
 
 
 # The drawing area of a chart, in SVG units: the axes' labels sit in the margins.

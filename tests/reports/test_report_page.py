@@ -194,3 +194,28 @@ def test_the_list_of_reports_writes_its_figures_as_the_reader_does(client, organ
     response = client.get(reverse("feedback_report_index"), HTTP_ACCEPT_LANGUAGE="fr")
     listing = BeautifulSoup(response.content, "html.parser")
     assert listing.select("tbody tr td")[-1].get_text() == "14\u00a0283", "grouped by thousands, unbroken"
+
+
+def test_the_rules_of_consensus_and_division_are_read_from_the_version(client, organisation):
+    """A version says which rules made its lists, even after the code's thresholds change; a version
+    stored before the divisive rule was kept with it states the rule it was made with."""
+    data = stored_data("format1-report")
+    data["statements"]["consensus_rule"] = {"min_agree_percent": 70, "min_votes": 8}
+    data["statements"]["divisive_rule"] = {"min_gap_points": 45, "min_votes": 9}
+    stated = ReportSnapshot.objects.create(
+        consultation=stored_version("format1-report", organisation).consultation,
+        version=2,
+        response_count=data["participants"],
+        data=data,
+    )
+    method = page(client, stated, language="en").select_one(".report-method").get_text(" ", strip=True)
+    assert "at least 70 % of the members" in method.replace("\xa0", " ")
+    assert "at least 8 of them" in method
+    assert "differ by at least 45 points" in method
+    assert "at least 9 times" in method
+
+    del data["statements"]["divisive_rule"]
+    ReportSnapshot.objects.filter(pk=stated.pk).update(data=data)
+    method = page(client, stated, language="en").select_one(".report-method").get_text(" ", strip=True)
+    assert "differ by at least 30 points" in method
+    assert "at least 3 times" in method
