@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from django.core.paginator import Paginator
 from scipy.spatial import ConvexHull, QhullError
 
@@ -42,6 +43,11 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
 
 STATEMENTS_PER_PAGE = 20
 SORTS = ("consensus", "division")
+
+# The votes as 0/1 matrices (agree, disagree, seen: people × statements) and each group's counts of
+# them (k × statements), as `analysis.opinion_groups.group_counts` makes them.
+Indicators = tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]
+GroupCounts = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 # Compile --------------------------------------------------------------------------------------------
@@ -117,12 +123,23 @@ def _hull(points: np.ndarray) -> list[list[float]]:
 
 
 def statement_votes_of(
-    report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]
+    report: OpinionReport,
+    votes: VoteMatrix,
+    texts: dict[int, str],
+    *,
+    indicators: Indicators | None = None,
+    groups: GroupCounts | None = None,
 ) -> list[StatementVotes]:
-    """Everyone's and each group's agrees, disagrees and passes on every statement not hidden."""
-    agree, disagree, seen = votes.indicator("agree"), votes.indicator("disagree"), votes.indicator("seen")
-    everyone = [np.asarray(matrix.sum(axis=0)).ravel() for matrix in (agree, disagree, seen)]
-    groups = group_counts(report.labels, report.k, agree, disagree, seen) if report.k else None
+    """Everyone's and each group's agrees, disagrees and passes on every statement not hidden.
+
+    The compile passes the `indicators` of the votes and the `groups`' counts it has already made for
+    the consensus and the divisive statements (`statements.statements_section`), so that neither is
+    made twice; they are made here when not given."""
+    if indicators is None:
+        indicators = vote_indicators(votes)
+    if groups is None and report.k:
+        groups = group_counts(report.labels, report.k, *indicators)
+    everyone = [np.asarray(matrix.sum(axis=0)).ravel() for matrix in indicators]
     rows = []
     for j, statement_id in enumerate(votes.statement_ids.tolist()):
         if votes.zeroed[j]:
@@ -138,6 +155,11 @@ def statement_votes_of(
             )
         )
     return rows
+
+
+def vote_indicators(votes: VoteMatrix) -> Indicators:
+    """The 0/1 matrices of the agrees, disagrees and all votes ("seen"), in `group_counts`' order."""
+    return votes.indicator("agree"), votes.indicator("disagree"), votes.indicator("seen")
 
 
 def _counts(agrees, disagrees, seen) -> VoteCounts:
