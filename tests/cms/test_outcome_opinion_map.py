@@ -169,3 +169,31 @@ def test_a_version_of_a_newer_format_answers_503_on_the_closed_page(client, deba
     outcome_create(debate, snapshot=snapshot)
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(data={**snapshot.data, "format": 99})
     assert client.get(debate.url).status_code == 503
+
+
+def test_any_statement_the_version_shows_can_be_quoted(client, debate):
+    """Every statement the version's votes table shows can be quoted from it, not only those in its
+    lists; one hidden by moderation before the compile cannot."""
+    statements, _shared = two_camps(debate)
+    hidden = statements[-1]
+    hidden.status = Statement.Status.HIDDEN
+    hidden.save()
+    snapshot = report_compile(consultation=debate, force=True)
+    section = snapshot.report.statements
+    lists = [section.majority_agree, section.majority_disagree, section.uncertain, section.consensus]
+    lists += [section.divisive or [], *(group.representatives for group in section.groups)]
+    listed = {row.id for rows in lists for row in rows}
+    unlisted = next(statement for statement in statements[:-1] if statement.pk not in listed)
+
+    def quoting(statement):
+        page = outcome_create(debate, publish=False)
+        page.report_version = snapshot
+        page.body = [{"type": "quote", "value": {"source": "statement", "statement_id": statement.pk}}]
+        return page
+
+    page = quoting(unlisted)
+    page.full_clean()
+    page.save_revision().publish()
+    assert f"<blockquote><p>{unlisted.text}</p></blockquote>" in client.get(page.url).content.decode()
+    with pytest.raises(ValidationError):
+        quoting(hidden).full_clean()
