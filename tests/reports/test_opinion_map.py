@@ -232,3 +232,12 @@ def test_a_bad_page_number_shows_a_page_of_statements_not_an_error(page, shown):
     assert f"Page {shown} sur 3" in bars
     first = 20 * (shown - 1) + 1
     assert re.findall(r'<tbody data-statement="(\d+)">', bars)[0] == str(first)
+
+
+def test_a_group_of_one_person_is_named_in_the_singular():
+    with translation.override("fr"):
+        markup = render_to_string("feedback/includes/opinion_map.html", {"st": hand_built()})
+    names = re.findall(r'role="group" aria-label="([^"]+)"', markup)
+    assert names == ["Groupe 1 (1 personne)", "Groupe 2 (2 personnes)"]
+    legend = re.findall(r'class="map-legend-item">.*?</svg> ([^<]+)</span>', markup)
+    assert legend == names
