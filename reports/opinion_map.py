@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from django.core.paginator import Paginator
 from scipy.spatial import ConvexHull, QhullError
 
@@ -33,6 +34,8 @@ WIDTH, HEIGHT = 640, 440
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 34, 16, 30, 40
 MARK_RADIUS = 4.0  # a mark of one person (points), or the largest square's mark (grid: at most half a side)
 MIN_MARK_RADIUS = 1.6
+# Half the width of a group's name ("Groupe 12 (14 283 personnes)") in user units at its phone size.
+LABEL_HALF = 150
 
 # Groups told apart by colour and by shape, so that a greyscale print still separates them (Okabe and
 # Ito's colours, which colour-blind readers tell apart too), and by the dashes of their outline.
@@ -42,6 +45,11 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2")
 
 STATEMENTS_PER_PAGE = 20
 SORTS = ("consensus", "division")
+
+# The votes as 0/1 matrices (agree, disagree, seen: people × statements) and each group's counts of
+# them (k × statements), as `analysis.opinion_groups.group_counts` makes them.
+Indicators = tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]
+GroupCounts = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 # Compile --------------------------------------------------------------------------------------------
@@ -117,12 +125,23 @@ def _hull(points: np.ndarray) -> list[list[float]]:
 
 
 def statement_votes_of(
-    report: OpinionReport, votes: VoteMatrix, texts: dict[int, str]
+    report: OpinionReport,
+    votes: VoteMatrix,
+    texts: dict[int, str],
+    *,
+    indicators: Indicators | None = None,
+    groups: GroupCounts | None = None,
 ) -> list[StatementVotes]:
-    """Everyone's and each group's agrees, disagrees and passes on every statement not hidden."""
-    agree, disagree, seen = votes.indicator("agree"), votes.indicator("disagree"), votes.indicator("seen")
-    everyone = [np.asarray(matrix.sum(axis=0)).ravel() for matrix in (agree, disagree, seen)]
-    groups = group_counts(report.labels, report.k, agree, disagree, seen) if report.k else None
+    """Everyone's and each group's agrees, disagrees and passes on every statement not hidden.
+
+    The compile passes the `indicators` of the votes and the `groups`' counts it has already made for
+    the consensus and the divisive statements (`statements.statements_section`), so that neither is
+    made twice; they are made here when not given."""
+    if indicators is None:
+        indicators = vote_indicators(votes)
+    if groups is None and report.k:
+        groups = group_counts(report.labels, report.k, *indicators)
+    everyone = [np.asarray(matrix.sum(axis=0)).ravel() for matrix in indicators]
     rows = []
     for j, statement_id in enumerate(votes.statement_ids.tolist()):
         if votes.zeroed[j]:
@@ -138,6 +157,11 @@ def statement_votes_of(
             )
         )
     return rows
+
+
+def vote_indicators(votes: VoteMatrix) -> Indicators:
+    """The 0/1 matrices of the agrees, disagrees and all votes ("seen"), in `group_counts`' order."""
+    return votes.indicator("agree"), votes.indicator("disagree"), votes.indicator("seen")
 
 
 def _counts(agrees, disagrees, seen) -> VoteCounts:
@@ -160,6 +184,7 @@ class DrawnGroup:
     marks: str  # SVG path data: every mark of the group in one path
     label_x: float
     label_y: float
+    label_anchor: str  # SVG text-anchor: middle, start or end
 
 
 def map_drawing(section: Statements | None) -> dict | None:
@@ -200,7 +225,13 @@ def map_drawing(section: Statements | None) -> dict | None:
     groups = []
     for group in stored.groups:
         index = (group.id - 1) % len(SHAPES)
-        label_x = min(max(sx(group.label[0]), MARGIN_LEFT + 100), WIDTH - MARGIN_RIGHT - 100)  # half a name
+        # Centred over the group, unless half a name (at the size a phone draws it, opinion_charts.css)
+        # would cross an edge: then it starts, or ends, at the group, within the frame.
+        label_x, anchor = sx(group.label[0]), "middle"
+        if label_x - LABEL_HALF < MARGIN_LEFT:
+            label_x, anchor = max(label_x - 10, MARGIN_LEFT + 4), "start"
+        elif label_x + LABEL_HALF > WIDTH - MARGIN_RIGHT:
+            label_x, anchor = min(label_x + 10, WIDTH - MARGIN_RIGHT - 4), "end"
         label_y = sy(group.label[1]) - 8
         if label_y < MARGIN_TOP - 10:  # no room above the outline: under it
             label_y = sy(min(y for _x, y in group.outline)) + 16
@@ -215,6 +246,7 @@ def map_drawing(section: Statements | None) -> dict | None:
                 outline=_outline(group.outline, sx, sy),
                 marks="".join(paths.get(group.id, [])),
                 label_x=round(label_x, 1),
+                label_anchor=anchor,
                 label_y=round(min(label_y, HEIGHT - MARGIN_BOTTOM - 4), 1),
             )
         )

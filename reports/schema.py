@@ -688,8 +688,10 @@ class Statements(Record):
         return [row for row in self.consensus if row.id not in split]
 
     def texts(self) -> dict[int, str]:
-        """Every statement the section quotes, by id."""
+        """Every statement the section quotes, by id: those it lists, and since the votes of each group
+        were stored, every statement voted on and not hidden at compile time (`statement_votes`)."""
         quoted = [
+            *(self.statement_votes or []),
             *self.majority_agree,
             *self.majority_disagree,
             *self.uncertain,

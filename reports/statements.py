@@ -99,7 +99,11 @@ def statements_section(consultation_id: int) -> Statements:
     )
     report = analyse(votes, seed=SEED, resamples=STABILITY_RESAMPLES if len(rows) else 0)
     texts = dict(Statement.objects.filter(consultation_id=consultation_id).values_list("id", "text"))
-    counts = _group_counts(report, votes)
+    # The votes' indicators and each group's counts, made once for the consensus, the divisive
+    # statements and the votes per statement.
+    indicators = opinion_map.vote_indicators(votes)
+    groups = group_counts(report.labels, report.k, *indicators) if report.k else None
+    counts = _two_groups_counts(report, groups)
     consensus = _consensus(report, votes, counts)
     section = _section(
         report,
@@ -110,21 +114,17 @@ def statements_section(consultation_id: int) -> Statements:
     return replace(
         section,
         opinion_map=opinion_map.map_of(report),
-        statement_votes=opinion_map.statement_votes_of(report, votes, texts),
+        statement_votes=opinion_map.statement_votes_of(
+            report, votes, texts, indicators=indicators, groups=groups
+        ),
     )
 
 
-def _group_counts(report: OpinionReport, votes: VoteMatrix) -> tuple[np.ndarray, np.ndarray] | None:
+def _two_groups_counts(report: OpinionReport, groups) -> tuple[np.ndarray, np.ndarray] | None:
     """Each group's agrees and votes on each statement (k × m), or None without two groups."""
-    if not report.k or report.k < 2:
+    if groups is None or report.k < 2:
         return None
-    agree, _disagree, seen = group_counts(
-        report.labels,
-        report.k,
-        votes.indicator("agree"),
-        votes.indicator("disagree"),
-        votes.indicator("seen"),
-    )
+    agree, _disagree, seen = groups
     return agree, seen
 
 

@@ -2,6 +2,7 @@
 and 390 px wide, with no horizontal scroll, no axe-core violation, and each group reached with Tab."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,25 @@ def test_the_map_and_the_bars_read_at_every_width(
         assert wider_than_the_window(page) == [], f"horizontal scroll at {width} px"
         assert page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]") == [width, width]
         assert violations(page) == []
+        if width == 390:
+            # The per-statement table fits the phone rather than scrolling in its box, and the map's
+            # names read at 11 px or more although the map is drawn at about half its size.
+            assert page.evaluate(
+                "[...document.querySelectorAll('.statement-groups .table-scroll')]"
+                ".map(box => box.scrollWidth <= box.clientWidth)"
+            ) == [True]
+            sizes = page.evaluate(
+                "[...document.querySelectorAll('.map-label, .map-axis-label')].map(text => {"
+                "  const box = text.getBoundingClientRect();"
+                "  return text.hasAttribute('transform') ? box.width : box.height; })"
+            )
+            assert min(sizes) >= 11, sizes
+            assert page.evaluate(
+                "[...document.querySelectorAll('.map-label')].every(text => {"
+                "  const name = text.getBoundingClientRect();"
+                "  const map = text.closest('svg').getBoundingClientRect();"
+                "  return name.left >= map.left && name.right <= map.right; })"
+            ), "the groups' names stay inside the map"
     for _press in range(80):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('map-group')"):
@@ -73,3 +93,20 @@ def test_the_map_and_the_bars_read_at_every_width(
         official.goto(live_server.url + reverse("feedback_report_detail", args=[consultation.pk]))
         official.locator(".opinion-map").scroll_into_view_if_needed()
         official.screenshot(path=str(shots / f"map-report-{width}.png"), full_page=True)
+
+    # The closed consultation's page shows the map of its outcome page, to visitors and to people
+    # signed in (the official's session is a site session too).
+    consultation.opens_at -= timedelta(days=60)
+    consultation.closes_at = consultation.opens_at + timedelta(days=30)
+    consultation.save_revision().publish()
+    for who, browser_page in (("visitor", new_page()), ("signed-in", official)):
+        for width in WIDTHS:
+            browser_page.set_viewport_size({"width": width, "height": 900})
+            browser_page.goto(live_server.url + consultation.url)
+            browser_page.locator(".outcome-map-panel").scroll_into_view_if_needed()
+            browser_page.screenshot(path=str(shots / f"map-closed-{who}-{width}.png"), full_page=True)
+            assert browser_page.locator(".outcome-map-panel .map-group").count() == 2
+            assert wider_than_the_window(browser_page) == [], f"horizontal scroll at {width} px"
+            assert violations(browser_page) == []
+    official.goto(live_server.url + outcome.url)
+    official.screenshot(path=str(shots / "map-outcome-signed-in-390.png"), full_page=True)

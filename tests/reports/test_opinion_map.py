@@ -10,6 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from consultations.models import Statement, Vote
@@ -17,7 +18,7 @@ from reports import services
 from reports.analysis.opinion_groups import VoteMatrix, analyse
 from reports.models import ReportSnapshot
 from reports.opinion_map import POINTS_LIMIT, map_of, statement_votes_of
-from reports.schema import OpinionGroup, Statements
+from reports.schema import MapGroup, OpinionGroup, OpinionMap, Statements, StatementVotes, VoteCounts
 from tests.factories import OfficialFactory
 from tests.reports.test_statements_report import two_camps
 
@@ -184,3 +185,59 @@ def test_at_grand_debat_scale_the_stored_map_and_its_drawing_stay_under_300_kb()
         "feedback/includes/statement_groups.html", {"st": section, "request": RequestFactory().get("/")}
     )
     assert len(bars.encode()) < LIMIT
+
+
+def hand_built(statements=45, sizes=(1, 2)) -> Statements:
+    """A section of `statements` statements voted on by two groups of `sizes` people, with a map."""
+    return Statements(
+        groups=[OpinionGroup(id=n + 1, size=size) for n, size in enumerate(sizes)],
+        opinion_map=OpinionMap(
+            x_range=[-1.0, 1.0],
+            y_range=[-1.0, 1.0],
+            marks=[[-1.0, 0.0, 1, 1], [1.0, 0.5, 2, 1], [1.0, -0.5, 2, 1]],
+            groups=[
+                MapGroup(id=1, size=sizes[0], centre=[-1.0, 0.0], outline=[[-1.0, 0.0]], label=[-1.0, 0.0]),
+                MapGroup(
+                    id=2,
+                    size=sizes[1],
+                    centre=[1.0, 0.0],
+                    outline=[[1.0, 0.5], [1.0, -0.5]],
+                    label=[1.0, 0.5],
+                ),
+            ],
+        ),
+        statement_votes=[
+            StatementVotes(
+                id=n,
+                text=f"Proposition {n}",
+                everyone=VoteCounts(agrees=2, disagrees=1),
+                groups=[VoteCounts(agrees=1), VoteCounts(agrees=1, disagrees=1)],
+            )
+            for n in range(1, statements + 1)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"), [("0", 3), ("-1", 3), ("x", 1), ("99999", 3), ("1.5", 1), ("", 1), ("2", 2)]
+)
+def test_a_bad_page_number_shows_a_page_of_statements_not_an_error(page, shown):
+    """?page= comes from the address: whatever it says, the reader gets a page (the first for what is
+    not a number, the last for what is out of range)."""
+    with translation.override("fr"):
+        bars = render_to_string(
+            "feedback/includes/statement_groups.html",
+            {"st": hand_built(), "request": RequestFactory().get("/", {"page": page, "sort": "division"})},
+        )
+    assert f"Page {shown} sur 3" in bars
+    first = 20 * (shown - 1) + 1
+    assert re.findall(r'<tbody data-statement="(\d+)">', bars)[0] == str(first)
+
+
+def test_a_group_of_one_person_is_named_in_the_singular():
+    with translation.override("fr"):
+        markup = render_to_string("feedback/includes/opinion_map.html", {"st": hand_built()})
+    names = re.findall(r'role="group" aria-label="([^"]+)"', markup)
+    assert names == ["Groupe 1 (1 personne)", "Groupe 2 (2 personnes)"]
+    legend = re.findall(r'class="map-legend-item">.*?</svg> ([^<]+)</span>', markup)
+    assert legend == names
