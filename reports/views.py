@@ -526,15 +526,23 @@ def report_answers(request, consultation_id: int):
         consultation_id=consultation.pk, question_id=question_id, ids=theme.answer_ids if theme else None
     )
     latest_id = selectors.report_latest_id(consultation_id=consultation.pk)
+    page_obj = Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    # Answers are moved between the themes of the latest version only (corrections are checked on it);
+    # each answer of the page is told its theme there, looked up once per page, not per answer and theme.
+    movable = themes if latest_id == snapshot.pk else []
+    shown = {answer.pk for answer in page_obj}
+    theme_of = {pk: other.id for other in movable for pk in other.answer_ids if pk in shown}
+    for answer in page_obj:
+        answer.current_theme = theme_of.get(answer.pk)
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "question": question,
         "theme": theme,
-        # Answers are moved between the themes of the latest version only (corrections are checked on it).
-        "themes": themes if latest_id == snapshot.pk else [],
+        "theme_name": (theme.label or ", ".join(theme.keywords)) if theme else "",
+        "themes": movable,
         "can_correct": permissions.can(request.user, "compile_report", consultation),
-        "page_obj": Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_obj,
     }
     return TemplateResponse(request, "feedback/report_answers.html", context)
 
