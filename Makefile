@@ -102,7 +102,8 @@ bench-votes: $(STAMP) messages
 bench-report: $(STAMP)
 	$(BIN)/python benchmarks/report.py $(POLIS)
 
-# The opinion-groups engine on a synthetic 1.5-million-vote consultation (no database needed).
+# The opinion-groups engine on synthetic consultations of 1.5M votes (in memory) and 28M votes (PostgreSQL),
+# then a 500,000-response Grand Débat questionnaire compiled from PostgreSQL; BENCH_PARTS=1 needs no database.
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 

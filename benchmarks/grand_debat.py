@@ -13,7 +13,8 @@ Setup (not timed): the rows go in by `COPY FROM`, the tables' indexes and constr
 put back after, as for a bulk load. Timed: a plain `COPY … TO` of the answers for reference, reading
 the rows as the compile does (`loaders.answer_rows` and `loaders.open_texts`), and then `report_compile`
 itself, end to end, as the Celery task runs it (first, so that the reference reads do not warm its
-cache): its time is the figure `grand_debat_s`.
+cache): its time is the figure `grand_debat_s`. Then the work is checked: the report counts every
+response, finds themes in each long-text question and crosses the answers.
 """
 
 import os
@@ -305,8 +306,8 @@ def _answers(questions, first_response: int, rng):
                     yield response, question.id, "", text, None, None
 
 
-def run(database_url: str) -> tuple[float, str]:
-    """Set up, then time the compile; (seconds of the compile, report lines)."""
+def run(database_url: str) -> tuple[float, str, list[str]]:
+    """Set up, then time the compile; (seconds of the compile, report lines, what the report got wrong)."""
     import psycopg
 
     from consultations.models import Answer
@@ -342,12 +343,20 @@ def run(database_url: str) -> tuple[float, str]:
     texts = sum(len(found) for found in loaders.open_texts(consultation.pk, question_ids=open_ids).values())
     read = time.perf_counter() - start
 
-    themes = [len(result.themes) for result in snapshot.report.themes]
+    report = snapshot.report
+    themes = [len(result.themes) for result in report.themes]
+    failures = []
+    if report.participants != RESPONSES:
+        failures.append(f"the report counts {report.participants:,} of {RESPONSES:,} responses")
+    if len(themes) != len(open_ids) or not all(themes):
+        failures.append(f"themes per long-text question {themes}, for {len(open_ids)} questions")
+    if not report.crosstabs:
+        failures.append("no cross-tab")
     lines = (
         f"Grand Débat: {RESPONSES:,} responses, {answers:,} answers ({texts:,} long texts) loaded in "
         f"{loaded:.0f} s (setup, not timed); plain COPY TO {plain_copy:.1f} s ({size / 1e6:.0f} MB)\n"
         f"reading the rows as the compile does: {rows:,} answers and the texts in {read:.1f} s\n"
         f"report_compile end to end {compiled:.1f} s (reading and computing); themes per long-text "
-        f"question: {themes}; cross-tabs: {len(snapshot.report.crosstabs)}"
+        f"question: {themes}; cross-tabs: {len(report.crosstabs)}"
     )
-    return compiled, lines
+    return compiled, lines, failures

@@ -14,10 +14,15 @@ for a bulk load; not timed), then timed: a plain `COPY … TO` of the same rows 
 Part 3 (needs PostgreSQL): a Grand Débat questionnaire, 500,000 responses × 20 questions with 1,000,000
 long free-text answers, compiled end to end from the same database (benchmarks/grand_debat.py).
 
-BENCH_PARTS (default 1,2,3) runs some parts only; a part not run reads `not-run` on the last line.
+BENCH_PARTS (default 1,2,3) runs some parts only; a part not run reads `not-run` on the last line. Part 2
+runs only at part 1's default size. Parts 2 and 3 set Django up with `make bench-votes`'s production
+settings, so their cache is `BENCH_REDIS_URL` (default Redis database 9).
 
 The votes are drawn from three latent opinion groups (each statement has an agree probability per group),
 each participant seeing a random 5 % of the statements, so the method has something real to find.
+The run fails (exit status 1) when the work was not done: part 1 not finding the three groups it drew
+(ARI against them below 0.4), or part 3's report not counting every response, a long-text question
+without themes, or no cross-tab.
 The last line reads `votes_1_5m_s=<s> votes_28m_s=<s> grand_debat_s=<s> peak_rss_mb=<MB>`.
 """
 
@@ -28,15 +33,18 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import grand_debat
 from reports.analysis.opinion_groups import VoteMatrix, analyse
 
 PARTICIPANTS = int(os.environ.get("BENCH_PARTICIPANTS", "33000"))
 STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "800"))
 SEEN = float(os.environ.get("BENCH_SEEN", "0.057"))  # the share of statements each person votes on
 GROUPS = 3
+MIN_ARI = 0.4  # 0.87 at the default size; 0.53 at 3,000 × 200 seeing 10 %, 0.75 at 900 × 100 seeing 40 %
 
 
 def synthetic_votes(participants: int, statements: int, seen: float, seed: int = 7):
@@ -187,14 +195,22 @@ def _copy_in(connection, participants, statements, values, chunk=2_000_000) -> N
         copy.write((-1).to_bytes(2, "big", signed=True))
 
 
+def latent_groups_ari(votes: VoteMatrix, labels, truth) -> float:
+    """The ARI of the groups found against the latent groups the votes were drawn from (grouped people)."""
+    drawn = truth[votes.participant_ids - 1]  # participant ids are 1-based indexes into `truth`
+    grouped = labels >= 0 if labels is not None else np.zeros(len(drawn), bool)
+    return float(adjusted_rand_score(drawn[grouped], labels[grouped])) if grouped.any() else float("nan")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
+def main() -> int:
     parts = set(os.environ.get("BENCH_PARTS", "1,2,3").split(","))
     default_size = (PARTICIPANTS, STATEMENTS) == (33_000, 800)
     results = {"votes_1_5m_s": "not-run", "votes_28m_s": "not-run", "grand_debat_s": "not-run"}
+    failures = []
     if "1" in parts:
         start = time.perf_counter()
         participants, statements, values, truth = synthetic_votes(PARTICIPANTS, STATEMENTS, SEEN)
@@ -206,10 +222,9 @@ def main() -> None:
         report = analyse(votes, seed=0)
         analysed = time.perf_counter() - start
 
-        from sklearn.metrics import adjusted_rand_score
-
-        grouped = report.labels >= 0 if report.labels is not None else np.zeros(len(truth), bool)
-        ari = adjusted_rand_score(truth[grouped], report.labels[grouped]) if grouped.any() else float("nan")
+        ari = latent_groups_ari(votes, report.labels, truth)
+        if report.k != GROUPS or not ari >= MIN_ARI:
+            failures.append(f"found {report.k} groups (ARI {ari:.3f}) where {GROUPS} were drawn")
         print(f"votes: {values.size:,} from {PARTICIPANTS:,} participants on {STATEMENTS:,} statements")
         print(f"generate {generated:.2f} s, build the vote matrix {built:.2f} s, analyse {analysed:.2f} s")
         print(
@@ -224,14 +239,16 @@ def main() -> None:
         results["votes_28m_s"] = f"{seconds:.1f}"
         print(f"{lines}; peak {peak_rss_mb():.0f} MB")
     if "3" in parts:
-        from benchmarks import grand_debat
-
         scale_database()
-        seconds, lines = grand_debat.run(SCALE_DATABASE_URL)
+        seconds, lines, found = grand_debat.run(SCALE_DATABASE_URL)
+        failures += found
         results["grand_debat_s"] = f"{seconds:.1f}"
         print(f"{lines}; peak {peak_rss_mb():.0f} MB")
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
     print(" ".join(f"{key}={value}" for key, value in results.items()) + f" peak_rss_mb={peak_rss_mb():.0f}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,8 +7,9 @@ recreated) by `COPY` — the setup, not timed. Then timed: `selectors.vote_tally
 and the Pabulib export run — reading the choices from PostgreSQL as rows and counting them with numpy,
 then ranking and the greedy selection within the budget; and, for information, the Pabulib export.
 
-Sizes: BENCH_PROJECTS (5000), BENCH_BALLOTS (50000). The last line reads `tally_seconds=<s>`
-(target: under 5 s).
+Sizes: BENCH_PROJECTS (5000), BENCH_BALLOTS (50000). The run fails (exit status 1) unless the count
+covers every dossier on the ballot, every ballot and every choice, and its winners fit in the budget.
+The last line reads `tally_seconds=<s>` (target: under 5 s).
 """
 
 import io
@@ -52,6 +53,7 @@ def fixture_create():
         objectives="Mesurer le dépouillement.",
         opens_at=now - timedelta(days=90),
         closes_at=now - timedelta(days=60),
+        laureates_published_at=now - timedelta(days=45),  # the dossiers go on the ballot once published
         total_budget=5_000_000,
     )
     HomePage.objects.get().add_child(instance=call)
@@ -99,7 +101,22 @@ def fixture_create():
     return vote, int(sizes.sum())
 
 
-def main() -> None:
+def tally_failures(result, *, choices: int) -> list[str]:
+    """What the count missed: dossiers, ballots or choices not counted, winners beyond the budget."""
+    found = []
+    if len(result.projects) != PROJECTS:
+        found.append(f"{len(result.projects)} of {PROJECTS} dossiers on the ballot")
+    if result.ballots != BALLOTS:
+        found.append(f"{result.ballots} of {BALLOTS} ballots counted")
+    counted = sum(project.votes for project in result.projects)
+    if counted != choices:
+        found.append(f"{counted} of {choices} choices counted")
+    if not result.winners or result.spent > result.budget:
+        found.append(f"{len(result.winners)} winners costing {result.spent:,.0f} € of {result.budget:,.0f} €")
+    return found
+
+
+def main() -> int:
     database_recreate(DATABASE_URL)
     os.environ.update(
         {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": DATABASE_URL, "LOG_LEVEL": "WARNING"}
@@ -132,8 +149,11 @@ def main() -> None:
     out = io.StringIO()
     pabulib_write(vote, out)
     print(f"pabulib_seconds={time.perf_counter() - started:.2f} ({len(out.getvalue()) / 1e6:.1f} MB)")
+    for failure in tally_failures(result, choices=choices):
+        print(f"FAIL {failure}", file=sys.stderr)
     print(f"tally_seconds={tally_seconds:.2f}")
+    return 1 if tally_failures(result, choices=choices) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

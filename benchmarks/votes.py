@@ -10,7 +10,9 @@ In one run, with the same number of concurrent voters (16) for each:
 3. **pgbench** — the same upsert as SQL, straight to PostgreSQL.
 
 HTTP load comes from wrk (Debian package `wrk`), so the load generator costs little of the 2 cores.
-The last line reads `vote_rate_ratio=<ours/bare> db_ratio=<ours/pgbench> p99_ms=<our p99>`.
+The last line reads `vote_rate_ratio=<ours/bare> db_ratio=<ours/pgbench> p99_ms=<our p99>`. The run fails
+(exit status 1) when a measurement got no answer, or any answer other than the expected one (a redirect for
+ours, "204 No Content" for the bare view) or a socket error. Load starts once gunicorn's workers answer.
 
 Settings (environment): BENCH_DATABASE_URL (a database it drops and recreates; default
 postgres://postgres@127.0.0.1:5432/concerto_bench), BENCH_REDIS_URL (default redis://127.0.0.1:6379/9),
@@ -28,7 +30,9 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.error import URLError
 from urllib.parse import urlsplit
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,7 +58,7 @@ ENVIRONMENT = {
 }
 
 
-def main() -> None:
+def main() -> int:
     for tool in ("wrk", "pgbench"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install {'wrk' if tool == 'wrk' else 'postgresql-client'}")
@@ -91,10 +95,18 @@ def main() -> None:
     )
     print(f"pgbench: {db:8.0f} upserts/s")
     print(f"vote rows: {rows} (at most {STATEMENTS * PARTICIPANTS} possible: one per person and statement)")
+    failures = [
+        f"{name}: {measure['requests']} answers, {measure['errors']} unexpected or failed"
+        for name, measure in (("ours", ours), ("bare", bare))
+        if not measure["requests"] or measure["errors"]
+    ]
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
     print(
-        f"vote_rate_ratio={ours['rate'] / bare['rate']:.2f} db_ratio={ours['rate'] / db:.3f} "
+        f"vote_rate_ratio={ours['rate'] / max(bare['rate'], 1e-9):.2f} db_ratio={ours['rate'] / db:.3f} "
         f"p99_ms={ours['p99_ms']:.1f}"
     )
+    return 1 if failures else 0
 
 
 def fixture_create() -> dict:
@@ -212,15 +224,16 @@ class gunicorn:
             cwd=ROOT,
             env={**os.environ, **ENVIRONMENT},
         )
-        deadline = time.monotonic() + 30
+        # The master listens before its workers have loaded the application: wait for an answer.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
+                with urlopen(f"http://127.0.0.1:{self.port}/health/live/", timeout=5):
+                    return self
+            except (OSError, URLError):
                 time.sleep(0.2)
         self.__exit__()
-        sys.exit("gunicorn did not start")
+        sys.exit("gunicorn did not answer")
 
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
@@ -243,6 +256,7 @@ def wrk(url: str, script: Path, mode: str, *, seconds: int) -> dict:
         "p50_ms": numbers["p50_us"] / 1000,
         "p99_ms": numbers["p99_us"] / 1000,
         "errors": numbers["errors"],
+        "requests": numbers["requests"],
     }
 
 
@@ -279,4 +293,4 @@ def vote_rows() -> int:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,7 +21,8 @@ account drawn from the pool, so no account reaches the production rate limits, w
 After a warm-up (BENCH_LOAD_WARMUP seconds, default 15; statistics reset), BENCH_LOAD_SECONDS (default
 60) are measured. Printed: one line per request kind (count, p50, p95, p99 in ms), then
 `rps=<..> p99_ms=<..> errors=<..>`. Target on 2 cores, load generator included: rps 200, p99 under
-300 ms, no errors (anything but the expected status is an error, including 429).
+300 ms, no errors (anything but the expected status is an error, including 429): the run fails (exit
+status 1) on any error, or when no request was answered.
 
 Everything started is stopped at the end, on failure and on Ctrl-C too.
 """
@@ -78,7 +79,7 @@ PRODUCTION = {
 FIXTURE = ROOT / "var" / "bench-load" / f"{urlsplit(DATABASE_URL).path.lstrip('/')}.json"
 
 
-def main() -> None:
+def main() -> int:
     started: list[subprocess.Popen] = []
     # Ctrl-C and a SIGTERM both go through the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -174,7 +175,7 @@ def main() -> None:
             time.sleep(SECONDS)
             after = cpu_seconds(parts)
             locust.wait()
-            summarise(prefix + "_stats.csv", {name: after[name] - before[name] for name in after})
+            return summarise(prefix + "_stats.csv", {name: after[name] - before[name] for name in after})
     finally:
         for process in reversed(started):
             stop(process)
@@ -284,9 +285,9 @@ def cpu_seconds(parts: dict[str, int]) -> dict[str, float]:
     return used
 
 
-def summarise(path: str, cpu: dict[str, float]) -> None:
+def summarise(path: str, cpu: dict[str, float]) -> int:
     """The per-kind table, where the CPU went, then the one-line verdict, from locust's CSV (after the
-    warm-up's reset)."""
+    warm-up's reset); 1 when a request failed or none was answered, else 0 (the exit status)."""
     with open(path, newline="") as stats:
         rows = list(csv.DictReader(stats))
     kinds = [row for row in rows if row["Name"] != "Aggregated"]
@@ -309,6 +310,7 @@ def summarise(path: str, cpu: dict[str, float]) -> None:
         f"rps={float(total['Requests/s']):.1f} p99_ms={total['99%']} errors={total['Failure Count']}",
         flush=True,
     )
+    return 1 if int(total["Failure Count"]) or not int(total["Request Count"]) else 0
 
 
 def setup() -> None:
@@ -491,4 +493,4 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--setup"]:
         setup()
     else:
-        main()
+        sys.exit(main())

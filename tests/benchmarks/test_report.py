@@ -2,10 +2,12 @@
 a change that breaks the benchmark (or lets our groups fall behind red-dwarf's) fails here, not the next
 time someone measures."""
 
+import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks import report
 from benchmarks.report import exports, report_measure
 
 POLIS = Path(__file__).resolve().parents[1] / "data" / "polis"
@@ -34,3 +36,17 @@ def test_the_report_benchmark_names_what_falls_behind(measure):
         f"ARI 0.100 below red-dwarf's {measure.reddwarf_ari:.3f}",
         "majority lists differ from red-dwarf's",
     ]
+
+
+def test_the_report_benchmark_exits_with_failure_and_names_it_when_the_work_differs(
+    measure, monkeypatch, capsys
+):
+    differs = type(measure)(**{**measure.__dict__, "projection_error": 0.01})
+    monkeypatch.setattr(report, "report_measure", lambda folder: differs)
+    monkeypatch.setattr(sys, "argv", ["report.py", str(POLIS / "brexit-consensus")])
+
+    assert report.main() == 1
+
+    printed = capsys.readouterr()
+    assert printed.err == "FAIL brexit-consensus: projection differs from red-dwarf's by 1.00e-02\n"
+    assert printed.out.splitlines()[-1].startswith("speedup_vs_reddwarf=")
