@@ -413,7 +413,7 @@ def contributions_create(consultation, accounts: list) -> dict:
     Support.objects.bulk_create(
         Support(idea=idea, supporter=supporter)
         for idea in ideas
-        for supporter in generator.sample(accounts, k=generator.randint(0, 60))
+        for supporter in generator.sample(accounts, k=generator.randint(0, min(60, len(accounts))))
     )
     Comment.objects.bulk_create(
         Comment(
