@@ -304,6 +304,8 @@ OPENDATA_SMALL_CELL = max(2, env.int("OPENDATA_SMALL_CELL", default=5))
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# The language contributions and pages are written in: marked lang="fr" on pages shown in another (RGAA 8.7).
+CONTENT_LANGUAGE = env.str("CONTENT_LANGUAGE", default="fr")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
