@@ -449,6 +449,8 @@ class ConsultationContributions:
     statements: list[Statement] = field(default_factory=list)
     ideas: list[Idea] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    # The ideas of others the person supports, with their status and the organisation's answer.
+    supported: list[Idea] = field(default_factory=list)
     votes: int = 0
     outcomes: list = field(default_factory=list)
 
@@ -464,16 +466,24 @@ def consultations_contributed_to(*, user) -> list[int]:
     ):
         ids.update(model.objects.filter(**{owner: user}).values_list("consultation_id", flat=True))
     ids.update(Vote.objects.filter(participant=user).values_list("statement__consultation_id", flat=True))
+    ids.update(_supported_by(user).values_list("consultation_id", flat=True))
     return list(
         ConsultationPage.objects.filter(pk__in=ids).order_by("-closes_at", "-pk").values_list("pk", flat=True)
     )
+
+
+def _supported_by(user):
+    """The ideas `user` supports that everyone may read (a hidden idea is its author's only)."""
+    supported = Support.objects.filter(supporter=user).values("idea_id")
+    return Idea.objects.published().filter(pk__in=supported).exclude(author=user)
 
 
 def contributions_of(*, user, consultation_ids=None) -> list[ConsultationContributions]:
     """Everything a person contributed, by consultation (latest closing first), with what became of it;
     in the consultations with these ids only, if given (a page of them).
 
-    A fixed number of queries whatever the number of contributions: one per kind, one for the
+    A fixed number of queries whatever the number of contributions: one per kind (the ideas supported
+    are one), one for the
     consultations, one for their outcome pages, one for the ids of their written answers (which the
     outcome pages' `cited` ids are compared with).
     """
@@ -485,6 +495,10 @@ def contributions_of(*, user, consultation_ids=None) -> list[ConsultationContrib
         "comments": Comment.objects.filter(author=user)
         .exclude(status=Comment.Status.DELETED)
         .select_related("idea", "statement")
+        .order_by("-created_at"),
+        "supported": _supported_by(user)
+        .select_related("merged_into")
+        .annotate(support_count=Count("supports", distinct=True))
         .order_by("-created_at"),
     }
     mine = Vote.objects.filter(participant=user)

@@ -2,7 +2,7 @@ from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from consultations import permissions, selectors
+from consultations.confirmations import confirm_and_return, confirmation_take
 from consultations.forms import CommentForm, IdeaForm, ReportForm, ResponseForm, StatementForm
 from consultations.models import (
     Comment,
@@ -24,6 +25,7 @@ from consultations.models import (
     Response,
     Stance,
     Statement,
+    Support,
     Visibility,
 )
 from consultations.services import comments
@@ -33,8 +35,9 @@ from consultations.services.moderation import report_submit
 from consultations.services.refusals import AlreadyReported, ResponseRefused
 from consultations.services.responses import response_submit
 from consultations.services.statements import statement_submit, vote_cast
+from consultations.summary import consultation_figures, questionnaire_minutes
 from core.page_cache import page_cache_allow
-from core.permissions import MERGED, NOT_IN_AUDIENCE
+from core.permissions import MERGED, NOT_IN_AUDIENCE, SIGN_IN
 
 
 def _statements_context(request, consultation: ConsultationPage, previewing: bool) -> dict:
@@ -123,18 +126,17 @@ def consultation_page_serve(request, consultation: ConsultationPage):
                     form.add_error(None, refused)
                 else:
                     if draft:
-                        messages.success(
-                            request,
-                            _(
-                                "Your draft is saved. It is not sent yet: come back before the consultation "
-                                "closes to send it."
-                            ),
+                        message = _(
+                            "Your draft is saved. It is not sent yet: come back before the consultation "
+                            "closes to send it."
                         )
                     elif response is None or response.status == Response.Status.DRAFT:
-                        messages.success(request, _("Thank you, your answers are saved."))
+                        message = _("Thank you, your answers are saved.")
                     else:
-                        messages.success(request, _("Your answers are updated."))
-                    return redirect(consultation.url)
+                        message = _("Your answers are updated.")
+                    return confirm_and_return(
+                        request, url=consultation.url, anchor="questionnaire", message=message
+                    )
             status = 400
     elif request.method not in ("GET", "HEAD"):
         return TemplateResponse(request, "405.html", status=405)
@@ -144,9 +146,21 @@ def consultation_page_serve(request, consultation: ConsultationPage):
             questions=consultation.question_list,
             initial_answers=selectors.answers_by_question(response, consultation.question_list),
         )
+    phase = consultation.phase()
+    outcomes = [] if previewing else list(consultation.outcome_pages.live().order_by("-first_published_at"))
     context = {
         **consultation.get_context(request),
         "page": consultation,
+        "confirmation": None if previewing else confirmation_take(request),
+        "summary": _summary(request, consultation, phase=phase, can_answer=can_answer, response=response),
+        "outcomes": outcomes,
+        # Where each "sign in to …" brings a visitor back: the section they were reading.
+        "sign_in_to": {}
+        if request.user.is_authenticated or previewing
+        else {
+            "questionnaire": sign_in_url(f"{consultation.url}#questionnaire"),
+            "statements": sign_in_url(f"{consultation.url}#statements"),
+        },
         "form": form,
         "has_response": response is not None and response.status == Response.Status.SUBMITTED,
         "has_draft": response is not None and response.status == Response.Status.DRAFT,
@@ -158,7 +172,7 @@ def consultation_page_serve(request, consultation: ConsultationPage):
         "following": not previewing
         and request.user.is_authenticated
         and consultation.follows.filter(user=request.user).exists(),
-        "phase": consultation.phase(),
+        "phase": phase,
         **_closed_context(request, consultation, previewing),
         "stages": consultation.stages(),
         "updates": sorted(
@@ -181,12 +195,10 @@ def consultation_follow(request, consultation_id: int):
         return TemplateResponse(request, "400.html", status=400)
     follow_set(consultation=consultation, user=request.user, following=following == "1")
     if following == "1":
-        messages.success(
-            request, _("You follow this consultation: its news will reach you in the weekly digest.")
-        )
+        message = _("You follow this consultation: its news will reach you in the weekly digest.")
     else:
-        messages.success(request, _("You no longer follow this consultation."))
-    return redirect(consultation.url)
+        message = _("You no longer follow this consultation.")
+    return confirm_and_return(request, url=consultation.url, anchor="follow", message=message)
 
 
 def _consultation_or_404(request, consultation_id: int) -> ConsultationPage:
@@ -209,8 +221,42 @@ def _public_for_visitors(request, consultation: ConsultationPage) -> None:
         page_cache_allow(request)
 
 
-def _sign_in_first(consultation):
-    return redirect(f"{reverse('account_login')}?{urlencode({'next': consultation.url})}")
+def sign_in_url(next_url: str) -> str:
+    """The sign-in page, bringing the person back to `next_url` (with its #anchor) once signed in."""
+    return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+
+
+def _sign_in_first(consultation, anchor: str = ""):
+    return redirect(sign_in_url(f"{consultation.url}#{anchor}" if anchor else consultation.url))
+
+
+def _summary(request, consultation: ConsultationPage, *, phase, can_answer: bool, response) -> dict:
+    """The top of the page: what the consultation asks, how long it takes, how many took part, and
+    where "Take part" goes — the questionnaire while it is to be answered, else the statements, else the
+    ideas; the sign-in page first for a visitor, bringing them back there. Nothing to do once closed."""
+    questions = consultation.question_list
+    figures = consultation_figures(consultation)
+    target = ""
+    if phase == Phase.OPEN and consultation.pk is not None:
+        answered = response is not None and response.status == Response.Status.SUBMITTED
+        if questions and not answered:
+            target = f"{consultation.url}#questionnaire"
+        elif consultation.statements_enabled:
+            target = f"{consultation.url}#statements"
+        elif consultation.ideas_enabled:
+            target = reverse("idea_list", args=[consultation.pk])
+        elif questions:
+            target = f"{consultation.url}#questionnaire"
+        if target and not request.user.is_authenticated:
+            target = sign_in_url(target)
+    return {
+        "questions": len(questions),
+        "minutes": questionnaire_minutes(questions),
+        "statements": figures.statements if consultation.statements_enabled else None,
+        "ideas": figures.ideas if consultation.ideas_enabled else None,
+        "people": figures.people,
+        "take_part_url": target,
+    }
 
 
 @require_POST
@@ -244,8 +290,14 @@ def statement_vote(request, consultation_id: int, statement_id: int):
         return JsonResponse(
             {"statement": statement.pk, "vote": int(value), "message": _("Your vote is recorded.")}
         )
-    back = reverse("statement_list", args=[consultation.pk]) if request.POST.get("from") == "list" else None
-    return redirect(back or f"{consultation.url}#statements")
+    message = _("Your vote is recorded.")
+    if request.POST.get("from") == "list":
+        back = reverse("statement_list", args=[consultation.pk])
+        page = request.POST.get("page", "")
+        if page.isascii() and page.isdigit() and page != "1":
+            back = f"{back}?{urlencode({'page': page})}"
+        return confirm_and_return(request, url=back, anchor=f"statement-{statement.pk}", message=message)
+    return confirm_and_return(request, url=consultation.url, anchor="statements", message=message)
 
 
 @login_required
@@ -284,7 +336,7 @@ def statement_create(request, consultation_id: int):
     """Write a statement for others to vote on."""
     consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
-        return _sign_in_first(consultation)
+        return redirect(sign_in_url(request.path))
     if refusal := permissions.refusal(request.user, "submit_statement", consultation):
         return TemplateResponse(
             request,
@@ -301,12 +353,10 @@ def statement_create(request, consultation_id: int):
                 consultation=consultation, author=request.user, text=form.cleaned_data["text"]
             )
             if statement.status == Statement.Status.PENDING:
-                messages.success(
-                    request, _("Thank you: your statement will appear once a moderator has read it.")
-                )
+                message = _("Thank you: your statement will appear once a moderator has read it.")
             else:
-                messages.success(request, _("Thank you: your statement is published."))
-            return redirect(f"{consultation.url}#statements")
+                message = _("Thank you: your statement is published.")
+            return confirm_and_return(request, url=consultation.url, anchor="statements", message=message)
         return TemplateResponse(
             request, "consultations/statement_form.html", {"page": consultation, "form": form}, status=400
         )
@@ -348,6 +398,7 @@ def statement_list(request, consultation_id: int):
         "consultations/statement_list.html",
         {
             "page": consultation,
+            "confirmation": confirmation_take(request),
             "statements": statements,
             "page_obj": page,
             "mine": mine,
@@ -365,13 +416,19 @@ def idea_list(request, consultation_id: int):
     _public_for_visitors(request, consultation)
     ideas = selectors.ideas_with_supports(consultation=consultation, viewer=request.user)
     page = _page_of(request, ideas.select_related("territory"), IDEAS_PER_PAGE)
+    phase = consultation.phase()
     context = {
         "page": consultation,
         "ideas": page,
         "page_obj": page,
-        "can_support": consultation.phase() == Phase.OPEN
-        and permissions.in_audience(request.user, consultation),
+        "phase": phase,
+        "confirmation": confirmation_take(request),
+        "can_support": phase == Phase.OPEN and permissions.in_audience(request.user, consultation),
         "can_submit_idea": permissions.can(request.user, "submit_idea", consultation),
+        # A visitor is invited to sign in (and brought back to the form) while ideas are taken.
+        "sign_in_to_propose": sign_in_url(reverse("idea_create", args=[consultation.pk]))
+        if phase == Phase.OPEN and not request.user.is_authenticated
+        else "",
     }
     return TemplateResponse(request, "consultations/idea_list.html", context)
 
@@ -380,7 +437,7 @@ def idea_create(request, consultation_id: int):
     """Propose an idea; similar existing ideas are shown first, to support rather than duplicate."""
     consultation = _consultation_or_404(request, consultation_id)
     if not request.user.is_authenticated:
-        return _sign_in_first(consultation)
+        return redirect(sign_in_url(request.path))
     if refusal := permissions.refusal(request.user, "submit_idea", consultation):
         context = {"page": consultation, "refusal": refusal.message}
         return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
@@ -402,7 +459,7 @@ def idea_create(request, consultation_id: int):
                 request, "consultations/idea_form.html", {**context, "form": form, "similar": similar}
             )
         try:
-            idea_submit(
+            idea = idea_submit(
                 consultation=consultation,
                 author=request.user,
                 title=data["title"],
@@ -412,8 +469,12 @@ def idea_create(request, consultation_id: int):
         except ResponseRefused as refused:  # closed since the form was shown: nothing is lost
             form.add_error(None, refused.message)
             return TemplateResponse(request, "consultations/idea_form.html", context, status=403)
-        messages.success(request, _("Thank you: your idea is published."))
-        return redirect("idea_list", consultation_id=consultation.pk)
+        return confirm_and_return(
+            request,
+            url=idea.get_absolute_url(),
+            anchor="idea",
+            message=_("Thank you: your idea is published."),
+        )
     return TemplateResponse(request, "consultations/idea_form.html", context)
 
 
@@ -440,8 +501,16 @@ def idea_support(request, consultation_id: int, idea_id: int):
     refusal = permissions.refusal(request.user, "support_idea", idea)
     if refusal is not None and refusal.code == MERGED:  # said even before signing in: where to go
         return _refused(request, 403, refusal.message)
+    from_detail = request.POST.get("from") == "detail"
+    if from_detail:
+        back, anchor = idea.get_absolute_url(), "support"
+    else:
+        back, anchor = reverse("idea_list", args=[consultation.pk]), f"idea-{idea.pk}"
+        page = request.POST.get("page", "")
+        if page.isascii() and page.isdigit() and page != "1":
+            back = f"{back}?{urlencode({'page': page})}"
     if not request.user.is_authenticated:
-        return _sign_in_first(consultation)
+        return redirect(sign_in_url(f"{back}#{anchor}"))
     supporting = request.POST.get("supporting")
     if supporting not in ("0", "1"):
         return _refused(request, 400, _("Choose to support the idea or to withdraw your support."))
@@ -453,6 +522,7 @@ def idea_support(request, consultation_id: int, idea_id: int):
         idea_support_set(idea=idea, user=request.user, supporting=supporting == "1")
     except ResponseRefused as refused:  # merged or closed meanwhile
         return _refused(request, 403, refused.message)
+    message = _("Your support is recorded.") if supporting == "1" else _("Your support is withdrawn.")
     if _wants_json(request):
         count = idea.supports.count()
         return JsonResponse(
@@ -462,15 +532,13 @@ def idea_support(request, consultation_id: int, idea_id: int):
                 "supports": count,
                 "supports_label": ngettext("%(counter)s support", "%(counter)s supports", count)
                 % {"counter": count},
-                "message": _("Your support is recorded.")
-                if supporting == "1"
-                else _("Your support is withdrawn."),
+                "message": message,
             }
         )
-    return redirect(f"{reverse('idea_list', args=[consultation.pk])}#idea-{idea.pk}")
+    return confirm_and_return(request, url=back, anchor=anchor, message=message)
 
 
-def _item_page(request, *, consultation: ConsultationPage, item, template: str):
+def _item_page(request, *, consultation: ConsultationPage, item, template: str, extra: dict | None = None):
     """An idea's or a statement's page: the item, its comment thread and the comment form.
 
     POST adds a comment, or a reply when `parent` names a comment of the same item.
@@ -482,7 +550,7 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
     reply_to = None
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+            return redirect(sign_in_url(f"{request.path}#comments"))
         if not can_comment:
             messages.error(request, refusal.message)
             status = 403
@@ -505,8 +573,7 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
                 except ResponseRefused as refused:
                     form.add_error(None, refused.message)
                 else:
-                    messages.success(request, _("Thank you: your comment is published."))
-                    return redirect(comment.get_absolute_url())
+                    return _comment_confirmed(request, comment, _("Thank you: your comment is published."))
             status = 400
     elif request.method not in ("GET", "HEAD"):
         return TemplateResponse(request, "405.html", status=405)
@@ -524,6 +591,10 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
         node.actions = actions[node.comment.pk]
     context = {
         "page": consultation,
+        "confirmation": confirmation_take(request),
+        "sign_in_to_comment": sign_in_url(f"{request.path}#comments")
+        if refusal is not None and refusal.code == SIGN_IN
+        else "",
         "item": item,
         "thread": thread,
         "can_comment": can_comment,
@@ -535,8 +606,16 @@ def _item_page(request, *, consultation: ConsultationPage, item, template: str):
         "reply_to": reply_to,
         "refusal": refusal and refusal.message,
         "can_report": permissions.can(request.user, "report_contribution", item),
+        **(extra or {}),
     }
     return TemplateResponse(request, template, context, status=status)
+
+
+def _comment_confirmed(request, comment: Comment, message: str):
+    """Back to the comment in its thread, with the confirmation beside it."""
+    return confirm_and_return(
+        request, url=comment.target.get_absolute_url(), anchor=f"comment-{comment.pk}", message=message
+    )
 
 
 def _walk(nodes):
@@ -562,17 +641,29 @@ def idea_detail(request, consultation_id: int, idea_id: int):
     consultation = _consultation_or_404(request, consultation_id)
     if not consultation.ideas_enabled:
         raise Http404
-    idea = get_object_or_404(
+    ideas = (
         Idea.objects.visible_to(request.user)
         .select_related("merged_into", "territory", "author")
-        .annotate(support_count=Count("supports")),
-        pk=idea_id,
-        consultation=consultation,
+        .annotate(support_count=Count("supports"))
     )
+    if request.user.is_authenticated:
+        ideas = ideas.annotate(
+            supported=Exists(Support.objects.filter(idea=OuterRef("pk"), supporter=request.user))
+        )
+    idea = get_object_or_404(ideas, pk=idea_id, consultation=consultation)
     idea.consultation = consultation
     _public_for_visitors(request, consultation)
+    # The support button, or for a visitor a link to sign in and come back to it, while supports are taken.
+    support_refusal = permissions.refusal(request.user, "support_idea", idea)
+    sign_in_to_support = (
+        support_refusal is not None and support_refusal.code == SIGN_IN and consultation.phase() == Phase.OPEN
+    )
+    extra = {
+        "can_support": support_refusal is None,
+        "sign_in_to_support": sign_in_url(f"{request.path}#support") if sign_in_to_support else "",
+    }
     return _item_page(
-        request, consultation=consultation, item=idea, template="consultations/idea_detail.html"
+        request, consultation=consultation, item=idea, template="consultations/idea_detail.html", extra=extra
     )
 
 
@@ -625,8 +716,7 @@ def comment_edit(request, consultation_id: int, comment_id: int):
             except ResponseRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                messages.success(request, _("Your comment is updated."))
-                return redirect(comment.get_absolute_url())
+                return _comment_confirmed(request, comment, _("Your comment is updated."))
         return TemplateResponse(
             request, "consultations/comment_edit.html", {**context, "form": form}, status=400
         )
@@ -644,8 +734,7 @@ def comment_delete(request, consultation_id: int, comment_id: int):
     except ResponseRefused as refused:
         messages.error(request, refused.message)
         return TemplateResponse(request, "403.html", status=403)
-    messages.success(request, _("Your comment is deleted."))
-    return redirect(comment.get_absolute_url())
+    return _comment_confirmed(request, comment, _("Your comment is deleted."))
 
 
 REPORTABLE = {"statement": Statement, "idea": Idea, "comment": Comment}
@@ -672,7 +761,7 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
     item = get_object_or_404(_reportable(model), pk=item_id, consultation=consultation)
     item.consultation = consultation
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        return redirect(sign_in_url(request.path))
     context = {"page": consultation, "item": item, "kind": kind, "back": item.get_absolute_url()}
     if refusal := permissions.refusal(request.user, "report_contribution", item):
         context["refusal"] = refusal.message
@@ -692,8 +781,10 @@ def contribution_report(request, consultation_id: int, kind: str, item_id: int):
             except AlreadyReported as already:
                 messages.info(request, already.message)
                 return TemplateResponse(request, "consultations/report_form.html", context, status=409)
-            messages.success(request, _("Thank you: the moderators will look at it."))
-            return redirect(item.get_absolute_url())
+            message = _("Thank you: the moderators will look at it.")
+            if kind == "comment":
+                return _comment_confirmed(request, item, message)
+            return confirm_and_return(request, url=item.get_absolute_url(), anchor="report", message=message)
         return TemplateResponse(
             request, "consultations/report_form.html", {**context, "form": form}, status=400
         )

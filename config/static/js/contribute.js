@@ -11,6 +11,22 @@
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
 
+  // The confirmation beside what the person acted on (consultations/confirmations.py): shown there and
+  // given the focus, so that nobody has to look for it at the top of the page.
+  function confirmHere(after, text) {
+    var note = after.parentNode.querySelector("[data-confirmation]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "confirmation";
+      note.setAttribute("tabindex", "-1");
+      note.setAttribute("data-confirmation", "");
+      after.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    note.focus();
+    announce(text);
+  }
+
   function send(form, submitter) {
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
@@ -50,7 +66,7 @@
       if (before) bump(row, before.value, -1);
       bump(row, String(body.vote), 1);
     }
-    announce(body.message);
+    confirmHere(form, body.message);
   }
 
   function bump(row, value, step) {
@@ -82,10 +98,10 @@
     button.textContent = body.supporting ? form.dataset.labelWithdraw : form.dataset.labelSupport;
     button.setAttribute("aria-pressed", String(body.supporting));
     button.classList.toggle("button-secondary", body.supporting);
-    var card = form.closest(".card");
-    var count = card && card.querySelector("[data-supports]");
+    var box = form.closest("[data-support-box]") || form.closest(".card");
+    var count = box && box.querySelector("[data-supports]");
     if (count) count.textContent = body.supports_label;
-    announce(body.message);
+    confirmHere(form, body.message);
   }
 
   var handlers = { vote: voted, deck: nextCard, support: supported };
@@ -127,6 +143,19 @@
         timer = window.setTimeout(ask, 400);
       });
     });
+  }
+
+  // Back from a form without the script's help (a statement published, a comment posted): the page
+  // came back at the section's anchor with the confirmation in it. Browsers skip `autofocus` on an
+  // address with a fragment, so the focus is moved here.
+  function focusConfirmation() {
+    var note = document.querySelector("[data-confirmation]");
+    if (note && document.activeElement !== note) note.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusConfirmation);
+  } else {
+    focusConfirmation();
   }
 
   if (window.fetch && window.FormData) {
