@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Territory
 from budgets.models import Ballot
 from calls.models import CallPage, Project
-from consultations.models import Comment, Idea, Response, Statement, Vote
+from consultations.models import Comment, Idea, Response, Statement, Support, Vote
 from reports.models import ReportSnapshot
 from tests.budgets.conftest import call_create as voted_call_create
 from tests.budgets.conftest import territory, vote_create
@@ -30,7 +30,7 @@ def closed(organisation, title="Consultation close"):
 
 
 def contribute(consultation, person):
-    """A sent response, a hidden statement, an answered idea, a comment and a vote."""
+    """A sent response, a hidden statement, an answered idea, a comment, a vote and a support."""
     Response.objects.create(
         consultation=consultation, participant=person, status="submitted", submitted_at=timezone.now()
     )
@@ -54,6 +54,13 @@ def contribute(consultation, person):
     )
     other = Statement.objects.create(consultation=consultation, author=UserFactory(), text="Autre")
     Vote.objects.create(statement=other, participant=person, value=1)
+    theirs = Idea.objects.create(
+        consultation=consultation,
+        author=UserFactory(),
+        title=f"L’idée soutenue ({consultation.pk})",
+        text="…",
+    )
+    Support.objects.create(idea=theirs, supporter=person)
     return statement
 
 
@@ -305,3 +312,60 @@ def test_a_long_history_comes_twenty_consultations_a_page(en, user, organisation
     assert "Consultation numéro 01" in second
     assert "Consultation numéro 00" in second
     assert en.get(URL + "?page=abc").status_code == 200, "a page that is not a number: the first"
+
+
+def test_the_ideas_i_supported_show_their_status_and_answer(en, user, organisation):
+    en.force_login(user)
+    consultation = consultation_create(organisation=organisation, title="Consultation des idées")
+    answered = Idea.objects.create(
+        consultation=consultation,
+        author=UserFactory(),
+        title="Un abri à vélos",
+        text="…",
+        status=Idea.Status.ACCEPTED,
+        answer="Installé au printemps.",
+    )
+    waiting = Idea.objects.create(consultation=consultation, author=UserFactory(), title="Un banc", text="…")
+    hidden = Idea.objects.create(
+        consultation=consultation,
+        author=UserFactory(),
+        title="Une idée masquée",
+        text="…",
+        moderation_status="hidden",
+    )
+    unsupported = Idea.objects.create(
+        consultation=consultation, author=UserFactory(), title="Une idée sans moi", text="…"
+    )
+    for idea in (answered, waiting, hidden):
+        Support.objects.create(idea=idea, supporter=user)
+    Support.objects.create(idea=answered, supporter=UserFactory())
+
+    body = en.get(URL).content.decode()
+    assert "Consultation des idées" in body, "supporting an idea is taking part"
+    assert "Ideas you supported" in body
+    assert answered.get_absolute_url() in body
+    assert "Accepted" in body
+    assert "Installé au printemps." in body
+    assert "2 supports" in body
+    assert waiting.get_absolute_url() in body
+    assert "No answer from the organisation yet." in body
+    assert "Une idée masquée" not in body, "a hidden idea is its author's only"
+    assert "Une idée sans moi" not in body
+    assert unsupported.get_absolute_url() not in body
+
+
+def test_a_person_without_supports_ballots_or_dossiers_gets_none_of_those_lists(en, user, organisation):
+    en.force_login(user)
+    consultation = consultation_create(organisation=organisation)
+    Response.objects.create(
+        consultation=consultation, participant=user, status="submitted", submitted_at=timezone.now()
+    )
+    Support.objects.create(
+        idea=Idea.objects.create(consultation=consultation, author=UserFactory(), title="X", text="…"),
+        supporter=UserFactory(),
+    )
+    body = en.get(URL).content.decode()
+    assert "Sent on" in body
+    assert "Ideas you supported" not in body
+    assert "Your ballots" not in body
+    assert "Your dossiers" not in body

@@ -1,4 +1,5 @@
-"""Consultation pages cost the same number of SQL queries with 10 or 1,000 statements, ideas and votes."""
+"""Consultation pages cost the same number of SQL queries with 10 or 1,000 statements, ideas and votes
+(the summary at the top of the page included: its figures are one query)."""
 
 import pytest
 from django.db import connection
@@ -8,6 +9,7 @@ from django.urls import reverse
 from accounts.models import User
 from consultations.models import Idea, Statement, Support, Vote
 from consultations.selectors import statement_deck_forget
+from consultations.summary import consultation_figures_forget
 from tests.factories import consultation_create
 
 
@@ -35,6 +37,7 @@ def crowd(consultation, size: int) -> None:
 
 def queries(client, url: str, consultation) -> int:
     statement_deck_forget(consultation.pk)  # the worst case: the vote counts are read again
+    consultation_figures_forget(consultation.pk)  # and the summary's figures counted again
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
