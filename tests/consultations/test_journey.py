@@ -105,10 +105,13 @@ def test_take_part_goes_to_the_first_thing_left_to_do(en, user, organisation):
         f"{consultation.url}#statements"
     ), "answered: the statements come next"
 
-    ideas_only = consultation_create(organisation=organisation, questions=[], ideas_enabled=True)
+    ideas_only = consultation_create(organisation=organisation, title="Idées", ideas_enabled=True)
+    Response.objects.create(
+        consultation=ideas_only, participant=user, status="submitted", submitted_at=timezone.now()
+    )
     assert summary(en.get(ideas_only.url)).find("a", string="Take part")["href"] == reverse(
         "idea_list", args=[ideas_only.pk]
-    )
+    ), "answered, no statements: the ideas come next"
 
 
 def test_a_closed_consultation_says_so_and_links_to_what_came_of_it(en, user, organisation):
