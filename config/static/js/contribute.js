@@ -147,16 +147,17 @@
 
   // Back from a form without the script's help (a statement published, a comment posted): the page
   // came back at the section's anchor with the confirmation in it. Browsers skip `autofocus` on an
-  // address with a fragment, so the focus is moved here.
+  // address with a fragment, and scrolling to the fragment moves the focus to the page: the focus is
+  // given to the confirmation once the page is loaded, unless the person has already moved it.
   function focusConfirmation() {
     var note = document.querySelector("[data-confirmation]");
-    if (note && document.activeElement !== note) note.focus();
+    var active = document.activeElement;
+    if (!note || active === note) return;
+    if (active && active !== document.body && active !== document.documentElement) return;
+    note.focus();
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusConfirmation);
-  } else {
-    focusConfirmation();
-  }
+  document.addEventListener("DOMContentLoaded", focusConfirmation);
+  window.addEventListener("load", function () { window.setTimeout(focusConfirmation, 0); });
 
   if (window.fetch && window.FormData) {
     bind(document);
