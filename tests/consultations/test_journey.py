@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Comment, Follow, Idea, Response, Statement, Support, Vote
-from consultations.summary import consultation_figures_forget
+from consultations.summary import consultation_figures, consultation_figures_forget
 from tests.factories import (
     EVERY_KIND,
     UserFactory,
@@ -144,6 +144,13 @@ def test_the_people_count_is_cached_then_counted_again_when_forgotten(en, consul
     )
     consultation_figures_forget(consultation.pk)
     assert "1 person took part" in summary(en.get(consultation.url)).get_text()
+
+
+def test_the_figures_are_one_query_then_none_while_cached(consultation, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        first = consultation_figures(consultation)
+    with django_assert_num_queries(0):
+        assert consultation_figures(consultation) == first
 
 
 # Sign-in links that bring the person back
