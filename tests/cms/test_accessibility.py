@@ -272,6 +272,21 @@ def test_the_default_theme_meets_the_contrast_ratios():
     assert "outline: 0" not in css
 
 
+def test_the_default_theme_badges_notices_and_footer_meet_the_ratios():
+    """The newer properties too: each status badge's text on its own tint (white on the accent for an
+    outcome), text on the notices' tints, the footer's text and the focus halo on its dark ground."""
+    theme = (ROOT / "config" / "static" / "css" / "theme.css").read_text()
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", theme))
+    for status in ("open", "upcoming", "closed", "analysed"):
+        assert contrast(colours[f"status-{status}"], colours[f"status-{status}-tint"]) >= 4.5, status
+        assert contrast(colours[f"status-{status}"], colours["paper"]) >= 3, f"{status}: its border"
+    for tint in ("accent-tint", "ok-tint", "warning-tint", "error-tint"):
+        assert contrast(colours["ink"], colours[tint]) >= 4.5, tint
+    assert contrast(colours["accent"], colours["accent-tint"]) >= 4.5, "links in a notice"
+    for text in ("footer-ink", "footer-muted", "focus"):
+        assert contrast(colours[text], colours["footer-bg"]) >= 4.5, text
+
+
 def test_the_theme_stylesheet_can_be_replaced(client, settings, home):
     assert 'href="/static/css/theme.css"' in client.get("/").content.decode()
     settings.CONCERTO_THEME_CSS = "https://static.ville.example/concerto-theme.css"
