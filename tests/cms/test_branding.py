@@ -164,7 +164,9 @@ def test_saving_new_colours_gives_a_new_address_and_the_old_one_is_gone(client, 
     assert client.get(old).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/theme/0123456789ab.css", "/theme/garbage.css", "/theme/%00.css", "/theme/"])
+@pytest.mark.parametrize(
+    "path", ["/theme/0123456789ab.css", "/theme/garbage.css", "/theme/%00.css", "/theme/"]
+)
 def test_an_unknown_or_garbled_version_is_not_found(client, site, path):
     settings_save(site, accent_colour="#6a1b9a")
     assert client.get(path).status_code == 404
@@ -175,7 +177,9 @@ def test_the_logo_carries_the_name_as_its_alternative_when_it_stands_alone(clien
     settings_save(site, logo=logo, show_name=False)
     Site.objects.filter(pk=site.pk).update(site_name="Ville d’Exemple")
     page = client.get("/").content.decode()
-    assert re.search(r'<img class="brand-logo" src="[^"]+" width="192" height="48" alt="Ville d’Exemple">', page)
+    assert re.search(
+        r'<img class="brand-logo" src="[^"]+" width="192" height="48" alt="Ville d’Exemple">', page
+    )
     assert "brand-name" not in page
     assert ".brand-logo" in client.get(own_stylesheet(client)).content.decode()
 
