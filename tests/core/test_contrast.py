@@ -32,5 +32,5 @@ def test_a_darker_shade_contrasts_more_with_white():
 
 
 def test_anything_but_a_six_digit_colour_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a #rrggbb colour"):
         relative_luminance("blue")
