@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from accounts.events import public_name_changed
+from cms.branding import site_branding_forget
 from cms.models import OutcomePage, SiteSettings
 from cms.selectors import site_footer_forget
 from cms.services import outcome_published
@@ -22,6 +23,10 @@ def _outcome_published(sender, instance, **kwargs):
 def _footer_changed(sender, **kwargs):
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
+    if sender in (SiteSettings, Site):
+        # The brand (name, logo, colours, theme) is in the settings and the site; now and after commit.
+        site_branding_forget()
+        transaction.on_commit(site_branding_forget)
     if sender is SiteSettings and kwargs.get("created"):
         # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
         # request, a participant's answer included): nothing shown has changed yet.

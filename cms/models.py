@@ -1,11 +1,12 @@
+import math
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -18,8 +19,9 @@ from wagtail.search import index
 
 from calls.models import CallPage
 from cms.blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
-from cms.page_forms import OutcomePageForm
+from cms.page_forms import OutcomePageForm, SiteSettingsForm
 from consultations.models import ConsultationPage
+from core.contrast import GRAPHIC_RATIO, HEX_COLOUR, TEXT_RATIO, contrast_ratio, darken
 
 HOME_LIST_LENGTH = 12
 
@@ -603,9 +605,28 @@ def accessibility_status(*, audit_date, audit_rate) -> str:
     return AccessibilityStatus.NONE
 
 
+class Theme(models.TextChoices):
+    CONCERTO = "concerto", _("Concerto")
+    DSFR = "dsfr", _("French State design system (DSFR)")
+
+
+_colour = RegexValidator(HEX_COLOUR, _("Enter a colour as # and six hexadecimal digits, as in #1f4fa3."))
+PAPER = "#ffffff"
+# The default theme's colours a site's colours are checked against (config/static/css/theme.css;
+# tests/cms/test_branding.py keeps the two the same).
+DEFAULT_COLOURS = {"ink": "#1b1b1f", "muted": "#4a4a55", "accent": "#1f4fa3", "focus-ring": "#1b1b1f"}
+
+
+def _too_low(message, ratio: float, **values) -> ValidationError:
+    # Rounded down, so that a ratio just under the threshold never reads as reaching it.
+    shown = formats.number_format(math.floor(ratio * 100) / 100, decimal_pos=2)
+    return ValidationError(message, code="contrast", params={"ratio": shown, **values})
+
+
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    """Pages every page links to, and the address the site's messages go to, chosen by editors."""
+    """Pages every page links to, the address the site's messages go to, and the site's brand (name,
+    logo, colours, home image, theme), chosen by editors."""
 
     privacy_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -638,12 +659,165 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Messages from the contact and accessibility forms are sent here."),
     )
 
+    # The site's brand (docs/cms.md, "Branding"). Its name is the Wagtail site's "Site name", the one
+    # every page and e-mail shows (core.notifications.site_name); the form edits it in place.
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown at the left of the header, 3 rem high. Its text alternative is the site's name: "
+            "a logo that says something else should say it in the name too."
+        ),
+    )
+    show_name = models.BooleanField(
+        _("show the name beside the logo"),
+        default=True,
+        help_text=_("Untick when the logo already reads the site's name."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[_colour],
+        help_text=_(
+            "Links and buttons, as #rrggbb. White text on it needs a contrast of 4.5:1 at least, and so "
+            "does this colour on white. Empty: the theme's own."
+        ),
+    )
+    accent_dark_colour = models.CharField(
+        _("dark accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[_colour],
+        help_text=_("Links and buttons under the pointer, as #rrggbb. Empty: the accent, a quarter darker."),
+    )
+    header_colour = models.CharField(
+        _("header and footer background"),
+        max_length=7,
+        blank=True,
+        validators=[_colour],
+        help_text=_(
+            "As #rrggbb, a light colour: the text, the secondary text and the links on it need a "
+            "contrast of 4.5:1 at least. Empty: the theme's own."
+        ),
+    )
+    home_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("home page image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "A wide photograph at the top of the home page, decorative (the page says what it shows)."
+        ),
+    )
+    theme = models.CharField(
+        _("theme"),
+        max_length=20,
+        choices=Theme.choices,
+        default=Theme.CONCERTO,
+        help_text=_(
+            "The State's design system (DSFR) is reserved to the services of the French State, and its "
+            "Marianne font and logo with it: other public bodies keep Concerto's theme. With the DSFR, "
+            "the State's colours replace the colours above."
+        ),
+    )
+
+    base_form_class = SiteSettingsForm
     panels = [
         FieldPanel("privacy_page"),
         FieldPanel("legal_notice_page"),
         FieldPanel("help_page"),
         FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("site_name"),
+                FieldPanel("logo"),
+                FieldPanel("show_name"),
+                FieldPanel("accent_colour"),
+                FieldPanel("accent_dark_colour"),
+                FieldPanel("header_colour"),
+                FieldPanel("home_image"),
+                FieldPanel("theme"),
+            ],
+            heading=_("Branding"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+    def colours(self) -> dict[str, str]:
+        """The theme's custom properties this site sets (`--accent`…), each checked by `clean()`; none
+        with the DSFR, whose colours are the State's."""
+        if self.theme == Theme.DSFR or not (self.accent_colour or self.header_colour):
+            return {}
+        colours = {}
+        if self.accent_colour:
+            colours["accent"] = self.accent_colour.lower()
+            colours["accent-dark"] = (self.accent_dark_colour or darken(self.accent_colour, 0.25)).lower()
+        if self.header_colour:
+            colours["tint"] = self.header_colour.lower()
+        return colours
+
+    def clean(self):
+        super().clean()
+        if any(
+            not HEX_COLOUR.match(value)
+            for value in (self.accent_colour, self.accent_dark_colour, self.header_colour)
+            if value
+        ):
+            return  # the field's own error says it
+        errors = {}
+        accent = self.accent_colour or DEFAULT_COLOURS["accent"]
+        if self.accent_colour and (ratio := contrast_ratio(accent, PAPER)) < TEXT_RATIO:
+            # The accent also draws borders (secondary buttons, the current step): 4.5:1 on white
+            # gives them the 3:1 they need.
+            errors["accent_colour"] = _too_low(
+                _(
+                    "White text on this colour, and this colour on white, have a contrast of %(ratio)s:1; "
+                    "links and buttons need 4.5:1 at least. Choose a darker colour."
+                ),
+                ratio,
+            )
+        if self.accent_dark_colour and (ratio := contrast_ratio(self.accent_dark_colour, PAPER)) < TEXT_RATIO:
+            errors["accent_dark_colour"] = _too_low(
+                _(
+                    "White text on this colour, and this colour on white, have a contrast of %(ratio)s:1; "
+                    "links and buttons need 4.5:1 at least. Choose a darker colour."
+                ),
+                ratio,
+            )
+        if self.header_colour:
+            ratios = [
+                (contrast_ratio(DEFAULT_COLOURS["ink"], self.header_colour), _("the text"), TEXT_RATIO),
+                (
+                    contrast_ratio(DEFAULT_COLOURS["muted"], self.header_colour),
+                    _("the secondary text"),
+                    TEXT_RATIO,
+                ),
+                (contrast_ratio(accent, self.header_colour), _("the links in the accent colour"), TEXT_RATIO),
+                (
+                    contrast_ratio(DEFAULT_COLOURS["focus-ring"], self.header_colour),
+                    _("the focus outline"),
+                    GRAPHIC_RATIO,
+                ),
+            ]
+            ratio, what, needed = min(ratios, key=lambda item: item[0] / item[2])
+            if ratio < needed:
+                errors["header_colour"] = _too_low(
+                    _(
+                        "On this background, %(what)s would have a contrast of %(ratio)s:1; %(needed)s:1 at "
+                        "least is needed. Choose a lighter colour."
+                    ),
+                    ratio,
+                    what=what,
+                    needed=formats.number_format(needed, decimal_pos=1),
+                )
+        if errors:
+            raise ValidationError(errors)

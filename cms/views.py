@@ -5,15 +5,18 @@ from allauth.core.ratelimit import consume_or_429
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from budgets import permissions as vote_permissions
 from budgets import selectors as vote_selectors
 from calls import permissions as call_permissions
 from calls import selectors as call_selectors
+from cms.branding import site_branding
 from cms.forms import SiteMessageForm
 from cms.services import site_message_submit
 from consultations import selectors
@@ -21,6 +24,7 @@ from core.windows import Phase
 
 # Consultations per page of "What happened to my input" (each with all the person's contributions).
 CONTRIBUTIONS_PER_PAGE = 20
+THEME_STYLESHEET_SECONDS = 365 * 24 * 3600
 
 
 @login_required
@@ -77,3 +81,14 @@ def site_message_page_serve(request, page, *, initial=None):
             return redirect(page.get_url(request))
         return TemplateResponse(request, page.form_template, context, status=400)
     return TemplateResponse(request, page.form_template, context)
+
+
+@cache_control(public=True, max_age=THEME_STYLESHEET_SECONDS, immutable=True)
+def theme_stylesheet(request, version: str):
+    """The site's own stylesheet (its colours and logo, cms/branding.py), kept by browsers and proxies
+    for a year: its address changes with its content. Another version than the current one is a 404,
+    never an old stylesheet under a new address nor a new one under an old."""
+    branding = site_branding(request)
+    if not branding.css or version != branding.version:
+        raise Http404
+    return HttpResponse(branding.css, content_type="text/css; charset=utf-8")

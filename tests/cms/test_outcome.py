@@ -215,7 +215,7 @@ def test_every_block_shows_the_pinned_version_and_ignores_later_ones(en, consult
     assert 'data-figure="participants">12<' in body
     # The chart: drawn for the eye only, the figures in a table with a caption.
     assert 'aria-hidden="true"' in body
-    assert "<caption>Combien de jours" in body
+    assert '<caption><span lang="fr">Combien de jours' in body  # the question is French content (RGAA 8.7)
     assert "<td>10</td>" in body
     assert "999" not in body
     assert "55.2 – 95.3\xa0%" in body, "a range and its sign on one line"
