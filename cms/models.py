@@ -821,3 +821,24 @@ class SiteSettings(BaseSiteSetting):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class DashboardVisit(models.Model):
+    """When a member of staff last looked at the back office's first screen (cms/dashboard.py), so that
+    it shows what came in since their last visit: one row per person, written at most every few minutes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="dashboard_visit"
+    )
+    # The last time the dashboard was opened (to within `SEEN_REFRESH`, cms/dashboard.py).
+    seen_at = models.DateTimeField()
+    # Where the current visit's "since your last visit" starts: when the dashboard was last seen before
+    # this visit began. None during the first visit.
+    new_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dashboard visit")
+        verbose_name_plural = _("dashboard visits")
+
+    def __str__(self):
+        return f"{self.user_id} {self.seen_at:%Y-%m-%d %H:%M}"

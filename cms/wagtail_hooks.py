@@ -1,11 +1,15 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.permissions import is_administrator
 from cms import selectors
+from cms.dashboard import dashboard_panels, dashboard_visit_record
 from cms.models import SiteMessage
+from cms.permissions import desk_of
 from cms.views import site_message_page_serve
 from core.page_cache import page_cache_mark
 
@@ -90,3 +94,23 @@ def outcome_map_panel(*, request, consultation):
     """A closed consultation's page shows the map of opinions of its latest outcome page."""
     found = selectors.outcome_map_latest(consultation_id=consultation.pk)
     return {"template": "cms/includes/outcome_map_panel.html", "context": found} if found else None
+
+
+@hooks.register("construct_homepage_panels")
+def what_waits_for_them(request, panels):
+    """The back office opens on what waits for the person (cms/dashboard.py), before Wagtail's own
+    panels (pages awaiting their review or in moderation, their latest edits, their locked pages),
+    which show only when they have something and come after ours (their order is 210 and above)."""
+    moment = timezone.now()
+    desk = desk_of(request.user)
+    since = dashboard_visit_record(user=request.user, moment=moment)
+    panels.extend(dashboard_panels(user=request.user, desk=desk, since=since, moment=moment))
+
+
+# After Wagtail's own hooks, which add the items.
+@hooks.register("construct_homepage_summary_items", order=100)
+def summary_for_administrators(request, summary_items):
+    """The count of pages, images and documents tells an official or an editor nothing about what waits
+    for them: only administrators keep it."""
+    if not is_administrator(request.user):
+        summary_items.clear()

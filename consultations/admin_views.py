@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -193,7 +193,10 @@ def idea_answers(request):
     ideas = permissions.answerable_ideas(request.user)
     if not permissions.has_role_somewhere(request.user, "official"):
         raise PermissionDenied
-    ideas = ideas.annotate(support_count=Count("supports")).order_by("answered_at", "-support_count")[:200]
+    # Unanswered first in every database (PostgreSQL puts NULLs last in ascending order).
+    ideas = ideas.annotate(support_count=Count("supports")).order_by(
+        F("answered_at").asc(nulls_first=True), "-support_count"
+    )[:200]
     return TemplateResponse(
         request, "consultations/admin/ideas.html", {"ideas": ideas, "statuses": Idea.Status.choices}
     )

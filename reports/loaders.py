@@ -242,10 +242,9 @@ def _person(account: str, other: str, tag: int):
     return Case(When(**{f"{account}__isnull": False}, then=F(account) * 3), default=F(other) * 3 + tag)
 
 
-def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
-    """How many people took part, counted by the database (no row per person reaches Python): rows of
-    (channel, kind of contribution, people), where a channel "" means through any channel and a kind ""
-    means in any way, each person once in each row. For `analysis.participation.people`.
+def _contributions_sql(consultation_ids: list[int]) -> tuple[str, list]:
+    """Every contribution to these consultations, as the SQL of rows (consultation, person, channel, kind)
+    and its parameters: what the counts of people below read.
 
     A person is an account, a paper form or the sent response of a deleted account (one response per
     person), or a participant imported from another platform. The other contributions of deleted
@@ -254,46 +253,57 @@ def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
     """
     online = Value(Channel.ONLINE.value, output_field=CharField())
 
-    def rows(queryset, person, channel, kind: str):
-        return queryset.order_by().values_list(
-            ExpressionWrapper(person, output_field=BigIntegerField()),
-            channel,
-            Value(kind, output_field=CharField()),
+    def rows(queryset, consultation: str, person, channel, kind: str):
+        return (
+            queryset.filter(**{f"{consultation}__in": consultation_ids})
+            .order_by()
+            .values_list(
+                F(consultation),
+                ExpressionWrapper(person, output_field=BigIntegerField()),
+                channel,
+                Value(kind, output_field=CharField()),
+            )
         )
 
     sources = [
         rows(
-            Response.objects.submitted().filter(consultation_id=consultation_id),
+            Response.objects.submitted(),
+            "consultation_id",
             _person("participant_id", "id", 1),
             F("channel"),
             "respondents",
         ),
         rows(
-            Vote.objects.filter(_HAS_VOTER, statement__consultation_id=consultation_id),
+            Vote.objects.filter(_HAS_VOTER),
+            "statement__consultation_id",
             _person("participant_id", "external_participant_id", 2),
             F("channel"),
             "voters",
         ),
         rows(
-            Statement.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            Statement.objects.filter(author__isnull=False),
+            "consultation_id",
             F("author_id") * 3,
             F("channel"),
             "statement_authors",
         ),
         rows(
-            Idea.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            Idea.objects.filter(author__isnull=False),
+            "consultation_id",
             F("author_id") * 3,
             online,
             "idea_authors",
         ),
         rows(
-            Support.objects.filter(idea__consultation_id=consultation_id, supporter__isnull=False),
+            Support.objects.filter(supporter__isnull=False),
+            "idea__consultation_id",
             F("supporter_id") * 3,
             online,
             "supporters",
         ),
         rows(
-            Comment.objects.filter(consultation_id=consultation_id, author__isnull=False),
+            Comment.objects.filter(author__isnull=False),
+            "consultation_id",
             F("author_id") * 3,
             online,
             "commenters",
@@ -301,11 +311,20 @@ def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
     ]
     compiled = [source.query.sql_with_params() for source in sources]
     union = " UNION ALL ".join(sql for sql, _params in compiled)
-    params = [param for _sql, source_params in compiled for param in source_params]
+    return union, [param for _sql, source_params in compiled for param in source_params]
+
+
+def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
+    """How many people took part, counted by the database (no row per person reaches Python): rows of
+    (channel, kind of contribution, people), where a channel "" means through any channel and a kind ""
+    means in any way, each person once in each row. For `analysis.participation.people`. Who counts as
+    a person: `_contributions_sql`.
+    """
+    union, params = _contributions_sql([consultation_id])
     # One read of the contributions (the common table), counted four ways: by channel and kind, by
     # channel, by kind, and in all.
     sql = f"""
-        WITH contribution (person, channel, kind) AS ({union})
+        WITH contribution (consultation, person, channel, kind) AS ({union})
         SELECT channel, kind, COUNT(DISTINCT person) FROM contribution GROUP BY channel, kind
         UNION ALL SELECT channel, '', COUNT(DISTINCT person) FROM contribution GROUP BY channel
         UNION ALL SELECT '', kind, COUNT(DISTINCT person) FROM contribution GROUP BY kind
@@ -314,6 +333,23 @@ def people_counts(consultation_id: int) -> list[tuple[str, str, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(channel, kind, count) for channel, kind, count in cursor.fetchall()]
+
+
+def people_by_consultation(consultation_ids: list[int]) -> dict[int, int]:
+    """How many people took part in each of these consultations, in any way (as a report's headline
+    counts them), in one query whatever their number: {consultation id: people}, 0 for none."""
+    counts = dict.fromkeys(consultation_ids, 0)
+    if not consultation_ids:  # nothing to read (and no SQL for an empty IN)
+        return counts
+    union, params = _contributions_sql(list(consultation_ids))
+    sql = f"""
+        WITH contribution (consultation, person, channel, kind) AS ({union})
+        SELECT consultation, COUNT(DISTINCT person) FROM contribution GROUP BY consultation
+    """  # noqa: S608 (the parts are the ORM's compiled queries; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts.update(dict(cursor.fetchall()))
+    return counts
 
 
 def moderation_counts(consultation_id: int) -> dict:
