@@ -130,7 +130,14 @@ def vote_results(request, vote_id: int):
         return _results_refused(request, refusal)
     results = selectors.vote_results(vote)
     projects = {project.pk: project for project in selectors.ballot_projects(vote)}
-    rows = [(result, projects[result.id]) for result in results.projects if result.id in projects]
+    labels = [label for _value, label in Grade.choices][::-1]
+    # Each project: its result, the project, and (for a graded vote) its count under each grade, named,
+    # so that a row stacked as a card on a phone still says which grade each figure is.
+    rows = [
+        (result, projects[result.id], list(zip(labels, reversed(result.grades or ()), strict=False)))
+        for result in results.projects
+        if result.id in projects
+    ]
     channels = dict(Ballot.objects.filter(vote=vote).values_list("channel").annotate(n=Count("id")))
     context = {
         "vote": vote,

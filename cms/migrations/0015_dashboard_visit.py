@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0016_outbox_to_core'),
-        ('cms', '0013_opinion_map_blocks'),
+        ('cms', '0014_site_branding'),
     ]
 
     operations = [

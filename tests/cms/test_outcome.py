@@ -223,7 +223,8 @@ def test_every_block_shows_the_pinned_version_and_ignores_later_ones(en, consult
     assert "écran, bureau" in body
     assert "Un second écran à la maison" in body
     assert "Un bureau partagé" not in body, "one quote per theme, as asked"
-    assert '<td class="nowrap">58.3\xa0%</td>' in body, "7 of 12 answers: the share as stored"
+    share = '<td class="nowrap" data-label="Share">58.3\xa0%</td>'
+    assert share in body, "7 of 12 answers: the share as stored"
     # Opinion groups: sizes, what sets each apart, consensus.
     assert "Group 1: 12 people" in body
     assert "Le vendredi en télétravail" in body
