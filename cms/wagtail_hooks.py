@@ -4,7 +4,7 @@ from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms import selectors
+from cms import cards, selectors
 from cms.models import SiteMessage
 from cms.views import site_message_page_serve
 from core.page_cache import page_cache_mark
@@ -59,6 +59,8 @@ def mark_page_cacheable(page, request, serve_args, serve_kwargs):
 # A hook of ours: how the pages with a message form (cms/models.py) are served, by a view that imports
 # the models and so cannot be imported by them.
 hooks.register("serve_site_message_page", site_message_page_serve)
+# Another: what the home page shows (cms/cards.py reads the models, so the home page's model asks here).
+hooks.register("home_page_context", cards.home_context)
 
 
 @hooks.register("construct_wagtail_userbar")
