@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import FloatField, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -84,10 +85,9 @@ def _calendar(status: str, now) -> Q:
     return in_phase(Phase.OPEN if status == OPEN else Phase.CLOSED, now)
 
 
-def _querysets(*, kind: str, area: Territory | None, theme: str, status: str):
+def _querysets(*, kind: str, area: Territory | None, theme: str, status: str, private: Q):
     """For each kind the filters allow, the public rows matching them (an ORM queryset)."""
     now = timezone.now()
-    private = Page.objects.private_q()
     idea_status = status.removeprefix("idea-") if status.startswith("idea-") else ""
     calendar_status = status if status in (OPEN, CLOSED) else ""
     wanted = {}
@@ -203,7 +203,14 @@ def site_search(
     now = timezone.now()
     backend = get_search_backend()
     matches = []
-    for name, public in _querysets(kind=kind, area=area, theme=theme, status=status).items():
+    private = Page.objects.private_q()
+    querysets = _querysets(kind=kind, area=area, theme=theme, status=status, private=private)
+    if text and not (area or theme or status):
+        # Without filters, the pages of every kind are one search over the page tree, not one per kind.
+        pages = {name: querysets.pop(name).model for name in PAGE_KINDS if name in querysets}
+        if pages:
+            matches.extend(_page_matches(text, pages, private, backend, now))
+    for name, public in querysets.items():
         model = public.model
         window = ("opens_at", "closes_at") if name in ("consultation", "call") else (None, None)
         candidates = model.objects.filter(id__in=public.values("pk"))
@@ -224,6 +231,36 @@ def site_search(
         # Each kind keeps its own order (the sort is stable), open and upcoming first.
         matches.sort(key=lambda match: match.rank)
     return SearchResults(matches, request)
+
+
+PAGE_KINDS = ("consultation", "call", "outcome", "news", "page")
+
+
+def _page_matches(text: str, kinds: dict, private: Q, backend, now):
+    """The public pages of `kinds` ({kind: page model}) matching `text`, in one search of the page tree
+    (at most `RESULTS_PER_KIND` a kind on average); consultations' and calls' dates read for their
+    order in one more query each."""
+    content_types = {ContentType.objects.get_for_model(model).pk: name for name, model in kinds.items()}
+    public = Page.objects.live().exclude(private).filter(content_type_id__in=content_types)
+    candidates = Page.objects.filter(id__in=public.values("pk"))
+    results = backend.search(text, candidates, operator="and").annotate_score("_score")
+    rows = list(
+        results[: RESULTS_PER_KIND * len(kinds)]
+        .get_queryset()
+        .values_list("pk", "_score", "content_type_id", "last_published_at")
+    )
+    windows = {}
+    for name in ("consultation", "call"):
+        ids = [pk for pk, _score, content_type, _moment in rows if content_types[content_type] == name]
+        if ids:
+            dates = kinds[name].objects.filter(pk__in=ids).values_list("pk", "opens_at", "closes_at")
+            windows.update({pk: (opens_at, closes_at) for pk, opens_at, closes_at in dates})
+    for pk, score, content_type, moment in rows:
+        window = windows.get(pk)
+        # Recency: a consultation's or call's closing date, another page's last publication.
+        yield _match(
+            content_types[content_type], (pk, score, window[1] if window else moment, *(window or ())), now
+        )
 
 
 class SearchResults(Sequence):

@@ -15,6 +15,7 @@ from calls.models import CallPage, Project
 from cms.cards import calls_for_cards, consultation_card, consultations_for_cards
 from consultations.models import ConsultationPage
 from core.cards import CardStatus
+from reports.models import ReportSnapshot
 from reports.services import report_compile
 from search.sections import CARDS_PER_PAGE
 from tests.budgets.conftest import call_create as laureates_call_create
@@ -44,8 +45,10 @@ def test_a_consultation_is_upcoming_open_closed_analysed_then_outcome_published(
     consultation = consultation_create(organisation=organisation, title="Le vélo")
     answer(consultation)
     assert status_of(consultation) == CardStatus.OPEN
-    report_compile(consultation=consultation)  # compiled while open: not yet the analysis of the whole
+    early = report_compile(consultation=consultation)
     close(consultation)
+    # A version compiled before the closing is not the analysis of the whole.
+    ReportSnapshot.objects.filter(pk=early.pk).update(compiled_at=consultation.closes_at - timedelta(days=1))
     assert status_of(consultation) == CardStatus.CLOSED
     snapshot = report_compile(consultation=consultation)
     assert status_of(consultation) == CardStatus.ANALYSED
