@@ -195,3 +195,21 @@ def test_the_outcomes_section_shows_the_figures_of_the_pinned_version(en, organi
     assert card.count == 3
     assert card.status == CardStatus.OUTCOME
     assert "3 participants" in response.content.decode()
+
+
+def test_the_home_page_shows_what_is_open_and_what_came_of_past_consultations(en, organisation):
+    past = consultation_create(organisation=organisation, title="La cantine")
+    for _ in range(3):
+        answer(past)
+    close(past)
+    outcome_create(past, title="Ce que la cantine devient", snapshot=report_compile(consultation=past))
+    consultation_create(organisation=organisation, title="Les horaires de la piscine")
+    body = en.get("/").content.decode()
+    open_now = body[body.index('id="open-title"') : body.index('id="outcomes-title"')]
+    assert "Les horaires de la piscine" in open_now
+    assert "La cantine" not in open_now, "a closed consultation is never among the open ones"
+    past_section = body[body.index('id="outcomes-title"') :]
+    assert "Ce que la cantine devient" in past_section
+    assert "<dd>3</dd>" in past_section, "participants, from the pinned version"
+    assert f'href="{reverse("outcome_index")}"' in body
+    assert f'href="{reverse("budgets_votes_list")}"' in body
