@@ -21,6 +21,7 @@ no laureates nor initiatives); target: p50 under 50 ms.
 
 import http.client
 import os
+import re
 import signal
 import socket
 import statistics
@@ -50,8 +51,9 @@ COMMON = {
     "DJANGO_SECRET_KEY": "bench-pages-" + "x" * 50,
 }
 PRODUCTION = {**COMMON, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-# Words the search page is asked, in turn: each finds results of several kinds among the copies.
-SEARCHES = ["télétravail", "tiers-lieux", "écran", "accessibilité"]
+# Words the search page is asked, in turn: each finds results among the copies, and what comes first
+# (the kind of the first card) is checked before timing, so the benchmark times searches that work.
+SEARCHES = {"télétravail": "consultation", "tiers-lieux": "call", "écran": "idea", "agents": "consultation"}
 # Page types seen signed in, as the participant the setup gives contributions in every copy.
 SIGNED_IN = {"contributions"}
 
@@ -73,6 +75,7 @@ def main() -> None:
         print(f"page={kind} not-run (the demo has none)", flush=True)  # laureates, initiatives
         del urls[kind]
     with gunicorn(port, production):
+        search_check(port, urls.get("search", []))
         for kind, addresses in urls.items():
             cookie = session if kind in SIGNED_IN else None
             for index in range(WARM_UP):
@@ -162,7 +165,7 @@ def page_urls() -> dict[str, list[str]]:
         "  'laureates': [reverse('calls_laureates', args=[pk]) for pk in calls],\n"
         "  'commons': [reverse('commons_initiative_list')],\n"
         "  'initiative': [i.get_absolute_url() for i in Initiative.objects.published().order_by('pk')],\n"
-        f"  'search': [reverse('search') + '?q=' + quote(w) for w in {SEARCHES!r}],\n"
+        f"  'search': [reverse('search') + '?q=' + quote(w) for w in {list(SEARCHES)!r}],\n"
         "  'contributions': [reverse('my_contributions')],\n"
         "  '_session': session.session_key}))\n"
     )
@@ -194,6 +197,30 @@ def fetch(port: int, path: str, session: str | None = None) -> float:
     if response.status != 200:
         sys.exit(f"GET {path} answered {response.status}")
     return elapsed
+
+
+def search_check(port: int, addresses: list[str]) -> None:
+    """Each search the benchmark times finds something, and the expected kind comes first (an open
+    consultation before an old outcome page): stops the benchmark otherwise."""
+    for path, expected in zip(addresses, SEARCHES.values(), strict=True):
+        body = page_body(port, path)
+        kinds = re.findall(r'<li class="card card-([a-z]+)"', body)
+        if not kinds:
+            sys.exit(f"GET {path} found nothing: the benchmark would time an empty search")
+        if kinds[0] != expected:
+            sys.exit(f"GET {path}: the first result is a {kinds[0]}, expected a {expected}")
+        print(f"search check: {path} → {len(kinds)} cards on the first page, a {kinds[0]} first", flush=True)
+
+
+def page_body(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-Proto": "https"})
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    if response.status != 200:
+        sys.exit(f"GET {path} answered {response.status}")
+    return body
 
 
 def free_port() -> int:

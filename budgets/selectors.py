@@ -3,10 +3,14 @@
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
 
 from budgets import tally as counting
 from budgets.models import Ballot, PublicVote
 from calls.models import Project
+from core.cards import Card, CardStatus, Figure
 from core.windows import Phase
 
 
@@ -17,6 +21,52 @@ def votes_published():
         PublicVote.objects.filter(call__live=True)
         .select_related("call", "call__organisation")
         .order_by("closes_at", "pk")
+    )
+
+
+def votes_for_cards(*, now=None) -> list[Card]:
+    """The cards of the public votes of published calls, open first (closing soonest first), then those
+    to come (opening soonest first), then the closed ones (latest first), with their ballots counted
+    in the same query. A closed vote's card leads to its results once it has ballots."""
+    now = now or timezone.now()
+    votes = (
+        PublicVote.objects.filter(call__live=True)
+        .select_related("call", "call__organisation")
+        .annotate(ballot_count=Count("ballots"))
+    )
+    cards = [vote_card(vote, now) for vote in votes]
+    return sorted(
+        cards,
+        key=lambda card: (
+            card.rank,
+            (card.closes_at if card.status == CardStatus.OPEN else card.opens_at).timestamp()
+            if card.rank < 2
+            else -card.closes_at.timestamp(),
+        ),
+    )
+
+
+def vote_card(vote: PublicVote, now) -> Card:
+    """A vote's card (`vote` annotated with `ballot_count`): upcoming, open, closed, or its results
+    published (closed, with ballots: the results page is public from the closing on)."""
+    phase = vote.phase(now)
+    status = {Phase.UPCOMING: CardStatus.UPCOMING, Phase.OPEN: CardStatus.OPEN}.get(phase, CardStatus.CLOSED)
+    url = vote.get_absolute_url()
+    if status == CardStatus.CLOSED and vote.ballot_count:
+        status = CardStatus.RESULTS
+        url = reverse("budgets_results", args=[vote.pk])
+    return Card(
+        kind="vote",
+        title=vote.call.title,
+        url=url,
+        status=status,
+        organisation=vote.call.organisation.name,
+        opens_at=vote.opens_at,
+        closes_at=vote.closes_at,
+        count=vote.ballot_count,
+        count_of=Figure.BALLOTS,
+        summary=str(vote.get_method_display()),
+        summary_is_content=False,
     )
 
 

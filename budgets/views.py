@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -18,17 +17,17 @@ from budgets import permissions, selectors, services
 from budgets.exports import pabulib_write
 from budgets.forms import BallotForm, PaperBallotForm
 from budgets.models import Ballot, Grade, Method, PublicVote
+from core.cards import CardStatus
 
 
 def vote_list(request):
-    """The public votes of published calls: open ones first, then those to come, then the closed ones
-    with their results."""
-    votes = selectors.votes_published()
-    now = timezone.now()
+    """The public votes of published calls as cards: open ones first, then those to come, then the
+    closed ones with their results."""
+    cards = selectors.votes_for_cards()
     context = {
-        "open": [vote for vote in votes if vote.opens_at <= now < vote.closes_at],
-        "upcoming": [vote for vote in votes if now < vote.opens_at],
-        "closed": [vote for vote in votes if vote.closes_at <= now],
+        "open": [card for card in cards if card.status == CardStatus.OPEN],
+        "upcoming": [card for card in cards if card.status == CardStatus.UPCOMING],
+        "closed": [card for card in cards if card.rank == 2],
     }
     return TemplateResponse(request, "budgets/vote_list.html", context)
 

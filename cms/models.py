@@ -17,13 +17,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from calls.models import CallPage
 from cms.blocks import NewsBodyBlock, OutcomeBodyBlock, OutcomeDecisionsBlock, SnapshotBlock
 from cms.page_forms import OutcomePageForm, SiteSettingsForm
 from consultations.models import ConsultationPage
 from core.contrast import GRAPHIC_RATIO, HEX_COLOUR, TEXT_RATIO, contrast_ratio, darken
-
-HOME_LIST_LENGTH = 12
 
 
 class HomePage(Page):
@@ -50,31 +47,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        # Only what the cards show: the pages' questionnaires and texts are large.
-        card = ("title", "url_path", "path", "depth", "closes_at", "organisation__name")
-        # Public pages only (not those behind a password or a sign-in), a screenful each: one more than
-        # shown tells whether to link to the full list.
-        context["open_consultations"] = list(
-            ConsultationPage.objects.open_at(now)
-            .public()
-            .select_related("organisation")
-            .only(*card)
-            .order_by("closes_at")[: HOME_LIST_LENGTH + 1]
-        )
-        context["open_calls"] = list(
-            CallPage.objects.open_at(now)
-            .public()
-            .select_related("organisation")
-            .only(*card)
-            .order_by("closes_at")[: HOME_LIST_LENGTH + 1]
-        )
-        for name in ("open_consultations", "open_calls"):
-            context[f"more_{name}"] = len(context[name]) > HOME_LIST_LENGTH
-            context[name] = context[name][:HOME_LIST_LENGTH]
-        context["outcomes"] = (
-            OutcomePage.objects.live().public().defer_streamfields().order_by("-first_published_at")[:6]
-        )
+        # What is open now, what came of past consultations, the latest news: cms/cards.py, which imports
+        # these models and so cannot be imported here (cms/wagtail_hooks.py registers it as a hook of ours).
+        [home_context] = hooks.get_hooks("home_page_context")
+        context.update(home_context(request))
         return context
 
 

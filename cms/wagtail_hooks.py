@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.permissions import is_administrator
-from cms import selectors
+from cms import cards, selectors
 from cms.dashboard import dashboard_panels, dashboard_visit_record
 from cms.models import SiteMessage
 from cms.permissions import desk_of
@@ -63,6 +63,8 @@ def mark_page_cacheable(page, request, serve_args, serve_kwargs):
 # A hook of ours: how the pages with a message form (cms/models.py) are served, by a view that imports
 # the models and so cannot be imported by them.
 hooks.register("serve_site_message_page", site_message_page_serve)
+# Another: what the home page shows (cms/cards.py reads the models, so the home page's model asks here).
+hooks.register("home_page_context", cards.home_context)
 
 
 @hooks.register("construct_wagtail_userbar")

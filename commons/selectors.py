@@ -3,10 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 from taggit.models import Tag
 
 from accounts.models import Territory
 from commons.models import Initiative, InitiativeTheme, Reuse
+from core.cards import Card, Figure
 
 
 def within(area: Territory, prefix: str = "territory") -> Q:
@@ -46,6 +49,24 @@ def initiatives_catalogue(*, text: str = "", theme: str = "", area: Territory | 
         .prefetch_related("themes")
         .annotate(reuse_count=Count("reuses"))
         .order_by("-updated_at", "-pk")
+    )
+
+
+def initiative_card(initiative: Initiative) -> Card:
+    """An initiative's card (from `initiatives_catalogue`): its stage when the model records one, where
+    it was born, at what scale, by whom, and how many times it was reused."""
+    stage = getattr(initiative, "get_stage_display", None)
+    return Card(
+        kind="initiative",
+        title=initiative.title,
+        url=initiative.get_absolute_url(),
+        status_text=str(stage()) if stage and initiative.stage else "",
+        organisation=initiative.organisation.name,
+        extra=f"{initiative.territory} · {initiative.get_scale_display()}",
+        count=initiative.reuse_count,
+        count_of=Figure.REUSES,
+        summary=Truncator(initiative.description).words(40, truncate=" …"),
+        themes=[(theme.name, f"?{urlencode({'theme': theme.slug})}") for theme in initiative.themes.all()],
     )
 
 

@@ -36,7 +36,13 @@ def initiative_list(request):
         initiatives = Initiative.objects.none()
         status = 400
     page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "initiatives": page, "page_obj": page, "filtered": bool(request.GET)}
+    context = {
+        "form": form,
+        "initiatives": page,
+        "cards": [selectors.initiative_card(initiative) for initiative in page],
+        "page_obj": page,
+        "filtered": bool(request.GET),
+    }
     return TemplateResponse(request, "commons/initiative_list.html", context, status=status)
 
 

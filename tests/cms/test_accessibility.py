@@ -10,11 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.models import PageViewRestriction
 
+from cms.cards import HOME_OPEN
 from cms.models import (
-    HOME_LIST_LENGTH,
     AccessibilityStatus,
     NewsPage,
     SiteSettings,
@@ -210,17 +211,16 @@ def test_the_home_page_costs_the_same_queries_with_more_calls_outcomes_and_site_
 
 
 def test_the_home_page_lists_a_screenful_and_links_to_the_rest(client, site_pages, organisation):
-    for index in range(HOME_LIST_LENGTH):
+    for index in range(HOME_OPEN):
         consultation_create(organisation=organisation, title=f"Consultation {index:02}")
     body = client.get("/").content.decode()
-    assert "Consultation 11" in body
-    assert "?kind=consultation&amp;status=open" not in body
-    consultation_create(organisation=organisation, title="Consultation 12", closes_in=timedelta(days=60))
+    assert f"Consultation {HOME_OPEN - 1:02}" in body
+    consultation_create(organisation=organisation, title="Consultation tardive", closes_in=timedelta(days=60))
     body = client.get("/").content.decode()
-    assert "Consultation 12" not in body, "the one closing last waits on the full list"
-    assert "?kind=consultation&amp;status=open" in body
-    search = client.get("/search/?kind=consultation&status=open").content.decode()
-    assert "Consultation 12" in search
+    assert "Consultation tardive" not in body, "the one closing last waits on the full list"
+    assert f'href="{reverse("consultation_index")}?status=open"' in body
+    listed = client.get(reverse("consultation_index"), {"status": "open"}).content.decode()
+    assert "Consultation tardive" in listed
 
 
 def test_restricted_pages_stay_off_the_home_page(client, site_pages, organisation):

@@ -347,4 +347,6 @@ def test_every_kind_costs_the_same_queries_for_one_result_or_many(en, organisati
         one_of_each(number)
     many, kinds, more = search()
     assert more >= 4 * count - 2, "the many results are really found"
-    assert many == few
+    # The cards of the page shown are read with a query per kind on it: a first page of many results
+    # may hold fewer kinds than one with a result of each, never more queries.
+    assert many <= few
