@@ -89,7 +89,7 @@ def demo(transactional_db, django_db_serialized_rollback):
     """The French demo (consultation with statements, ideas and an outcome page; a call with dossiers;
     the privacy page), plus comments and replies, a participatory budget vote and an initiative."""
     call_command("demo_load", verbosity=0)
-    consultation = ConsultationPage.objects.get()
+    consultation = ConsultationPage.objects.get(slug="teletravail-services-publics")
     idea = Idea.objects.filter(consultation=consultation).first()
     statement = Statement.objects.filter(consultation=consultation).first()
     first = comment_post(target=idea, author=UserFactory(), text="Oui, à la gare d’abord.", stance="for")
