@@ -89,7 +89,7 @@ def demo(transactional_db, django_db_serialized_rollback):
     """The French demo (consultation with statements, ideas and an outcome page; a call with dossiers;
     the privacy page), plus comments and replies, a participatory budget vote and an initiative."""
     call_command("demo_load", verbosity=0)
-    consultation = ConsultationPage.objects.get()
+    consultation = ConsultationPage.objects.get(slug="teletravail-services-publics")
     idea = Idea.objects.filter(consultation=consultation).first()
     statement = Statement.objects.filter(consultation=consultation).first()
     first = comment_post(target=idea, author=UserFactory(), text="Oui, à la gare d’abord.", stance="for")
@@ -130,7 +130,8 @@ def test_every_page_type_has_no_violation(demo, live_server, new_page):
         statement.get_absolute_url(),
         reverse("idea_list", args=[consultation.pk]),
         idea.get_absolute_url(),
-        OutcomePage.objects.get().url,
+        OutcomePage.objects.get(slug="teletravail-bilan-etape").url,
+        OutcomePage.objects.get(slug="bowling-green-2050-ce-qui-en-ressort").url,
         privacy.url,
         call.url,
         demo["laureates"],

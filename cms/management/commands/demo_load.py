@@ -5,8 +5,6 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -14,8 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from accounts.permissions import has_two_factor
 from calls.demo import demo_call_load
+from cms.demo.calls import demo_budget_load, demo_jury_call_load
+from cms.demo.closed import demo_closed_load
+from cms.demo.commons import demo_commons_load, demo_place
+from cms.demo.people import DEMO_DOMAIN, demo_member, demo_person
 from cms.models import (
     AccessibilityStatementPage,
     ContactPage,
@@ -35,7 +36,6 @@ from consultations.services.responses import response_submit
 from consultations.services.statements import statement_submit, vote_cast
 from reports.services import report_compile
 
-DEMO_DOMAIN = "demo.concerto.localhost"
 CONSULTATION_SLUG = "teletravail-services-publics"
 OUTCOME_SLUG = "teletravail-bilan-etape"
 
@@ -308,6 +308,46 @@ COMMENTS = [
     "Les deux ne s’opposent pas : on peut commencer par les agents qui télétravaillent le plus.",
     "D’accord, à condition que les réunions restent possibles en présentiel.",
 ]
+IDEA_ANSWERS = [
+    (
+        "accepted",
+        "Retenu : chaque équipe fixera son jour de présence commune dans l’accord-cadre, à partir de "
+        "septembre.",
+    ),
+    (
+        "rejected",
+        "Nous ne le retenons pas : les sous-préfectures manquent de locaux libres. Les espaces de "
+        "coworking existants pourront être conventionnés au cas par cas.",
+    ),
+]
+MORE_NEWS = [
+    (
+        "actualite-3",
+        "Budget participatif : le vote est ouvert",
+        "Six projets d’habitants sont soumis au vote : choisissez-en jusqu’à trois d’ici trois semaines.",
+        [
+            {
+                "type": "paragraph",
+                "value": "<p>Bancs et arbres sur les berges, atelier vélo, boîtes à livres : les services "
+                "ont vérifié que chaque projet était faisable dans l’année. Tous les habitants peuvent "
+                "voter, sans condition d’âge, en ligne ou sur papier en mairie.</p>",
+            }
+        ],
+    ),
+    (
+        "actualite-4",
+        "Dix initiatives locales à reprendre chez vous",
+        "Cantine en régie, rue aux écoles, outilthèque : le catalogue des communs s’enrichit.",
+        [
+            {
+                "type": "paragraph",
+                "value": "<p>Chaque initiative est publiée sous licence ouverte, avec ses documents et un "
+                "contact. Déclarez-la si vous la reprenez : d’autres territoires verront où elle "
+                "essaime.</p>",
+            }
+        ],
+    ),
+]
 IDEA_ANSWER = (
     "Nous chiffrons l’équipement avec la direction des achats ; réponse en conseil de direction de juin."
 )
@@ -319,19 +359,28 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("The demo content is for development machines, not production.")
-        password = settings.DEMO_PASSWORD
         with transaction.atomic():
             organisation, _ = Organisation.objects.get_or_create(
                 slug="dtp-demo", defaults={"name": "Direction de la transformation publique (démo)"}
             )
-            admin = self._user("admin@concerto.localhost", "Administration", password, superuser=True)
-            official = self._user(f"agente@{DEMO_DOMAIN}", "Agente de la DTP", password, staff=True)
+            metropole, _ = Organisation.objects.get_or_create(
+                slug="metropole-demo", defaults={"name": "Métropole de Val-Rivière (démo)"}
+            )
+            admin = demo_person("admin@concerto.localhost", "Administration", superuser=True)
+            official = demo_person(f"agente@{DEMO_DOMAIN}", "Agente de la DTP", staff=True)
             Membership.objects.get_or_create(
                 organisation=organisation, user=official, role=Membership.Role.OFFICIAL
             )
             official.groups.add(Group.objects.get(name="Officials"))
-            editor = self._user(f"redaction@{DEMO_DOMAIN}", "Rédaction", password, staff=True)
+            metropole_official = demo_person(
+                f"agent-metropole@{DEMO_DOMAIN}", "Agent de la métropole", staff=True
+            )
+            demo_member(metropole_official, metropole, Membership.Role.OFFICIAL)
+            editor = demo_person(f"redaction@{DEMO_DOMAIN}", "Rédaction", staff=True)
             editor.groups.add(Group.objects.get(name="Editors"))
+            moderator = demo_person(f"moderation@{DEMO_DOMAIN}", "Modération", staff=True)
+            for each in (organisation, metropole):
+                demo_member(moderator, each, Membership.Role.MODERATOR)
 
             home = HomePage.objects.first()
             if home is None:
@@ -348,37 +397,78 @@ class Command(BaseCommand):
             self._site_pages(home)
         with transaction.atomic():
             demo_call_load(
-                home=home, organisation=organisation, official=official, applicant_password=password
+                home=home,
+                organisation=organisation,
+                official=official,
+                applicant_password=settings.DEMO_PASSWORD,
             )
+        participants = list(
+            User.objects.filter(email__startswith="participant", email__endswith=f"@{DEMO_DOMAIN}").order_by(
+                "email"
+            )
+        )
+        evaluator = demo_person(f"evaluatrice@{DEMO_DOMAIN}", "Évaluatrice")
+        applicants = [
+            demo_person(f"porteur{number}@{DEMO_DOMAIN}", f"Porteur {number}") for number in (1, 2, 3)
+        ]
+        with transaction.atomic():
+            demo_jury_call_load(
+                home=home,
+                organisation=metropole,
+                official=metropole_official,
+                evaluator=evaluator,
+                applicants=applicants,
+            )
+        with transaction.atomic():
+            vote_call, _vote = demo_budget_load(
+                home=home,
+                organisation=metropole,
+                official=metropole_official,
+                applicants=applicants,
+                voters=participants[:18],
+                communes=[demo_place(code) for code in ("37261", "45234", "86194")],
+            )
+        closed = demo_closed_load(home=home, organisation=metropole, vote_call=vote_call)
+        if closed is None:
+            self.stderr.write("The Pol.is conversation was not found: the demo has no closed consultation.")
+        with transaction.atomic():
+            demo_commons_load(
+                organisation=organisation, contact=f"communs@{DEMO_DOMAIN}", people=participants
+            )
+            self._news(home)
 
+        password = settings.DEMO_PASSWORD
+        accounts = [
+            ("Administrator", admin, "all rights, back office"),
+            ("Official", official, organisation.name),
+            ("Official", metropole_official, metropole.name),
+            ("Editor", editor, "pages and news"),
+            ("Moderator", moderator, "statements, ideas and comments of both organisations"),
+            ("Evaluator", evaluator, "dossiers of the calls for projects"),
+            *[("Applicant", applicant, "dossiers in the calls") for applicant in applicants],
+            *[("Participant", person, "") for person in participants[:3]],
+        ]
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
         self.stdout.write(
-            "\n  Site:            http://127.0.0.1:8000/\n"
-            "  Administration:  http://127.0.0.1:8000/admin/\n"
-            f"  Administrator:   {admin.email} / {password}\n"
-            f"  Official:        {official.email} / {password}\n"
-            f"  Editor:          {editor.email} / {password}\n"
+            "\n  Site:            http://127.0.0.1:8000/\n  Administration:  http://127.0.0.1:8000/admin/\n"
+        )
+        for role, user, what in accounts:
+            self.stdout.write(
+                f"  {role + ':':<16} {user.email} / {password}" + (f"  ({what})" if what else "")
+            )
+        self.stdout.write(
+            f"  {'Participants:':<16} participant01 to participant{len(participants):02d}@{DEMO_DOMAIN} / "
+            f"{password} (answered, voted, proposed ideas; participant01 to participant18 cast a ballot)"
         )
         if settings.MFA_TOTP_INSECURE_BYPASS_CODE:
             self.stdout.write(
                 f"  Two-factor code: {settings.MFA_TOTP_INSECURE_BYPASS_CODE} (development only)\n"
             )
-
-    def _user(self, email, pseudonym, password, *, staff=False, superuser=False) -> User:
-        user, created = User.objects.get_or_create(
-            email=email,
-            defaults={"pseudonym": pseudonym, "is_staff": staff or superuser, "is_superuser": superuser},
-        )
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
-        if user.is_staff and not has_two_factor(user):
-            # Staff need two-factor authentication; `make run` lets the development code through.
-            TOTP.activate(user, generate_totp_secret())
-        return user
+        else:
+            self.stdout.write(
+                "  Staff accounts (administrator, officials, editor, moderator) sign in with a two-factor "
+                "code: start the server with MFA_DEV_BYPASS_CODE=000000 (as `make run` does) and type it.\n"
+            )
 
     def _consultation(self, home, organisation) -> ConsultationPage:
         existing = ConsultationPage.objects.filter(slug=CONSULTATION_SLUG).first()
@@ -420,9 +510,7 @@ class Command(BaseCommand):
         extra = questions[4:] if len(questions) == 10 else None
         generator = random.Random(2026)  # noqa: S311 — demo data, not security
         for index, pseudonym in enumerate(PSEUDONYMS, start=1):
-            participant = self._user(
-                f"participant{index:02d}@{DEMO_DOMAIN}", pseudonym, settings.DEMO_PASSWORD
-            )
+            participant = demo_person(f"participant{index:02d}@{DEMO_DOMAIN}", pseudonym)
             if consultation.responses.filter(participant=participant).exists():
                 continue
             answers = {
@@ -491,6 +579,8 @@ class Command(BaseCommand):
         )
         comment_post(target=statements[0], author=participants[3], stance="for", text=COMMENTS[3])
         idea_answer(idea=ideas[0], status="under_study", answer=IDEA_ANSWER)
+        for idea, (status, answer) in zip(ideas[1:], IDEA_ANSWERS, strict=True):
+            idea_answer(idea=idea, status=status, answer=answer)
 
     def _privacy_page(self, home):
         page = StandardPage.objects.filter(slug="donnees-personnelles").first()
@@ -558,6 +648,22 @@ class Command(BaseCommand):
         site_settings.help_page = site_settings.help_page or help_page
         site_settings.contact_email = site_settings.contact_email or f"contact@{DEMO_DOMAIN}"
         site_settings.save()
+
+    def _news(self, home):
+        """News added since the first demos: each made once, under the news index."""
+        news_index = NewsIndexPage.objects.get(slug="actualites")
+        for days, (slug, title, introduction, body) in enumerate(MORE_NEWS, start=1):
+            if NewsPage.objects.filter(slug=slug).exists():
+                continue
+            news = NewsPage(
+                title=title,
+                slug=slug,
+                date=timezone.localdate() - timedelta(days=days),
+                introduction=introduction,
+                body=body,
+            )
+            news_index.add_child(instance=news)
+            news.save_revision().publish()
 
     def _outcome(self, home, consultation, snapshot):
         if OutcomePage.objects.filter(slug=OUTCOME_SLUG).exists():
