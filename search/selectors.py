@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from cms.models import NewsPage, OutcomePage, StandardPage
 from commons.models import Initiative, InitiativeTheme
 from commons.selectors import within
 from consultations.models import ConsultationPage, Idea
+from core.typography import written_date
 from core.windows import Phase, in_phase
 
 # The best results of each kind that are merged by relevance; more is a sign the words are too vague.
@@ -157,7 +157,7 @@ def _hit(kind: str, obj, score, request) -> Hit:
     if kind == "outcome":
         return Hit(kind, obj.title, url, obj.summary, "", score)
     if kind == "news":
-        return Hit(kind, obj.title, url, obj.introduction, date_format(obj.date), score)
+        return Hit(kind, obj.title, url, obj.introduction, written_date(obj.date), score)
     if kind == "page":
         return Hit(kind, obj.title, url, strip_tags(obj.body), "", score)
     if kind == "idea":
