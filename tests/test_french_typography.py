@@ -343,3 +343,19 @@ def test_call_emails_follow_french_typography(french, scene, monkeypatch, django
         for part, text in _email_texts(message):
             _assert_french(text, f"call e-mail {part}")
     assert "1er janvier" in mail.outbox[0].body
+
+
+def test_templates_write_dates_and_amounts_through_the_filters():
+    """`|date:"DATE_FORMAT"` writes "1 janvier" and `{{ … }} €` puts the sign after the amount in English
+    too: every template goes through |day_date, |day_datetime and |amount instead (docs/i18n.md)."""
+    packages = [path for path in ROOT.iterdir() if (path / "__init__.py").exists() and path.name != "tests"]
+    wrong = re.compile(r"""\|date:["'](?:DATE_FORMAT|DATETIME_FORMAT)["']|\}\}\s*€|\)s\s*€""")
+    found = [
+        f"{template.relative_to(ROOT)}:{number}"
+        for package in packages
+        for template in package.rglob("templates/**/*")
+        if template.suffix in (".html", ".txt")
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1)
+        if wrong.search(line)
+    ]
+    assert not found, found
