@@ -151,7 +151,7 @@ def test_a_one_day_series_is_a_sentence_not_a_black_rectangle(client, organisati
         "the figures stay in the table, the day written as a date"
     )
     french = page(client, snapshot).select_one('section[aria-labelledby="participation-title"]')
-    assert french.select_one("table th[scope=row]").get_text() == "1 décembre 2026"
+    assert french.select_one("table th[scope=row]").get_text() == "1er décembre 2026"
 
 
 def test_a_chart_has_axes_and_labels(client, organisation):
