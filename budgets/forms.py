@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -9,6 +9,7 @@ from accounts.forms import CommuneField
 from budgets import services
 from budgets.models import Grade, Method, PublicVote
 from budgets.permissions import calls_managed_by
+from core.typography import amount
 from core.windows import Phase
 
 
@@ -104,8 +105,8 @@ class BallotForm(forms.Form):
         return {int(pk) for pk in raw if str(pk).isascii() and str(pk).isdigit() and int(pk) in self.projects}
 
 
-def _euros(amount) -> str:
-    return f"{formats.number_format(amount, 0, force_grouping=True)} €"
+def _euros(value) -> str:
+    return amount(value, 0)
 
 
 def _year_validator(this_year: int):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,6 +14,7 @@ from accounts.models import Territory
 from accounts.territories import territory_within
 from budgets import permissions, selectors
 from budgets.models import Ballot, BallotChoice, Grade, Method, PublicVote
+from core.typography import amount
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +39,8 @@ class BallotConflict(BallotRefused):
     status = 409
 
 
-def _money(amount) -> str:
-    return (
-        formats.number_format(Decimal(amount).quantize(Decimal("1")), use_l10n=True, force_grouping=True)
-        + " €"
-    )
+def _money(value) -> str:
+    return amount(value, 0)
 
 
 def phase_check(vote: PublicVote) -> None:

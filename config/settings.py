@@ -138,6 +138,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
+            # Figures, amounts and dates the reader's way on every page and e-mail (docs/i18n.md).
+            "builtins": ["core.templatetags.figures"],
         },
     },
 ]
@@ -307,6 +309,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 # The language contributions and pages are written in: marked lang="fr" on pages shown in another (RGAA 8.7).
 CONTENT_LANGUAGE = env.str("CONTENT_LANGUAGE", default="fr")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# French thousands separated by a narrow no-break space (config/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

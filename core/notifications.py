@@ -1,5 +1,6 @@
 """Sending e-mails to people: in their language, with a one-click unsubscribe where it applies."""
 
+import re
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -114,8 +115,9 @@ def email_send_to(*, address: str, language: str, template: str, context: dict, 
     platform with `{{ site_name }}` and link to it with `{{ site_url }}`."""
     with translation.override(language):
         context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL, "site_name": site_name()}
-        # One line: a title or a subject typed with a line break must not make the header invalid.
-        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        # One line: a title or a subject typed with a line break must not make the header invalid. Only
+        # ordinary white space is folded: French no-break spaces (before : and inside « ») stay.
+        subject = re.sub(r"[ \t\r\n]+", " ", _render_text(f"{template}_subject.txt", context)).strip(" ")
         body = _render_text(f"{template}_body.txt", context)
     EmailMultiAlternatives(subject, body, to=[address], headers=headers or {}).send()
 

@@ -11,10 +11,12 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.query import PageQuerySet
+
+from core.typography import written_date
 
 
 class Phase(models.TextChoices):
@@ -28,7 +30,7 @@ CLOSES_BEFORE_OPENS = _("The closing date must come after the opening date.")
 
 def moment_written(moment: datetime) -> str:
     """`moment` as a person reads it in a reason ("it opens on …"): local time, the language's format."""
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return written_date(moment, "DATETIME_FORMAT")
 
 
 def in_phase(phase: Phase, moment: datetime) -> Q:

@@ -7,11 +7,12 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from icalendar import Calendar, Event
 
+from core.typography import written_date
 from opendata.builders import absolute
 from opendata.selectors import calls_public, consultations_public
 
@@ -27,8 +28,8 @@ def _recent(queryset):
 
 def _when(page) -> str:
     now = timezone.now()
-    opens = formats.date_format(timezone.localtime(page.opens_at), "DATETIME_FORMAT")
-    closes = formats.date_format(timezone.localtime(page.closes_at), "DATETIME_FORMAT")
+    opens = written_date(page.opens_at, "DATETIME_FORMAT")
+    closes = written_date(page.closes_at, "DATETIME_FORMAT")
     if now < page.opens_at:
         return _("Opens on %(opens)s, closes on %(closes)s.") % {"opens": opens, "closes": closes}
     if now < page.closes_at:

@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.typography import written_date
 from opendata import builders, selectors, services
 from opendata.models import OpenDataset
 
@@ -53,7 +54,7 @@ def catalogue(request):
 
 
 def _localised(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return written_date(moment, "DATETIME_FORMAT")
 
 
 def _consultation_or_404(consultation_id: int):

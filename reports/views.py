@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from consultations import permissions
 from consultations.models import Audience, Channel, ConsultationPage, Idea
 from consultations.sections import sections_open_to
 from core.templatetags import figures
+from core.typography import written_date
 from reports import loaders, selectors, services
 from reports.analysis.participation import KINDS
 from reports.definitions import participant_definition
@@ -95,7 +96,7 @@ def _report_context(request, snapshot) -> dict:
 def _day(day: str, style: str) -> str:
     """A stored ISO day ("2026-12-07") written in the reader's language; as stored if it is not one."""
     try:
-        return formats.date_format(date.fromisoformat(day), style)
+        return written_date(date.fromisoformat(day), style)
     except ValueError:
         return day
 

@@ -7,7 +7,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.territories import territory_within
@@ -15,6 +15,8 @@ from calls.models import ApplicantType, Attachment, BudgetLine, CallKind, CallPa
 from calls.services.decisions import status_change_log
 from calls.services.refusals import refuse
 from calls.validators import validate_rna, validate_siret
+from core.typography import amount as money
+from core.typography import written_date
 
 Status = Project.Status
 
@@ -39,7 +41,7 @@ def _deadline_check(call: CallPage) -> None:
     if now >= call.closes_at:
         refuse(
             _("This call closed on %(date)s: dossiers can no longer be changed or submitted.")
-            % {"date": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")},
+            % {"date": written_date(call.closes_at, "DATETIME_FORMAT")},
             "closed",
         )
 
@@ -160,15 +162,15 @@ def _amount_problems(project: Project) -> list[str]:
     if call.kind == CallKind.FUNDING and amount <= 0:
         problems.append(_("Say how much you ask for."))
     if call.min_amount is not None and 0 < amount < call.min_amount:
-        problems.append(_("This call funds projects from %(amount)s €.") % {"amount": call.min_amount})
+        problems.append(_("This call funds projects from %(amount)s.") % {"amount": money(call.min_amount)})
     if call.max_amount is not None and amount > call.max_amount:
-        problems.append(_("This call funds projects up to %(amount)s €.") % {"amount": call.max_amount})
+        problems.append(_("This call funds projects up to %(amount)s.") % {"amount": money(call.max_amount)})
     if amount > 0 or lines:
         total = sum((line.amount for line in lines), Decimal("0"))
         if total != amount:
             problems.append(
-                _("The budget lines add up to %(total)s €, not to the %(amount)s € requested.")
-                % {"total": total, "amount": amount}
+                _("The budget lines add up to %(total)s, not to the %(amount)s requested.")
+                % {"total": money(total), "amount": money(amount)}
             )
     return problems
 

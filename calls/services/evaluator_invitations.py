@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import token_hash
@@ -19,6 +19,7 @@ from calls.services.evaluations import assignment_create
 from calls.services.refusals import CallRefused, refuse
 from core.notifications import email_send_to
 from core.outbox import outbox_enqueue
+from core.typography import written_date
 
 logger = logging.getLogger(__name__)
 Status = Project.Status
@@ -69,7 +70,7 @@ def evaluator_invite(
     if waiting is not None:
         refuse(
             _("This address was already invited to evaluate this dossier; the link works until %(date)s.")
-            % {"date": formats.date_format(timezone.localtime(waiting.expires_at), "DATE_FORMAT")},
+            % {"date": written_date(waiting.expires_at)},
             "duplicate",
         )
     invitation = EvaluatorInvitation.objects.create(

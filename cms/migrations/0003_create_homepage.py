@@ -26,7 +26,7 @@ def create_homepage(apps, schema_editor):
         url_path="/accueil/",
         live=True,
         locale=Locale.objects.order_by("pk").first(),
-        introduction="<p>Participez aux décisions publiques : répondez aux consultations, suivez ce qu’il en est fait.</p>",
+        introduction="<p>Participez aux décisions publiques\u00a0: répondez aux consultations, suivez ce qu’il en est fait.</p>",
     )
     Page.objects.filter(depth=1).update(numchild=1)
     Site.objects.update_or_create(

@@ -5,14 +5,21 @@ lines ("14 283", "20,8 %" in French; "14,283", "20.8 %" in English).
     {{ report.participants|number }}      14 283
     {{ choice.percent|percent }}          20,8 %     (one decimal unless told: |percent:0 → 21 %)
     {{ votes.median|number }}             62         (a whole value loses its ",0": 62,5 stays)
+    {{ project.amount_requested|amount }} 10 000,00 €   (English: €10,000.00; |amount:0 → 10 000 €)
+    {{ call.closes_at|day_date }}         1er janvier 2027          (the language's DATE_FORMAT)
+    {{ call.closes_at|day_datetime }}     1er janvier 2027 18:00    (its DATETIME_FORMAT)
 
-None and "" give an em dash, so that a missing figure is never read as 0.
+None and "" give an em dash, so that a missing figure is never read as 0 (an empty text for a date).
+French thousands are separated by a narrow no-break space (config/formats/fr/formats.py). These filters
+are built in (settings.TEMPLATES): every template has them without loading this library.
 """
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
+
+from core import typography
 
 register = template.Library()
 
@@ -56,3 +63,21 @@ def percent(value, places=1):
     if parsed is None:
         return MISSING if value in (None, "") else value
     return f"{_written(parsed, int(places))}{NO_BREAK_SPACE}%"
+
+
+@register.filter
+def amount(value, places=2):
+    """`value` euros with `places` decimals (2 unless told), the sign where the language puts it."""
+    return typography.amount(value, 2 if places in (None, "") else int(places))
+
+
+@register.filter(expects_localtime=True)
+def day_date(value):
+    """The date of `value` in the language's long format, "1er janvier 2027" in French."""
+    return typography.written_date(value, "DATE_FORMAT")
+
+
+@register.filter(expects_localtime=True)
+def day_datetime(value):
+    """`value`'s date and time in the language's long format, "1er janvier 2027 18:00" in French."""
+    return typography.written_date(value, "DATETIME_FORMAT")

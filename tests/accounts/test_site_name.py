@@ -117,8 +117,8 @@ def test_the_sign_up_confirmation_greets_in_french_with_the_platforms_name(named
     sign_up(client, None)
     [confirmation] = mailoutbox
     assert confirmation.subject.startswith(f"[{NAME}] ")
-    assert f"Bonjour, c'est {NAME} !" in confirmation.body
-    assert f"Merci d'utiliser {NAME} !" in confirmation.body
+    assert f"Bonjour, c’est {NAME}\u202f!" in confirmation.body
+    assert f"Merci d’utiliser {NAME}\u202f!" in confirmation.body
 
 
 def test_without_a_name_the_platform_is_called_concerto(client, mailoutbox):

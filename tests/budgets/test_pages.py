@@ -55,10 +55,10 @@ def test_the_ballot_form_is_labelled_and_announces_its_total(en, user, call, pro
     body = en.get(f"/budgets/{vote.pk}/").content.decode()
     assert '<fieldset class="field" aria-describedby="ballot-rules">' in body
     assert "<legend>Projects</legend>" in body
-    assert f'<label for="project-{projects.garden.pk}">Jardin partagé — 60,000 €</label>' in body
+    assert f'<label for="project-{projects.garden.pk}">Jardin partagé — €60,000</label>' in body
     assert f'aria-describedby="project-{projects.garden.pk}-summary"' in body
     assert 'id="ballot-total" class="ballot-total" aria-live="polite"' in body
-    assert "Budget left: 100,000 €." in body, "the total is said without JavaScript too"
+    assert "Budget left: €100,000." in body, "the total is said without JavaScript too"
     assert 'for="id_birth_year"' in body
     assert 'for="id_commune"' in body
     assert "budgets/ballot.js" in body
@@ -68,7 +68,7 @@ def test_majority_judgment_grades_are_radio_groups(en, user, call, projects, pla
     vote = vote_create(call, method="majority_judgment")
     en.force_login(user)
     body = en.get(f"/budgets/{vote.pk}/").content.decode()
-    assert "<legend>Jardin partagé — 60,000 €</legend>" in body
+    assert "<legend>Jardin partagé — €60,000</legend>" in body
     assert body.count('type="radio"') == 3 * 7
     assert "Excellent" in body
     assert "To reject" in body

@@ -50,7 +50,7 @@ def test_an_official_types_paper_ballots_in_once_each(en, call, vote, projects):
     [
         ({"reference": ""}, 400, "Give the number written on the paper ballot."),
         ({"reference": "   "}, 400, "Give the number written on the paper ballot."),
-        ({"chosen": ("garden", "skate")}, 400, "over the budget of 100,000 €"),
+        ({"chosen": ("garden", "skate")}, 400, "over the budget of €100,000"),
         ({"birth_year": "2025"}, 403, "This vote is open to people aged 16 or more"),
     ],
 )

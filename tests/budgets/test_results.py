@@ -52,7 +52,7 @@ def test_the_results_page_shows_the_full_count_and_the_winners(en, approval_vote
     body = response.content.decode()
     assert "4 ballots" in body
     assert "3 online, 1 on paper" in body
-    assert "Budget: 100,000 €; the winning projects cost 90,000 €." in body
+    assert "Budget: €100,000; the winning projects cost €90,000." in body
     rows = [
         (result.id, result.votes, result.selected) for result, _project, _grades in response.context["rows"]
     ]

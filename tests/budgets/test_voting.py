@@ -95,14 +95,14 @@ def test_a_basket_over_the_budget_is_refused_with_the_amounts(en, user, call, pr
     response = en.post(url(vote), ballot(projects.garden, projects.skate))
     assert response.status_code == 400
     assert (
-        "Your choices cost 110,000 €, over the budget of 100,000 €: remove a project."
+        "Your choices cost €110,000, over the budget of €100,000: remove a project."
         in response.content.decode()
     )
     assert not Ballot.objects.exists()
     assert en.post(url(vote), ballot(projects.garden, projects.books)).status_code == 302
     page = en.get(url(vote)).content.decode()
     assert 'aria-live="polite"' in page
-    assert "Chosen: 2 project(s), costing 90,000 €." in page
+    assert "Chosen: 2 project(s), costing €90,000." in page
 
 
 def test_majority_judgment_needs_a_grade_for_every_project(en, user, call, projects, places):

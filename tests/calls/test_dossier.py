@@ -143,7 +143,7 @@ def test_a_budget_that_does_not_add_up_cannot_be_submitted(en, draft, applicant)
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The budget lines add up to 4500" in page
+    assert "The budget lines add up to €4,500.00, not to the €5,000.00 requested." in page
     assert "Your draft is saved, but it cannot be submitted yet." in page
     draft.refresh_from_db()
     assert draft.status == Project.Status.DRAFT

@@ -275,7 +275,7 @@ def test_the_milestone_email_stops_following_in_one_click(
     assert link in message.body
 
     path = link.split("8000", 1)[1]
-    assert "Ne plus suivre ce projet ?" in client.get(path).content.decode()
+    assert "Ne plus suivre ce projet\u202f?" in client.get(path).content.decode()
     assert ProjectFollow.objects.filter(user=reader).exists(), "opening the link changes nothing by itself"
     assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert not ProjectFollow.objects.filter(user=reader).exists()

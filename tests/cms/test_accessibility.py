@@ -64,7 +64,7 @@ def test_every_page_links_to_the_statement_with_not_compliant_until_an_audit_is_
 
 def test_without_a_statement_page_the_footer_still_says_not_compliant(client, home):
     body = client.get("/").content.decode()
-    assert "Accessibilité : non conforme" in body
+    assert "Accessibilité\xa0: non conforme" in body
 
 
 @pytest.mark.parametrize(

@@ -587,7 +587,7 @@ def test_outcome_figures_are_written_the_french_way(client, consultation):
         ],
     )
     body = client.get(page.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert 'data-figure="participants">14\xa0283<' in body
-    assert 'data-figure="highlights-participants">14\xa0283<' in body
+    assert 'data-figure="participants">14\u202f283<' in body
+    assert 'data-figure="highlights-participants">14\u202f283<' in body
     assert "20,8\xa0%" in body, "a percent never splits from its sign"
     assert "20.8 %" not in body

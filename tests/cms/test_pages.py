@@ -12,7 +12,7 @@ def test_home_page_lists_open_consultations(client, consultation):
     assert '<html lang="fr">' in body
     assert 'href="#main"' in body, "skip link"
     assert consultation.title in body
-    assert "Accessibilité : non conforme" in body
+    assert "Accessibilité\xa0: non conforme" in body
 
 
 def test_a_missing_page_is_a_friendly_404(client):

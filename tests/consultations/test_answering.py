@@ -203,7 +203,7 @@ def test_a_demographic_question_shows_its_purpose_and_is_optional(client, organi
     consultation = consultation_create(organisation=organisation, questions=questions)
     client.force_login(participant)
     page = client.get(consultation.url).content.decode()
-    assert "Pourquoi nous le demandons : vérifier la diversité" in page
+    assert "Pourquoi nous le demandons\xa0: vérifier la diversité" in page
     assert "65 ans ou plus" in page
     assert client.post(consultation.url, form_data(consultation)).status_code == 302, "optional"
     ages = consultation.question_list[2]

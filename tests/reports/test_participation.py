@@ -57,7 +57,7 @@ def test_the_report_page_shows_the_method_and_participation(client, consultation
     client.force_login(OfficialFactory(organisation=consultation.organisation))
     page = client.get(reverse("feedback_report_detail", args=[consultation.pk])).content.decode()
     assert "Méthode" in page
-    assert "masquées : 1" in page
+    assert "masquées\xa0: 1" in page
     assert "Participation dans le temps" in page
     assert "<svg" in page
     assert "la moitié en a exprimé 2 ou moins" in page

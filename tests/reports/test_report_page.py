@@ -122,7 +122,7 @@ def test_figures_are_written_the_french_way(client, organisation):
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(data=data)
     snapshot.refresh_from_db()
     html = str(page(client, snapshot))
-    assert 'data-figure="participants">14\u00a0283<' in html
+    assert 'data-figure="participants">14\u202f283<' in html
     assert "20,8\u00a0%" in html, "a percent is never split from its sign"
     assert "la moitié en a exprimé 62 ou moins" in html or "62 or fewer" in html or " 62 " in html
     assert "62,0" not in html
@@ -151,7 +151,7 @@ def test_a_one_day_series_is_a_sentence_not_a_black_rectangle(client, organisati
         "the figures stay in the table, the day written as a date"
     )
     french = page(client, snapshot).select_one('section[aria-labelledby="participation-title"]')
-    assert french.select_one("table th[scope=row]").get_text() == "1 décembre 2026"
+    assert french.select_one("table th[scope=row]").get_text() == "1er décembre 2026"
 
 
 def test_a_chart_has_axes_and_labels(client, organisation):
@@ -193,7 +193,7 @@ def test_the_list_of_reports_writes_its_figures_as_the_reader_does(client, organ
     client.force_login(OfficialFactory(organisation=organisation))
     response = client.get(reverse("feedback_report_index"), HTTP_ACCEPT_LANGUAGE="fr")
     listing = BeautifulSoup(response.content, "html.parser")
-    assert listing.select("tbody tr td")[-1].get_text() == "14\u00a0283", "grouped by thousands, unbroken"
+    assert listing.select("tbody tr td")[-1].get_text() == "14\u202f283", "grouped by thousands, unbroken"
 
 
 def test_the_rules_of_consensus_and_division_are_read_from_the_version(client, organisation):

@@ -56,7 +56,7 @@ def test_two_camps_make_two_groups_and_the_shared_statement_a_consensus(client, 
     page = client.get(reverse("feedback_report_detail", args=[debate.pk])).content.decode()
     assert "Groupe 1 (15 personnes)" in page
     assert "Ce qui distingue le groupe 2" in page
-    assert "Clivantes : là où les groupes diffèrent le plus" in page
+    assert "Clivantes\xa0: là où les groupes diffèrent le plus" in page
     assert f'href="/consultations/{debate.pk}/statements/{shared.pk}/"' in page
 
 

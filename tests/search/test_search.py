@@ -286,7 +286,7 @@ def test_the_status_filter_speaks_the_visitor_s_language(client):
     english = client.get(reverse("search"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Idea: Received" in english
     french = client.get(reverse("search"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Idée : Reçue" in french
+    assert "Idée\xa0: Reçue" in french
 
 
 def test_news_is_found_and_its_unpublished_drafts_are_not(en):
