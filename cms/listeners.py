@@ -23,14 +23,14 @@ def _outcome_published(sender, instance, **kwargs):
 def _footer_changed(sender, **kwargs):
     # The page signals are heard for every page type: only pages, sites and settings matter. After the
     # commit, so that a request in between cannot put the old footer back for FOOTER_SECONDS.
-    if sender in (SiteSettings, Site):
-        # The brand (name, logo, colours, theme) is in the settings and the site; now and after commit.
-        site_branding_forget()
-        transaction.on_commit(site_branding_forget)
     if sender is SiteSettings and kwargs.get("created"):
         # The settings of a site are created empty when first read (`SiteSettings.for_request`, by any
         # request, a participant's answer included): nothing shown has changed yet.
         return
+    if sender in (SiteSettings, Site):
+        # The brand (name, logo, colours, theme) is in the settings and the site; now and after commit.
+        site_branding_forget()
+        transaction.on_commit(site_branding_forget)
     if sender is Site:
         # Now, and again after the commit (a request in between may have kept the old site).
         sites_forget()
