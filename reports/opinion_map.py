@@ -303,7 +303,9 @@ def sort_of(value) -> str:
     return value if value in SORTS else ""
 
 
-def statement_rows(section: Statements | None, *, sort: str = "", page=1) -> dict | None:
+def statement_rows(
+    section: Statements | None, *, sort: str = "", page=1, per_page: int = STATEMENTS_PER_PAGE
+) -> dict | None:
     """One page of the statements with everyone's and each group's shares, in the order asked for:
     `consensus` (every group agrees most, first) or `division` (the groups' agree shares differ most,
     first), each ranked on the +1/+2 smoothed shares of the method (§6), ties by statement number.
@@ -315,7 +317,7 @@ def statement_rows(section: Statements | None, *, sort: str = "", page=1) -> dic
     sort = sort_of(sort)
     if sort:
         rows.sort(key=lambda row: (-_rank(row, sort), row.id))
-    pages = Paginator(rows, STATEMENTS_PER_PAGE)
+    pages = Paginator(rows, per_page)
     current = pages.get_page(page)
     group_ids = [group.id for group in section.groups]
     return {

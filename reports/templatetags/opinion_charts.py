@@ -3,7 +3,8 @@ outcome pages' blocks (`feedback/includes/opinion_map.html`, `statement_groups.h
 
     {% load opinion_charts %}
     {% map_drawing st as drawing %}
-    {% statement_table st as table %}    the order (?sort=) and page (?page=) come from the address
+    {% statement_table st as table %}    the order (?sort=) and page (?page=) come from the address;
+    {% statement_table st per_page=10 as table %}  fewer statements a page (an outcome page's block)
 """
 
 from django import template
@@ -30,10 +31,15 @@ def _address(request, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def statement_table(context, section):
+def statement_table(context, section, per_page=opinion_map.STATEMENTS_PER_PAGE):
     request = context.get("request")
     get = request.GET if request is not None else {}
-    table = opinion_map.statement_rows(section, sort=get.get("sort", ""), page=get.get("page") or 1)
+    table = opinion_map.statement_rows(
+        section,
+        sort=get.get("sort", ""),
+        page=get.get("page") or 1,
+        per_page=per_page or opinion_map.STATEMENTS_PER_PAGE,
+    )
     if table is None:
         return None
     table["sort_links"] = [

@@ -53,6 +53,10 @@ def test_the_outcome_blocks_draw_the_pinned_version_not_the_latest(client, debat
 
     body = client.get(page.url).content.decode()
     assert map_groups(body) == ["Groupe 1 (15 personnes)", "Groupe 2 (15 personnes)"]
+    # Ten statements a page on an outcome page (light on a phone): the eleventh is on the second.
+    assert len(re.findall(r'<tbody data-statement="\d+">', body)) == 10
+    assert "Page 1 sur 2" in body
+    body = client.get(page.url + "?page=2").content.decode()
     shared_row = re.search(rf'<tbody data-statement="{shared.pk}">.*?</tbody>', body, re.S).group(0)
     everyone = re.search(r'class="vote-line-everyone".*?</tr>', shared_row, re.S).group(0)
     assert "<td>30</td>" in everyone, "thirty voters in the pinned version, not forty-two"
