@@ -43,9 +43,9 @@ def test_the_compiled_catalogue_is_in_use():
 
 @override_settings(LANGUAGE_CODE="fr")
 def test_visitors_can_switch_to_english(client, db):
-    assert "Consultations ouvertes" in client.get("/").content.decode()
+    assert "Ouverts en ce moment" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert "Open consultations" in client.get("/").content.decode()
+    assert "Open now" in client.get("/").content.decode()
 
 
 def test_every_string_of_ours_is_in_the_french_catalogue(tmp_path):

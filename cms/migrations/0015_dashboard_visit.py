@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0016_outbox_to_core'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('cms', '0014_site_branding'),
     ]
 

@@ -199,7 +199,7 @@ def test_participation_counts_each_person_once_with_figures_written_for_the_read
     # Thousands grouped as the reader's language writes them.
     ReportSnapshot.objects.filter(consultation=world["A"]["open"]).update(people_count=14283)
     french = dashboard(OfficialFactory(organisation=world["A"]["organisation"]), language="fr")
-    assert "14\xa0283" in french
+    assert "14\u202f283" in french
 
 
 def test_a_moderator_sees_the_contributions_of_their_organisation_to_moderate_only(world):

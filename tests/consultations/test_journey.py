@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,6 +184,7 @@ def test_the_ideas_list_invites_participants_with_a_button_and_nobody_once_close
     forum.closes_at = timezone.now() - timedelta(minutes=1)
     forum.save_revision().publish()
     en.logout()
+    en.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # signing out forgets the client's cookies
     page = soup(en.get(reverse("idea_list", args=[forum.pk])))
     assert page.find("a", string="Propose an idea") is None
     assert page.find("a", string="Sign in to propose an idea") is None

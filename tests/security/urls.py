@@ -175,6 +175,11 @@ ROUTES = {
     "budgets/<id:vote_id>/paper/": (lambda s: [{"vote_id": 999999}], NOBODY),
     # Search, files, languages, sitemap
     "search/": (lambda s: [{}], EVERYONE),
+    # The main navigation's section lists, and a site's colours (an unknown version is a 404)
+    "consultations/": (lambda s: [{}], EVERYONE),
+    "calls/": (lambda s: [{}], EVERYONE),
+    "outcomes/": (lambda s: [{}], EVERYONE),
+    "^theme/(?P<version>[0-9a-f]{12})\\.css$": (lambda s: [{"version": "0123456789ab"}], NOBODY),
     "recherche/": (lambda s: [{}], ANY),
     "documents/^(\\d+)/(.*)$": (lambda s: [["999999", "x.pdf"]], NOBODY),
     "documents/authenticate_with_password/<int:restriction_id>/": (
