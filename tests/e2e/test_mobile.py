@@ -297,10 +297,11 @@ def test_public_pages_fit_a_phone_signed_out(site, live_server, new_page):
     sweep.visit("search refused", reverse("search") + "?q=&territory=Atlantide", status=400)
     # The check sees an overflow when there is one, and names what sticks out.
     sweep.page.evaluate(
-        "document.querySelector('main').append(Object.assign(document.createElement('pre'),"
-        " {className: 'too-wide', textContent: 'x'.repeat(200)}))"
+        "(() => { const wide = Object.assign(document.createElement('div'), {className: 'too-wide'});"
+        " wide.style.width = '800px'; wide.style.height = '1px';"
+        " document.querySelector('main').append(wide); })()"
     )
-    assert "pre.too-wide" in sweep.page.evaluate(OVERFLOW)["culprits"][0]["selector"]
+    assert "div.too-wide" in sweep.page.evaluate(OVERFLOW)["culprits"][0]["selector"]
     assert_fits(sweep)
 
 

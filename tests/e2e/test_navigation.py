@@ -33,7 +33,7 @@ SECTIONS = [
     (re.compile(r"^(Appels à projets|Calls for projects)$"), "Appel « Tiers-lieux »"),
     (re.compile(r"^(Votes citoyens|Citizen votes)$"), "Budget participatif 2026"),
     (re.compile(r"^Initiatives$"), "Repair café municipal"),
-    (re.compile(r"^(Résultats|Outcomes)$"), "Télétravail : ce que vous nous avez dit"),
+    (re.compile(r"^(Restitutions|Résultats|Outcomes)$"), "Télétravail : ce que vous nous avez dit"),
 ]
 
 

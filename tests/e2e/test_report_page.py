@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from cms.management.commands.demo_load import OUTCOME_SLUG
 from cms.models import OutcomePage
 from tests.e2e.test_accessibility import demo, violations  # noqa: F401 (a fixture)
 from tests.e2e.test_journey import admin_sign_in
@@ -63,7 +64,7 @@ def test_the_report_and_outcome_pages_fit_every_screen_and_pass_axe(demo, live_s
         assert outline[1] != "0px", outline
 
     visitor = new_page()
-    outcome_url = live_server.url + OutcomePage.objects.get().url
+    outcome_url = live_server.url + OutcomePage.objects.get(slug=OUTCOME_SLUG).url
     problems += look(visitor, outcome_url, "outcome", shots)
     assert visitor.locator("#outcome-highlights").count() == 1, "the demo outcome page has the block"
     assert not problems, "\n".join(problems)
