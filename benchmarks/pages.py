@@ -15,8 +15,8 @@ participant. Besides the pages of the tree: a consultation's ideas, a call's lau
 catalogue and an initiative, the search (a few words in turn). Per page type, BENCH_REQUESTS requests
 (default 200, after 20 of warm-up) one at a time, each to one of the copies in turn, so the measure is
 the latency of one page on an idle server rather than under load. One line per page type reads
-`page=<type> p50_ms=<..> p95_ms=<..>`, or `page=<type> not-run` when the demo has no such page (it has
-no laureates nor initiatives); target: p50 under 50 ms.
+`page=<type> p50_ms=<..> p95_ms=<..>`, or `page=<type> not-run` when the demo has no such page; target:
+p50 under 50 ms.
 """
 
 import http.client
